@@ -1,0 +1,65 @@
+"""The assess application: ex-ante impact assessment of decisions."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import config_class
+
+from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(config_name_or_object: str | type | None = None, **overrides) -> Flask:
+    """Build the application.
+
+    ``config_name_or_object`` is ``development``, ``testing``, ``production`` or a
+    configuration class; ``None`` reads ``ASSESS_CONFIG``. ``overrides`` are applied
+    last (tests use them for the database URL).
+    """
+    app = Flask(
+        __name__,
+        instance_path=_instance_path(),
+        template_folder="web/templates",
+        static_folder="web/static",
+    )
+    cfg = (
+        config_name_or_object
+        if isinstance(config_name_or_object, type)
+        else config_class(config_name_or_object)
+    )
+    app.config.from_object(cfg)
+    app.config.update(overrides)
+    cfg.init_app(app)
+    app.config.update(overrides)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+
+    from .web import i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale)
+
+    from . import cli, web
+
+    web.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def _migrations_dir() -> str:
+    return str(_project_root() / "migrations")
+
+
+def _instance_path() -> str:
+    # Explicit, so an editable or a site-packages install both use ./instance.
+    return os.environ.get("ASSESS_INSTANCE_PATH") or str(_project_root() / "instance")

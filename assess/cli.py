@@ -1,0 +1,103 @@
+"""``flask --app wsgi ...`` commands for admins and scripts."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .extensions import db
+from .models import ROLES, Organisation
+from .operations import NotFound, ValidationFailed
+from .operations import demo as demo_ops
+from .operations import users as user_ops
+
+users_cli = AppGroup("users", help="Manage people and their API tokens.")
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help=f"A role; repeat for several. One of: {', '.join(ROLES)}.",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--organisation", "organisation_id", type=int, help="Organisation id (default: the only one).")
+@click.option("--language", type=click.Choice(["fi", "sv", "en"]), help="Preferred UI language.")
+def create_user(email, name, roles, password_stdin, organisation_id, language):
+    """Create a user EMAIL with the given roles."""
+    if not password_stdin:
+        _fail("give the password on standard input with --password-stdin (never on the command line).")
+    password = sys.stdin.readline().rstrip("\r\n")
+    org = _organisation(organisation_id)
+    try:
+        user = user_ops.create_user(
+            organisation=org,
+            email=email,
+            name=name,
+            roles=list(roles),
+            password=password,
+            preferred_language=language,
+        )
+    except ValidationFailed as exc:
+        _fail(str(exc))
+    click.echo(f"Created user {user.email} ({', '.join(user.roles)}) in {org.name_fi}.")
+
+
+@users_cli.command("token")
+@click.argument("email")
+def token(email):
+    """Print a new API token for EMAIL (shown once; only its hash is stored)."""
+    try:
+        user = user_ops.user_by_email(email)
+    except NotFound as exc:
+        _fail(str(exc))
+    click.echo(user_ops.issue_token(user))
+
+
+def _organisation(organisation_id: int | None) -> Organisation:
+    if organisation_id is not None:
+        org = db.session.get(Organisation, organisation_id)
+        if org is None:
+            _fail(f"no organisation has id {organisation_id}.")
+        return org
+    orgs = db.session.scalars(select(Organisation).limit(2)).all()
+    if not orgs:
+        _fail("there is no organisation yet. Run `flask --app wsgi demo load` or create one first.")
+    if len(orgs) > 1:
+        _fail("there are several organisations; choose one with --organisation ID.")
+    return orgs[0]
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Load the demo organisation, users and decisions (idempotent)."""
+    added = demo_ops.load_demo()
+    click.echo("Demo data: " + ", ".join(f"{v} {k} added" for k, v in added.items()))
+
+
+@demo_cli.command("load-if-empty")
+def demo_load_if_empty():
+    """Load the demo data only into an empty database (used by `make run`)."""
+    if db.session.scalar(select(Organisation.id).limit(1)) is None:
+        demo_load.callback()
+    else:
+        click.echo("Database has data; demo data not loaded.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

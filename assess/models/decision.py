@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, utcnow
+from .organisation import Body, Organisation
+from .user import User
+
+
+class Decision(db.Model):
+    """A decision draft (a case) that a body will decide on."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "case_number", name="uq_decisions_case_number"),
+        CheckConstraint("language IN ('fi', 'sv')", name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    case_number: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(2))
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
+    preparer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    proposal: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic locking: a form carries the version it was read at.
+    version: Mapped[int] = mapped_column(default=1)
+
+    organisation: Mapped[Organisation] = relationship()
+    body: Mapped[Body] = relationship()
+    preparer: Mapped[User] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,44 @@
+"""Small input checks shared by the operations (the server is the authority)."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+
+from .errors import Errors
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def text(errors: Errors, field: str, value, *, max_length: int, required: bool = True) -> str:
+    """Strip and check one text value; record what is wrong under ``field``."""
+    value = (value or "").strip() if isinstance(value, str) or value is None else value
+    if not isinstance(value, str):
+        errors.add(field, _l("Expected text."))
+        return ""
+    if required and not value:
+        errors.add(field, _l("This field is required."))
+    elif len(value) > max_length:
+        errors.add(
+            field,
+            _l(
+                "At most %(max)d characters are allowed; this has %(n)d.",
+                max=max_length,
+                n=len(value),
+            ),
+        )
+    return value
+
+
+def choice(errors: Errors, field: str, value, allowed) -> str:
+    if value not in allowed:
+        errors.add(
+            field,
+            _l(
+                "%(value)r is not a valid choice; expected one of: %(allowed)s.",
+                value=value,
+                allowed=", ".join(allowed),
+            ),
+        )
+    return value

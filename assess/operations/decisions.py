@@ -1,0 +1,118 @@
+"""Decision drafts: create and edit, scoped to the actor's organisation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from ..models import Body, Decision, User
+from ._check import choice, text
+from ._tx import transaction
+from .errors import Conflict, Errors, Forbidden, NotFound
+
+LANGUAGES = ("fi", "sv")
+PROPOSAL_MAX = 20_000
+
+
+def _validate(actor: User, data: dict, *, decision: Decision | None = None) -> dict:
+    errors = Errors()
+    clean = {
+        "case_number": text(errors, "case_number", data.get("case_number"), max_length=60),
+        "title": text(errors, "title", data.get("title"), max_length=300),
+        "language": choice(errors, "language", data.get("language"), LANGUAGES),
+        "proposal": text(
+            errors, "proposal", data.get("proposal"), max_length=PROPOSAL_MAX, required=False
+        ),
+    }
+    body = None
+    body_id = data.get("body_id")
+    if body_id in (None, ""):
+        errors.add("body_id", _l("Choose the body that decides."))
+    else:
+        body = db.session.get(Body, int(body_id)) if str(body_id).isdigit() else None
+        if body is None or body.organisation_id != actor.organisation_id:
+            errors.add(
+                "body_id",
+                _l("Body %(id)s is not one of your organisation's bodies.", id=body_id),
+            )
+    clean["body"] = body
+    if clean["case_number"]:
+        clash = db.session.scalar(
+            select(Decision.id).where(
+                Decision.organisation_id == actor.organisation_id,
+                Decision.case_number == clean["case_number"],
+            )
+        )
+        if clash is not None and (decision is None or clash != decision.id):
+            errors.add(
+                "case_number",
+                _l(
+                    "Case number %(n)s is already used by another decision.",
+                    n=clean["case_number"],
+                ),
+            )
+    errors.raise_if_any()
+    return clean
+
+
+def _require_preparer(actor: User) -> None:
+    if not actor.has_role("preparer", "admin"):
+        raise Forbidden(_l("Only preparers and admins can create or edit decision drafts."))
+
+
+def create_decision(actor: User, **data) -> Decision:
+    _require_preparer(actor)
+    clean = _validate(actor, data)
+    with transaction() as session:
+        decision = Decision(organisation_id=actor.organisation_id, preparer=actor, **clean)
+        session.add(decision)
+    return decision
+
+
+def update_decision(actor: User, decision: Decision, *, expected_version: int, **data) -> Decision:
+    _require_preparer(actor)
+    if decision.organisation_id != actor.organisation_id:
+        raise NotFound(_l("No such decision."))
+    if expected_version != decision.version:
+        raise Conflict(_stale_message(decision))
+    clean = _validate(actor, data, decision=decision)
+    try:
+        with transaction():
+            for key, value in clean.items():
+                setattr(decision, key, value)
+    except StaleDataError:
+        raise Conflict(_stale_message(decision)) from None
+    return decision
+
+
+def _stale_message(decision: Decision):
+    return _l(
+        "Someone else saved this decision while you were editing it. Your changes were not "
+        "saved; they are shown below so you can copy them. Reload to see the current version."
+    )
+
+
+def get_decision(actor: User, decision_id: int) -> Decision:
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.organisation_id != actor.organisation_id:
+        raise NotFound(_l("No decision with id %(id)s.", id=decision_id))
+    return decision
+
+
+def search_decisions(actor: User, query: str = "", *, preparer: User | None = None):
+    stmt = select(Decision).where(Decision.organisation_id == actor.organisation_id)
+    if preparer is not None:
+        stmt = stmt.where(Decision.preparer_id == preparer.id)
+    query = (query or "").strip()
+    if query:
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        stmt = stmt.where(
+            or_(
+                Decision.case_number.ilike(like, escape="\\"),
+                Decision.title.ilike(like, escape="\\"),
+            )
+        )
+    return stmt.order_by(Decision.updated_at.desc(), Decision.id.desc())

@@ -1,0 +1,234 @@
+"""People: accounts, roles, passwords, log-in with lock-out, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import ROLES, ApiToken, LoginAttempt, Organisation, User, UserRole
+from ..models._types import utcnow
+from ._check import EMAIL_RE, choice, text
+from ._tx import transaction
+from .errors import Errors, LockedOut, NotFound
+
+TOKEN_PREFIX = "eva_"
+
+
+def _hasher() -> PasswordHasher:
+    ext = current_app.extensions
+    if "assess.hasher" not in ext:
+        cfg = current_app.config
+        ext["assess.hasher"] = PasswordHasher(
+            time_cost=cfg["ARGON2_TIME_COST"],
+            memory_cost=cfg["ARGON2_MEMORY_COST"],
+            parallelism=cfg["ARGON2_PARALLELISM"],
+        )
+    return ext["assess.hasher"]
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _check_password(errors: Errors, password: str | None) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if not password or len(password) < minimum:
+        errors.add(
+            "password",
+            _l("A password needs at least %(min)d characters.", min=minimum),
+        )
+    elif len(password) > 1000:
+        errors.add("password", _l("A password may have at most 1000 characters."))
+
+
+def _check_roles(errors: Errors, roles) -> list[str]:
+    roles = sorted(set(roles or []))
+    if not roles:
+        errors.add("roles", _l("Choose at least one role."))
+    for role in roles:
+        choice(errors, "roles", role, ROLES)
+    return roles
+
+
+def create_user(
+    *,
+    organisation: Organisation,
+    email: str,
+    name: str,
+    roles,
+    password: str,
+    preferred_language: str | None = None,
+) -> User:
+    errors = Errors()
+    email = normalise_email(email)
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        errors.add("email", _l("Enter an e-mail address such as name@example.fi."))
+    elif db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        errors.add("email", _l("A user with the e-mail address %(email)s exists already.", email=email))
+    name = text(errors, "name", name, max_length=200)
+    roles = _check_roles(errors, roles)
+    _check_password(errors, password)
+    if preferred_language is not None:
+        choice(errors, "preferred_language", preferred_language, ("fi", "sv", "en"))
+    errors.raise_if_any()
+
+    with transaction() as session:
+        user = User(
+            organisation=organisation,
+            email=email,
+            name=name,
+            password_hash=_hasher().hash(password),
+            preferred_language=preferred_language,
+            role_rows=[UserRole(role=r) for r in roles],
+        )
+        session.add(user)
+    return user
+
+
+def update_user(user: User, *, name: str, roles, active: bool, password: str | None = None) -> User:
+    errors = Errors()
+    name = text(errors, "name", name, max_length=200)
+    roles = _check_roles(errors, roles)
+    if password:
+        _check_password(errors, password)
+    errors.raise_if_any()
+    with transaction():
+        user.name = name
+        current = {r.role: r for r in user.role_rows}
+        user.role_rows = [current.get(r) or UserRole(role=r) for r in roles]
+        user.active = active
+        if password:
+            user.password_hash = _hasher().hash(password)
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    errors = Errors()
+    _check_password(errors, password)
+    errors.raise_if_any()
+    with transaction():
+        user.password_hash = _hasher().hash(password)
+
+
+def set_preferred_language(user: User, language: str) -> None:
+    errors = Errors()
+    choice(errors, "language", language, ("fi", "sv", "en"))
+    errors.raise_if_any()
+    with transaction():
+        user.preferred_language = language
+
+
+def verify_password(user: User, password: str) -> bool:
+    try:
+        return _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _lock_until(email: str, address: str, now: datetime) -> datetime | None:
+    """When the (account, address) pair is locked, the time the lock ends."""
+    cfg = current_app.config
+    window_start = now - timedelta(minutes=cfg["LOGIN_FAILURE_WINDOW_MINUTES"])
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.email == email,
+            LoginAttempt.address == address,
+            LoginAttempt.succeeded.is_(True),
+        )
+    )
+    since = max(window_start, last_success) if last_success else window_start
+    failures = db.session.execute(
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            LoginAttempt.email == email,
+            LoginAttempt.address == address,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.at > since,
+        )
+    ).one()
+    count, latest = failures
+    if count >= cfg["LOGIN_MAX_FAILURES"]:
+        until = latest + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+        if until > now:
+            return until
+    return None
+
+
+def authenticate(email: str, password: str, address: str) -> User | None:
+    """Check a log-in. Returns the user, or None for a wrong e-mail or password.
+
+    Raises ``LockedOut`` while the account is locked for this address: after too many
+    failures the password is not even checked, so guessing goes nowhere. The lock is
+    per account *and* address, so nobody can lock a colleague out from elsewhere.
+    """
+    email = normalise_email(email)
+    address = (address or "unknown")[:64]
+    now = utcnow()
+    until = _lock_until(email, address, now)
+    if until is not None:
+        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+        raise LockedOut(
+            _l(
+                "Too many failed log-ins for this account. Try again in %(minutes)d "
+                "minutes (at %(time)s), or ask your administrator to reset your password.",
+                minutes=minutes,
+                time=format_datetime(until, "short"),
+            ),
+            until=until,
+        )
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        # Spend the same time as a real check so timing does not reveal accounts.
+        _burn(password)
+        ok = False
+    else:
+        ok = verify_password(user, password) and user.active
+    with transaction() as session:
+        session.add(LoginAttempt(email=email, address=address, at=now, succeeded=ok))
+        if ok and _hasher().check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher().hash(password)
+    return user if ok else None
+
+
+def _burn(password: str) -> None:
+    try:
+        _hasher().verify(_dummy_hash(), password or "x")
+    except (VerificationError, InvalidHashError):
+        pass
+
+
+def _dummy_hash() -> str:
+    ext = current_app.extensions
+    if "assess.dummy_hash" not in ext:
+        ext["assess.dummy_hash"] = _hasher().hash(secrets.token_hex(16))
+    return ext["assess.dummy_hash"]
+
+
+def issue_token(user: User) -> str:
+    """Create an API token for ``user`` and return it; only its hash is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction() as session:
+        session.add(
+            ApiToken(user=user, token_hash=token_hash(token), prefix=token[: len(TOKEN_PREFIX) + 4])
+        )
+    return token
+
+
+def token_hash(token: str) -> str:
+    # Tokens are 256 random bits, so a fast hash is enough (unlike passwords).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_by_email(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(_l("No user has the e-mail address %(email)s.", email=email))
+    return user

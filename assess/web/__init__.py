@@ -1,0 +1,86 @@
+"""Server-rendered pages for people."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ..extensions import db, login_manager
+from ..models import User
+from . import access, account, admin, auth, dashboard, decisions, health, i18n
+
+
+def init_app(app: Flask) -> None:
+    hops = int(os.environ.get("PROXY_FIX_X_FOR", "0") or 0)
+    if hops:  # behind a reverse proxy: trust that many X-Forwarded-* hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    for bp in (
+        health.bp,
+        auth.bp,
+        i18n.bp,
+        dashboard.bp,
+        decisions.bp,
+        admin.bp,
+        account.bp,
+    ):
+        app.register_blueprint(bp)
+
+    app.jinja_env.globals.update(
+        LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
+        role_label=access.role_label,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject_locale():
+        return {"current_language": str(get_locale() or "fi")}
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template(
+            "errors/403.html", required_roles=g.get("required_roles", ())
+        ), 403
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return render_template("errors/404.html"), 405
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_template("errors/500.html"), 500
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+            "form-action 'self'; base-uri 'self'",
+        )
+        if request.endpoint and not request.endpoint.startswith("static"):
+            # Pages show personal and case data: never keep them in shared caches.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,67 @@
+"""Log in and out."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from ..operations import LockedOut
+from ..operations import users as user_ops
+from .util import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = user_ops.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except LockedOut as exc:
+            form.form_errors.append(str(exc))
+            status = 429
+        else:
+            if user is None:
+                form.form_errors.append(
+                    str(_l("The e-mail address or the password is wrong. Check both and try again."))
+                )
+                status = 401
+            else:
+                language = session.get("language")
+                session.clear()  # a fresh session at log-in: no fixation
+                login_user(user)
+                if language and not user.preferred_language:
+                    user_ops.set_preferred_language(user, language)
+                return redirect(safe_next(request.args.get("next")))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash(_l("You have logged out."), "info")
+    return redirect(url_for("auth.login"))

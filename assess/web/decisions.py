@@ -1,0 +1,139 @@
+"""Decision drafts: list and search, create, view, edit."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..extensions import db
+from ..operations import Conflict, NotFound, ValidationFailed
+from ..operations import decisions as ops
+from .access import roles_required
+from .util import apply_errors
+
+bp = Blueprint("decisions", __name__, url_prefix="/decisions")
+
+PER_PAGE = 25
+
+
+class DecisionForm(FlaskForm):
+    case_number = StringField(
+        _l("Case number"),
+        validators=[DataRequired(_l("Enter the case number.")), Length(max=60)],
+        description=_l("The number in the case management system, for example KPHA/412/2026."),
+    )
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(_l("Enter the title of the decision.")), Length(max=300)],
+    )
+    language = RadioField(
+        _l("Language of the decision"),
+        choices=[("fi", _l("Finnish")), ("sv", _l("Swedish"))],
+        validators=[DataRequired(_l("Choose the language of the decision."))],
+        description=_l("The assessment document is written in this language."),
+    )
+    body_id = SelectField(
+        _l("Deciding body"),
+        validators=[DataRequired(_l("Choose the body that decides."))],
+    )
+    proposal = TextAreaField(
+        _l("Proposal"),
+        validators=[Length(max=ops.PROPOSAL_MAX)],
+        description=_l("The draft decision proposal. You can fill it in later."),
+    )
+    version = HiddenField()
+
+    def data_for_operation(self) -> dict:
+        return {
+            "case_number": self.case_number.data,
+            "title": self.title.data,
+            "language": self.language.data,
+            "body_id": self.body_id.data,
+            "proposal": self.proposal.data,
+        }
+
+
+def _form(**kwargs) -> DecisionForm:
+    form = DecisionForm(**kwargs)
+    language = str(get_locale())
+    form.body_id.choices = [("", _l("Choose…"))] + [
+        (str(b.id), b.name(language)) for b in current_user.organisation.bodies
+    ]
+    return form
+
+
+def _get(decision_id: int):
+    try:
+        return ops.get_decision(current_user, decision_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("")
+@login_required
+def index():
+    query = request.args.get("q", "").strip()[:200]
+    page = db.paginate(
+        ops.search_decisions(current_user, query), per_page=PER_PAGE, error_out=False
+    )
+    return render_template("decisions/list.html", page=page, query=query)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("preparer", "admin")
+def new():
+    form = _form()
+    if form.validate_on_submit():
+        try:
+            decision = ops.create_decision(current_user, **form.data_for_operation())
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_l("Decision draft %(n)s created.", n=decision.case_number), "success")
+            return redirect(url_for(".view", decision_id=decision.id))
+    return render_template("decisions/form.html", form=form, decision=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.get("/<int:decision_id>")
+@login_required
+def view(decision_id: int):
+    return render_template("decisions/view.html", decision=_get(decision_id))
+
+
+@bp.route("/<int:decision_id>/edit", methods=["GET", "POST"])
+@roles_required("preparer", "admin")
+def edit(decision_id: int):
+    decision = _get(decision_id)
+    if request.method == "GET":
+        form = _form(obj=decision)
+        form.body_id.data = str(decision.body_id)
+        form.version.data = str(decision.version)
+    else:
+        form = _form()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            expected = int(form.version.data or 0)
+            ops.update_decision(
+                current_user, decision, expected_version=expected, **form.data_for_operation()
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            # Keep what was typed in the form; show the conflict above it.
+            form.form_errors.append(str(exc))
+            db.session.refresh(decision)
+            status = 409
+        else:
+            flash(_l("Changes saved."), "success")
+            return redirect(url_for(".view", decision_id=decision.id))
+    if form.errors and status == 200:
+        status = 422
+    return render_template("decisions/form.html", form=form, decision=decision), status

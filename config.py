@@ -1,0 +1,156 @@
+"""Configuration classes.
+
+Everything secret or site-specific comes from the environment:
+
+- ``ASSESS_CONFIG``: ``development`` (default), ``testing`` or ``production``;
+- ``DATABASE_URL``: an SQLAlchemy URL; the embedded SQLite file under ``instance/``
+  when unset. ``postgres://`` and ``postgresql://`` are read as psycopg 3;
+- ``SECRET_KEY``: required in production; in development one is generated once into
+  ``instance/secret_key``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+
+class ConfigError(RuntimeError):
+    """A setting from the environment is missing or wrong; the message says which."""
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Return a usable SQLAlchemy URL from ``DATABASE_URL`` (or the SQLite default)."""
+    if not raw:
+        return "sqlite:///" + str(Path(instance_path) / "assess.db")
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(
+            f"DATABASE_URL is not a database URL: {raw!r}. Expected for example "
+            "'postgresql://user:password@host:5432/assess' or 'sqlite:////srv/assess/assess.db'."
+        ) from None
+    driver = url.drivername
+    if driver in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg")
+    elif not (driver.startswith("postgresql") or driver.startswith("sqlite")):
+        raise ConfigError(
+            f"DATABASE_URL uses {driver!r}, which this application does not support. "
+            "Use a 'postgresql://...' or 'sqlite:///...' URL."
+        )
+    if url.drivername.startswith("postgresql") and not url.database:
+        raise ConfigError(
+            f"DATABASE_URL names no database: {raw!r}. Add the database name after the "
+            "host, for example 'postgresql://user@host:5432/assess'."
+        )
+    return url.render_as_string(hide_password=False)
+
+
+class Config:
+    LANGUAGES = ("fi", "sv", "en")
+    BABEL_DEFAULT_LOCALE = "fi"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    BOOTSTRAP_SERVE_LOCAL = True  # no asset from a CDN
+    WTF_CSRF_TIME_LIMIT = None  # a long form must not expire while an official types
+
+    # Login lock-out: this many failures for one account from one address within the
+    # window lock that pair for the lock time.
+    LOGIN_MAX_FAILURES = 10
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    LOGIN_LOCK_MINUTES = 15
+    PASSWORD_MIN_LENGTH = 12
+
+    # argon2-cffi defaults (RFC 9106 low-memory profile); tests lower them.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    ARGON2_PARALLELISM = 4
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+            os.environ.get("DATABASE_URL"), app.instance_path
+        )
+        key = os.environ.get("SECRET_KEY")
+        if key:
+            app.config["SECRET_KEY"] = key
+
+
+class DevelopmentConfig(Config):
+    @classmethod
+    def init_app(cls, app) -> None:
+        super().init_app(app)
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-not-secret"
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8 * 1024
+    ARGON2_PARALLELISM = 1
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        # Tests pass their own database URL in the config object; never touch the
+        # developer's database by accident.
+        app.config.setdefault("SQLALCHEMY_DATABASE_URI", "sqlite://")
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        super().init_app(app)
+        if not app.config.get("SECRET_KEY"):
+            raise ConfigError(
+                "SECRET_KEY is not set. Production needs a long random secret in the "
+                "SECRET_KEY environment variable, for example the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_class(name: str | None):
+    name = name or os.environ.get("ASSESS_CONFIG") or "development"
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(
+            f"ASSESS_CONFIG is {name!r}; expected one of: {', '.join(CONFIGS)}."
+        ) from None
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Created with 0600 so other local users cannot read it.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key

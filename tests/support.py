@@ -1,0 +1,58 @@
+"""Helpers shared by the tests."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+DEMO_PASSWORDS = {
+    "preparer": ("preparer@demo.example", "demo-preparer-2026"),
+    "reviewer": ("reviewer@demo.example", "demo-reviewer-2026"),
+    "secretary": ("secretary@demo.example", "demo-secretary-2026"),
+    "auditor": ("auditor@demo.example", "demo-auditor-2026"),
+    "admin": ("admin@demo.example", "demo-admin-2026"),
+}
+
+
+def strict() -> bool:
+    """In CI every browser and PostgreSQL test must run: a missing part fails."""
+    return os.environ.get("ASSESS_TEST_STRICT") == "1"
+
+
+def missing(what: str) -> None:
+    """A part for this test is not installed: fail in CI, skip on a laptop."""
+    if strict():
+        pytest.fail(f"{what} (ASSESS_TEST_STRICT=1 turns this skip into a failure)")
+    pytest.skip(what)
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def login(client, role: str | None = None, *, email: str | None = None, password: str | None = None):
+    """Log in through the form; afterwards ``client.csrf`` holds the session's token."""
+    if role is not None:
+        email, password = DEMO_PASSWORDS[role]
+    page = client.get("/login")
+    client.csrf = csrf_token(page.get_data(as_text=True))
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": client.csrf}
+    )
+    if response.status_code == 302:
+        # Log-in starts a fresh session, and with it a new CSRF secret.
+        client.csrf = csrf_token(client.get("/").get_data(as_text=True))
+    return response
+
+
+def post(client, url: str, data: dict | None = None, **kwargs):
+    """POST a form with the CSRF token of the client's session."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", client.csrf)
+    return client.post(url, data=data, **kwargs)

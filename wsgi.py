@@ -1,0 +1,11 @@
+"""Entry point for ``gunicorn wsgi:app`` and ``flask --app wsgi``."""
+
+import sys
+
+from assess import create_app
+from config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as exc:  # a clear line for the operator instead of a traceback
+    sys.exit(f"Configuration error: {exc}")
