@@ -35,12 +35,16 @@ def _fail(message: str) -> None:
     help=f"A role; repeat for several. One of: {', '.join(ROLES)}.",
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@click.option("--organisation", "organisation_id", type=int, help="Organisation id (default: the only one).")
+@click.option(
+    "--organisation", "organisation_id", type=int, help="Organisation id (default: the only one)."
+)
 @click.option("--language", type=click.Choice(["fi", "sv", "en"]), help="Preferred UI language.")
 def create_user(email, name, roles, password_stdin, organisation_id, language):
     """Create a user EMAIL with the given roles."""
     if not password_stdin:
-        _fail("give the password on standard input with --password-stdin (never on the command line).")
+        _fail(
+            "give the password on standard input with --password-stdin (never on the command line)."
+        )
     password = sys.stdin.readline().rstrip("\r\n")
     org = _organisation(organisation_id)
     try:

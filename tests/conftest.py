@@ -30,9 +30,12 @@ def app():
             "connect_args": {"check_same_thread": False},
         },
     )
+    # No application context is held during the test: a request in the test client
+    # must get its own `g` (CSRF token, logged-in user), as in production.
     with app.app_context():
         db.create_all()
-        yield app
+    yield app
+    with app.app_context():
         db.session.remove()
         db.drop_all()
 
@@ -41,8 +44,16 @@ def app():
 def demo(app):
     from assess.operations.demo import load_demo
 
-    load_demo()
+    with app.app_context():
+        load_demo()
     return app
+
+
+@pytest.fixture
+def ctx(demo):
+    """An application context, for tests that call the operations layer directly."""
+    with demo.app_context():
+        yield demo
 
 
 @pytest.fixture
@@ -76,14 +87,36 @@ def postgres_server():
         shutil.chown(datadir, "postgres")
     port = _free_port()
     subprocess.run(
-        [*prefix, str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust",
-         "-E", "UTF8", "--locale=C.UTF-8"],
-        check=True, capture_output=True,
+        [
+            *prefix,
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        check=True,
+        capture_output=True,
     )
     subprocess.run(
-        [*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "-w", "-l", str(datadir / "log"),
-         "-o", f"-p {port} -h 127.0.0.1 -k {datadir} -c fsync=off -c full_page_writes=off", "start"],
-        check=True, capture_output=True,
+        [
+            *prefix,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir),
+            "-w",
+            "-l",
+            str(datadir / "log"),
+            "-o",
+            f"-p {port} -h 127.0.0.1 -k {datadir} -c fsync=off -c full_page_writes=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
     )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"

@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 DEMO_PASSWORDS = {
     "preparer": ("preparer@demo.example", "demo-preparer-2026"),
@@ -36,7 +38,9 @@ def csrf_token(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def login(client, role: str | None = None, *, email: str | None = None, password: str | None = None):
+def login(
+    client, role: str | None = None, *, email: str | None = None, password: str | None = None
+):
     """Log in through the form; afterwards ``client.csrf`` holds the session's token."""
     if role is not None:
         email, password = DEMO_PASSWORDS[role]
@@ -56,3 +60,15 @@ def post(client, url: str, data: dict | None = None, **kwargs):
     data = dict(data or {})
     data.setdefault("csrf_token", client.csrf)
     return client.post(url, data=data, **kwargs)
+
+
+def use_language(client, language: str) -> None:
+    """Choose the UI language the way a person does, with the switch on the page."""
+    page = client.get("/login")
+    if page.status_code == 302:  # logged in already
+        page = client.get("/")
+    token = csrf_token(page.get_data(as_text=True))
+    response = client.post(
+        "/language", data={"language": language, "csrf_token": token, "next": "/"}
+    )
+    assert response.status_code == 302

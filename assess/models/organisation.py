@@ -34,9 +34,7 @@ class Organisation(db.Model):
     minority_language: Mapped[str] = mapped_column(String(4), default="none")
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
-    bodies: Mapped[list[Body]] = relationship(
-        back_populates="organisation", order_by="Body.id"
-    )
+    bodies: Mapped[list[Body]] = relationship(back_populates="organisation", order_by="Body.id")
     users: Mapped[list[User]] = relationship(back_populates="organisation")
 
     def name(self, language: str) -> str:

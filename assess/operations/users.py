@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -73,7 +74,9 @@ def create_user(
     if not EMAIL_RE.match(email) or len(email) > 254:
         errors.add("email", _l("Enter an e-mail address such as name@example.fi."))
     elif db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        errors.add("email", _l("A user with the e-mail address %(email)s exists already.", email=email))
+        errors.add(
+            "email", _l("A user with the e-mail address %(email)s exists already.", email=email)
+        )
     name = text(errors, "name", name, max_length=200)
     roles = _check_roles(errors, roles)
     _check_password(errors, password)
@@ -199,10 +202,8 @@ def authenticate(email: str, password: str, address: str) -> User | None:
 
 
 def _burn(password: str) -> None:
-    try:
+    with contextlib.suppress(VerificationError, InvalidHashError):
         _hasher().verify(_dummy_hash(), password or "x")
-    except (VerificationError, InvalidHashError):
-        pass
 
 
 def _dummy_hash() -> str:

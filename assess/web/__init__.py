@@ -53,9 +53,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(403)
     def forbidden(error):
-        return render_template(
-            "errors/403.html", required_roles=g.get("required_roles", ())
-        ), 403
+        return render_template("errors/403.html", required_roles=g.get("required_roles", ())), 403
 
     @app.errorhandler(404)
     def not_found(error):

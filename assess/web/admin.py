@@ -7,7 +7,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -27,21 +34,25 @@ class CheckboxesField(SelectMultipleField):
 
 
 class UserForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the name.")), Length(max=200)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter the name.")), Length(max=200)]
+    )
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(_l("Enter the e-mail address.")), Length(max=254)],
     )
     roles = CheckboxesField(
         _l("Roles"),
-        choices=[(r, ROLE_LABELS[r]) for r in ROLES],
+        choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
         description=_l("A person may have several roles."),
     )
     active = BooleanField(_l("Active (may log in)"), default=True)
     password = PasswordField(
         _l("Password"),
         validators=[Optional(), Length(max=1000)],
-        description=_l("At least 12 characters. When editing, leave empty to keep the current one."),
+        description=_l(
+            "At least 12 characters. When editing, leave empty to keep the current one."
+        ),
         render_kw={"autocomplete": "new-password"},
     )
 

@@ -44,7 +44,9 @@ def login():
         else:
             if user is None:
                 form.form_errors.append(
-                    str(_l("The e-mail address or the password is wrong. Check both and try again."))
+                    str(
+                        _l("The e-mail address or the password is wrong. Check both and try again.")
+                    )
                 )
                 status = 401
             else:

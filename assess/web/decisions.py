@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
@@ -33,7 +33,7 @@ class DecisionForm(FlaskForm):
     )
     language = RadioField(
         _l("Language of the decision"),
-        choices=[("fi", _l("Finnish")), ("sv", _l("Swedish"))],
+        choices=[SelectChoice("fi", _l("Finnish")), SelectChoice("sv", _l("Swedish"))],
         validators=[DataRequired(_l("Choose the language of the decision."))],
         description=_l("The assessment document is written in this language."),
     )
@@ -61,8 +61,8 @@ class DecisionForm(FlaskForm):
 def _form(**kwargs) -> DecisionForm:
     form = DecisionForm(**kwargs)
     language = str(get_locale())
-    form.body_id.choices = [("", _l("Choose…"))] + [
-        (str(b.id), b.name(language)) for b in current_user.organisation.bodies
+    form.body_id.choices = [SelectChoice("", _l("Choose…"))] + [
+        SelectChoice(str(b.id), b.name(language)) for b in current_user.organisation.bodies
     ]
     return form
 
