@@ -1,0 +1,62 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live server."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from assess import create_app
+from assess.extensions import db
+from tests.support import missing
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM):
+        missing("Chromium is not installed (Debian package 'chromium')")
+    return {
+        **browser_type_launch_args,
+        # Never a downloaded browser: the one from Debian's package.
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The app on a real port, on a migrated SQLite file with the demo data."""
+    from flask_migrate import upgrade
+
+    from assess.operations.demo import load_demo
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e2e.db'}")
+    with app.app_context():
+        upgrade()
+        load_demo()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    server.app = app
+    yield server
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
