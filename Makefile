@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations extract-messages lint bench clean
+.PHONY: run test install install-dev translations extract-messages lint bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,6 @@ bench: install-dev translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+screenshots: install-dev translations
+	$(BIN)/python docs/screenshots.py
