@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d assess/translations
+	$(BIN)/pybabel compile -d assess/translations
 
 # For developers: refresh the catalogues after changing texts in code or templates.
 extract-messages: install-dev
