@@ -35,6 +35,12 @@ def create_app(config_name_or_object: str | type | None = None, **overrides) -> 
     cfg.init_app(app)
     app.config.update(overrides)
 
+    from .workflow import load_workflows
+
+    # Invalid content stops the start-up with every problem named (DefinitionError).
+    app.config.setdefault("WORKFLOWS_DIR", str(_project_root() / "workflows"))
+    app.extensions["assess.workflows"] = load_workflows(Path(app.config["WORKFLOWS_DIR"]))
+
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
     csrf.init_app(app)

@@ -17,6 +17,8 @@ from .operations import users as user_ops
 
 users_cli = AppGroup("users", help="Manage people and their API tokens.")
 demo_cli = AppGroup("demo", help="Demo data.")
+definitions_cli = AppGroup("definitions", help="Workflow and questionnaire definitions.")
+audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
 
 
 def _fail(message: str) -> None:
@@ -102,6 +104,47 @@ def demo_load_if_empty():
         click.echo("Database has data; demo data not loaded.")
 
 
+@definitions_cli.command("check")
+@click.option("--workflows", "workflows_dir", type=click.Path(file_okay=False), help="Directory.")
+def definitions_check(workflows_dir):
+    """Validate every workflow (and form) definition; exit 1 naming each problem."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .definitions import DefinitionError
+    from .workflow import load_workflows
+
+    directory = Path(workflows_dir or current_app.config["WORKFLOWS_DIR"])
+    try:
+        loaded = load_workflows(directory)
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
+    for engine in loaded:
+        d = engine.definition
+        click.echo(f"ok: workflow {d.key} version {d.version} ({len(d.states)} states, "
+                   f"{len(d.transitions)} transitions)")  # fmt: skip
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Walk the audit chain: exit 0 with the count, or 1 naming the first broken event."""
+    from . import audit
+
+    result = audit.verify(db.session)
+    if result.intact:
+        click.echo(f"Audit log intact: {result.events} events verified.")
+        return
+    click.echo(
+        f"Audit log BROKEN at event {result.first_broken}: {result.problem}. "
+        f"{result.events} events before it verified.",
+        err=True,
+    )
+    sys.exit(1)
+
+
 def init_app(app: Flask) -> None:
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
+    for group in (users_cli, demo_cli, definitions_cli, audit_cli):
+        app.cli.add_command(group)

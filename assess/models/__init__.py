@@ -1,10 +1,15 @@
 """SQLAlchemy models, one module per aggregate."""
 
+from .assessment import Assessment, Revision
+from .audit import AuditEvent
 from .decision import Decision
 from .organisation import Body, Organisation
 from .user import ROLES, ApiToken, LoginAttempt, User, UserRole
 
 __all__ = [
+    "Assessment",
+    "AuditEvent",
+    "Revision",
     "ROLES",
     "ApiToken",
     "Body",

@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Body, Decision, User
+from ._audit import record
 from ._check import choice, text
 from ._tx import transaction
 from .errors import Conflict, Errors, Forbidden, NotFound
@@ -68,7 +69,16 @@ def create_decision(actor: User, **data) -> Decision:
     with transaction() as session:
         decision = Decision(organisation_id=actor.organisation_id, preparer=actor, **clean)
         session.add(decision)
+        session.flush()
+        record(
+            session, actor, "decision.created", "decision", decision.id,
+            changes=[{"field": k, "old": None, "new": v} for k, v in _audited(clean).items()],
+        )  # fmt: skip
     return decision
+
+
+def _audited(values: dict) -> dict:
+    return {k: (v.id if isinstance(v, Body) else v) for k, v in values.items()}
 
 
 def update_decision(actor: User, decision: Decision, *, expected_version: int, **data) -> Decision:
@@ -78,10 +88,19 @@ def update_decision(actor: User, decision: Decision, *, expected_version: int, *
     if expected_version != decision.version:
         raise Conflict(_stale_message(decision))
     clean = _validate(actor, data, decision=decision)
+    before = _audited({key: getattr(decision, key) for key in clean})
+    after = _audited(clean)
+    changes = [
+        {"field": k, "old": before[k], "new": after[k]} for k in clean if before[k] != after[k]
+    ]
+    if not changes:
+        return decision
     try:
-        with transaction():
+        with transaction() as session:
             for key, value in clean.items():
                 setattr(decision, key, value)
+            session.flush()
+            record(session, actor, "decision.updated", "decision", decision.id, changes=changes)
     except StaleDataError:
         raise Conflict(_stale_message(decision)) from None
     return decision

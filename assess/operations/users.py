@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import ROLES, ApiToken, LoginAttempt, Organisation, User, UserRole
 from ..models._types import utcnow
+from ._audit import record
 from ._check import EMAIL_RE, choice, text
 from ._tx import transaction
 from .errors import Errors, LockedOut, NotFound
@@ -68,7 +69,9 @@ def create_user(
     roles,
     password: str,
     preferred_language: str | None = None,
+    actor: User | None = None,
 ) -> User:
+    """Create a user; ``actor`` is the admin doing it (None: the command line)."""
     errors = Errors()
     email = normalise_email(email)
     if not EMAIL_RE.match(email) or len(email) > 254:
@@ -94,23 +97,52 @@ def create_user(
             role_rows=[UserRole(role=r) for r in roles],
         )
         session.add(user)
+        session.flush()
+        record(
+            session, actor, "user.created", "user", user.id, organisation_id=organisation.id,
+            changes=[
+                {"field": "email", "old": None, "new": email},
+                {"field": "name", "old": None, "new": name},
+                {"field": "roles", "old": None, "new": roles},
+            ],
+        )  # fmt: skip
     return user
 
 
-def update_user(user: User, *, name: str, roles, active: bool, password: str | None = None) -> User:
+def update_user(
+    user: User,
+    *,
+    name: str,
+    roles,
+    active: bool,
+    password: str | None = None,
+    actor: User | None = None,
+) -> User:
     errors = Errors()
     name = text(errors, "name", name, max_length=200)
     roles = _check_roles(errors, roles)
     if password:
         _check_password(errors, password)
     errors.raise_if_any()
-    with transaction():
+    before = {"name": user.name, "roles": user.roles, "active": user.active}
+    after = {"name": name, "roles": roles, "active": active}
+    changes = [
+        {"field": k, "old": before[k], "new": after[k]} for k in before if before[k] != after[k]
+    ]
+    if password:
+        # Never the hash itself: only that it changed.
+        changes.append({"field": "password", "old": None, "new": "(changed)"})
+    if not changes:
+        return user
+    with transaction() as session:
         user.name = name
         current = {r.role: r for r in user.role_rows}
         user.role_rows = [current.get(r) or UserRole(role=r) for r in roles]
         user.active = active
         if password:
             user.password_hash = _hasher().hash(password)
+        record(session, actor, "user.updated", "user", user.id, changes=changes,
+               organisation_id=user.organisation_id)  # fmt: skip
     return user
 
 
@@ -118,8 +150,10 @@ def set_password(user: User, password: str) -> None:
     errors = Errors()
     _check_password(errors, password)
     errors.raise_if_any()
-    with transaction():
+    with transaction() as session:
         user.password_hash = _hasher().hash(password)
+        record(session, user, "user.password_changed", "user", user.id,
+               changes=[{"field": "password", "old": None, "new": "(changed)"}])  # fmt: skip
 
 
 def set_preferred_language(user: User, language: str) -> None:
@@ -217,9 +251,13 @@ def issue_token(user: User) -> str:
     """Create an API token for ``user`` and return it; only its hash is kept."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction() as session:
-        session.add(
-            ApiToken(user=user, token_hash=token_hash(token), prefix=token[: len(TOKEN_PREFIX) + 4])
+        row = ApiToken(
+            user=user, token_hash=token_hash(token), prefix=token[: len(TOKEN_PREFIX) + 4]
         )
+        session.add(row)
+        session.flush()
+        record(session, user, "token.issued", "user", user.id,
+               changes=[{"field": "api_token", "old": None, "new": row.prefix + "…"}])  # fmt: skip
     return token
 
 

@@ -5,20 +5,9 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, g
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-ROLE_LABELS = {
-    "preparer": _l("preparer"),
-    "reviewer": _l("reviewer"),
-    "secretary": _l("board secretary"),
-    "auditor": _l("auditor"),
-    "admin": _l("administrator"),
-}
-
-
-def role_label(role: str) -> str:
-    return str(ROLE_LABELS.get(role, role))
+from ..roles import ROLE_LABELS, role_label  # noqa: F401  (re-exported for templates)
 
 
 def roles_required(*roles: str):

@@ -85,6 +85,7 @@ def new_user():
                 name=form.name.data,
                 roles=form.roles.data,
                 password=form.password.data or "",
+                actor=current_user,
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -120,6 +121,7 @@ def edit_user(user_id: int):
                     roles=form.roles.data,
                     active=form.active.data,
                     password=form.password.data or None,
+                    actor=current_user,
                 )
             except ValidationFailed as exc:
                 apply_errors(form, exc)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, utcnow
+from .decision import Decision
+from .user import User
+
+
+class Assessment(db.Model):
+    """The impact assessment of one decision, driven by a pinned workflow and form."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        # One active assessment per decision; withdrawn ones stay for the record.
+        Index(
+            "uq_assessments_active_decision",
+            "decision_id",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    workflow_key: Mapped[str] = mapped_column(String(60))
+    workflow_version: Mapped[int]
+    form_key: Mapped[str] = mapped_column(String(60))
+    form_version: Mapped[int]
+    state: Mapped[str] = mapped_column(String(40), index=True)
+    # The answers: screening, level, sections, alternatives, impacts, hearings, indicators.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prepared_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    last_edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    decision: Mapped[Decision] = relationship()
+    prepared_by: Mapped[User] = relationship(foreign_keys=[prepared_by_id])
+    last_edited_by: Mapped[User | None] = relationship(foreign_keys=[last_edited_by_id])
+    revisions: Mapped[list[Revision]] = relationship(
+        back_populates="assessment", order_by="Revision.seq"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Revision(db.Model):
+    """A frozen snapshot of an assessment, taken at every transition. Never changed."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("assessment_id", "seq", name="uq_revisions_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    seq: Mapped[int]
+    state: Mapped[str] = mapped_column(String(40))
+    trigger: Mapped[str | None] = mapped_column(String(60))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    assessment: Mapped[Assessment] = relationship(back_populates="revisions")

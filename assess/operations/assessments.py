@@ -1,0 +1,277 @@
+"""Assessments: create, save answers, fire transitions (withdraw and reopen included).
+
+Each function is one transaction: check the version, validate, change, snapshot,
+append the audit event, commit. On any error nothing of it is kept.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import audit, flags, questionnaire
+from ..extensions import db
+from ..models import Assessment, AuditEvent, Decision, Revision, User
+from ..models._types import utcnow
+from ..workflow import Actor, Engine, Facts, Option, TransitionBlocked, Workflows
+from ._audit import record
+from ._tx import transaction
+from .errors import Conflict, Forbidden, NotFound
+
+DEFAULT_FORM = ("iva", 1)
+
+
+def workflows() -> Workflows:
+    return current_app.extensions["assess.workflows"]
+
+
+def engine_for(assessment: Assessment) -> Engine:
+    return workflows().get(assessment.workflow_key, assessment.workflow_version)
+
+
+def actor(user: User) -> Actor:
+    return Actor(id=user.id, roles=frozenset(user.roles))
+
+
+def facts(assessment: Assessment) -> Facts:
+    data = assessment.data or {}
+    screening = data.get("screening") or {}
+    return Facts(
+        state=assessment.state,
+        prepared_by=assessment.prepared_by_id,
+        last_edited_by=assessment.last_edited_by_id,
+        decision_preparer=assessment.decision.preparer_id,
+        level=screening.get("level"),
+        level_reason=screening.get("level_reason") or "",
+        exempt_category=screening.get("exempt_category"),
+        incomplete_sections=tuple(
+            questionnaire.incomplete_sections(data, assessment.form_key, assessment.form_version)
+        ),
+        unresolved_high_flags=tuple(flags.unresolved_high(data, data.get("flags") or [])),
+    )
+
+
+def options(user: User, assessment: Assessment, comment: str = "") -> list[Option]:
+    """The transitions from the current state, each available or with its reasons."""
+    return engine_for(assessment).options(facts(assessment), actor(user), comment)
+
+
+def get_assessment(user: User, assessment_id: int) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or assessment.organisation_id != user.organisation_id:
+        raise NotFound(_l("No assessment with id %(id)s.", id=assessment_id))
+    return assessment
+
+
+def active_assessment(decision: Decision) -> Assessment | None:
+    return db.session.scalar(
+        select(Assessment).where(Assessment.decision_id == decision.id, Assessment.active)
+    )
+
+
+def create_assessment(
+    user: User,
+    decision: Decision,
+    *,
+    workflow: str | None = None,
+    form: tuple[str, int] | None = None,
+) -> Assessment:
+    if not user.has_role("preparer"):
+        raise Forbidden(_l("Only preparers can start an assessment."))
+    if decision.organisation_id != user.organisation_id:
+        raise NotFound(_l("No decision with id %(id)s.", id=decision.id))
+    if active_assessment(decision) is not None:
+        raise Conflict(_l("This decision already has an assessment in progress."))
+    key = workflow or decision.organisation.setting("default_workflow") or "eva-standard"
+    try:
+        engine = workflows().latest(key)
+    except LookupError:
+        raise NotFound(_l("There is no process called %(key)r.", key=key)) from None
+    form_key, form_version = form or DEFAULT_FORM
+    pinned = f"{engine.definition.key}@{engine.definition.version}"
+    with transaction() as session:
+        assessment = Assessment(
+            organisation_id=decision.organisation_id,
+            decision=decision,
+            workflow_key=engine.definition.key,
+            workflow_version=engine.definition.version,
+            form_key=form_key,
+            form_version=form_version,
+            state=engine.definition.initial,
+            data={},
+            prepared_by=user,
+        )
+        session.add(assessment)
+        session.flush()
+        record(
+            session, user, "assessment.created", "assessment", assessment.id,
+            changes=[
+                {"field": "state", "old": None, "new": assessment.state},
+                {"field": "workflow", "old": None, "new": pinned},
+                {"field": "form", "old": None, "new": f"{form_key}@{form_version}"},
+                {"field": "decision", "old": None, "new": decision.id},
+            ],
+        )  # fmt: skip
+    return assessment
+
+
+def _check_version(assessment: Assessment, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != assessment.version:
+        raise Conflict(_stale(assessment, expected_version))
+
+
+def _stale(assessment: Assessment, expected: int | None):
+    return _l(
+        "Someone else changed this assessment while you were working on it (you had "
+        "version %(mine)s, it is now version %(now)s). Nothing of yours was saved: reload "
+        "the page, then make your change again.",
+        mine=expected,
+        now=assessment.version,
+    )
+
+
+def save_answers(
+    user: User,
+    assessment: Assessment,
+    changes: dict[str, Any],
+    *,
+    expected_version: int | None,
+) -> Assessment:
+    """Merge ``changes`` (top-level answer keys) into the answers, in an editable state."""
+    if not user.has_role("preparer"):
+        raise Forbidden(_l("Only preparers can change the answers of an assessment."))
+    _check_version(assessment, expected_version)
+    state = engine_for(assessment).definition.states[assessment.state]
+    if not state.editable:
+        raise Conflict(
+            _l(
+                "The assessment cannot be changed while it is '%(state)s'.",
+                state=state.labels.get(_language()),
+            )
+        )
+    old = assessment.data or {}
+    new = copy.deepcopy(old)
+    new.update(copy.deepcopy(changes))
+    field_changes = audit.diff(old, new)
+    if not field_changes:
+        return assessment
+    try:
+        with transaction() as session:
+            assessment.data = new
+            assessment.last_edited_by_id = user.id
+            session.flush()  # the version check happens here, before the audit lock
+            record(
+                session, user, "assessment.answers_saved", "assessment", assessment.id,
+                changes=field_changes,
+            )  # fmt: skip
+    except StaleDataError:
+        db.session.refresh(assessment)
+        raise Conflict(_stale(assessment, expected_version)) from None
+    return assessment
+
+
+def fire(
+    user: User,
+    assessment: Assessment,
+    trigger: str,
+    *,
+    comment: str = "",
+    expected_version: int | None,
+) -> Assessment:
+    """Fire ``trigger``; raises TransitionBlocked with every reason, or Conflict when stale."""
+    _check_version(assessment, expected_version)
+    engine = engine_for(assessment)
+    comment = (comment or "").strip()
+    if len(comment) > 5000:
+        raise TransitionBlocked(trigger, [_l("A comment may have at most 5000 characters.")])
+    old_state = assessment.state
+    new_state = engine.fire(trigger, facts(assessment), actor(user), comment)
+    final = engine.definition.states[new_state].final
+    try:
+        with transaction() as session:
+            assessment.state = new_state
+            if new_state == "withdrawn":
+                assessment.active = False
+            session.flush()
+            seq = (
+                session.scalar(
+                    select(func.max(Revision.seq)).where(Revision.assessment_id == assessment.id)
+                )
+                or 0
+            ) + 1
+            transition = {"trigger": trigger, "from": old_state, "to": new_state}
+            if comment:
+                transition["comment"] = comment
+            snap = snapshot(assessment, seq=seq, user=user, transition=transition)
+            session.add(
+                Revision(
+                    assessment=assessment,
+                    seq=seq,
+                    state=new_state,
+                    trigger=trigger,
+                    snapshot=snap,
+                    sha256=hashlib.sha256(audit.canonical_json(snap)).hexdigest(),
+                    created_by_id=user.id,
+                )
+            )
+            session.flush()
+            changes = [{"field": "state", "old": old_state, "new": new_state}]
+            if final and not assessment.active:
+                changes.append({"field": "active", "old": True, "new": False})
+            record(
+                session, user, "assessment.transition", "assessment", assessment.id,
+                changes=changes, transition={**transition, "revision": seq},
+            )  # fmt: skip
+    except StaleDataError:
+        db.session.refresh(assessment)
+        raise Conflict(_stale(assessment, expected_version)) from None
+    return assessment
+
+
+def snapshot(assessment: Assessment, *, seq: int, user: User, transition: dict) -> dict:
+    """The frozen, self-contained JSON of an assessment at one revision."""
+    decision = assessment.decision
+    return {
+        "assessment": assessment.id,
+        "revision": seq,
+        "state": assessment.state,
+        "workflow": {"key": assessment.workflow_key, "version": assessment.workflow_version},
+        "form": {"key": assessment.form_key, "version": assessment.form_version},
+        "decision": {
+            "id": decision.id,
+            "case_number": decision.case_number,
+            "title": decision.title,
+            "language": decision.language,
+            "body": {
+                "id": decision.body_id,
+                "fi": decision.body.name_fi,
+                "sv": decision.body.name_sv,
+            },
+            "proposal": decision.proposal,
+        },
+        "data": copy.deepcopy(assessment.data or {}),
+        "prepared_by": {"id": assessment.prepared_by_id, "name": assessment.prepared_by.name},
+        "transition": transition,
+        "by": {"id": user.id, "name": user.name},
+        "at": utcnow().isoformat(timespec="seconds"),
+    }
+
+
+def history(assessment: Assessment) -> list[AuditEvent]:
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "assessment", AuditEvent.object_id == assessment.id)
+        .order_by(AuditEvent.id)
+    ).all()
+
+
+def _language() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")
