@@ -140,3 +140,20 @@ def postgres_url(postgres_server):
     yield f"{postgres_server}/{name}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_app(postgres_url):
+    """The app on a migrated PostgreSQL database with the demo data."""
+    from flask_migrate import upgrade
+
+    from assess.operations.demo import load_demo
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=postgres_url)
+    with app.app_context():
+        upgrade()
+        load_demo()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -72,3 +72,11 @@ def use_language(client, language: str) -> None:
         "/language", data={"language": language, "csrf_token": token, "next": "/"}
     )
     assert response.status_code == 302
+
+
+def user(email_or_role: str):
+    """A demo user by role name or e-mail (inside an application context)."""
+    from assess.operations.users import user_by_email
+
+    email = DEMO_PASSWORDS[email_or_role][0] if email_or_role in DEMO_PASSWORDS else email_or_role
+    return user_by_email(email)
