@@ -1,6 +1,6 @@
 """The roles' names in the UI languages (the ids are in ``models.user.ROLES``)."""
 
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_text as _l
 
 ROLE_LABELS = {
     "preparer": _l("preparer"),

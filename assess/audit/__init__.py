@@ -162,6 +162,8 @@ def diff(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[dic
         a, b = old.get(key), new.get(key)
         if isinstance(a, dict) and isinstance(b, dict):
             changes.extend(diff(a, b, path + "."))
+        elif (isinstance(a, dict) and b is None) or (a is None and isinstance(b, dict)):
+            changes.extend(diff(a or {}, b or {}, path + "."))
         elif a != b:
             changes.append({"field": path, "old": a, "new": b})
     return changes

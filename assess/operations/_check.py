@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
-
+from ..i18n import lazy_text as _l
 from .errors import Errors
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

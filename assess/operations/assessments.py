@@ -11,12 +11,12 @@ import hashlib
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, flags, questionnaire
 from ..extensions import db
+from ..i18n import lazy_text as _l
 from ..models import Assessment, AuditEvent, Decision, Revision, User
 from ..models._types import utcnow
 from ..workflow import Actor, Engine, Facts, Option, TransitionBlocked, Workflows
@@ -57,9 +57,9 @@ def facts(assessment: Assessment) -> Facts:
     )
 
 
-def options(user: User, assessment: Assessment, comment: str = "") -> list[Option]:
+def options(user: User, assessment: Assessment) -> list[Option]:
     """The transitions from the current state, each available or with its reasons."""
-    return engine_for(assessment).options(facts(assessment), actor(user), comment)
+    return engine_for(assessment).options(facts(assessment), actor(user))
 
 
 def get_assessment(user: User, assessment_id: int) -> Assessment:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
+from ..i18n import lazy_text as _l
 from ..models import Body, Decision, User
 from ._audit import record
 from ._check import choice, text

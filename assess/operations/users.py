@@ -11,10 +11,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..i18n import lazy_text as _l
 from ..models import ROLES, ApiToken, LoginAttempt, Organisation, User, UserRole
 from ..models._types import utcnow
 from ._audit import record

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 from flask import Flask, g, render_template, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import db, login_manager
+from ..i18n import lazy_text as _l
 from ..models import User
-from . import access, account, admin, auth, dashboard, decisions, health, i18n
+from . import access, account, admin, assessments, auth, dashboard, decisions, health, i18n
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
+    login_manager.localize_callback = str  # the session stores plain text
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
@@ -35,6 +37,7 @@ def init_app(app: Flask) -> None:
         i18n.bp,
         dashboard.bp,
         decisions.bp,
+        assessments.bp,
         admin.bp,
         account.bp,
     ):
@@ -46,6 +49,12 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    @app.before_request
+    def request_id():
+        # Ties audit events to the request (and to a proxy's logs when it sends one).
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given[:64] if given.isprintable() and given else uuid.uuid4().hex
 
     @app.context_processor
     def inject_locale():

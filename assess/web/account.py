@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..i18n import lazy_text as _l
 from ..operations import ValidationFailed
 from ..operations import users as user_ops
 from .util import apply_errors
@@ -48,6 +48,6 @@ def index():
             except ValidationFailed as exc:
                 apply_errors(form, exc)
             else:
-                flash(_l("Your password has been changed."), "success")
+                flash(str(_l("Your password has been changed.")), "success")
                 return redirect(url_for(".index"))
     return render_template("account.html", form=form), 422 if form.errors else 200

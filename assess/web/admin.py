@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
+from ..i18n import lazy_text as _l
 from ..models import ROLES, User
 from ..operations import ValidationFailed
 from ..operations import users as user_ops
@@ -90,7 +90,7 @@ def new_user():
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            flash(_l("User %(email)s created.", email=user.email), "success")
+            flash(str(_l("User %(email)s created.", email=user.email)), "success")
             return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form, user=None), (
         422 if form.errors else 200
@@ -126,7 +126,7 @@ def edit_user(user_id: int):
             except ValidationFailed as exc:
                 apply_errors(form, exc)
             else:
-                flash(_l("Changes saved."), "success")
+                flash(str(_l("Changes saved.")), "success")
                 return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form, user=user), (
         422 if form.errors else 200

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from ..i18n import lazy_text as _l
 from ..operations import LockedOut
 from ..operations import users as user_ops
 from .util import safe_next
@@ -65,5 +65,5 @@ def login():
 def logout():
     logout_user()
     session.clear()
-    flash(_l("You have logged out."), "info")
+    flash(str(_l("You have logged out.")), "info")
     return redirect(url_for("auth.login"))

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
+from ..i18n import lazy_text as _l
 from ..operations import Conflict, NotFound, ValidationFailed
 from ..operations import decisions as ops
 from .access import roles_required
+from .assessments import panel_context
 from .util import apply_errors
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
@@ -94,7 +95,7 @@ def new():
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            flash(_l("Decision draft %(n)s created.", n=decision.case_number), "success")
+            flash(str(_l("Decision draft %(n)s created.", n=decision.case_number)), "success")
             return redirect(url_for(".view", decision_id=decision.id))
     return render_template("decisions/form.html", form=form, decision=None), (
         422 if form.errors else 200
@@ -104,7 +105,8 @@ def new():
 @bp.get("/<int:decision_id>")
 @login_required
 def view(decision_id: int):
-    return render_template("decisions/view.html", decision=_get(decision_id))
+    decision = _get(decision_id)
+    return render_template("decisions/view.html", decision=decision, **panel_context(decision))
 
 
 @bp.route("/<int:decision_id>/edit", methods=["GET", "POST"])
@@ -132,7 +134,7 @@ def edit(decision_id: int):
             db.session.refresh(decision)
             status = 409
         else:
-            flash(_l("Changes saved."), "success")
+            flash(str(_l("Changes saved.")), "success")
             return redirect(url_for(".view", decision_id=decision.id))
     if form.errors and status == 200:
         status = 422

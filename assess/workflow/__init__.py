@@ -40,7 +40,7 @@ class Workflows:
             raise LookupError(f"no workflow {key!r} is loaded")
         return self._engines[(key, max(versions))]
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         return sorted({k for k, _ in self._engines})
 
     def __iter__(self):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from transitions import Machine, MachineError
 
+from ..i18n import lazy_text as _l
 from ..roles import role_label
 from .definition import TransitionDef, WorkflowDefinition
 from .guards import GUARDS, Actor, Facts, GuardContext
@@ -66,8 +66,6 @@ class _RoleReason:
             )
         )
 
-    __html__ = __str__
-
 
 class Engine:
     def __init__(self, definition: WorkflowDefinition):
@@ -96,24 +94,27 @@ class Engine:
         ctx: GuardContext = event.kwargs["ctx"]
         return not self._reasons(ctx)
 
-    def _reasons(self, ctx: GuardContext) -> list:
+    def _reasons(self, ctx: GuardContext, *, with_comment: bool = True) -> list:
         t = ctx.transition
         reasons: list = []
         if not ctx.actor.roles.intersection(t.roles):
             reasons.append(_RoleReason(t))
-        if t.comment_required and not (ctx.comment or "").strip():
+        if with_comment and t.comment_required and not (ctx.comment or "").strip():
             reasons.append(_l("Write a comment: it is required for this step."))
         for name in t.guards:
             reasons.extend(GUARDS[name](ctx))
         return reasons
 
-    def options(self, facts: Facts, actor: Actor, comment: str = "") -> list[Option]:
-        """Every transition from the current state, each with its blocking reasons."""
+    def options(self, facts: Facts, actor: Actor) -> list[Option]:
+        """Every transition from the current state, each with its blocking reasons.
+
+        A required comment does not block here: it is asked for when the step is taken.
+        """
         result = []
         for trigger in self.machine.get_triggers(facts.state):
             t = self.definition.transition(trigger, facts.state)
-            ctx = GuardContext(facts=facts, actor=actor, transition=t, comment=comment)
-            result.append(Option(t, self._reasons(ctx)))
+            ctx = GuardContext(facts=facts, actor=actor, transition=t)
+            result.append(Option(t, self._reasons(ctx, with_comment=False)))
         return result
 
     def fire(self, trigger: str, facts: Facts, actor: Actor, comment: str = "") -> str:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
+from ..i18n import lazy_text as _l
 from .definition import TransitionDef
 
 

@@ -148,3 +148,13 @@ def test_operation_refuses_a_stale_version(ctx):
             decision.preparer, decision, expected_version=0, **{**NEW, "case_number": "A/1"}
         )
     assert db.session.get(Decision, 1).case_number == "KPHA/412/2026"
+
+
+def test_a_message_with_typed_text_is_escaped(demo, preparer):
+    """Translated messages carry typed parameters (a case number): never as HTML."""
+    response = post(
+        preparer, "/decisions/new", {**NEW, "case_number": "<img src=x onerror=alert(1)>"}
+    )
+    page = preparer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page

@@ -184,7 +184,8 @@ def test_options_list_available_and_blocked_from_the_state():
     by_trigger = {o.transition.trigger: o for o in options}
     assert set(by_trigger) == {"return_for_revision", "approve", "withdraw"}
     assert by_trigger["approve"].available
-    assert not by_trigger["return_for_revision"].available  # needs a comment
+    # A required comment is asked for when the step is taken, not when it is listed.
+    assert by_trigger["return_for_revision"].available
 
 
 def test_firing_does_not_bind_the_machine_to_anything():

@@ -1,0 +1,143 @@
+"""The assessment's process on the decision page: state, diagram, transitions, history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from ..i18n import lazy_text as _l
+from ..operations import Conflict, Forbidden, NotFound
+from ..operations import assessments as ops
+from ..operations import decisions as decision_ops
+from ..workflow import TransitionBlocked
+from .access import roles_required
+from .diagram import process_svg
+
+bp = Blueprint("assessments", __name__)
+
+ACTION_LABELS = {
+    "assessment.created": _l("Assessment started"),
+    "assessment.transition": _l("Process step"),
+    "assessment.answers_saved": _l("Answers saved"),
+}
+
+
+def _language() -> str:
+    return str(get_locale() or "fi")
+
+
+def _assessment(assessment_id: int):
+    try:
+        return ops.get_assessment(current_user, assessment_id)
+    except NotFound:
+        abort(404)
+
+
+def panel_context(decision, *, comment: str = "", failed: str | None = None, reasons=()):
+    """What the decision page needs to show the assessment's process."""
+    assessment = ops.active_assessment(decision)
+    context = {"assessment": assessment, "workflows": ops.workflows()}
+    if assessment is None:
+        return context
+    engine = ops.engine_for(assessment)
+    definition = engine.definition
+    language = _language()
+    context.update(
+        definition=definition,
+        state_label=definition.state_label(assessment.state, language),
+        diagram=process_svg(
+            definition,
+            assessment.state,
+            language,
+            str(_l("The process; the current state is marked with ●"))
+            + f": {definition.state_label(assessment.state, language)}",
+        ),
+        options=ops.options(current_user, assessment),
+        language=language,
+        comment=comment,
+        failed=failed,
+        failed_reasons=reasons,
+    )
+    return context
+
+
+@bp.post("/decisions/<int:decision_id>/assessment")
+@roles_required("preparer")
+def start(decision_id: int):
+    try:
+        decision = decision_ops.get_decision(current_user, decision_id)
+    except NotFound:
+        abort(404)
+    workflow = request.form.get("workflow") or None
+    if workflow and workflow not in ops.workflows().names():
+        workflow = None
+    try:
+        ops.create_assessment(current_user, decision, workflow=workflow)
+    except (Conflict, Forbidden) as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(str(_l("The impact assessment has been started.")), "success")
+    return redirect(url_for("decisions.view", decision_id=decision.id) + "#assessment")
+
+
+@bp.post("/assessments/<int:assessment_id>/transitions")
+@login_required
+def transition(assessment_id: int):
+    assessment = _assessment(assessment_id)
+    trigger = request.form.get("trigger", "")
+    comment = request.form.get("comment", "")
+    try:
+        version = int(request.form.get("version", ""))
+    except ValueError:
+        version = -1  # a form without its version is treated as stale, never as current
+    try:
+        ops.fire(current_user, assessment, trigger, comment=comment, expected_version=version)
+    except TransitionBlocked as exc:
+        return _decision_page(assessment, comment, trigger, exc.reasons, 409)
+    except Conflict as exc:
+        return _decision_page(assessment, comment, trigger, [exc.message], 409)
+    definition = ops.engine_for(assessment).definition
+    done = next(t for t in definition.transitions if t.trigger == trigger)
+    message = _l(
+        "Done: %(action)s. The assessment is now '%(state)s'.",
+        action=done.labels.get(_language()),
+        state=definition.state_label(assessment.state, _language()),
+    )
+    flash(str(message), "success")
+    return redirect(url_for("decisions.view", decision_id=assessment.decision_id) + "#assessment")
+
+
+def _decision_page(assessment, comment, trigger, reasons, status):
+    # The page again, with what was typed kept and every reason shown next to the step.
+    decision = assessment.decision
+    return render_template(
+        "decisions/view.html",
+        decision=decision,
+        **panel_context(decision, comment=comment, failed=trigger, reasons=reasons),
+    ), status
+
+
+@bp.get("/assessments/<int:assessment_id>")
+@login_required
+def view(assessment_id: int):
+    assessment = _assessment(assessment_id)
+    return redirect(url_for("decisions.view", decision_id=assessment.decision_id) + "#assessment")
+
+
+@bp.get("/assessments/<int:assessment_id>/history")
+@login_required
+def history(assessment_id: int):
+    assessment = _assessment(assessment_id)
+    definition = ops.engine_for(assessment).definition
+    language = _language()
+    labels = {t.trigger: t.labels.get(language) for t in definition.transitions}
+    return render_template(
+        "assessments/history.html",
+        assessment=assessment,
+        events=ops.history(assessment),
+        definition=definition,
+        language=language,
+        trigger_labels=labels,
+        action_labels=ACTION_LABELS,
+    )
