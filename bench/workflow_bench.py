@@ -88,7 +88,9 @@ def main() -> dict:
         from assess.workflow import Facts
 
         draft = Facts(**{**facts.__dict__, "state": "draft"})
-        pure, _ = median_ms(lambda: [engine.fire("start_screening", draft, actor) for _ in range(N)], 5)
+        pure, _ = median_ms(
+            lambda: [engine.fire("start_screening", draft, actor) for _ in range(N)], 5
+        )
         results["engine_only_10000_ms"] = pure
     results["machine"] = machine()
     return results
@@ -100,6 +102,8 @@ if __name__ == "__main__":
     print(f"load {N} assessments, plain rows:            median {r['load_plain_ms']:.1f} ms")
     print(f"load {N} assessments with their machines:    median {r['load_with_machines_ms']:.1f} ms"
           f"  (ratio {r['load_ratio']:.3f}, target < 1.5)")  # fmt: skip
-    print(f"fire {N} transitions through operations:    {r['fire_10000_s']:.1f} s"
-          f"  ({r['fire_per_transition_ms']:.2f} ms each: validate, revision, audit, commit)")
+    print(
+        f"fire {N} transitions through operations:    {r['fire_10000_s']:.1f} s"
+        f"  ({r['fire_per_transition_ms']:.2f} ms each: validate, revision, audit, commit)"
+    )
     print(f"fire {N} transitions in the engine alone:   median {r['engine_only_10000_ms']:.1f} ms")
