@@ -1,0 +1,233 @@
+"""forms/*.yaml -> a validated FormDefinition (questionnaire, screening, content ids)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from ..definitions import Labels, Problem, Strict, pydantic_problems, read_yaml
+
+Id = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)
+QuestionType = Literal[
+    "text", "long_text", "choice", "multi_choice", "date", "number", "person", "yes_no", "list"
+]
+SectionKind = Literal["questions", "hearings", "alternatives", "impacts", "indicators", "summary"]
+Level = Literal["light", "full"]
+SCALES = ("direction", "magnitude", "likelihood", "duration", "reversibility", "confidence")
+
+
+class Option(Strict):
+    id: str = Id
+    labels: Labels
+
+
+class Group(Strict):
+    id: str = Id
+    labels: Labels
+    vulnerable: bool = False
+    council: str | None = None
+
+
+class Dimension(Strict):
+    id: str = Id
+    labels: Labels
+    help: Labels | None = None
+
+
+class ScaleValue(Strict):
+    id: str = Id
+    labels: Labels
+    symbol: str = ""
+
+
+class Scale(Strict):
+    labels: Labels
+    help: Labels | None = None
+    values: list[ScaleValue] = Field(min_length=2)
+
+
+class Council(Strict):
+    id: str = Id
+    labels: Labels
+    basis: Labels | None = None
+
+
+class Condition(Strict):
+    question: str
+    equals: str
+
+
+class Field_(Strict):
+    id: str = Id
+    type: Literal["text", "long_text", "choice", "date", "number", "person", "yes_no"]
+    labels: Labels
+    required: bool = False
+    options: list[Option] | None = None
+
+
+class Question(Strict):
+    id: str = Id
+    type: QuestionType
+    labels: Labels
+    help: Labels | None = None
+    required: bool = False
+    options: list[Option] | None = None
+    options_from: Literal["groups", "dimensions", "councils"] | None = None
+    show_if: Condition | None = None
+    fields: list[Field_] | None = None
+    min_items: int = Field(default=0, ge=0)
+    max_length: int | None = Field(default=None, ge=1)
+
+
+class Section(Strict):
+    id: str = Id
+    labels: Labels
+    help: Labels | None = None
+    levels: list[Level] = Field(min_length=1)
+    kind: SectionKind = "questions"
+    questions: list[Question] = []
+
+
+class ScreeningQuestion(Strict):
+    id: str = Id
+    labels: Labels
+    help: Labels | None = None
+
+
+class ScreeningRule(Strict):
+    full_if_any: list[str] = []
+    light_max_yes: int = Field(default=2, ge=0)
+
+
+class Screening(Strict):
+    help: Labels | None = None
+    questions: list[ScreeningQuestion] = Field(min_length=1)
+    exempt_categories: list[Option] = []
+    rule: ScreeningRule
+
+
+class FormDefinition(Strict):
+    key: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    version: int = Field(ge=1)
+    labels: Labels
+    help: Labels | None = None
+    groups: list[Group] = Field(min_length=1)
+    dimensions: list[Dimension] = Field(min_length=1)
+    scales: dict[Literal[SCALES], Scale]  # type: ignore[valid-type]
+    councils: list[Council] = []
+    screening: Screening
+    sections: list[Section] = Field(min_length=1)
+    # How answers of an older version map to this one: {old id: new id, or null to drop}.
+    migrations: dict[int, dict[str, str | None]] = {}
+
+    @model_validator(mode="after")
+    def _all_scales(self):
+        missing = [s for s in SCALES if s not in self.scales]
+        if missing:
+            raise ValueError(f"scales missing: {', '.join(missing)}")
+        return self
+
+    @property
+    def ident(self) -> tuple[str, int]:
+        return (self.key, self.version)
+
+    def group(self, group_id: str) -> Group | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def dimension(self, dimension_id: str) -> Dimension | None:
+        return next((d for d in self.dimensions if d.id == dimension_id), None)
+
+    def council(self, council_id: str) -> Council | None:
+        return next((c for c in self.councils if c.id == council_id), None)
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def sections_for(self, level: str | None) -> list[Section]:
+        return [s for s in self.sections if level in s.levels]
+
+    def options_of(self, question: Question) -> list:
+        if question.options_from:
+            return list(getattr(self, question.options_from))
+        return list(question.options or [])
+
+    def scale_value(self, scale: str, value: str) -> ScaleValue | None:
+        return next((v for v in self.scales[scale].values if v.id == value), None)
+
+
+def load_form(path: Path) -> tuple[FormDefinition | None, list[Problem]]:
+    raw, problems = read_yaml(path)
+    if problems:
+        return None, problems
+    try:
+        form = FormDefinition.model_validate(raw)
+    except ValidationError as exc:
+        return None, pydantic_problems(path.name, exc)
+    problems = _semantic_problems(path.name, form)
+    return (None, problems) if problems else (form, [])
+
+
+def _duplicates(items, path: str, file: str) -> list[Problem]:
+    seen, found = set(), []
+    for i, item in enumerate(items):
+        if item.id in seen:
+            found.append(Problem(file, f"{path}.{i}.id", f"duplicate id {item.id!r}"))
+        seen.add(item.id)
+    return found
+
+
+def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
+    problems: list[Problem] = []
+    add = lambda path, msg: problems.append(Problem(file, path, msg))  # noqa: E731
+    problems += _duplicates(f.groups, "groups", file)
+    problems += _duplicates(f.dimensions, "dimensions", file)
+    problems += _duplicates(f.councils, "councils", file)
+    problems += _duplicates(f.sections, "sections", file)
+    problems += _duplicates(f.screening.questions, "screening.questions", file)
+    problems += _duplicates(f.screening.exempt_categories, "screening.exempt_categories", file)
+    councils = {c.id for c in f.councils}
+    for i, g in enumerate(f.groups):
+        if g.council and g.council not in councils:
+            add(f"groups.{i}.council", f"unknown council {g.council!r}; expected one of: "
+                f"{', '.join(sorted(councils))}")  # fmt: skip
+    for name, scale in f.scales.items():
+        problems += _duplicates(scale.values, f"scales.{name}.values", file)
+    screening_ids = {q.id for q in f.screening.questions}
+    for j, qid in enumerate(f.screening.rule.full_if_any):
+        if qid not in screening_ids:
+            add(f"screening.rule.full_if_any.{j}", f"unknown screening question {qid!r}")
+    known = set(screening_ids)
+    all_ids: dict[str, str] = {q: "screening.questions" for q in screening_ids}
+    for s_i, section in enumerate(f.sections):
+        here = f"sections.{s_i}({section.id})"
+        if section.kind != "questions" and section.questions:
+            add(f"{here}.questions", f"a section of kind {section.kind!r} has no questions")
+        problems += _duplicates(section.questions, f"{here}.questions", file)
+        for q_i, q in enumerate(section.questions):
+            qhere = f"{here}.questions.{q_i}({q.id})"
+            if q.id in all_ids and all_ids[q.id] != here:
+                add(f"{qhere}.id", f"id {q.id!r} is already used in {all_ids[q.id]}")
+            all_ids[q.id] = here
+            choice = q.type in ("choice", "multi_choice")
+            if choice and not (q.options or q.options_from):
+                add(qhere, "a choice question needs options or options_from")
+            if not choice and (q.options or q.options_from):
+                add(qhere, f"a {q.type} question has no options")
+            if (q.type == "list") != bool(q.fields):
+                add(qhere, "fields belong to (and are required for) a list question")
+            if q.show_if and q.show_if.question not in known:
+                add(
+                    f"{qhere}.show_if.question",
+                    f"unknown question {q.show_if.question!r}: a condition may refer to a "
+                    "screening question or an earlier question",
+                )
+            known.add(q.id)
+    for version, mapping in f.migrations.items():
+        if version >= f.version:
+            add(f"migrations.{version}", "migrations describe older versions only")
+        for old, new in mapping.items():
+            if new is not None and new not in all_ids:
+                add(f"migrations.{version}.{old}", f"unknown question {new!r} in this version")
+    return problems
