@@ -40,6 +40,10 @@ def create_app(config_name_or_object: str | type | None = None, **overrides) -> 
     # Invalid content stops the start-up with every problem named (DefinitionError).
     app.config.setdefault("WORKFLOWS_DIR", str(_project_root() / "workflows"))
     app.extensions["assess.workflows"] = load_workflows(Path(app.config["WORKFLOWS_DIR"]))
+    from .questionnaire import load_forms
+
+    app.config.setdefault("FORMS_DIR", str(_project_root() / "forms"))
+    app.extensions["assess.forms"] = load_forms(Path(app.config["FORMS_DIR"]))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)

@@ -106,26 +106,42 @@ def demo_load_if_empty():
 
 @definitions_cli.command("check")
 @click.option("--workflows", "workflows_dir", type=click.Path(file_okay=False), help="Directory.")
-def definitions_check(workflows_dir):
-    """Validate every workflow (and form) definition; exit 1 naming each problem."""
+@click.option("--forms", "forms_dir", type=click.Path(file_okay=False), help="Directory.")
+def definitions_check(workflows_dir, forms_dir):
+    """Validate every workflow and form definition; exit 1 naming each problem."""
     from pathlib import Path
 
     from flask import current_app
 
     from .definitions import DefinitionError
+    from .questionnaire import load_forms
     from .workflow import load_workflows
 
-    directory = Path(workflows_dir or current_app.config["WORKFLOWS_DIR"])
+    failed = False
+    lines = []
     try:
-        loaded = load_workflows(directory)
+        for engine in load_workflows(Path(workflows_dir or current_app.config["WORKFLOWS_DIR"])):
+            d = engine.definition
+            lines.append(f"ok: workflow {d.key} version {d.version} ({len(d.states)} states, "
+                         f"{len(d.transitions)} transitions)")  # fmt: skip
     except DefinitionError as exc:
+        failed = True
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
+    try:
+        for f in load_forms(Path(forms_dir or current_app.config["FORMS_DIR"])):
+            lines.append(
+                f"ok: form {f.key} version {f.version} ({len(f.groups)} groups, "
+                f"{len(f.dimensions)} dimensions, {len(f.sections)} sections)"
+            )
+    except DefinitionError as exc:
+        failed = True
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+    for line in lines:
+        click.echo(line)
+    if failed:
         sys.exit(1)
-    for engine in loaded:
-        d = engine.definition
-        click.echo(f"ok: workflow {d.key} version {d.version} ({len(d.states)} states, "
-                   f"{len(d.transitions)} transitions)")  # fmt: skip
 
 
 @audit_cli.command("verify")

@@ -71,3 +71,21 @@ def pydantic_problems(file: str, exc: ValidationError) -> list[Problem]:
             message = "unknown key (check the spelling)"
         problems.append(Problem(file, path, message))
     return problems
+
+
+class Localized:
+    """A content label that renders in the reader's language (escaped like any text)."""
+
+    __slots__ = ("labels",)
+
+    def __init__(self, labels: Labels):
+        self.labels = labels
+
+    def __str__(self) -> str:
+        from flask_babel import get_locale
+
+        return self.labels.get(str(get_locale() or "en"))
+
+
+def localized(labels: Labels) -> Localized:
+    return Localized(labels)

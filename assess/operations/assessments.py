@@ -19,6 +19,7 @@ from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, AuditEvent, Decision, Revision, User
 from ..models._types import utcnow
+from ..questionnaire.answers import screening_problems
 from ..workflow import Actor, Engine, Facts, Option, TransitionBlocked, Workflows
 from ._audit import record
 from ._tx import transaction
@@ -40,8 +41,12 @@ def actor(user: User) -> Actor:
 
 
 def facts(assessment: Assessment) -> Facts:
+    from .answers import context, form_for
+
     data = assessment.data or {}
     screening = data.get("screening") or {}
+    form = form_for(assessment)
+    ctx = context(assessment)
     return Facts(
         state=assessment.state,
         prepared_by=assessment.prepared_by_id,
@@ -50,9 +55,8 @@ def facts(assessment: Assessment) -> Facts:
         level=screening.get("level"),
         level_reason=screening.get("level_reason") or "",
         exempt_category=screening.get("exempt_category"),
-        incomplete_sections=tuple(
-            questionnaire.incomplete_sections(data, assessment.form_key, assessment.form_version)
-        ),
+        incomplete_sections=tuple(questionnaire.incomplete_sections(form, data, ctx)),
+        screening_problems=tuple(screening_problems(form, screening)),
         unresolved_high_flags=tuple(flags.unresolved_high(data, data.get("flags") or [])),
     )
 

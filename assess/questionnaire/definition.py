@@ -190,8 +190,10 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
     councils = {c.id for c in f.councils}
     for i, g in enumerate(f.groups):
         if g.council and g.council not in councils:
-            add(f"groups.{i}.council", f"unknown council {g.council!r}; expected one of: "
-                f"{', '.join(sorted(councils))}")  # fmt: skip
+            add(
+                f"groups.{i}.council",
+                f"unknown council {g.council!r}; expected one of: {', '.join(sorted(councils))}",
+            )
     for name, scale in f.scales.items():
         problems += _duplicates(scale.values, f"scales.{name}.values", file)
     screening_ids = {q.id for q in f.screening.questions}

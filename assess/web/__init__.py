@@ -12,7 +12,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..extensions import db, login_manager
 from ..i18n import lazy_text as _l
 from ..models import User
-from . import access, account, admin, assessments, auth, dashboard, decisions, health, i18n
+from . import (
+    access,
+    account,
+    admin,
+    assessments,
+    auth,
+    dashboard,
+    decisions,
+    guided,
+    health,
+    i18n,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -38,6 +49,7 @@ def init_app(app: Flask) -> None:
         dashboard.bp,
         decisions.bp,
         assessments.bp,
+        guided.bp,
         admin.bp,
         account.bp,
     ):

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from transitions import Machine, MachineError
 
+from ..definitions import localized
 from ..i18n import lazy_text as _l
 from ..roles import role_label
 from .definition import TransitionDef, WorkflowDefinition
 from .guards import GUARDS, Actor, Facts, GuardContext
-from .localized import localized
 
 
 class TransitionBlocked(Exception):

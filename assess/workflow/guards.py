@@ -29,6 +29,8 @@ class Facts:
     incomplete_sections: tuple = ()
     # Supplied by the flags: the texts of high flags neither resolved nor acknowledged.
     unresolved_high_flags: tuple = ()
+    # Supplied by the questionnaire: what the screening still lacks.
+    screening_problems: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,11 @@ def screen_out_justified(ctx: GuardContext) -> list:
             _l("Give a written reason why no assessment is needed, or choose an exempt category.")
         ]
     return []
+
+
+@guard("screening_complete")
+def screening_complete(ctx: GuardContext) -> list:
+    return list(ctx.facts.screening_problems)
 
 
 @guard("level_assessed")

@@ -1,0 +1,124 @@
+"""Saving what the preparer answers: screening, sections, impact cells.
+
+Malformed input (an unknown id, a value outside a scale, a text over its limit) is
+refused whole and named; nothing of it is stored. Incomplete input is stored: the
+completeness check says what is still missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from ..i18n import lazy_text as _l
+from ..models import Assessment, User
+from ..questionnaire import Context, FormDefinition, Forms
+from ..questionnaire import answers as clean
+from ..questionnaire.completeness import alternatives as alternatives_of
+from .assessments import save_answers
+from .errors import NotFound, ValidationFailed
+
+
+def forms() -> Forms:
+    return current_app.extensions["assess.forms"]
+
+
+def form_for(assessment: Assessment) -> FormDefinition:
+    return forms().get(assessment.form_key, assessment.form_version)
+
+
+def context(assessment: Assessment) -> Context:
+    screening = (assessment.data or {}).get("screening") or {}
+    return Context(
+        level=screening.get("level"),
+        language=assessment.decision.language,
+        bilingual=bool(assessment.decision.organisation.bilingual),
+    )
+
+
+def _raise(errors) -> None:
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def save_screening(user: User, a: Assessment, payload: dict, *, expected_version) -> Assessment:
+    value, errors = clean.clean_screening(form_for(a), payload)
+    _raise(errors)
+    return save_answers(user, a, {"screening": value}, expected_version=expected_version)
+
+
+def save_section(
+    user: User, a: Assessment, section_id: str, payload: dict[str, Any], *, expected_version
+) -> Assessment:
+    """Save one section's answers (``payload`` is shaped like the JSON API's fields)."""
+    form = form_for(a)
+    section = form.section(section_id)
+    if section is None:
+        raise NotFound(_l("No section %(id)r in this questionnaire.", id=section_id))
+    data = a.data or {}
+    if section.kind == "questions":
+        value, errors = clean.clean_answers(form, section, payload.get("answers") or {})
+        _raise(errors)
+        changes = {"answers": {**(data.get("answers") or {}), **value}}
+    elif section.kind == "alternatives":
+        value, errors = clean.clean_alternatives(payload.get("alternatives"))
+        reason = clean._text(
+            errors,
+            "answers.single_alternative_reason",
+            payload.get("single_alternative_reason"),
+            clean.LONG_MAX,
+        )
+        _raise(errors)
+        answers = {**(data.get("answers") or {}), "single_alternative_reason": reason}
+        changes = {"alternatives": value, "answers": answers}
+        ids = {alt["id"] for alt in alternatives_of({"alternatives": value})}
+        # Cells of an alternative that was removed go with it.
+        changes["impacts"] = [c for c in data.get("impacts") or [] if c.get("alternative") in ids]
+    elif section.kind == "hearings":
+        value, errors = clean.clean_hearings(form, payload.get("hearings"))
+        reason = clean._text(
+            errors, "no_hearings_reason", payload.get("no_hearings_reason"), clean.LONG_MAX
+        )
+        _raise(errors)
+        changes = {"hearings": value, "no_hearings_reason": reason}
+    elif section.kind == "indicators":
+        value, errors = clean.clean_indicators(payload.get("indicators"))
+        _raise(errors)
+        changes = {"indicators": value}
+    elif section.kind == "summary":
+        value, errors = clean.clean_summary(payload.get("summary"))
+        _raise(errors)
+        changes = {"summary": {**(data.get("summary") or {}), **value}}
+    else:
+        raise NotFound(_l("The impact matrix is saved one cell at a time."))
+    return save_answers(user, a, changes, expected_version=expected_version)
+
+
+def save_cell(
+    user: User, a: Assessment, cell: dict[str, Any], *, expected_version, remove: bool = False
+) -> Assessment:
+    """Add, replace or (with ``remove``) take out one cell of the impact matrix."""
+    form = form_for(a)
+    data = a.data or {}
+    ids = [alt["id"] for alt in alternatives_of(data)]
+    value, errors = clean.clean_cell(form, cell, ids)
+    _raise(errors)
+    key = (value["alternative"], value["group"], value["dimension"])
+    cells = [
+        c
+        for c in data.get("impacts") or []
+        if (c.get("alternative"), c.get("group"), c.get("dimension")) != key
+    ]
+    if not remove:
+        cells.append(value)
+    order = {g.id: i for i, g in enumerate(form.groups)}
+    dims = {d.id: i for i, d in enumerate(form.dimensions)}
+    cells.sort(
+        key=lambda c: (
+            ids.index(c["alternative"]) if c["alternative"] in ids else 99,
+            order.get(c["group"], 99),
+            dims.get(c["dimension"], 99),
+        )
+    )
+    return save_answers(user, a, {"impacts": cells}, expected_version=expected_version)

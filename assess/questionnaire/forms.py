@@ -1,0 +1,265 @@
+"""WTForms classes built from a questionnaire definition: one class per section.
+
+Labels and help come from the YAML in the reader's language; validators follow the
+definition (lengths, choices, dates) and the scales (a non-neutral cell needs a
+magnitude and a rationale). The operations layer checks everything again: it is the
+authority, these give the person the message next to the field.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..i18n import lazy_text as _l
+from .answers import LONG_MAX, TEXT_MAX
+from .definition import FormDefinition, Question, Section
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _choices(options, language, blank=None):
+    out = [SelectChoice("", blank)] if blank is not None else []
+    return out + [SelectChoice(o.id, o.labels.get(language)) for o in options]
+
+
+def _field(form: FormDefinition, q: Question, language: str):
+    label = q.labels.get(language)
+    desc = q.help.get(language) if q.help else ""
+    if q.type in ("text", "person"):
+        return StringField(
+            label, [Optional(), Length(max=q.max_length or TEXT_MAX)], description=desc
+        )
+    if q.type == "long_text":
+        return TextAreaField(
+            label, [Optional(), Length(max=q.max_length or LONG_MAX)], description=desc
+        )
+    if q.type == "date":
+        return DateField(label, [Optional()], description=desc)
+    if q.type == "number":
+        return StringField(
+            label,
+            [Optional(), Length(max=30)],
+            description=desc,
+            render_kw={"inputmode": "decimal"},
+        )
+    if q.type == "yes_no":
+        return RadioField(
+            label, [Optional()], choices=_choices(_YES_NO, language), description=desc
+        )
+    if q.type == "choice":
+        return RadioField(
+            label, [Optional()], choices=_choices(form.options_of(q), language), description=desc
+        )
+    if q.type == "multi_choice":
+        return CheckboxesField(
+            label, [Optional()], choices=_choices(form.options_of(q), language), description=desc
+        )
+    # list: rows of sub-fields, plus one blank row to add another
+    attrs = {}
+    for f in q.fields or []:
+        flabel = f.labels.get(language)
+        if f.type == "choice":
+            attrs[f.id] = SelectField(
+                flabel, [Optional()], choices=_choices(f.options or [], language, blank="—")
+            )
+        elif f.type == "date":
+            attrs[f.id] = DateField(flabel, [Optional()])
+        elif f.type == "long_text":
+            attrs[f.id] = TextAreaField(flabel, [Optional(), Length(max=LONG_MAX)])
+        else:
+            attrs[f.id] = StringField(flabel, [Optional(), Length(max=TEXT_MAX)])
+    row = type(f"{q.id}_row", (Form,), attrs)
+    return FieldList(FormField(row), label=label, description=desc, min_entries=1, max_entries=50)
+
+
+class _Opt:
+    def __init__(self, id, fi, sv, en):
+        from ..definitions import Labels
+
+        self.id, self.labels = id, Labels(fi=fi, sv=sv, en=en)
+
+
+_YES_NO = [_Opt("yes", "kyllä", "ja", "yes"), _Opt("no", "ei", "nej", "no")]
+_SCREENING = [
+    _Opt("yes", "kyllä", "ja", "yes"),
+    _Opt("no", "ei", "nej", "no"),
+    _Opt("unknown", "en tiedä", "vet inte", "don't know"),
+]
+
+
+@lru_cache(maxsize=256)
+def questions_form(form: FormDefinition, section_id: str, language: str) -> type[Form]:
+    """The form class of a ``questions`` section, in ``language``."""
+    section: Section = form.section(section_id)
+    attrs = {q.id: _field(form, q, language) for q in section.questions}
+    return type(f"{section.id}_form", (Form,), attrs)
+
+
+@lru_cache(maxsize=64)
+def screening_form(form: FormDefinition, language: str) -> type[Form]:
+    attrs = {
+        q.id: RadioField(
+            q.labels.get(language),
+            [Optional()],
+            choices=_choices(_SCREENING, language),
+            description=q.help.get(language) if q.help else "",
+        )
+        for q in form.screening.questions
+    }
+    levels = [
+        _Opt("none", "ei arviointia", "ingen bedömning", "no assessment"),
+        _Opt("light", "kevyt arviointi", "lätt bedömning", "light assessment"),
+        _Opt("full", "laaja arviointi", "omfattande bedömning", "full assessment"),
+    ]
+    attrs["level"] = RadioField(
+        _l("Level of the assessment"), [Optional()], choices=_choices(levels, language)
+    )
+    attrs["level_reason"] = TextAreaField(
+        _l("Reason for the level"),
+        [Optional(), Length(max=LONG_MAX)],
+        description=_l("Needed when you choose no assessment, or a lower level than recommended."),
+    )
+    attrs["exempt_category"] = SelectField(
+        _l("Exempt category"),
+        [Optional()],
+        choices=_choices(form.screening.exempt_categories, language, blank="—"),
+        description=_l("Decisions of these kinds need no assessment; the category is recorded."),
+    )
+    return type("screening_form", (Form,), attrs)
+
+
+def _needs_when_not_neutral(message):
+    def check(form, field):
+        direction = form.direction.data
+        if direction and direction != "neutral" and not (field.data or "").strip():
+            raise ValidationError(str(message))
+
+    return check
+
+
+@lru_cache(maxsize=64)
+def cell_form(form: FormDefinition, language: str) -> type[Form]:
+    """The small form of one impact cell, following the scales."""
+    attrs = {}
+    for name, scale in form.scales.items():
+        attrs[name] = RadioField(
+            scale.labels.get(language),
+            [Optional()],
+            choices=[
+                SelectChoice(v.id, (f"{v.symbol} " if v.symbol else "") + v.labels.get(language))
+                for v in scale.values
+            ],
+            description=scale.help.get(language) if scale.help else "",
+        )
+    attrs["magnitude"].validators = [
+        _needs_when_not_neutral(_l("A non-neutral effect needs its magnitude.")),
+        Optional(),
+    ]
+    attrs["rationale"] = TextAreaField(
+        _l("Rationale: who is affected, how and why"),
+        [
+            _needs_when_not_neutral(_l("A non-neutral effect needs a rationale.")),
+            Length(max=LONG_MAX),
+        ],
+    )
+    attrs["evidence"] = TextAreaField(_l("Evidence (sources)"), [Optional(), Length(max=LONG_MAX)])
+    attrs["mitigation"] = TextAreaField(
+        _l("Mitigation: what reduces a negative effect"), [Optional(), Length(max=LONG_MAX)]
+    )
+    attrs["version"] = HiddenField()
+    return type("cell_form", (Form,), attrs)
+
+
+class AlternativeRow(Form):
+    id = HiddenField()
+    label = StringField(
+        _l("Name"),
+        [Optional(), Length(max=TEXT_MAX)],
+        description=_l("A short name, for example VE0 or 'Two stations merged'."),
+    )
+    description = TextAreaField(_l("Description"), [Optional(), Length(max=LONG_MAX)])
+    zero_option = BooleanField(_l("This is the zero option (nothing changes)"))
+    recommended = BooleanField(_l("This is the recommended alternative"))
+
+
+class AlternativesForm(Form):
+    alternatives = FieldList(FormField(AlternativeRow), min_entries=1, max_entries=50)
+    single_alternative_reason = TextAreaField(
+        _l("Why is there only one alternative?"),
+        [Optional(), Length(max=LONG_MAX)],
+        description=_l("Only when real alternatives do not exist; say why."),
+    )
+
+
+class IndicatorRow(Form):
+    id = HiddenField()
+    name = StringField(_l("Indicator"), [Optional(), Length(max=TEXT_MAX)])
+    source = StringField(_l("Data source"), [Optional(), Length(max=TEXT_MAX)])
+    baseline = StringField(_l("Baseline (now)"), [Optional(), Length(max=TEXT_MAX)])
+    target = StringField(_l("Target"), [Optional(), Length(max=TEXT_MAX)])
+    review_date = DateField(_l("Review date"), [Optional()])
+    owner = StringField(_l("Owner (who follows it)"), [Optional(), Length(max=TEXT_MAX)])
+
+
+class IndicatorsForm(Form):
+    indicators = FieldList(FormField(IndicatorRow), min_entries=1, max_entries=50)
+
+
+class SummaryForm(Form):
+    fi = TextAreaField(_l("Summary in Finnish"), [Optional(), Length(max=1500)])
+    sv = TextAreaField(_l("Summary in Swedish"), [Optional(), Length(max=1500)])
+
+
+@lru_cache(maxsize=64)
+def hearings_form(form: FormDefinition, language: str) -> type[Form]:
+    row = type(
+        "HearingRow",
+        (Form,),
+        {
+            "id": HiddenField(),
+            "council": SelectField(
+                _l("Who was heard"),
+                [Optional()],
+                choices=_choices(form.councils, language, blank="—"),
+            ),
+            "requested_on": DateField(_l("Statement requested on"), [Optional()]),
+            "answered_on": DateField(_l("Statement received on"), [Optional()]),
+            "statement": TextAreaField(_l("What they said"), [Optional(), Length(max=LONG_MAX)]),
+            "taken_into_account": TextAreaField(
+                _l("How it was taken into account"), [Optional(), Length(max=LONG_MAX)]
+            ),
+            "not_heard_reason": TextAreaField(
+                _l("Or: why they were not heard"), [Optional(), Length(max=LONG_MAX)]
+            ),
+        },
+    )
+    return type(
+        "HearingsForm",
+        (Form,),
+        {
+            "hearings": FieldList(FormField(row), min_entries=1, max_entries=50),
+            "no_hearings_reason": TextAreaField(
+                _l("If nobody needs to be heard, why?"), [Optional(), Length(max=LONG_MAX)]
+            ),
+        },
+    )

@@ -1,0 +1,402 @@
+"""The guided form: screening, one section per page, the impact matrix, check answers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from ..i18n import lazy_text as _l
+from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
+from ..operations import answers as answer_ops
+from ..operations import assessments as ops
+from ..questionnaire import forms as qforms
+from ..questionnaire import section_problems
+from ..questionnaire.answers import screening_problems
+from ..questionnaire.completeness import alternatives, cell_problems, visible
+from ..questionnaire.screening import recommended_level
+
+bp = Blueprint("guided", __name__, url_prefix="/assessments/<int:assessment_id>")
+
+
+def _language() -> str:
+    return str(get_locale() or "fi")
+
+
+def _load(assessment_id: int):
+    try:
+        a = ops.get_assessment(current_user, assessment_id)
+    except NotFound:
+        abort(404)
+    return a, answer_ops.form_for(a)
+
+
+def _nav(a, form, current: str):
+    """The left-hand list of sections with their completion state."""
+    data, ctx = a.data or {}, answer_ops.context(a)
+    items = [
+        {
+            "id": "screening",
+            "label": _l("Screening"),
+            "url": url_for(".screening", assessment_id=a.id),
+            "problems": screening_problems(form, data.get("screening") or {}),
+            "current": current == "screening",
+        }
+    ]
+    for s in form.sections_for(ctx.level):
+        items.append(
+            {
+                "id": s.id,
+                "label": s.labels.get(_language()),
+                "url": url_for(".section", assessment_id=a.id, section_id=s.id),
+                "problems": section_problems(form, s, data, ctx),
+                "current": current == s.id,
+            }
+        )
+    items.append(
+        {
+            "id": "check",
+            "label": _l("Check your answers"),
+            "problems": [],
+            "url": url_for(".check", assessment_id=a.id),
+            "current": current == "check",
+        }
+    )
+    return items
+
+
+def _editable(a) -> bool:
+    state = ops.engine_for(a).definition.states[a.state]
+    return state.editable and current_user.has_role("preparer")
+
+
+def _next_url(a, form, section_id: str) -> str:
+    order = ["screening"] + [s.id for s in form.sections_for(answer_ops.context(a).level)]
+    if section_id in order and order.index(section_id) + 1 < len(order):
+        nxt = order[order.index(section_id) + 1]
+        return url_for(".section", assessment_id=a.id, section_id=nxt)
+    return url_for(".check", assessment_id=a.id)
+
+
+def _apply(wtform, errors: dict, strip: str = "") -> None:
+    """Put an operation's errors (dotted JSON paths) onto the WTForms fields."""
+    for path, messages in errors.items():
+        parts = path.removeprefix(strip).split(".")
+        field = wtform
+        try:
+            for part in parts:
+                field = field.entries[int(part)].form if part.isdigit() else field[part]
+        except (KeyError, IndexError, AttributeError, TypeError):
+            field = None
+        target = field if field is not None and hasattr(field, "errors") else None
+        if target is None:
+            wtform.form_errors.extend(str(m) for m in messages)
+        else:
+            target.errors = list(target.errors) + [str(m) for m in messages]
+
+
+def _save(a, wtform, saver, *, strip: str = ""):
+    """Run ``saver``; on refusal put the reasons on the form. Returns (ok, status)."""
+    try:
+        saver()
+    except ValidationFailed as exc:
+        _apply(wtform, exc.errors, strip)
+        return False, 422
+    except (Conflict, Forbidden) as exc:
+        wtform.form_errors.append(str(exc))
+        return False, 409
+    return True, 200
+
+
+def _version() -> int:
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def _render(template, a, form, current, **kw):
+    return render_template(
+        template,
+        assessment=a,
+        definition=form,
+        nav=_nav(a, form, current),
+        editable=_editable(a),
+        language=_language(),
+        **kw,
+    )
+
+
+def _done(a, form, section_id):
+    flash(str(_l("Saved.")), "success")
+    if "continue" in request.form:
+        return redirect(_next_url(a, form, section_id))
+    return redirect(request.path)
+
+
+@bp.route("/screening", methods=["GET", "POST"])
+@login_required
+def screening(assessment_id: int):
+    a, form = _load(assessment_id)
+    cls = qforms.screening_form(form, _language())
+    stored = (a.data or {}).get("screening") or {}
+    status = 200
+    if request.method == "POST":
+        wtform = cls(request.form)
+        wtform.form_errors = []
+        wtform.validate()
+        payload = {
+            "answers": {q.id: wtform[q.id].data for q in form.screening.questions},
+            "level": wtform.level.data or None,
+            "level_reason": wtform.level_reason.data,
+            "exempt_category": wtform.exempt_category.data or None,
+        }
+        ok, status = _save(
+            a,
+            wtform,
+            lambda: answer_ops.save_screening(
+                current_user, a, payload, expected_version=_version()
+            ),
+            strip="screening.",
+        )
+        if ok:
+            return _done(a, form, "screening")
+    else:
+        wtform = cls(
+            MultiDict(),
+            data={
+                **(stored.get("answers") or {}),
+                **{k: stored.get(k) for k in ("level", "level_reason", "exempt_category")},
+            },
+        )
+        wtform.form_errors = []
+    answers = {q.id: wtform[q.id].data for q in form.screening.questions}
+    return _render(
+        "guided/screening.html",
+        a,
+        form,
+        "screening",
+        wtform=wtform,
+        recommended=recommended_level(form, answers),
+        problems=screening_problems(form, stored),
+    ), status
+
+
+def _section_form(a, form, section):
+    """The WTForms form of a section and how to turn its data into the operation's payload."""
+    data = a.data or {}
+    language = _language()
+    if section.kind == "questions":
+        cls = qforms.questions_form(form, section.id, language)
+        shown = [q for q in section.questions if visible(q, data)]
+        stored = {q.id: (data.get("answers") or {}).get(q.id) for q in shown}
+
+        def payload(w):
+            return {"answers": {q.id: _plain(w[q.id].data) for q in shown}}
+
+        return cls, stored, payload, "answers.", shown
+    if section.kind == "alternatives":
+        stored = {
+            "alternatives": data.get("alternatives") or [],
+            "single_alternative_reason": (data.get("answers") or {}).get(
+                "single_alternative_reason"
+            )
+            or "",
+        }
+        return qforms.AlternativesForm, stored, lambda w: _plain(w.data), "", None
+    if section.kind == "hearings":
+        stored = {
+            "hearings": data.get("hearings") or [],
+            "no_hearings_reason": data.get("no_hearings_reason") or "",
+        }
+        return qforms.hearings_form(form, language), stored, lambda w: _plain(w.data), "", None
+    if section.kind == "indicators":
+        stored = {"indicators": data.get("indicators") or []}
+        return qforms.IndicatorsForm, stored, lambda w: _plain(w.data), "", None
+    stored = data.get("summary") or {}
+    return qforms.SummaryForm, stored, lambda w: {"summary": _plain(w.data)}, "summary.", None
+
+
+def _plain(value):
+    """WTForms data -> JSON-like data (dates as ISO text)."""
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != "csrf_token"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@bp.route("/sections/<section_id>", methods=["GET", "POST"])
+@login_required
+def section(assessment_id: int, section_id: str):
+    a, form = _load(assessment_id)
+    section = form.section(section_id)
+    if section is None:
+        abort(404)
+    if section.kind == "impacts":
+        return impacts(a, form, section)
+    cls, stored, payload, strip, shown = _section_form(a, form, section)
+    status = 200
+    if request.method == "POST":
+        wtform = cls(request.form)
+        wtform.form_errors = []
+        wtform.validate()
+        ok, status = _save(
+            a,
+            wtform,
+            lambda: answer_ops.save_section(
+                current_user, a, section.id, payload(wtform), expected_version=_version()
+            ),
+            strip=strip,
+        )
+        if ok:
+            return _done(a, form, section.id)
+    else:
+        wtform = cls(MultiDict(), data=stored)
+        wtform.form_errors = []
+        for name in ("alternatives", "hearings", "indicators"):
+            if name in wtform._fields and stored.get(name):
+                wtform[name].append_entry()  # one blank row to add another
+        if shown:
+            for q in shown:
+                if q.type == "list" and stored.get(q.id):
+                    wtform[q.id].append_entry()
+    if section.kind == "summary" and not any((a.data or {}).get("summary", {}).values()):
+        suggestion = suggest_summary(a, form)
+        for lang in ("fi", "sv"):
+            if not wtform[lang].data:
+                wtform[lang].data = suggestion
+    ctx = answer_ops.context(a)
+    return _render(
+        "guided/section.html",
+        a,
+        form,
+        section.id,
+        section=section,
+        wtform=wtform,
+        shown=shown,
+        problems=section_problems(form, section, a.data or {}, ctx),
+        needed_summaries=(["fi", "sv"] if ctx.bilingual else [ctx.language]),
+    ), status
+
+
+def suggest_summary(a, form) -> str:
+    """A first draft of the summary from the answers, for the preparer to edit."""
+    data = a.data or {}
+    language = a.decision.language
+    lines = []
+    level = (data.get("screening") or {}).get("level")
+    if level:
+        lines.append(
+            {"fi": f"Arvioinnin taso: {level}.", "sv": f"Bedömningens nivå: {level}."}.get(
+                language, f"Level: {level}."
+            )
+        )
+    negatives = {}
+    for c in data.get("impacts") or []:
+        if c.get("direction") == "negative":
+            g = form.group(c["group"])
+            negatives.setdefault(g.labels.get(language) if g else c["group"], []).append(c)
+    if negatives:
+        head = {"fi": "Kielteisiä vaikutuksia: ", "sv": "Negativa konsekvenser: "}.get(language, "")
+        lines.append(head + ", ".join(sorted(negatives)) + ".")
+    return " ".join(lines)
+
+
+def impacts(a, form, section):
+    data = a.data or {}
+    answers = data.get("answers") or {}
+    groups = [form.group(g) for g in answers.get("groups_in_scope") or [] if form.group(g)]
+    dims = [d for d in form.dimensions if d.id in (answers.get("dimensions_in_scope") or [])]
+    cells = {(c["alternative"], c["group"], c["dimension"]): c for c in data.get("impacts") or []}
+    ctx = answer_ops.context(a)
+    return _render(
+        "guided/impacts.html",
+        a,
+        form,
+        section.id,
+        section=section,
+        groups=groups,
+        dims=dims,
+        cells=cells,
+        alternatives=alternatives(data),
+        problems=section_problems(form, section, data, ctx),
+        cell_problems=cell_problems,
+    )
+
+
+@bp.route("/impacts/<alternative>/<group>/<dimension>", methods=["GET", "POST"])
+@login_required
+def cell(assessment_id: int, alternative: str, group: str, dimension: str):
+    a, form = _load(assessment_id)
+    g, d = form.group(group), form.dimension(dimension)
+    alts = {alt["id"]: alt for alt in alternatives(a.data or {})}
+    if g is None or d is None or alternative not in alts:
+        abort(404)
+    cls = qforms.cell_form(form, _language())
+    key = (alternative, group, dimension)
+    stored = next(
+        (
+            c
+            for c in (a.data or {}).get("impacts") or []
+            if (c["alternative"], c["group"], c["dimension"]) == key
+        ),
+        {},
+    )
+    status = 200
+    if request.method == "POST":
+        wtform = cls(request.form)
+        wtform.form_errors = []
+        valid = wtform.validate()
+        remove = "remove" in request.form
+        value = {
+            "alternative": alternative,
+            "group": group,
+            "dimension": dimension,
+            **{k: (wtform[k].data or None) for k in form.scales},
+            **{k: wtform[k].data or "" for k in ("rationale", "evidence", "mitigation")},
+        }
+        # Save keeps what is well-formed even when the scales' rules are not yet met;
+        # the messages stay next to the fields.
+        ok, status = _save(
+            a,
+            wtform,
+            lambda: answer_ops.save_cell(
+                current_user, a, value, expected_version=_version(), remove=remove
+            ),
+        )
+        if ok and (valid or remove):
+            flash(str(_l("Saved.")), "success")
+            return redirect(
+                url_for(".section", assessment_id=a.id, section_id="impacts")
+                + f"#alt-{alternative}"
+            )
+        if ok:
+            status = 422
+    else:
+        wtform = cls(MultiDict(), data=stored)
+        wtform.form_errors = []
+    return _render(
+        "guided/cell.html",
+        a,
+        form,
+        "impacts",
+        wtform=wtform,
+        group=g,
+        dimension=d,
+        alternative=alts[alternative],
+        stored=stored,
+    ), status
+
+
+@bp.get("/check")
+@login_required
+def check(assessment_id: int):
+    a, form = _load(assessment_id)
+    options = {o.transition.trigger: o for o in ops.options(current_user, a)}
+    return _render("guided/check.html", a, form, "check", submit=options.get("submit"))
