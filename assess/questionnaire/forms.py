@@ -8,7 +8,7 @@ authority, these give the person the message next to the field.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import wraps
 
 from wtforms import (
     BooleanField,
@@ -30,6 +30,20 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..i18n import lazy_text as _l
 from .answers import LONG_MAX, TEXT_MAX
 from .definition import FormDefinition, Question, Section
+
+
+def per_form(build):
+    """Build each class once per loaded definition and language (definitions are immutable)."""
+    cache: dict = {}
+
+    @wraps(build)
+    def cached(form: FormDefinition, *args):
+        key = (id(form), *args)
+        if key not in cache:
+            cache[key] = (form, build(form, *args))  # holding form keeps its id unique
+        return cache[key][1]
+
+    return cached
 
 
 class CheckboxesField(SelectMultipleField):
@@ -107,7 +121,7 @@ _SCREENING = [
 ]
 
 
-@lru_cache(maxsize=256)
+@per_form
 def questions_form(form: FormDefinition, section_id: str, language: str) -> type[Form]:
     """The form class of a ``questions`` section, in ``language``."""
     section: Section = form.section(section_id)
@@ -115,7 +129,7 @@ def questions_form(form: FormDefinition, section_id: str, language: str) -> type
     return type(f"{section.id}_form", (Form,), attrs)
 
 
-@lru_cache(maxsize=64)
+@per_form
 def screening_form(form: FormDefinition, language: str) -> type[Form]:
     attrs = {
         q.id: RadioField(
@@ -157,24 +171,25 @@ def _needs_when_not_neutral(message):
     return check
 
 
-@lru_cache(maxsize=64)
+@per_form
 def cell_form(form: FormDefinition, language: str) -> type[Form]:
     """The small form of one impact cell, following the scales."""
     attrs = {}
+    needs_magnitude = _needs_when_not_neutral(_l("A non-neutral effect needs its magnitude."))
     for name, scale in form.scales.items():
+        choices = [
+            SelectChoice(v.id, (f"{v.symbol} " if v.symbol else "") + v.labels.get(language))
+            for v in scale.values
+        ]
+        # Optional() would clear the magnitude's message, so that field has only its rule;
+        # the operations layer checks every value against the scale.
         attrs[name] = RadioField(
             scale.labels.get(language),
-            [Optional()],
-            choices=[
-                SelectChoice(v.id, (f"{v.symbol} " if v.symbol else "") + v.labels.get(language))
-                for v in scale.values
-            ],
+            [needs_magnitude] if name == "magnitude" else [Optional()],
+            choices=choices,
+            validate_choice=False,
             description=scale.help.get(language) if scale.help else "",
         )
-    attrs["magnitude"].validators = [
-        _needs_when_not_neutral(_l("A non-neutral effect needs its magnitude.")),
-        Optional(),
-    ]
     attrs["rationale"] = TextAreaField(
         _l("Rationale: who is affected, how and why"),
         [
@@ -230,7 +245,7 @@ class SummaryForm(Form):
     sv = TextAreaField(_l("Summary in Swedish"), [Optional(), Length(max=1500)])
 
 
-@lru_cache(maxsize=64)
+@per_form
 def hearings_form(form: FormDefinition, language: str) -> type[Form]:
     row = type(
         "HearingRow",

@@ -1,0 +1,200 @@
+"""The guided form over HTTP: screening, sections, the matrix, check answers, submit."""
+
+import re
+
+import pytest
+
+from assess.extensions import db
+from assess.models import Assessment, Decision
+from assess.operations import assessments as ops
+from tests.support import login, post, use_language, user
+
+SCREENING_NO = {
+    f"s_{k}": "no"
+    for k in (
+        "many_residents",
+        "children",
+        "service_network",
+        "fees_eligibility",
+        "strategy_budget",
+        "older_disabled",
+        "language",
+        "gender",
+        "discrimination",
+        "living_environment",
+        "staff",
+        "health_safety",
+        "irreversible",
+    )
+}
+
+
+@pytest.fixture
+def started(demo):
+    with demo.app_context():
+        a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
+        ops.fire(user("preparer"), a, "start_screening", expected_version=a.version)
+        return a.id
+
+
+@pytest.fixture
+def preparer(client, started):
+    login(client, "preparer")
+    use_language(client, "en")
+    return client
+
+
+def version(client, url):
+    return re.search(r'name="version" value="(\d+)"', client.get(url).get_data(as_text=True)).group(
+        1
+    )
+
+
+def data_of(demo, aid=1):
+    with demo.app_context():
+        return db.session.get(Assessment, aid).data
+
+
+def save_screening(client, **extra):
+    url = "/assessments/1/screening"
+    return post(client, url, {**SCREENING_NO, **extra, "version": version(client, url)})
+
+
+def test_screening_page_recommends_and_saves(demo, preparer):
+    page = preparer.get("/assessments/1/screening").get_data(as_text=True)
+    assert "Does it affect children or young people" in page
+    response = save_screening(preparer, s_children="yes", level="light", continue_="1")
+    assert response.status_code == 302
+    page = preparer.get("/assessments/1/screening").get_data(as_text=True)
+    assert "Recommended level from the answers: <strong>full assessment</strong>" in page
+    assert "The chosen level is lower than the recommended one: give the reason." in page
+    screening = data_of(demo)["screening"]
+    assert screening["answers"]["s_children"] == "yes" and screening["level"] == "light"
+    assert screening["recommended_level"] == "full"
+
+
+def test_screen_out_with_an_exempt_category_through_the_pages(demo, preparer):
+    save_screening(preparer, level="none", exempt_category="information_only")
+    page = preparer.get("/decisions/1").get_data(as_text=True)
+    assert 'value="propose_screen_out"' in page
+    response = post(
+        preparer,
+        "/assessments/1/transitions",
+        {"trigger": "propose_screen_out", "version": version(preparer, "/decisions/1")},
+    )
+    assert response.status_code == 302
+    with demo.app_context():
+        assert db.session.get(Assessment, 1).state == "screen_out_proposed"
+
+
+def test_scoping_section_saves_and_conditional_question_follows_screening(demo, preparer):
+    save_screening(preparer, level="full")
+    url = "/assessments/1/sections/scoping"
+    page = preparer.get(url).get_data(as_text=True)
+    assert 'name="child_rights_considerations"' not in page  # s_children is no
+    post(
+        preparer,
+        url,
+        {
+            "groups_in_scope": ["older_people", "disabled"],
+            "dimensions_in_scope": ["access_to_services", "health"],
+            "time_horizons": ["budget_year"],
+            "version": version(preparer, url),
+        },
+    )
+    answers = data_of(demo)["answers"]
+    assert answers["groups_in_scope"] == ["older_people", "disabled"]
+    save_screening(preparer, s_children="yes", level="full")
+    assert 'name="child_rights_considerations"' in preparer.get(url).get_data(as_text=True)
+
+
+def test_unknown_posted_field_is_never_stored(demo, preparer):
+    url = "/assessments/1/sections/scoping"
+    post(
+        preparer,
+        url,
+        {"groups_in_scope": ["children"], "is_admin": "yes", "version": version(preparer, url)},
+    )
+    assert "is_admin" not in data_of(demo)["answers"]
+
+
+def test_over_long_text_is_refused_and_shown_back(demo, preparer):
+    save_screening(preparer, level="full")
+    url = "/assessments/1/sections/mitigation"
+    text = "<script>x</script>" + "a" * 5000
+    response = post(preparer, url, {"comparison": text, "version": version(preparer, url)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "at most 5000 characters" in page.lower()
+    assert "&lt;script&gt;x&lt;/script&gt;aaaa" in page  # the typed text is not lost
+    assert "comparison" not in (data_of(demo).get("answers") or {})
+
+
+def test_matrix_cell_round_trip(demo, preparer):
+    save_screening(preparer, level="light", s_many_residents="yes")
+    url = "/assessments/1/sections/scoping"
+    post(
+        preparer,
+        url,
+        {
+            "groups_in_scope": ["older_people"],
+            "dimensions_in_scope": ["health"],
+            "time_horizons": ["budget_year"],
+            "version": version(preparer, url),
+        },
+    )
+    matrix = preparer.get("/assessments/1/sections/impacts").get_data(as_text=True)
+    assert "older people" in matrix and "—" in matrix
+    cell = "/assessments/1/impacts/proposal/older_people/health"
+    response = post(preparer, cell, {"direction": "negative", "version": version(preparer, cell)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "A non-neutral effect needs its magnitude." in page
+    # Kept even so: the direction typed is stored and the matrix marks it incomplete.
+    assert data_of(demo)["impacts"][0]["direction"] == "negative"
+    response = post(
+        preparer,
+        cell,
+        {
+            "direction": "negative",
+            "magnitude": "large",
+            "rationale": "Longer trips to the health centre.",
+            "version": version(preparer, cell),
+        },
+    )
+    assert response.status_code == 302
+    matrix = preparer.get("/assessments/1/sections/impacts").get_data(as_text=True)
+    assert "▼ negative, large" in matrix.replace("  ", " ")
+
+
+def test_cell_for_unknown_group_is_not_found(preparer):
+    assert preparer.get("/assessments/1/impacts/proposal/martians/health").status_code == 404
+
+
+def test_stale_save_keeps_the_typed_text(demo, preparer):
+    save_screening(preparer, level="full")
+    url = "/assessments/1/sections/mitigation"
+    old = version(preparer, url)
+    post(preparer, url, {"comparison": "first", "version": old})
+    response = post(preparer, url, {"comparison": "my second text", "version": old})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Someone else changed" in page
+    assert "my second text" in page
+    assert data_of(demo)["answers"]["comparison"] == "first"
+
+
+def test_check_page_lists_what_is_missing_and_submit_is_blocked(demo, preparer):
+    save_screening(preparer, level="light", s_many_residents="yes")
+    with demo.app_context():
+        a = db.session.get(Assessment, 1)
+        ops.fire(user("preparer"), a, "start_assessment", expected_version=a.version)
+    page = preparer.get("/assessments/1/check").get_data(as_text=True)
+    assert "Not possible yet:" in page and "Section &#39;Scoping&#39; is incomplete." in page
+
+
+def test_reviewer_reads_but_cannot_save(demo, client, started):
+    login(client, "reviewer")
+    use_language(client, "en")
+    page = client.get("/assessments/1/screening").get_data(as_text=True)
+    assert "cannot be changed" in page
+    response = post(client, "/assessments/1/screening", {**SCREENING_NO, "version": "2"})
+    assert response.status_code == 409
