@@ -80,3 +80,111 @@ def user(email_or_role: str):
 
     email = DEMO_PASSWORDS[email_or_role][0] if email_or_role in DEMO_PASSWORDS else email_or_role
     return user_by_email(email)
+
+
+def complete_screening(preparer, a, level="light"):
+    """Answer the screening through the operations (s_many_residents yes, the rest no)."""
+    from assess.operations import answers as answer_ops
+
+    form = answer_ops.form_for(a)
+    answers = {q.id: "no" for q in form.screening.questions}
+    answers["s_many_residents"] = "yes"
+    if level == "full":
+        answers["s_service_network"] = "yes"
+    answer_ops.save_screening(preparer, a, {"answers": answers, "level": level},
+                              expected_version=a.version)  # fmt: skip
+
+
+def complete_assessment(preparer, a, level="light"):
+    """Fill every section of a realistic assessment through the operations layer."""
+    from assess.operations import answers as answer_ops
+
+    def section(section_id, payload):
+        answer_ops.save_section(preparer, a, section_id, payload, expected_version=a.version)
+
+    section(
+        "scoping",
+        {
+            "answers": {
+                "groups_in_scope": ["older_people", "rural_residents"],
+                "dimensions_in_scope": ["access_to_services"],
+                "time_horizons": ["budget_year"],
+            }
+        },
+    )
+    section(
+        "evidence",
+        {"answers": {"sources": [{"title": "Visit statistics 2025", "kind": "statistics"}]}},
+    )
+    section(
+        "hearings",
+        {
+            "hearings": [
+                {
+                    "council": "older_people_council",
+                    "requested_on": "2026-09-01",
+                    "answered_on": "2026-09-20",
+                    "statement": "Transport must be arranged.",
+                    "taken_into_account": "A service bus was added.",
+                }
+            ]
+        },
+    )
+    alternatives = ["proposal"]
+    if level == "full":
+        section(
+            "alternatives",
+            {
+                "alternatives": [
+                    {
+                        "id": "ve0",
+                        "label": "VE0",
+                        "description": "The station stays open.",
+                        "zero_option": True,
+                    },
+                    {
+                        "id": "ve1",
+                        "label": "VE1",
+                        "description": "Services move to the centre.",
+                        "recommended": True,
+                    },
+                ]
+            },
+        )
+        alternatives = ["ve0", "ve1"]
+    for alt in alternatives:
+        for group in ("older_people", "rural_residents"):
+            answer_ops.save_cell(
+                preparer,
+                a,
+                {
+                    "alternative": alt,
+                    "group": group,
+                    "dimension": "access_to_services",
+                    "direction": "negative",
+                    "magnitude": "moderate",
+                    "likelihood": "likely",
+                    "rationale": "Longer trips to the health centre.",
+                    "evidence": "Visit statistics 2025",
+                    "mitigation": "A service bus twice a week.",
+                },
+                expected_version=a.version,
+            )
+    section(
+        "mitigation",
+        {
+            "answers": {
+                "comparison": "VE1 saves costs; VE0 keeps access.",
+                "recommendation_reason": "Staff shortage.",
+            }
+        },
+    )
+    section(
+        "follow_up",
+        {
+            "indicators": [
+                {"name": "Trips to the centre", "owner": "Paula", "review_date": "2027-12-31"}
+            ]
+        },
+    )
+    section("summary", {"summary": {"fi": "Tiivistelmä.", "sv": "Sammanfattning."}})

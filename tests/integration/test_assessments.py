@@ -9,7 +9,7 @@ from assess.models import Assessment, AuditEvent, Decision, Revision
 from assess.operations import Conflict, Forbidden
 from assess.operations import assessments as ops
 from assess.workflow import TransitionBlocked
-from tests.support import user
+from tests.support import complete_assessment, complete_screening, user
 
 
 def events() -> int:
@@ -28,10 +28,9 @@ def step(who, a, trigger, comment=""):
 
 def to_review(a):
     step("preparer", a, "start_screening")
-    ops.save_answers(
-        user("preparer"), a, {"screening": {"level": "full"}}, expected_version=a.version
-    )
+    complete_screening(user("preparer"), a)
     step("preparer", a, "start_assessment")
+    complete_assessment(user("preparer"), a)
     step("preparer", a, "submit")
     return a
 
