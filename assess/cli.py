@@ -19,6 +19,31 @@ users_cli = AppGroup("users", help="Manage people and their API tokens.")
 demo_cli = AppGroup("demo", help="Demo data.")
 definitions_cli = AppGroup("definitions", help="Workflow and questionnaire definitions.")
 audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
+forms_cli = AppGroup("forms", help="Questionnaire versions.")
+
+
+@forms_cli.command("migrate")
+@click.argument("key")
+@click.option("--from", "from_version", type=int, required=True, help="The version to leave.")
+@click.option("--to", "to_version", type=int, required=True, help="The version to move to.")
+@click.option("--dry-run", is_flag=True, help="Only report what would change.")
+def forms_migrate(key, from_version, to_version, dry_run):
+    """Move open assessments from one version of form KEY to another (audited)."""
+    from .operations.answers import migrate_form
+
+    try:
+        report = migrate_form(key, from_version, to_version, dry_run=dry_run)
+    except LookupError as exc:
+        _fail(str(exc))
+    verb = "would change" if dry_run else "changed"
+    for assessment_id, changes in report:
+        click.echo(f"assessment {assessment_id} {verb}:")
+        for c in changes:
+            click.echo(f"  {c['field']}: {c['old']!r} -> {c['new']!r}")
+    click.echo(
+        f"{len(report)} assessments {'would be ' if dry_run else ''}migrated "
+        f"from {key}@{from_version} to {key}@{to_version}."
+    )
 
 
 def _fail(message: str) -> None:
@@ -162,5 +187,5 @@ def audit_verify():
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, demo_cli, definitions_cli, audit_cli):
+    for group in (users_cli, demo_cli, definitions_cli, audit_cli, forms_cli):
         app.cli.add_command(group)

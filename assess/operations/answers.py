@@ -122,3 +122,75 @@ def save_cell(
         )
     )
     return save_answers(user, a, {"impacts": cells}, expected_version=expected_version)
+
+
+def _rename(mapping: dict[str, str | None], values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in values.items():
+        if key in mapping:
+            if mapping[key] is not None:
+                out[mapping[key]] = value
+        else:
+            out[key] = value
+    return out
+
+
+def migrate_form(
+    key: str, from_version: int, to_version: int, *, dry_run: bool, user: User | None = None
+) -> list[tuple[int, list[dict]]]:
+    """Move the open assessments on (key, from_version) to to_version.
+
+    Answers are renamed or dropped as the newer definition's ``migrations`` say. Returns
+    (assessment id, field changes) for each assessment; with ``dry_run`` nothing is
+    written. Each migrated assessment is one audited change; final ones are left as
+    they were, and revisions never change.
+    """
+    from sqlalchemy import select
+
+    from .. import audit
+    from ..extensions import db
+    from ._audit import record
+    from ._tx import transaction
+    from .assessments import engine_for
+
+    target = forms().get(key, to_version)
+    forms().get(key, from_version)  # both must be loaded
+    mapping = target.migrations.get(from_version, {})
+    report = []
+    rows = db.session.scalars(
+        select(Assessment)
+        .where(
+            Assessment.form_key == key, Assessment.form_version == from_version, Assessment.active
+        )
+        .order_by(Assessment.id)
+    ).all()
+    for a in rows:
+        if engine_for(a).definition.states[a.state].final:
+            continue
+        old = a.data or {}
+        new = dict(old)
+        new["answers"] = _rename(mapping, old.get("answers") or {})
+        screening = dict(old.get("screening") or {})
+        if "answers" in screening:
+            screening["answers"] = _rename(mapping, screening["answers"])
+            new["screening"] = screening
+        changes = audit.diff(old, new) + [
+            {"field": "form", "old": f"{key}@{from_version}", "new": f"{key}@{to_version}"}
+        ]
+        report.append((a.id, changes))
+        if dry_run:
+            continue
+        with transaction() as session:
+            a.data = new
+            a.form_version = to_version
+            session.flush()
+            record(
+                session,
+                user,
+                "assessment.form_migrated",
+                "assessment",
+                a.id,
+                changes=changes,
+                organisation_id=a.organisation_id,
+            )
+    return report

@@ -25,7 +25,7 @@ from ._audit import record
 from ._tx import transaction
 from .errors import Conflict, Forbidden, NotFound
 
-DEFAULT_FORM = ("iva", 1)
+DEFAULT_FORM_KEY = "iva"
 
 
 def workflows() -> Workflows:
@@ -97,7 +97,16 @@ def create_assessment(
         engine = workflows().latest(key)
     except LookupError:
         raise NotFound(_l("There is no process called %(key)r.", key=key)) from None
-    form_key, form_version = form or DEFAULT_FORM
+    if form is None:
+        from .answers import forms
+
+        key_ = decision.organisation.setting("default_form") or DEFAULT_FORM_KEY
+        try:
+            latest = forms().latest(key_)
+        except LookupError:
+            raise NotFound(_l("There is no questionnaire called %(key)r.", key=key_)) from None
+        form = latest.ident
+    form_key, form_version = form
     pinned = f"{engine.definition.key}@{engine.definition.version}"
     with transaction() as session:
         assessment = Assessment(
