@@ -89,3 +89,59 @@ class Localized:
 
 def localized(labels: Labels) -> Localized:
     return Localized(labels)
+
+
+class Versioned:
+    """Every loaded version of every definition of one kind, by (key, version)."""
+
+    def __init__(self, kind: str, items: dict[tuple[str, int], object]):
+        self.kind = kind
+        self._items = items
+
+    def get(self, key: str, version: int):
+        try:
+            return self._items[(key, version)]
+        except KeyError:
+            raise LookupError(f"{self.kind} {key!r} version {version} is not loaded") from None
+
+    def latest(self, key: str):
+        versions = [v for k, v in self._items if k == key]
+        if not versions:
+            raise LookupError(f"no {self.kind} {key!r} is loaded")
+        return self._items[(key, max(versions))]
+
+    def names(self) -> list[str]:
+        return sorted({k for k, _ in self._items})
+
+    def __iter__(self):
+        return iter(self._items.values())
+
+
+def load_directory(directory: Path, kind: str, load_one) -> dict[tuple[str, int], object]:
+    """Load every ``*.yaml`` of ``directory`` with ``load_one(path) -> (definition, problems)``.
+
+    Raises DefinitionError listing every problem of every file, including the same
+    (key, version) defined twice.
+    """
+    problems: list[Problem] = []
+    loaded: dict[tuple[str, int], object] = {}
+    origin: dict[tuple[str, int], str] = {}
+    files = sorted(Path(directory).glob("*.yaml"))
+    if not files:
+        raise DefinitionError([Problem(str(directory), "", f"no {kind} files (*.yaml) found")])
+    for path in files:
+        definition, found = load_one(path)
+        problems.extend(found)
+        if definition is None:
+            continue
+        ident = (definition.key, definition.version)
+        if ident in origin:
+            problems.append(Problem(path.name, "key", f"{definition.key!r} version "
+                                    f"{definition.version} is already defined in {origin[ident]}; "
+                                    "give this one a new version"))  # fmt: skip
+            continue
+        origin[ident] = path.name
+        loaded[ident] = definition
+    if problems:
+        raise DefinitionError(problems)
+    return loaded
