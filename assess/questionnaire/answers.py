@@ -19,6 +19,7 @@ from .screening import ANSWERS, LEVELS, is_below, recommended_level
 TEXT_MAX, LONG_MAX, LIST_MAX = 300, 5000, 50
 CELL_TEXTS = ("rationale", "evidence", "mitigation")
 SCALES = ("direction", "magnitude", "likelihood", "duration", "reversibility", "confidence")
+CELL_KEYS = {"alternative": _l("alternative"), "group": _l("group"), "dimension": _l("dimension")}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -193,7 +194,7 @@ def clean_cell(form: FormDefinition, cell: dict[str, Any], alternative_ids: list
                 key,
                 _l(
                     "Unknown %(what)s %(id)r; expected one of: %(allowed)s.",
-                    what=key,
+                    what=CELL_KEYS[key],
                     id=value,
                     allowed=", ".join(allowed),
                 ),
