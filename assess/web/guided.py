@@ -327,6 +327,7 @@ def impacts(a, form, section):
         alternatives=alternatives(data),
         problems=section_problems(form, section, data, ctx),
         cell_problems=cell_problems,
+        next_url=_next_url(a, form, section.id),
     )
 
 
