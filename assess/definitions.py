@@ -145,3 +145,19 @@ def load_directory(directory: Path, kind: str, load_one) -> dict[tuple[str, int]
     if problems:
         raise DefinitionError(problems)
     return loaded
+
+
+def load_file(path: Path, model: type[BaseModel], semantic_problems):
+    """Read one YAML file into ``model``; then ``semantic_problems(file, definition)``.
+
+    Returns (definition, []) or (None, every problem found).
+    """
+    raw, problems = read_yaml(path)
+    if problems:
+        return None, problems
+    try:
+        definition = model.model_validate(raw)
+    except ValidationError as exc:
+        return None, pydantic_problems(path.name, exc)
+    problems = semantic_problems(path.name, definition)
+    return (None, problems) if problems else (definition, [])

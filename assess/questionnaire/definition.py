@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from ..definitions import Labels, Problem, Strict, pydantic_problems, read_yaml
+from ..definitions import Labels, Problem, Strict, load_file
 
 Id = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)
 QuestionType = Literal[
@@ -158,15 +158,8 @@ class FormDefinition(Strict):
 
 
 def load_form(path: Path) -> tuple[FormDefinition | None, list[Problem]]:
-    raw, problems = read_yaml(path)
-    if problems:
-        return None, problems
-    try:
-        form = FormDefinition.model_validate(raw)
-    except ValidationError as exc:
-        return None, pydantic_problems(path.name, exc)
-    problems = _semantic_problems(path.name, form)
-    return (None, problems) if problems else (form, [])
+    """Read and validate one form file; return it, or the problems found."""
+    return load_file(path, FormDefinition, _semantic_problems)
 
 
 def _duplicates(items, path: str, file: str) -> list[Problem]:

@@ -6,9 +6,9 @@ from collections import deque
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
-from ..definitions import Labels, Problem, Strict, pydantic_problems, read_yaml
+from ..definitions import Labels, Problem, Strict, load_file
 
 ROLES = ("preparer", "reviewer", "secretary", "auditor", "admin")
 ANY_OPEN_STATE = "*"  # as a source: every state that is not final
@@ -72,15 +72,9 @@ def load_workflow(
     path: Path, known_guards: set[str]
 ) -> tuple[WorkflowDefinition | None, list[Problem]]:
     """Read and validate one workflow file; return it, or the problems found."""
-    raw, problems = read_yaml(path)
-    if problems:
-        return None, problems
-    try:
-        definition = WorkflowDefinition.model_validate(raw)
-    except ValidationError as exc:
-        return None, pydantic_problems(path.name, exc)
-    problems = _semantic_problems(path.name, definition, known_guards)
-    return (None, problems) if problems else (definition, [])
+    return load_file(
+        path, WorkflowDefinition, lambda file, d: _semantic_problems(file, d, known_guards)
+    )
 
 
 def _semantic_problems(file: str, d: WorkflowDefinition, known_guards: set[str]) -> list[Problem]:
