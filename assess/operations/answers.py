@@ -16,6 +16,7 @@ from ..models import Assessment, User
 from ..questionnaire import Context, FormDefinition, Forms
 from ..questionnaire import answers as clean
 from ..questionnaire.completeness import alternatives as alternatives_of
+from ..questionnaire.organisation import OrgSettings
 from .assessments import save_answers
 from .errors import NotFound, ValidationFailed
 
@@ -37,13 +38,17 @@ def context(assessment: Assessment) -> Context:
     )
 
 
+def org_settings(a: Assessment) -> OrgSettings:
+    return OrgSettings.of(a.decision.organisation)
+
+
 def _raise(errors) -> None:
     if errors:
         raise ValidationFailed(errors)
 
 
 def save_screening(user: User, a: Assessment, payload: dict, *, expected_version) -> Assessment:
-    value, errors = clean.clean_screening(form_for(a), payload)
+    value, errors = clean.clean_screening(form_for(a), payload, org_settings(a))
     _raise(errors)
     return save_answers(user, a, {"screening": value}, expected_version=expected_version)
 
@@ -58,7 +63,9 @@ def save_section(
         raise NotFound(_l("No section %(id)r in this questionnaire.", id=section_id))
     data = a.data or {}
     if section.kind == "questions":
-        value, errors = clean.clean_answers(form, section, payload.get("answers") or {})
+        value, errors = clean.clean_answers(
+            form, section, payload.get("answers") or {}, org_settings(a)
+        )
         _raise(errors)
         changes = {"answers": {**(data.get("answers") or {}), **value}}
     elif section.kind == "alternatives":
@@ -102,7 +109,7 @@ def save_cell(
     form = form_for(a)
     data = a.data or {}
     ids = [alt["id"] for alt in alternatives_of(data)]
-    value, errors = clean.clean_cell(form, cell, ids)
+    value, errors = clean.clean_cell(form, cell, ids, org_settings(a))
     _raise(errors)
     key = (value["alternative"], value["group"], value["dimension"])
     cells = [

@@ -14,11 +14,13 @@ from typing import Any
 
 from ..i18n import lazy_text as _l
 from .definition import FormDefinition, Question, Section
+from .organisation import OrgSettings, exempt_categories, groups, options
 from .screening import ANSWERS, LEVELS, is_below, recommended_level
 
 TEXT_MAX, LONG_MAX, LIST_MAX = 300, 5000, 50
 CELL_TEXTS = ("rationale", "evidence", "mitigation")
 SCALES = ("direction", "magnitude", "likelihood", "duration", "reversibility", "confidence")
+DEFAULT_ORG = OrgSettings()
 CELL_KEYS = {"alternative": _l("alternative"), "group": _l("group"), "dimension": _l("dimension")}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -68,7 +70,9 @@ def _date(errors: Errors, path: str, value) -> str | None:
         return None
 
 
-def clean_screening(form: FormDefinition, payload: dict[str, Any]) -> tuple[dict, Errors]:
+def clean_screening(
+    form: FormDefinition, payload: dict[str, Any], org: OrgSettings = DEFAULT_ORG
+) -> tuple[dict, Errors]:
     errors = Errors()
     known = [q.id for q in form.screening.questions]
     answers = {}
@@ -78,7 +82,7 @@ def clean_screening(form: FormDefinition, payload: dict[str, Any]) -> tuple[dict
         elif value not in (None, ""):
             answers[qid] = _one_of(errors, f"screening.answers.{qid}", value, ANSWERS)
     answers = {k: v for k, v in answers.items() if v}
-    exempt_ids = [c.id for c in form.screening.exempt_categories]
+    exempt_ids = [c.id for c in exempt_categories(form, org)]
     clean = {
         "answers": answers,
         "level": _one_of(errors, "screening.level", payload.get("level"), LEVELS),
@@ -114,7 +118,14 @@ def screening_problems(form: FormDefinition, screening: dict[str, Any]) -> list:
     return problems
 
 
-def clean_question(errors: Errors, form: FormDefinition, q: Question, value, path: str):
+def clean_question(
+    errors: Errors,
+    form: FormDefinition,
+    q: Question,
+    value,
+    path: str,
+    org: OrgSettings = DEFAULT_ORG,
+):
     if q.type in ("text", "person"):
         return _text(errors, path, value, q.max_length or TEXT_MAX)
     if q.type == "long_text":
@@ -132,9 +143,9 @@ def clean_question(errors: Errors, form: FormDefinition, q: Question, value, pat
     if q.type == "yes_no":
         return _one_of(errors, path, value, ("yes", "no"))
     if q.type == "choice":
-        return _one_of(errors, path, value, [o.id for o in form.options_of(q)])
+        return _one_of(errors, path, value, [o.id for o in options(form, q, org)])
     if q.type == "multi_choice":
-        allowed = [o.id for o in form.options_of(q)]
+        allowed = [o.id for o in options(form, q, org)]
         values = value if isinstance(value, list) else ([] if value in (None, "") else [value])
         for v in values:
             if v not in allowed:
@@ -166,7 +177,12 @@ def clean_question(errors: Errors, form: FormDefinition, q: Question, value, pat
     return clean_rows
 
 
-def clean_answers(form: FormDefinition, section: Section, payload: dict[str, Any]):
+def clean_answers(
+    form: FormDefinition,
+    section: Section,
+    payload: dict[str, Any],
+    org: OrgSettings = DEFAULT_ORG,
+):
     errors = Errors()
     known = {q.id: q for q in section.questions}
     clean = {}
@@ -175,18 +191,23 @@ def clean_answers(form: FormDefinition, section: Section, payload: dict[str, Any
         if q is None:
             errors.add(f"answers.{qid}", _l("Unknown question %(id)r.", id=qid))
             continue
-        clean[qid] = clean_question(errors, form, q, value, f"answers.{qid}")
+        clean[qid] = clean_question(errors, form, q, value, f"answers.{qid}", org)
     return clean, errors
 
 
-def clean_cell(form: FormDefinition, cell: dict[str, Any], alternative_ids: list[str]):
+def clean_cell(
+    form: FormDefinition,
+    cell: dict[str, Any],
+    alternative_ids: list[str],
+    org: OrgSettings = DEFAULT_ORG,
+):
     errors = Errors()
     clean: dict[str, Any] = {}
     for key in ("alternative", "group", "dimension"):
         value = cell.get(key)
         allowed = {
             "alternative": alternative_ids,
-            "group": [g.id for g in form.groups],
+            "group": [g.id for g in groups(form, org)],
             "dimension": [d.id for d in form.dimensions],
         }[key]
         if value not in allowed:

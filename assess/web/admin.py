@@ -2,35 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     PasswordField,
+    RadioField,
     SelectChoice,
-    SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import ROLES, User
 from ..operations import ValidationFailed
+from ..operations import organisations as org_ops
 from ..operations import users as user_ops
+from ..questionnaire.forms import CheckboxesField
+from ..questionnaire.organisation import OrgSettings, exempt_categories
 from .access import ROLE_LABELS, roles_required
 from .util import apply_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class UserForm(FlaskForm):
@@ -129,5 +137,68 @@ def edit_user(user_id: int):
                 flash(str(_l("Changes saved.")), "success")
                 return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form, user=user), (
+        422 if form.errors else 200
+    )
+
+
+class OrganisationForm(FlaskForm):
+    bilingual = BooleanField(_l("Bilingual organisation (Finnish and Swedish)"))
+    minority_language = RadioField(
+        _l("Minority language"),
+        choices=[SelectChoice("none", _l("none")), SelectChoice("sv", _l("Swedish")),
+                 SelectChoice("fi", _l("Finnish"))],
+        description=_l("Its speakers are the group whose effects call for hearing the national "
+                       "languages committee."),
+    )  # fmt: skip
+    groups_used = CheckboxesField(
+        _l("Population groups used in assessments"),
+        description=_l("Groups left out are not offered in scoping."),
+    )
+    exempt_categories = CheckboxesField(
+        _l("Exempt categories"),
+        description=_l("Decisions of these kinds need no assessment; the category is recorded."),
+    )
+    investment_threshold_eur = IntegerField(
+        _l("Investment or purchase threshold of the screening (euros)"),
+        [InputRequired(_l("Enter the amount in euros, for example 100000.")), NumberRange(min=0)],
+    )
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@roles_required("admin")
+def organisation():
+    org = current_user.organisation
+    form_def = current_app.extensions["assess.forms"].latest(org.setting("default_form") or "iva")
+    language = str(get_locale())
+    settings = OrgSettings.of(org)
+    form = OrganisationForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "bilingual": org.bilingual,
+            "minority_language": org.minority_language,
+            "groups_used": [g.id for g in form_def.groups if g.id not in settings.groups_off],
+            "exempt_categories": [c.id for c in exempt_categories(form_def, settings)],
+            "investment_threshold_eur": settings.investment_threshold_eur,
+        }
+    )
+    form.groups_used.choices = [SelectChoice(g.id, g.labels.get(language)) for g in form_def.groups]
+    form.exempt_categories.choices = [
+        SelectChoice(c.id, c.labels.get(language)) for c in form_def.screening.exempt_categories
+    ]
+    if form.validate_on_submit():
+        try:
+            org_ops.update_settings(
+                current_user, org, form_def,
+                bilingual=form.bilingual.data, minority_language=form.minority_language.data,
+                groups_used=form.groups_used.data, exempt_categories=form.exempt_categories.data,
+                investment_threshold_eur=form.investment_threshold_eur.data,
+            )  # fmt: skip
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(str(_l("Changes saved.")), "success")
+            return redirect(url_for(".organisation"))
+    return render_template("admin/organisation.html", form=form, organisation=org), (
         422 if form.errors else 200
     )

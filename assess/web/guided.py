@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
+from wtforms import SelectChoice
 
 from ..i18n import lazy_text as _l
 from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
@@ -15,6 +16,8 @@ from ..questionnaire import forms as qforms
 from ..questionnaire import section_problems
 from ..questionnaire.answers import screening_problems
 from ..questionnaire.completeness import alternatives, cell_problems, visible
+from ..questionnaire.organisation import exempt_categories as org_exempt
+from ..questionnaire.organisation import groups as org_groups
 from ..questionnaire.screening import recommended_level
 
 bp = Blueprint("guided", __name__, url_prefix="/assessments/<int:assessment_id>")
@@ -109,6 +112,28 @@ def _save(a, wtform, saver, *, strip: str = ""):
     return True, 200
 
 
+def _adapt(wtform, a, form, questions=()) -> None:
+    """Fit the definition's form to the organisation: its groups, exempt categories, threshold."""
+    org = answer_ops.org_settings(a)
+    language = _language()
+    for q in questions:
+        if q.options_from == "groups":
+            wtform[q.id].choices = [
+                SelectChoice(g.id, g.labels.get(language)) for g in org_groups(form, org)
+            ]
+    if "exempt_category" in wtform._fields:
+        wtform.exempt_category.choices = [SelectChoice("", "—")] + [
+            SelectChoice(c.id, c.labels.get(language)) for c in org_exempt(form, org)
+        ]
+    if "s_strategy_budget" in wtform._fields:
+        field = wtform.s_strategy_budget
+        note = _l(
+            "Your organisation's threshold is %(amount)s €.",
+            amount=format_decimal(org.investment_threshold_eur),
+        )
+        field.description = f"{field.description} {note}".strip()
+
+
 def _version() -> int:
     try:
         return int(request.form.get("version", ""))
@@ -145,6 +170,7 @@ def screening(assessment_id: int):
     if request.method == "POST":
         wtform = cls(request.form)
         wtform.form_errors = []
+        _adapt(wtform, a, form)
         wtform.validate()
         payload = {
             "answers": {q.id: wtform[q.id].data for q in form.screening.questions},
@@ -171,6 +197,7 @@ def screening(assessment_id: int):
             },
         )
         wtform.form_errors = []
+        _adapt(wtform, a, form)
     answers = {q.id: wtform[q.id].data for q in form.screening.questions}
     return _render(
         "guided/screening.html",
@@ -245,6 +272,7 @@ def section(assessment_id: int, section_id: str):
     if request.method == "POST":
         wtform = cls(request.form)
         wtform.form_errors = []
+        _adapt(wtform, a, form, shown or ())
         wtform.validate()
         ok, status = _save(
             a,
@@ -259,6 +287,7 @@ def section(assessment_id: int, section_id: str):
     else:
         wtform = cls(MultiDict(), data=stored)
         wtform.form_errors = []
+        _adapt(wtform, a, form, shown or ())
         for name in ("alternatives", "hearings", "indicators"):
             if name in wtform._fields and stored.get(name):
                 wtform[name].append_entry()  # one blank row to add another

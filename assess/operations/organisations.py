@@ -1,0 +1,71 @@
+"""An organisation's settings: language situation, groups used, screening details."""
+
+from __future__ import annotations
+
+from ..i18n import lazy_text as _l
+from ..models import Organisation, User
+from ..questionnaire import FormDefinition
+from ._audit import record
+from ._check import choice
+from ._tx import transaction
+from .errors import Errors, Forbidden
+
+
+def update_settings(
+    actor: User,
+    organisation: Organisation,
+    form: FormDefinition,
+    *,
+    bilingual: bool,
+    minority_language: str,
+    groups_used: list[str],
+    exempt_categories: list[str],
+    investment_threshold_eur,
+) -> Organisation:
+    """Change the settings (admins); the ids are checked against the questionnaire."""
+    if not actor.has_role("admin") or actor.organisation_id != organisation.id:
+        raise Forbidden(_l("Only the organisation's administrators can change its settings."))
+    errors = Errors()
+    choice(errors, "minority_language", minority_language, ("fi", "sv", "none"))
+    if bilingual and minority_language == "none":
+        errors.add("minority_language", _l("A bilingual organisation has a minority language."))
+    known_groups = [g.id for g in form.groups]
+    for g in groups_used:
+        choice(errors, "groups_used", g, known_groups)
+    if not groups_used:
+        errors.add("groups_used", _l("Use at least one population group."))
+    known_exempt = [c.id for c in form.screening.exempt_categories]
+    for c in exempt_categories:
+        choice(errors, "exempt_categories", c, known_exempt)
+    try:
+        threshold = int(investment_threshold_eur)
+        if threshold < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors.add("investment_threshold_eur", _l("Enter the amount in euros, for example 100000."))
+        threshold = 0
+    errors.raise_if_any()
+
+    settings = dict(organisation.settings or {})
+    settings.update(
+        groups_off=[g for g in known_groups if g not in groups_used],
+        exempt_categories=[c for c in known_exempt if c in exempt_categories],
+        investment_threshold_eur=threshold,
+    )
+    before = {"bilingual": organisation.bilingual,
+              "minority_language": organisation.minority_language,
+              "settings": organisation.settings or {}}  # fmt: skip
+    after = {"bilingual": bool(bilingual), "minority_language": minority_language,
+             "settings": settings}  # fmt: skip
+    from .. import audit
+
+    changes = audit.diff(before, after)
+    if not changes:
+        return organisation
+    with transaction() as session:
+        organisation.bilingual = bool(bilingual)
+        organisation.minority_language = minority_language
+        organisation.settings = settings
+        record(session, actor, "organisation.settings_changed", "organisation", organisation.id,
+               changes=changes)  # fmt: skip
+    return organisation

@@ -1,0 +1,65 @@
+"""What an organisation's settings change in a questionnaire (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .definition import FormDefinition, Group
+
+LANGUAGE_GROUPS = {"sv": "swedish_speakers", "fi": "finnish_speakers"}
+LANGUAGE_COMMITTEE = "national_language_committee"
+
+
+@dataclass(frozen=True)
+class OrgSettings:
+    bilingual: bool = False
+    minority_language: str = "none"  # fi, sv or none
+    groups_off: frozenset[str] = field(default_factory=frozenset)
+    # None: every exempt category of the form applies.
+    exempt_categories: frozenset[str] | None = None
+    investment_threshold_eur: int = 100_000
+
+    @classmethod
+    def of(cls, organisation) -> OrgSettings:
+        """From an ``Organisation`` row (or anything with the same attributes)."""
+        settings = organisation.settings or {}
+        exempt = settings.get("exempt_categories")
+        return cls(
+            bilingual=bool(organisation.bilingual),
+            minority_language=organisation.minority_language or "none",
+            groups_off=frozenset(settings.get("groups_off") or ()),
+            exempt_categories=None if exempt is None else frozenset(exempt),
+            investment_threshold_eur=int(settings.get("investment_threshold_eur") or 100_000),
+        )
+
+
+def groups(form: FormDefinition, org: OrgSettings) -> list[Group]:
+    """The groups the organisation uses, in the form's order."""
+    return [g for g in form.groups if g.id not in org.groups_off]
+
+
+def council_for(form: FormDefinition, group_id: str, org: OrgSettings) -> str | None:
+    """The council that must be heard for a group, in this organisation.
+
+    The national languages committee exists in bilingual organisations only, and there
+    the minority-language group (not the majority one) is the group that triggers it.
+    """
+    group = form.group(group_id)
+    if group is None or group.council is None:
+        return None
+    if group.council == LANGUAGE_COMMITTEE:
+        minority = LANGUAGE_GROUPS.get(org.minority_language)
+        return group.council if org.bilingual and group_id == minority else None
+    return group.council
+
+
+def exempt_categories(form: FormDefinition, org: OrgSettings) -> list:
+    allowed = org.exempt_categories
+    return [c for c in form.screening.exempt_categories if allowed is None or c.id in allowed]
+
+
+def options(form: FormDefinition, question, org: OrgSettings) -> list:
+    """A choice question's options; groups the organisation does not use are left out."""
+    if question.options_from == "groups":
+        return groups(form, org)
+    return form.options_of(question)
