@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale
 from flask_login import current_user, login_required
-from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 from ..i18n import lazy_text as _l
@@ -190,7 +189,6 @@ def screening(assessment_id: int):
             return _done(a, form, "screening")
     else:
         wtform = cls(
-            MultiDict(),
             data={
                 **(stored.get("answers") or {}),
                 **{k: stored.get(k) for k in ("level", "level_reason", "exempt_category")},
@@ -285,7 +283,7 @@ def section(assessment_id: int, section_id: str):
         if ok:
             return _done(a, form, section.id)
     else:
-        wtform = cls(MultiDict(), data=stored)
+        wtform = cls(data=stored)
         wtform.form_errors = []
         _adapt(wtform, a, form, shown or ())
         for name in ("alternatives", "hearings", "indicators"):
@@ -409,7 +407,7 @@ def cell(assessment_id: int, alternative: str, group: str, dimension: str):
         if ok:
             status = 422
     else:
-        wtform = cls(MultiDict(), data=stored)
+        wtform = cls(data=stored)
         wtform.form_errors = []
     return _render(
         "guided/cell.html",

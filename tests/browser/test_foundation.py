@@ -68,7 +68,7 @@ def test_every_page_of_each_role_passes_axe(page, live_server, role):
     if role in ("preparer", "admin"):
         paths += ["/decisions/new", "/decisions/1/edit"]
     if role == "admin":
-        paths += ["/admin/users", "/admin/users/new", "/admin/users/1"]
+        paths += ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/organisation"]
     else:
         paths += ["/admin/users"]  # the helpful 403 page
     for language in LANGUAGES[role]:

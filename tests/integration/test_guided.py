@@ -198,3 +198,17 @@ def test_reviewer_reads_but_cannot_save(demo, client, started):
     assert "cannot be changed" in page
     response = post(client, "/assessments/1/screening", {**SCREENING_NO, "version": "2"})
     assert response.status_code == 409
+
+
+def test_saved_choices_are_shown_again(demo, preparer):
+    save_screening(preparer, level="full")
+    url = "/assessments/1/sections/scoping"
+    post(preparer, url, {"groups_in_scope": ["older_people"], "version": version(preparer, url)})
+    page = preparer.get(url).get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="older_people"', page)
+    url = "/assessments/1/sections/alternatives"
+    post(preparer, url, {"alternatives-0-label": "VE0", "alternatives-0-description": "as now",
+                         "alternatives-0-zero_option": "y", "version": version(preparer, url)})
+    page = preparer.get(url).get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*name="alternatives-0-zero_option"', page)
+    assert 'name="alternatives-1-label"' in page  # the blank row to add another
