@@ -62,6 +62,7 @@ class Config:
 
     BOOTSTRAP_SERVE_LOCAL = True  # no asset from a CDN
     WTF_CSRF_TIME_LIMIT = None  # a long form must not expire while an official types
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # statement files are at most 10 MB
 
     # Login lock-out: this many failures for one account from one address within the
     # window lock that pair for the lock time.

@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
-from .assessment import Assessment, Revision
+from .assessment import Assessment, Attachment, Revision
 from .audit import AuditEvent
 from .decision import Decision
 from .organisation import Body, Organisation
@@ -8,6 +8,7 @@ from .user import ROLES, ApiToken, LoginAttempt, User, UserRole
 
 __all__ = [
     "Assessment",
+    "Attachment",
     "AuditEvent",
     "Revision",
     "ROLES",

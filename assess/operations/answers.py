@@ -84,6 +84,12 @@ def save_section(
         changes["impacts"] = [c for c in data.get("impacts") or [] if c.get("alternative") in ids]
     elif section.kind == "hearings":
         value, errors = clean.clean_hearings(form, payload.get("hearings"))
+        # A statement file stays with its hearing; the form does not carry it.
+        files = {h.get("id"): h["attachment"] for h in data.get("hearings") or []
+                 if h.get("attachment")}  # fmt: skip
+        for h in value:
+            if h["id"] in files:
+                h["attachment"] = files[h["id"]]
         reason = clean._text(
             errors, "no_hearings_reason", payload.get("no_hearings_reason"), clean.LONG_MAX
         )

@@ -285,7 +285,8 @@ def clean_hearings(form: FormDefinition, rows) -> tuple[list, Errors]:
     errors = Errors()
     councils = [c.id for c in form.councils]
     out = []
-    for i, row in enumerate(_rows(errors, "hearings", rows, HEARING_FIELDS)):
+    # "attachment" is set by uploading a file only; sent back, it is ignored.
+    for i, row in enumerate(_rows(errors, "hearings", rows, (*HEARING_FIELDS, "attachment"))):
         p = f"hearings.{i}"
         item = {
             "id": _row_id(row),

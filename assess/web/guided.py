@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import format_decimal, get_locale
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -11,6 +22,7 @@ from ..i18n import lazy_text as _l
 from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
 from ..operations import answers as answer_ops
 from ..operations import assessments as ops
+from ..operations import attachments as attachment_ops
 from ..questionnaire import forms as qforms
 from ..questionnaire import section_problems
 from ..questionnaire.answers import screening_problems
@@ -428,3 +440,46 @@ def check(assessment_id: int):
     a, form = _load(assessment_id)
     options = {o.transition.trigger: o for o in ops.options(current_user, a)}
     return _render("guided/check.html", a, form, "check", submit=options.get("submit"))
+
+
+@bp.post("/hearings/<hearing_id>/statement")
+@login_required
+def upload_statement(assessment_id: int, hearing_id: str):
+    a, form = _load(assessment_id)
+    upload = request.files.get("file")
+    back = url_for(".section", assessment_id=a.id, section_id=_hearings_section(form))
+    if upload is None or not upload.filename:
+        flash(str(_l("Choose a file to upload.")), "danger")
+        return redirect(back)
+    try:
+        attachment_ops.attach_statement(
+            current_user, a, hearing_id, upload.filename, upload.read(),
+            expected_version=_version(),
+        )  # fmt: skip
+    except ValidationFailed as exc:
+        for messages in exc.errors.values():
+            for m in messages:
+                flash(str(m), "danger")
+    except (Conflict, Forbidden, NotFound) as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(str(_l("The statement file was saved.")), "success")
+    return redirect(back)
+
+
+def _hearings_section(form) -> str:
+    return next((s.id for s in form.sections if s.kind == "hearings"), "hearings")
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def attachment(assessment_id: int, attachment_id: int):
+    a, _ = _load(assessment_id)
+    try:
+        found = attachment_ops.get_attachment(current_user, a, attachment_id)
+    except NotFound:
+        abort(404)
+    return send_file(
+        io.BytesIO(found.content), mimetype=found.content_type, as_attachment=True,
+        download_name=found.filename, etag=found.sha256,
+    )  # fmt: skip

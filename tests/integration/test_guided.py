@@ -207,8 +207,88 @@ def test_saved_choices_are_shown_again(demo, preparer):
     page = preparer.get(url).get_data(as_text=True)
     assert re.search(r'<input checked[^>]*value="older_people"', page)
     url = "/assessments/1/sections/alternatives"
-    post(preparer, url, {"alternatives-0-label": "VE0", "alternatives-0-description": "as now",
-                         "alternatives-0-zero_option": "y", "version": version(preparer, url)})
+    post(
+        preparer,
+        url,
+        {
+            "alternatives-0-label": "VE0",
+            "alternatives-0-description": "as now",
+            "alternatives-0-zero_option": "y",
+            "version": version(preparer, url),
+        },
+    )
     page = preparer.get(url).get_data(as_text=True)
     assert re.search(r'<input checked[^>]*name="alternatives-0-zero_option"', page)
     assert 'name="alternatives-1-label"' in page  # the blank row to add another
+
+
+def _with_hearing(demo, preparer):
+    save_screening(preparer, level="full")
+    url = "/assessments/1/sections/hearings"
+    post(
+        preparer,
+        url,
+        {
+            "hearings-0-council": "older_people_council",
+            "hearings-0-statement": "See the file.",
+            "version": version(preparer, url),
+        },
+    )
+    hearing_id = data_of(demo)["hearings"][0]["id"]
+    return url, hearing_id
+
+
+def upload(client, url, hearing_id, name, content):
+    from io import BytesIO
+
+    return client.post(
+        f"/assessments/1/hearings/{hearing_id}/statement",
+        data={
+            "csrf_token": client.csrf,
+            "version": version(client, url),
+            "file": (BytesIO(content), name),
+        },
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_statement_file_is_kept_with_its_hearing(demo, preparer):
+    url, hearing_id = _with_hearing(demo, preparer)
+    response = upload(
+        preparer, url, hearing_id, "../../Vanhusneuvoston lausunto.pdf", b"%PDF-1.4 x"
+    )
+    assert response.status_code == 302
+    hearing = data_of(demo)["hearings"][0]
+    assert hearing["attachment"]["filename"] == "Vanhusneuvoston lausunto.pdf"
+    page = preparer.get(url).get_data(as_text=True)
+    assert "Vanhusneuvoston lausunto.pdf" in page
+    download = preparer.get(f"/assessments/1/attachments/{hearing['attachment']['id']}")
+    assert download.data == b"%PDF-1.4 x" and download.mimetype == "application/pdf"
+    # Saving the hearings again keeps the file with its hearing.
+    post(
+        preparer,
+        url,
+        {
+            "hearings-0-id": hearing_id,
+            "hearings-0-council": "older_people_council",
+            "hearings-0-statement": "Edited.",
+            "version": version(preparer, url),
+        },
+    )
+    assert data_of(demo)["hearings"][0]["attachment"] == hearing["attachment"]
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("virus.exe", b"MZ", "Upload a PDF, Word"),
+        ("empty.pdf", b"", "is empty"),
+        ("big.pdf", b"x" * (10 * 1024 * 1024 + 1), "at most 10 MB"),
+    ],
+)
+def test_a_bad_file_is_refused_and_nothing_is_kept(demo, preparer, name, content, message):
+    url, hearing_id = _with_hearing(demo, preparer)
+    response = upload(preparer, url, hearing_id, name, content)
+    page = preparer.get(response.headers["Location"]).get_data(as_text=True)
+    assert message in page
+    assert "attachment" not in data_of(demo)["hearings"][0]
