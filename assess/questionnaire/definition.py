@@ -171,6 +171,15 @@ def _duplicates(items, path: str, file: str) -> list[Problem]:
     return found
 
 
+def _values(f: FormDefinition, q: Question) -> set[str] | None:
+    """The possible answers of a question (None: free text, anything goes)."""
+    if q.type == "yes_no":
+        return {"yes", "no"}
+    if q.type in ("choice", "multi_choice"):
+        return {o.id for o in f.options_of(q)}
+    return None
+
+
 def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
     problems: list[Problem] = []
     add = lambda path, msg: problems.append(Problem(file, path, msg))  # noqa: E731
@@ -193,7 +202,8 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
     for j, qid in enumerate(f.screening.rule.full_if_any):
         if qid not in screening_ids:
             add(f"screening.rule.full_if_any.{j}", f"unknown screening question {qid!r}")
-    known = set(screening_ids)
+    # The values each referable question can have, for checking conditions.
+    known: dict[str, set[str] | None] = {qid: {"yes", "no", "unknown"} for qid in screening_ids}
     all_ids: dict[str, str] = {q: "screening.questions" for q in screening_ids}
     for s_i, section in enumerate(f.sections):
         here = f"sections.{s_i}({section.id})"
@@ -218,7 +228,15 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
                     f"unknown question {q.show_if.question!r}: a condition may refer to a "
                     "screening question or an earlier question",
                 )
-            known.add(q.id)
+            elif q.show_if and known[q.show_if.question] is not None:
+                values = known[q.show_if.question]
+                if q.show_if.equals not in values:
+                    add(
+                        f"{qhere}.show_if.equals",
+                        f"{q.show_if.equals!r} is not a value of {q.show_if.question!r}; "
+                        f"expected one of: {', '.join(sorted(values))}",
+                    )
+            known[q.id] = _values(f, q)
     for version, mapping in f.migrations.items():
         if version >= f.version:
             add(f"migrations.{version}", "migrations describe older versions only")

@@ -308,6 +308,23 @@ def test_broken_forms_are_named(tmp_path):
         "show_if.question" in p and "s_astrology" in p for p in _broken(tmp_path, bad_condition)
     )
 
+    def unknown_group_in_a_section(d):
+        scoping = d["sections"][0]
+        scoping["questions"].append(
+            {
+                "id": "elderly_care_notes",
+                "type": "long_text",
+                "labels": {"fi": "a", "sv": "b", "en": "c"},
+                "show_if": {"question": "groups_in_scope", "equals": "pensioners"},
+            }
+        )
+
+    assert any(
+        "sections.0(scoping).questions.5(elderly_care_notes).show_if.equals" in p
+        and "'pensioners' is not a value of 'groups_in_scope'" in p
+        for p in _broken(tmp_path, unknown_group_in_a_section)
+    )
+
     def missing_translation(d):
         del d["dimensions"][0]["labels"]["sv"]
 
