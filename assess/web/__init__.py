@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 
@@ -59,6 +60,7 @@ def init_app(app: Flask) -> None:
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
         role_label=access.role_label,
     )
+    app.jinja_env.filters["as_text"] = as_text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -103,3 +105,10 @@ def init_app(app: Flask) -> None:
             # Pages show personal and case data: never keep them in shared caches.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def as_text(value) -> str:
+    """A stored value as readable text (JSON for lists and mappings); escaped by Jinja."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

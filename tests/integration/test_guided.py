@@ -292,3 +292,64 @@ def test_a_bad_file_is_refused_and_nothing_is_kept(demo, preparer, name, content
     page = preparer.get(response.headers["Location"]).get_data(as_text=True)
     assert message in page
     assert "attachment" not in data_of(demo)["hearings"][0]
+
+
+SCRIPT = '<script>alert("x")</script><b>'
+ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;b&gt;"
+
+
+@pytest.mark.parametrize(
+    "section, fields, stored",
+    [
+        ("mitigation", {"comparison": SCRIPT}, lambda d: d["answers"]["comparison"]),
+        (
+            "evidence",
+            {"sources-0-title": SCRIPT, "sources-0-kind": "other"},
+            lambda d: d["answers"]["sources"][0]["title"],
+        ),
+        (
+            "alternatives",
+            {"alternatives-0-label": SCRIPT, "alternatives-0-description": SCRIPT},
+            lambda d: d["alternatives"][0]["description"],
+        ),
+        (
+            "hearings",
+            {"hearings-0-council": "youth_council", "hearings-0-statement": SCRIPT},
+            lambda d: d["hearings"][0]["statement"],
+        ),
+        (
+            "follow_up",
+            {"indicators-0-name": SCRIPT, "indicators-0-owner": SCRIPT},
+            lambda d: d["indicators"][0]["owner"],
+        ),
+        ("summary", {"fi": SCRIPT, "sv": SCRIPT}, lambda d: d["summary"]["sv"]),
+    ],
+)
+def test_html_in_every_kind_of_text_field_is_stored_as_typed_and_shown_escaped(
+    demo, preparer, section, fields, stored
+):
+    save_screening(preparer, level="full")
+    url = f"/assessments/1/sections/{section}"
+    assert post(preparer, url, {**fields, "version": version(preparer, url)}).status_code == 302
+    assert stored(data_of(demo)) == SCRIPT
+    page = preparer.get(url).get_data(as_text=True)
+    assert SCRIPT not in page and ESCAPED in page
+
+
+def test_html_in_a_cell_is_escaped_in_the_cell_and_the_history(demo, preparer):
+    save_screening(preparer, level="light", s_many_residents="yes")
+    cell = "/assessments/1/impacts/proposal/children/health"
+    post(
+        preparer,
+        cell,
+        {
+            "direction": "negative",
+            "magnitude": "small",
+            "rationale": SCRIPT,
+            "version": version(preparer, cell),
+        },
+    )
+    assert data_of(demo)["impacts"][0]["rationale"] == SCRIPT
+    for url in (cell, "/assessments/1/history"):
+        page = preparer.get(url).get_data(as_text=True)
+        assert SCRIPT not in page and "&lt;script&gt;" in page
