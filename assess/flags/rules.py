@@ -1,0 +1,400 @@
+"""The flag rules of domain.md, each a pure function (data, context) -> [Flag].
+
+A flag says what triggered it and which answers made it so, and what would resolve
+it, in any of the three languages (``Flag.text(language)``). Thresholds come from the
+context (the organisation's settings), group facts (vulnerable, council) from the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import force_locale
+
+from ..definitions import localized
+from ..i18n import lazy_text as _l
+from ..questionnaire.completeness import alternatives
+from ..questionnaire.definition import FormDefinition
+from ..questionnaire.organisation import OrgSettings, council_for
+from ..questionnaire.screening import is_below, recommended_level
+
+SEVERITIES = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class Flag:
+    rule: str
+    severity: str
+    message: Any  # a lazy text; see text()
+    resolve: Any
+    group: str | None = None
+    dimension: str | None = None
+    alternative: str | None = None
+    field: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The flag's identity: the same rule on the same subject is the same flag."""
+        return ":".join(str(p or "") for p in (self.rule, self.group, self.dimension,
+                                               self.alternative, self.field))  # fmt: skip
+
+    def text(self, language: str) -> str:
+        with force_locale(language):
+            return str(self.message)
+
+    def resolution(self, language: str) -> str:
+        with force_locale(language):
+            return str(self.resolve)
+
+
+@dataclass(frozen=True)
+class OtherAssessment:
+    """An approved assessment of the organisation, for the cumulative rule."""
+
+    id: int
+    case_number: str
+    approved_on: date
+    negative_groups: frozenset[str]
+
+
+@dataclass(frozen=True)
+class FlagContext:
+    form: FormDefinition
+    org: OrgSettings = field(default_factory=OrgSettings)
+    today: date | None = None
+    meeting_date: date | None = None
+    submitted_on: date | None = None
+    others: tuple[OtherAssessment, ...] = ()
+    cumulative_window_days: int = 365
+    cumulative_min_others: int = 2
+    late_days: int = 14
+
+
+Rule = Callable[[dict, FlagContext], list[Flag]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str):
+    def register(fn: Rule) -> Rule:
+        RULES[name] = fn
+        return fn
+
+    return register
+
+
+# --- helpers -----------------------------------------------------------------------
+
+
+def recommended(data: dict) -> dict:
+    alts = alternatives(data)
+    return next((a for a in alts if a.get("recommended")), None) or next(
+        (a for a in alts if not a.get("zero_option")), alts[0]
+    )
+
+
+def _cells(data: dict, ctx: FlagContext, alternative: dict) -> list[dict]:
+    answers = data.get("answers") or {}
+    groups = set(answers.get("groups_in_scope") or [])
+    dims = set(answers.get("dimensions_in_scope") or [])
+    return [
+        c for c in data.get("impacts") or []
+        if c.get("alternative") == alternative["id"] and c.get("group") in groups
+        and c.get("dimension") in dims and c.get("direction")
+    ]  # fmt: skip
+
+
+def _alt_name(alternative: dict):
+    return alternative.get("label") or _l("the proposal")
+
+
+def _labels(ctx: FlagContext, cell: dict):
+    g = ctx.form.group(cell["group"])
+    d = ctx.form.dimension(cell["dimension"])
+    return (localized(g.labels) if g else cell["group"], localized(d.labels) if d else
+            cell["dimension"])  # fmt: skip
+
+
+def _scale(ctx: FlagContext, scale: str, value: str | None):
+    v = ctx.form.scale_value(scale, value) if value else None
+    return localized(v.labels) if v else value or "—"
+
+
+def _level(data: dict) -> str | None:
+    return (data.get("screening") or {}).get("level")
+
+
+# --- the rules -----------------------------------------------------------------------
+
+
+@rule("consultation_required")
+def consultation_required(data: dict, ctx: FlagContext) -> list[Flag]:
+    alt = recommended(data)
+    heard = {
+        h.get("council") for h in data.get("hearings") or []
+        if (h.get("statement") or "").strip() or h.get("answered_on")
+        or (h.get("not_heard_reason") or "").strip() or h.get("attachment")
+    }  # fmt: skip
+    needed: dict[str, list[str]] = {}
+    for c in _cells(data, ctx, alt):
+        if c["direction"] == "neutral":
+            continue
+        council = council_for(ctx.form, c["group"], ctx.org)
+        if council and council not in heard:
+            needed.setdefault(council, [])
+            if c["group"] not in needed[council]:
+                needed[council].append(c["group"])
+    flags = []
+    for council_id, groups in needed.items():
+        council = ctx.form.council(council_id)
+        name = localized(council.labels) if council else council_id
+        group_names = [localized(ctx.form.group(g).labels) for g in groups]
+        flags.append(Flag(
+            "consultation_required", "high",
+            _l("%(council)s has not been heard, although %(alternative)s affects %(groups)s "
+               "(effects recorded in the impact matrix).", council=name,
+               alternative=_alt_name(alt), groups=_join(group_names)),
+            _l("Record the hearing of %(council)s with its statement, or the reason why it was "
+               "not heard.", council=name),
+            group=groups[0], alternative=alt["id"], field=f"hearings.{council_id}",
+        ))  # fmt: skip
+    return flags
+
+
+class _Join:
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = items
+
+    def __str__(self):
+        return ", ".join(str(i) for i in self.items)
+
+
+def _join(items) -> _Join:
+    return _Join(items)
+
+
+@rule("serious_negative_effect")
+def serious_negative_effect(data: dict, ctx: FlagContext) -> list[Flag]:
+    alt = recommended(data)
+    flags = []
+    for c in _cells(data, ctx, alt):
+        if c["direction"] != "negative":
+            continue
+        group = ctx.form.group(c["group"])
+        vulnerable = bool(group and group.vulnerable)
+        large = c.get("magnitude") == "large"
+        if not (large or (vulnerable and c.get("magnitude") == "moderate")):
+            continue
+        g, d = _labels(ctx, c)
+        why = (_l("%(group)s are a vulnerable group.", group=g) if vulnerable and not large
+               else _l("The effect is large."))  # fmt: skip
+        flags.append(Flag(
+            "serious_negative_effect", "high",
+            _l("%(group)s: %(dimension)s is negative and %(magnitude)s in %(alternative)s. "
+               "%(why)s", group=g, dimension=d, magnitude=_scale(ctx, "magnitude", c["magnitude"]),
+               alternative=_alt_name(alt), why=why),
+            _l("Describe how the effect is mitigated, or choose an alternative that avoids it; "
+               "a reviewer may acknowledge the flag with a comment."),
+            group=c["group"], dimension=c["dimension"], alternative=alt["id"],
+        ))  # fmt: skip
+    return flags
+
+
+@rule("missing_mitigation")
+def missing_mitigation(data: dict, ctx: FlagContext) -> list[Flag]:
+    alt = recommended(data)
+    flags = []
+    for c in _cells(data, ctx, alt):
+        if c["direction"] == "negative" and not (c.get("mitigation") or "").strip():
+            g, d = _labels(ctx, c)
+            flags.append(Flag(
+                "missing_mitigation", "high",
+                _l("%(group)s: %(dimension)s is negative in %(alternative)s, and no mitigation "
+                   "is described.", group=g, dimension=d, alternative=_alt_name(alt)),
+                _l("Describe what reduces the negative effect, or why nothing can."),
+                group=c["group"], dimension=c["dimension"], alternative=alt["id"],
+                field="mitigation",
+            ))  # fmt: skip
+    return flags
+
+
+@rule("unequal_distribution")
+def unequal_distribution(data: dict, ctx: FlagContext) -> list[Flag]:
+    alt = recommended(data)
+    cells = _cells(data, ctx, alt)
+    gain = [c["group"] for c in cells if c["direction"] == "positive"]
+    lose = [c["group"] for c in cells if c["direction"] == "negative"]
+    gainers = [g for g in dict.fromkeys(gain) if g not in lose]
+    losers = [g for g in dict.fromkeys(lose) if g not in gain]
+    if not gainers or not losers:
+        return []
+    name = lambda ids: _join([localized(ctx.form.group(g).labels) for g in ids])  # noqa: E731
+    return [Flag(
+        "unequal_distribution", "medium",
+        _l("In %(alternative)s %(gainers)s gain while %(losers)s lose.",
+           alternative=_alt_name(alt), gainers=name(gainers), losers=name(losers)),
+        _l("Explain in the comparison why the distribution is acceptable, or how it is "
+           "balanced."),
+        alternative=alt["id"],
+    )]  # fmt: skip
+
+
+@rule("single_alternative")
+def single_alternative(data: dict, ctx: FlagContext) -> list[Flag]:
+    if _level(data) != "full":
+        return []
+    alts = data.get("alternatives") or []
+    reason = ((data.get("answers") or {}).get("single_alternative_reason") or "").strip()
+    if (len(alts) >= 2 and any(a.get("zero_option") for a in alts)) or reason:
+        return []
+    return [Flag(
+        "single_alternative", "medium",
+        _l("A full assessment with %(n)d alternative(s) and no zero option, and no reason given.",
+           n=len(alts)),
+        _l("Describe the zero option and at least one other alternative, or explain why there "
+           "is only one."),
+        field="alternatives",
+    )]  # fmt: skip
+
+
+@rule("unknown_without_plan")
+def unknown_without_plan(data: dict, ctx: FlagContext) -> list[Flag]:
+    if data.get("indicators"):
+        return []
+    alt = recommended(data)
+    flags = []
+    for c in _cells(data, ctx, alt):
+        if c["direction"] == "unknown":
+            g, d = _labels(ctx, c)
+            flags.append(Flag(
+                "unknown_without_plan", "medium",
+                _l("%(group)s: the effect on %(dimension)s is unknown in %(alternative)s, and "
+                   "no follow-up indicator is planned.", group=g, dimension=d,
+                   alternative=_alt_name(alt)),
+                _l("Add a follow-up indicator that will show the effect."),
+                group=c["group"], dimension=c["dimension"], alternative=alt["id"],
+            ))  # fmt: skip
+    return flags
+
+
+@rule("no_follow_up")
+def no_follow_up(data: dict, ctx: FlagContext) -> list[Flag]:
+    if _level(data) != "full":
+        return []
+    planned = [i for i in data.get("indicators") or []
+               if i.get("review_date") and (i.get("owner") or "").strip()]  # fmt: skip
+    if planned:
+        return []
+    return [Flag(
+        "no_follow_up", "medium",
+        _l("A full assessment without any follow-up indicator that has a review date and an "
+           "owner."),
+        _l("Add an indicator with a review date and an owner."), field="indicators",
+    )]  # fmt: skip
+
+
+@rule("cumulative_burden")
+def cumulative_burden(data: dict, ctx: FlagContext) -> list[Flag]:
+    if ctx.today is None:
+        return []
+    alt = recommended(data)
+    negative = dict.fromkeys(c["group"] for c in _cells(data, ctx, alt)
+                             if c["direction"] == "negative")  # fmt: skip
+    flags = []
+    for group_id in negative:
+        others = [
+            o
+            for o in ctx.others
+            if group_id in o.negative_groups
+            and 0 <= (ctx.today - o.approved_on).days < ctx.cumulative_window_days
+        ]
+        if len(others) < ctx.cumulative_min_others:
+            continue
+        group = ctx.form.group(group_id)
+        flags.append(Flag(
+            "cumulative_burden", "medium",
+            _l("%(group)s are affected negatively here and in %(n)d other approved decisions "
+               "of the last %(days)d days: %(cases)s.", group=localized(group.labels),
+               n=len(others), days=ctx.cumulative_window_days,
+               cases=", ".join(o.case_number for o in sorted(others, key=lambda o: o.approved_on))),
+            _l("Consider the combined effect on this group and say in the comparison how it is "
+               "taken into account."),
+            group=group_id, alternative=alt["id"],
+        ))  # fmt: skip
+    return flags
+
+
+@rule("late_assessment")
+def late_assessment(data: dict, ctx: FlagContext) -> list[Flag]:
+    if ctx.submitted_on is None or ctx.meeting_date is None:
+        return []
+    days = (ctx.meeting_date - ctx.submitted_on).days
+    if days >= ctx.late_days:
+        return []
+    return [Flag(
+        "late_assessment", "medium",
+        _l("Submitted for review %(days)d days before the meeting; at least %(min)d are needed "
+           "for the assessment to shape the proposal.", days=days, min=ctx.late_days),
+        _l("Start assessments earlier; for this one, tell the reviewer what could not be done "
+           "in time."),
+    )]  # fmt: skip
+
+
+LEVEL_LABELS = {"none": _l("no assessment"), "light": _l("light assessment"),
+                "full": _l("full assessment")}  # fmt: skip
+
+
+@rule("screening_override")
+def screening_override(data: dict, ctx: FlagContext) -> list[Flag]:
+    screening = data.get("screening") or {}
+    level = screening.get("level")
+    recommended_ = recommended_level(ctx.form, screening.get("answers") or {})
+    if not is_below(level, recommended_):
+        return []
+    return [Flag(
+        "screening_override", "medium",
+        _l("The chosen level (%(level)s) is lower than the screening recommends "
+           "(%(recommended)s).", level=LEVEL_LABELS[level],
+           recommended=LEVEL_LABELS[recommended_]),
+        _l("Check the reason given for the lower level."), field="screening.level",
+    )]  # fmt: skip
+
+
+@rule("unsupported_no_impact")
+def unsupported_no_impact(data: dict, ctx: FlagContext) -> list[Flag]:
+    screening = data.get("screening") or {}
+    yes = [q for q, v in (screening.get("answers") or {}).items() if v in ("yes", "unknown")]
+    if not yes:
+        return []
+    level = screening.get("level")
+    if level == "none":
+        if (screening.get("level_reason") or "").strip() or screening.get("exempt_category"):
+            return []
+        message = _l("No assessment, although the screening answered yes to %(n)d question(s), "
+                     "and no reason is given.", n=len(yes))  # fmt: skip
+    else:
+        cells = _cells(data, ctx, recommended(data))
+        if not cells or any(c["direction"] != "neutral" for c in cells):
+            return []
+        if any((c.get("rationale") or "").strip() or (c.get("evidence") or "").strip()
+               for c in cells):  # fmt: skip
+            return []
+        message = _l(
+            "Every effect is neutral, although the screening answered yes to %(n)d "
+            "question(s), and no rationale or evidence is given.",
+            n=len(yes),
+        )
+    return [Flag(
+        "unsupported_no_impact", "high", message,
+        _l("Give the reason and the evidence for “no impact”."), field="screening",
+    )]  # fmt: skip
+
+
+def compute(data: dict, ctx: FlagContext) -> list[Flag]:
+    """Every flag of every rule, sorted by severity, then rule and subject."""
+    flags = [f for fn in RULES.values() for f in fn(data, ctx)]
+    return sorted(flags, key=lambda f: (SEVERITIES.index(f.severity), f.rule, f.key))

@@ -1,0 +1,269 @@
+"""Each flag rule: when it fires and when it does not, with its text in three languages."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assess import create_app
+from assess.flags.rules import RULES, FlagContext, OtherAssessment, compute
+from assess.questionnaire import load_forms
+from assess.questionnaire.organisation import OrgSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+FORM = load_forms(ROOT / "forms").latest("iva")
+ORG = OrgSettings(bilingual=True, minority_language="sv")
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app_context():
+    app = create_app("testing")
+    with app.test_request_context():
+        yield
+
+
+def cell(group="older_people", dimension="access_to_services", direction="negative",
+         magnitude="moderate", alternative="ve1", **extra):  # fmt: skip
+    return {"alternative": alternative, "group": group, "dimension": dimension,
+            "direction": direction, "magnitude": magnitude, "mitigation": "A bus.",
+            "rationale": "Longer trips.", **extra}  # fmt: skip
+
+
+def data(cells=(), *, level="full", hearings=(), indicators=None, alternatives=None, yes=(),
+         level_reason="", exempt=None, groups=None):  # fmt: skip
+    cells = list(cells)
+    if alternatives is None:
+        alternatives = [
+            {"id": "ve0", "label": "VE0", "description": "as now", "zero_option": True},
+            {"id": "ve1", "label": "VE1", "description": "move", "recommended": True},
+        ]
+    if indicators is None:
+        indicators = [{"name": "Trips", "review_date": "2027-12-31", "owner": "Paula"}]
+    groups = groups or sorted({c["group"] for c in cells} | {"older_people"})
+    answers = {q.id: ("yes" if q.id in yes else "no") for q in FORM.screening.questions}
+    return {
+        "screening": {"answers": answers, "level": level, "level_reason": level_reason,
+                      "exempt_category": exempt},
+        "answers": {"groups_in_scope": groups,
+                    "dimensions_in_scope": [d.id for d in FORM.dimensions]},
+        "alternatives": alternatives, "impacts": cells, "hearings": list(hearings),
+        "indicators": indicators,
+    }  # fmt: skip
+
+
+HEARD = [{"council": "older_people_council", "statement": "Fine."}]
+
+
+def ctx(**kw):
+    return FlagContext(form=FORM, org=ORG, today=TODAY, **kw)
+
+
+def fired(rule, d, c=None):
+    return RULES[rule](d, c or ctx())
+
+
+# rule -> [(data, context kwargs, fires?)]
+CASES = {
+    "consultation_required": [
+        (data([cell()]), {}, True),
+        (data([cell()], hearings=HEARD), {}, False),
+        (
+            data(
+                [cell()],
+                hearings=[
+                    {
+                        "council": "older_people_council",
+                        "not_heard_reason": "Council not yet appointed.",
+                    }
+                ],
+            ),
+            {},
+            False,
+        ),
+        (data([cell(direction="neutral")]), {}, False),
+        (data([cell(alternative="ve0")]), {}, False),  # only the recommended alternative counts
+        (data([cell(group="swedish_speakers")]), {}, True),  # the minority language: committee
+        (data([cell(group="finnish_speakers")]), {}, False),  # the majority language: none
+        (data([cell(group="children")]), {}, True),  # children heard directly
+        (data([cell(group="working_age")]), {}, False),
+    ],
+    "serious_negative_effect": [
+        (data([cell(magnitude="large", group="working_age")], hearings=HEARD), {}, True),
+        (data([cell(magnitude="moderate")]), {}, True),  # older people are vulnerable
+        (data([cell(magnitude="moderate", group="working_age")]), {}, False),
+        (data([cell(magnitude="small")]), {}, False),
+        (data([cell(direction="positive", magnitude="large")]), {}, False),
+    ],
+    "missing_mitigation": [
+        (data([cell(mitigation="")]), {}, True),
+        (data([cell(mitigation="   ")]), {}, True),
+        (data([cell()]), {}, False),
+        (data([cell(direction="positive", mitigation="")]), {}, False),
+    ],
+    "unequal_distribution": [
+        (data([cell(), cell(group="businesses", direction="positive")]), {}, True),
+        (data([cell(), cell(group="businesses")]), {}, False),
+        (
+            data([cell(direction="positive"), cell(group="businesses", direction="positive")]),
+            {},
+            False,
+        ),
+    ],
+    "single_alternative": [
+        (
+            data(
+                alternatives=[
+                    {"id": "ve1", "label": "VE1", "description": "d", "recommended": True}
+                ]
+            ),
+            {},
+            True,
+        ),
+        (data(), {}, False),
+        (data(level="light", alternatives=[]), {}, False),
+    ],
+    "unknown_without_plan": [
+        (data([cell(direction="unknown")], indicators=[]), {}, True),
+        (data([cell(direction="unknown")]), {}, False),
+        (data([cell()], indicators=[]), {}, False),
+    ],
+    "no_follow_up": [
+        (data(indicators=[]), {}, True),
+        (data(indicators=[{"name": "x", "review_date": "2027-01-01", "owner": ""}]), {}, True),
+        (data(), {}, False),
+        (data(level="light", indicators=[]), {}, False),
+    ],
+    "cumulative_burden": [
+        (
+            data([cell()]),
+            {
+                "others": (
+                    OtherAssessment(
+                        1, "A/1", TODAY - timedelta(days=30), frozenset({"older_people"})
+                    ),
+                    OtherAssessment(
+                        2, "A/2", TODAY - timedelta(days=364), frozenset({"older_people"})
+                    ),
+                )
+            },
+            True,
+        ),
+        (
+            data([cell()]),
+            {
+                "others": (  # one of them is 366 days old: outside the window
+                    OtherAssessment(
+                        1, "A/1", TODAY - timedelta(days=30), frozenset({"older_people"})
+                    ),
+                    OtherAssessment(
+                        2, "A/2", TODAY - timedelta(days=366), frozenset({"older_people"})
+                    ),
+                )
+            },
+            False,
+        ),
+        (
+            data([cell()]),
+            {
+                "others": (
+                    OtherAssessment(1, "A/1", TODAY, frozenset({"older_people"})),
+                    OtherAssessment(2, "A/2", TODAY, frozenset({"disabled"})),
+                )
+            },
+            False,
+        ),
+    ],
+    "late_assessment": [
+        (data(), {"submitted_on": TODAY, "meeting_date": TODAY + timedelta(days=13)}, True),
+        (data(), {"submitted_on": TODAY, "meeting_date": TODAY + timedelta(days=14)}, False),
+        (data(), {}, False),
+    ],
+    "screening_override": [
+        (data(level="light", yes=("s_children",)), {}, True),
+        (data(level="full", yes=("s_children",)), {}, False),
+        (data(level="light", yes=("s_many_residents",)), {}, False),
+    ],
+    "unsupported_no_impact": [
+        (data(level="none", yes=("s_staff",)), {}, True),
+        (data(level="none", yes=("s_staff",), level_reason="Staff agreed."), {}, False),
+        (data(level="none", yes=("s_staff",), exempt="filling_posts"), {}, False),
+        (
+            data(
+                [cell(direction="neutral", rationale="", evidence="")],
+                level="light",
+                yes=("s_staff",),
+            ),
+            {},
+            True,
+        ),
+        (data([cell(direction="neutral")], level="light", yes=("s_staff",)), {}, False),
+        (data(level="none"), {}, False),  # no yes in the screening
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "rule, case, index",
+    [(r, c, i) for r, cases in CASES.items() for i, c in enumerate(cases)],
+    ids=[f"{r}-{i}" for r, cases in CASES.items() for i, _ in enumerate(cases)],
+)
+def test_rule(rule, case, index):
+    d, kw, fires = case
+    flags = fired(rule, d, ctx(**kw))
+    assert bool(flags) is fires
+    for f in flags:
+        assert f.rule == rule
+        texts = {lang: f.text(lang) for lang in ("fi", "sv", "en")}
+        assert all(texts.values()) and len(set(texts.values())) == 3, texts
+        assert f.resolution("en")
+
+
+def test_every_rule_of_domain_md_exists():
+    assert set(RULES) == set(CASES)
+
+
+def test_the_text_says_which_answers_made_it_so_in_each_language():
+    [flag] = fired("serious_negative_effect", data([cell(magnitude="large")]))
+    assert flag.text("en") == (
+        "older people: access to services is negative and large in VE1. The effect is large."
+    )
+    assert "ikääntyneet" in flag.text("fi") and "palvelujen saatavuus" in flag.text("fi")
+    assert "äldre" in flag.text("sv") and "tillgång till service" in flag.text("sv")
+
+
+def test_severity_comes_first():
+    flags = compute(data([cell(mitigation="")], indicators=[]), ctx())
+    assert [f.severity for f in flags] == sorted(
+        (f.severity for f in flags), key=("high", "medium", "low").index
+    )
+
+
+GROUPS = [g.id for g in FORM.groups]
+cells_strategy = st.lists(st.builds(
+    cell, group=st.sampled_from(GROUPS), dimension=st.sampled_from(["health", "safety"]),
+    direction=st.sampled_from(["positive", "negative", "neutral", "unknown"]),
+    magnitude=st.sampled_from(["small", "moderate", "large"]),
+    mitigation=st.sampled_from(["", "A bus."]),
+), max_size=12, unique_by=lambda c: (c["group"], c["dimension"]))  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(cells=cells_strategy, seed=st.randoms())
+def test_flags_are_a_pure_function_of_the_data(cells, seed):
+    d = data(cells, groups=GROUPS)
+    shuffled = list(cells)
+    seed.shuffle(shuffled)
+    key = lambda flags: [(f.key, f.severity, f.text("en")) for f in flags]  # noqa: E731
+    assert key(compute(d, ctx())) == key(compute(data(shuffled, groups=GROUPS), ctx()))
+    mitigated = data([{**c, "mitigation": "Mitigated."} for c in cells], groups=GROUPS)
+    assert not [f for f in compute(mitigated, ctx()) if f.rule == "missing_mitigation"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(cells=cells_strategy)
+def test_neutral_only_without_any_yes_gives_no_flag(cells):
+    neutral = [{**c, "direction": "neutral"} for c in cells]
+    assert compute(data(neutral, groups=GROUPS), ctx()) == []
