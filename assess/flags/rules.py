@@ -146,8 +146,10 @@ def consultation_required(data: dict, ctx: FlagContext) -> list[Flag]:
             needed.setdefault(council, [])
             if c["group"] not in needed[council]:
                 needed[council].append(c["group"])
+    order = {g.id: i for i, g in enumerate(ctx.form.groups)}
     flags = []
-    for council_id, groups in needed.items():
+    for council_id, groups in sorted(needed.items()):
+        groups = sorted(groups, key=order.get)
         council = ctx.form.council(council_id)
         name = localized(council.labels) if council else council_id
         group_names = [localized(ctx.form.group(g).labels) for g in groups]
@@ -228,8 +230,9 @@ def unequal_distribution(data: dict, ctx: FlagContext) -> list[Flag]:
     cells = _cells(data, ctx, alt)
     gain = [c["group"] for c in cells if c["direction"] == "positive"]
     lose = [c["group"] for c in cells if c["direction"] == "negative"]
-    gainers = [g for g in dict.fromkeys(gain) if g not in lose]
-    losers = [g for g in dict.fromkeys(lose) if g not in gain]
+    # In the form's group order, so the text does not depend on the order of the cells.
+    gainers = [g.id for g in ctx.form.groups if g.id in gain and g.id not in lose]
+    losers = [g.id for g in ctx.form.groups if g.id in lose and g.id not in gain]
     if not gainers or not losers:
         return []
     name = lambda ids: _join([localized(ctx.form.group(g).labels) for g in ids])  # noqa: E731
