@@ -188,3 +188,15 @@ def complete_assessment(preparer, a, level="light"):
         },
     )
     section("summary", {"summary": {"fi": "Tiivistelmä.", "sv": "Sammanfattning."}})
+
+
+def acknowledge_high(reviewer, a, comment="Accepted: the effect is weighed in the proposal."):
+    """Acknowledge every open high flag, as a reviewer does before approving."""
+    from assess.operations import flags as flag_ops
+
+    acknowledged = []
+    for f in list((a.data or {}).get("flags") or []):
+        if f["severity"] == "high" and f["status"] == "open":
+            flag_ops.acknowledge(reviewer, a, f["id"], comment, expected_version=a.version)
+            acknowledged.append(f["id"])
+    return acknowledged

@@ -1,19 +1,22 @@
-"""Flag rules: pure functions of an assessment's data and its context (see ``rules``)."""
+"""Flags: rules that point out effects and weak spots (``rules``), and their lifecycle."""
 
 from __future__ import annotations
 
-from typing import Any
+from .lifecycle import (
+    ACKNOWLEDGED,
+    OPEN,
+    RESOLVED,
+    changes,
+    counts,
+    flag_id,
+    merge,
+    stored_form,
+    unresolved_high,
+)
+from .rules import RULES, SEVERITIES, Flag, FlagContext, OtherAssessment, compute
 
-from .rules import RULES, Flag, FlagContext, OtherAssessment, compute
-
-__all__ = ["RULES", "Flag", "FlagContext", "OtherAssessment", "compute", "unresolved_high"]
-
-
-def unresolved_high(data: dict[str, Any], stored_flags: list[dict[str, Any]]) -> list:
-    """Texts of high flags neither resolved nor acknowledged.
-
-    The process engine's interface for the "no unresolved high flags" guard. The rules
-    exist (``compute``); storing flags with the assessment and acknowledging them come
-    with the rest of issue #5, and until then this guard blocks nothing.
-    """
-    return []
+__all__ = [
+    "ACKNOWLEDGED", "OPEN", "RESOLVED", "RULES", "SEVERITIES", "Flag", "FlagContext",
+    "OtherAssessment", "changes", "compute", "counts", "flag_id", "merge", "stored_form",
+    "unresolved_high",
+]  # fmt: skip

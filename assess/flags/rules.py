@@ -7,6 +7,7 @@ context (the organisation's settings), group facts (vulnerable, council) from th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,11 +44,20 @@ class Flag:
 
     def text(self, language: str) -> str:
         with force_locale(language):
-            return str(self.message)
+            return sentences(str(self.message))
 
     def resolution(self, language: str) -> str:
         with force_locale(language):
-            return str(self.resolve)
+            return sentences(str(self.resolve))
+
+
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)(\w)")
+
+
+def sentences(text: str) -> str:
+    """Capitalise each sentence: group labels are lower case ("older people") and often
+    begin one."""
+    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,16 @@ class FlagContext:
     cumulative_window_days: int = 365
     cumulative_min_others: int = 2
     late_days: int = 14
+
+    @classmethod
+    def of(cls, form: FormDefinition, org: OrgSettings, **kw) -> FlagContext:
+        """With the thresholds of the form, as the organisation overrides them."""
+        return cls(
+            form=form, org=org,
+            cumulative_window_days=org.threshold(form, "cumulative_window_days"),
+            cumulative_min_others=org.threshold(form, "cumulative_min_others"),
+            late_days=org.threshold(form, "late_days"), **kw,
+        )  # fmt: skip
 
 
 Rule = Callable[[dict, FlagContext], list[Flag]]
@@ -104,6 +124,13 @@ def _cells(data: dict, ctx: FlagContext, alternative: dict) -> list[dict]:
         if c.get("alternative") == alternative["id"] and c.get("group") in groups
         and c.get("dimension") in dims and c.get("direction")
     ]  # fmt: skip
+
+
+def negative_cells(data: dict) -> list[dict]:
+    """The negative cells of the recommended alternative, within the scope."""
+    if not alternatives(data):
+        return []
+    return [c for c in _cells(data, None, recommended(data)) if c["direction"] == "negative"]
 
 
 def _alt_name(alternative: dict):
@@ -313,7 +340,7 @@ def cumulative_burden(data: dict, ctx: FlagContext) -> list[Flag]:
             o
             for o in ctx.others
             if group_id in o.negative_groups
-            and 0 <= (ctx.today - o.approved_on).days < ctx.cumulative_window_days
+            and 0 <= (ctx.today - o.approved_on).days <= ctx.cumulative_window_days
         ]
         if len(others) < ctx.cumulative_min_others:
             continue

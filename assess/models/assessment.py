@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
@@ -89,3 +89,27 @@ class Attachment(db.Model):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NegativeEffect(db.Model):
+    """One negative cell of an approved assessment's recommended alternative.
+
+    Kept while the assessment is approved (or beyond) so that the cumulative rule and
+    the cumulative view read an indexed table instead of every assessment's JSON.
+    Written and removed by the operations layer at the transitions; never edited.
+    """
+
+    __tablename__ = "negative_effects"
+    __table_args__ = (
+        Index("ix_negative_effects_org_group_date", "organisation_id", "group_id", "approved_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    group_id: Mapped[str] = mapped_column(String(60))
+    dimension_id: Mapped[str] = mapped_column(String(60))
+    magnitude: Mapped[str | None] = mapped_column(String(20))
+    approved_on: Mapped[date]
+
+    assessment: Mapped[Assessment] = relationship()

@@ -21,6 +21,7 @@ from ..models import Assessment, AuditEvent, Decision, Revision, User
 from ..models._types import utcnow
 from ..questionnaire.answers import screening_problems
 from ..workflow import Actor, Engine, Facts, Option, TransitionBlocked, Workflows
+from . import flags as flag_ops
 from ._audit import record
 from ._tx import transaction
 from .errors import Conflict, Forbidden, NotFound
@@ -40,10 +41,10 @@ def actor(user: User) -> Actor:
     return Actor(id=user.id, roles=frozenset(user.roles))
 
 
-def facts(assessment: Assessment) -> Facts:
+def facts(assessment: Assessment, data: dict | None = None) -> Facts:
     from .answers import context, form_for
 
-    data = assessment.data or {}
+    data = assessment.data or {} if data is None else data
     screening = data.get("screening") or {}
     form = form_for(assessment)
     ctx = context(assessment)
@@ -57,7 +58,7 @@ def facts(assessment: Assessment) -> Facts:
         exempt_category=screening.get("exempt_category"),
         incomplete_sections=tuple(questionnaire.incomplete_sections(form, data, ctx)),
         screening_problems=tuple(screening_problems(form, screening)),
-        unresolved_high_flags=tuple(flags.unresolved_high(data, data.get("flags") or [])),
+        unresolved_high_flags=tuple(flags.unresolved_high(data.get("flags") or [])),
     )
 
 
@@ -171,9 +172,12 @@ def save_answers(
     old = assessment.data or {}
     new = copy.deepcopy(old)
     new.update(copy.deepcopy(changes))
-    field_changes = audit.diff(old, new)
+    # Flags are not answers: they are recomputed here and audited as flags, with their texts.
+    field_changes = audit.diff(_answers_only(old), _answers_only(new))
     if not field_changes:
         return assessment
+    new["flags"], flag_changes = flag_ops.evaluate(assessment, new)
+    field_changes += flag_changes
     try:
         with transaction() as session:
             assessment.data = new
@@ -187,6 +191,10 @@ def save_answers(
         db.session.refresh(assessment)
         raise Conflict(_stale(assessment, expected_version)) from None
     return assessment
+
+
+def _answers_only(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "flags"}
 
 
 def fire(
@@ -204,13 +212,33 @@ def fire(
     if len(comment) > 5000:
         raise TransitionBlocked(trigger, [_l("A comment may have at most 5000 characters.")])
     old_state = assessment.state
-    new_state = engine.fire(trigger, facts(assessment), actor(user), comment)
-    final = engine.definition.states[new_state].final
+    definition = engine.definition
+    data, flag_changes = assessment.data or {}, []
+    reviewing = flag_ops.review_states(assessment)
+    if definition.states[old_state].editable or old_state in reviewing:
+        # Flags are recomputed before the guards see them: a submission may be late, the
+        # organisation's settings may have changed, other decisions may have been approved.
+        moving = next((t for t in definition.transitions if t.trigger == trigger), None)
+        submitted = flag_ops.today() if moving and moving.dest in reviewing else None
+        new_flags, flag_changes = flag_ops.evaluate(assessment, data, submitted=submitted)
+        data = {**data, "flags": new_flags}
+    new_state = engine.fire(trigger, facts(assessment, data), actor(user), comment)
+    final = definition.states[new_state].final
+    approval = next(
+        (t for t in definition.transitions if t.trigger == trigger
+         and flag_ops.APPROVAL_GUARD in t.guards), None
+    )  # fmt: skip
     try:
         with transaction() as session:
             assessment.state = new_state
+            if flag_changes:
+                assessment.data = data
             if new_state == "withdrawn":
                 assessment.active = False
+            if approval is not None:
+                flag_ops.record_effects(session, assessment, flag_ops.today())
+            elif definition.states[new_state].editable or not assessment.active:
+                flag_ops.forget_effects(session, assessment)
             session.flush()
             seq = (
                 session.scalar(
@@ -237,6 +265,7 @@ def fire(
             changes = [{"field": "state", "old": old_state, "new": new_state}]
             if final and not assessment.active:
                 changes.append({"field": "active", "old": True, "new": False})
+            changes += flag_changes
             record(
                 session, user, "assessment.transition", "assessment", assessment.id,
                 changes=changes, transition={**transition, "revision": seq},

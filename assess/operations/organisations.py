@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..i18n import lazy_text as _l
 from ..models import Organisation, User
 from ..questionnaire import FormDefinition
+from ..questionnaire.definition import FlagSettings
+from ..questionnaire.organisation import FLAG_THRESHOLDS
 from ._audit import record
 from ._check import choice
 from ._tx import transaction
@@ -21,6 +23,7 @@ def update_settings(
     groups_used: list[str],
     exempt_categories: list[str],
     investment_threshold_eur,
+    flag_thresholds: dict[str, int | None] | None = None,
 ) -> Organisation:
     """Change the settings (admins); the ids are checked against the questionnaire."""
     if not actor.has_role("admin") or actor.organisation_id != organisation.id:
@@ -44,6 +47,22 @@ def update_settings(
     except (TypeError, ValueError):
         errors.add("investment_threshold_eur", _l("Enter the amount in euros, for example 100000."))
         threshold = 0
+    thresholds = {}
+    for name, value in (flag_thresholds or {}).items():
+        if name not in FLAG_THRESHOLDS:
+            errors.add(name, _l("Unknown setting %(name)r.", name=name))
+        elif value not in (None, ""):
+            low, high = FlagSettings.bounds(name)
+            try:
+                number = int(value)
+                if not low <= number <= high:
+                    raise ValueError
+            except (TypeError, ValueError):
+                errors.add(name, _l("Enter a whole number from %(low)d to %(high)d, or leave it "
+                                    "empty to use the questionnaire's default.",
+                                    low=low, high=high))  # fmt: skip
+            else:
+                thresholds[name] = number
     errors.raise_if_any()
 
     settings = dict(organisation.settings or {})
@@ -52,6 +71,8 @@ def update_settings(
         exempt_categories=[c for c in known_exempt if c in exempt_categories],
         investment_threshold_eur=threshold,
     )
+    if flag_thresholds is not None:
+        settings["flag_thresholds"] = thresholds
     before = {"bilingual": organisation.bilingual,
               "minority_language": organisation.minority_language,
               "settings": organisation.settings or {}}  # fmt: skip

@@ -108,6 +108,24 @@ class Screening(Strict):
     rule: ScreeningRule
 
 
+class FlagSettings(Strict):
+    """Thresholds of the flag rules; an organisation's settings may override them."""
+
+    # cumulative_burden: other approved assessments within this many days...
+    cumulative_window_days: int = Field(365, ge=1, le=3660)
+    # ...at least this many of them with a negative effect on the same group.
+    cumulative_min_others: int = Field(2, ge=1, le=100)
+    # late_assessment: submitted fewer than this many days before the meeting.
+    late_days: int = Field(14, ge=0, le=365)
+
+    @classmethod
+    def bounds(cls, name: str) -> tuple[int, int]:
+        """The allowed range of a threshold, from its Field constraints above."""
+        meta = cls.model_fields[name].metadata
+        return (next(m.ge for m in meta if hasattr(m, "ge")),
+                next(m.le for m in meta if hasattr(m, "le")))  # fmt: skip
+
+
 class FormDefinition(Strict):
     key: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     version: int = Field(ge=1)
@@ -119,6 +137,7 @@ class FormDefinition(Strict):
     councils: list[Council] = []
     screening: Screening
     sections: list[Section] = Field(min_length=1)
+    flags: FlagSettings = FlagSettings()
     # How answers of an older version map to this one: {old id: new id, or null to drop}.
     migrations: dict[int, dict[str, str | None]] = {}
 

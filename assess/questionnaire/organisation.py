@@ -8,6 +8,7 @@ from .definition import FormDefinition, Group
 
 LANGUAGE_GROUPS = {"sv": "swedish_speakers", "fi": "finnish_speakers"}
 LANGUAGE_COMMITTEE = "national_language_committee"
+FLAG_THRESHOLDS = ("cumulative_window_days", "cumulative_min_others", "late_days")
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class OrgSettings:
     # None: every exempt category of the form applies.
     exempt_categories: frozenset[str] | None = None
     investment_threshold_eur: int = 100_000
+    # Overrides of the form's flag thresholds (``FormDefinition.flags``); None: the form's.
+    flag_thresholds: tuple[tuple[str, int], ...] = ()
 
     @classmethod
     def of(cls, organisation) -> OrgSettings:
@@ -30,7 +33,15 @@ class OrgSettings:
             groups_off=frozenset(settings.get("groups_off") or ()),
             exempt_categories=None if exempt is None else frozenset(exempt),
             investment_threshold_eur=int(settings.get("investment_threshold_eur") or 100_000),
-        )
+            flag_thresholds=tuple(sorted(
+                (k, int(v)) for k, v in (settings.get("flag_thresholds") or {}).items()
+                if k in FLAG_THRESHOLDS and v is not None
+            )),
+        )  # fmt: skip
+
+    def threshold(self, form: FormDefinition, name: str) -> int:
+        """A flag threshold: the organisation's own, or the form's default."""
+        return dict(self.flag_thresholds).get(name, getattr(form.flags, name))
 
 
 def groups(form: FormDefinition, org: OrgSettings) -> list[Group]:

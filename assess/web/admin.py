@@ -34,7 +34,7 @@ from ..operations import ValidationFailed
 from ..operations import organisations as org_ops
 from ..operations import users as user_ops
 from ..questionnaire.forms import CheckboxesField
-from ..questionnaire.organisation import OrgSettings, exempt_categories
+from ..questionnaire.organisation import FLAG_THRESHOLDS, OrgSettings, exempt_categories
 from .access import ROLE_LABELS, roles_required
 from .util import apply_errors
 
@@ -162,6 +162,21 @@ class OrganisationForm(FlaskForm):
         _l("Investment or purchase threshold of the screening (euros)"),
         [InputRequired(_l("Enter the amount in euros, for example 100000.")), NumberRange(min=0)],
     )
+    cumulative_window_days = IntegerField(
+        _l("Cumulative burden: window in days"), [Optional()],
+        description=_l("Approved assessments within this many days count towards the "
+                       "cumulative burden of a group. Empty: the questionnaire's default."),
+    )  # fmt: skip
+    cumulative_min_others = IntegerField(
+        _l("Cumulative burden: number of other decisions"), [Optional()],
+        description=_l("A group affected negatively by at least this many other approved "
+                       "decisions in the window is flagged. Empty: the questionnaire's default."),
+    )  # fmt: skip
+    late_days = IntegerField(
+        _l("Late assessment: days before the meeting"), [Optional()],
+        description=_l("An assessment submitted for review later than this before the meeting "
+                       "is flagged. Empty: the questionnaire's default."),
+    )  # fmt: skip
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
@@ -180,6 +195,7 @@ def organisation():
             "groups_used": [g.id for g in form_def.groups if g.id not in settings.groups_off],
             "exempt_categories": [c.id for c in exempt_categories(form_def, settings)],
             "investment_threshold_eur": settings.investment_threshold_eur,
+            **dict(settings.flag_thresholds),
         }
     )
     form.groups_used.choices = [SelectChoice(g.id, g.labels.get(language)) for g in form_def.groups]
@@ -193,6 +209,7 @@ def organisation():
                 bilingual=form.bilingual.data, minority_language=form.minority_language.data,
                 groups_used=form.groups_used.data, exempt_categories=form.exempt_categories.data,
                 investment_threshold_eur=form.investment_threshold_eur.data,
+                flag_thresholds={name: form[name].data for name in FLAG_THRESHOLDS},
             )  # fmt: skip
         except ValidationFailed as exc:
             apply_errors(form, exc)

@@ -9,7 +9,7 @@ from assess.models import Assessment, AuditEvent, Decision, Revision
 from assess.operations import Conflict, Forbidden
 from assess.operations import assessments as ops
 from assess.workflow import TransitionBlocked
-from tests.support import complete_assessment, complete_screening, user
+from tests.support import acknowledge_high, complete_assessment, complete_screening, user
 
 
 def events() -> int:
@@ -60,6 +60,10 @@ def test_the_whole_standard_process(assessment):
     a = to_review(assessment)
     step("reviewer", a, "return_for_revision", "Add the zero option.")
     step("preparer", a, "submit")
+    with pytest.raises(TransitionBlocked) as blocked:
+        step("reviewer", a, "approve")  # older people are vulnerable: a moderate effect is high
+    assert any("older people" in str(r).lower() for r in blocked.value.reasons)
+    assert acknowledge_high(user("reviewer"), a)
     step("reviewer", a, "approve")
     step("secretary", a, "record_decision")
     step("preparer", a, "start_follow_up")
@@ -136,7 +140,12 @@ def test_saving_answers_records_field_level_changes(assessment):
                      expected_version=assessment.version)  # fmt: skip
     last = ops.history(assessment)[-1]
     assert last.action == "assessment.answers_saved"
-    assert last.changes == [{"field": "screening.level", "old": "light", "new": "full"}]
+    answers = [c for c in last.changes if not c["field"].startswith("flags.")]
+    assert answers == [{"field": "screening.level", "old": "light", "new": "full"}]
+    # The lower level had raised screening_override; the full level resolved it.
+    flags = {c["rule"]: (c["old"], c["new"]) for c in last.changes if c["field"].startswith("flags.")}
+    assert flags["screening_override"] == ("open", "resolved")
+    assert flags["no_follow_up"] == (None, "open")  # a full assessment needs follow-up
     assert assessment.last_edited_by_id == user("preparer").id
 
 
@@ -150,6 +159,7 @@ def test_saving_the_same_answers_adds_no_event(assessment):
 
 def test_reopen_keeps_the_approved_revision(assessment):
     a = to_review(assessment)
+    assert acknowledge_high(user("reviewer"), a)
     step("reviewer", a, "approve")
     approved = a.revisions[-1]
     frozen = (approved.seq, approved.state, approved.sha256, dict(approved.snapshot))

@@ -144,8 +144,8 @@ CASES = {
                     OtherAssessment(
                         1, "A/1", TODAY - timedelta(days=30), frozenset({"older_people"})
                     ),
-                    OtherAssessment(
-                        2, "A/2", TODAY - timedelta(days=364), frozenset({"older_people"})
+                    OtherAssessment(  # 365 days old: the window's last day still counts
+                        2, "A/2", TODAY - timedelta(days=365), frozenset({"older_people"})
                     ),
                 )
             },
@@ -228,10 +228,11 @@ def test_every_rule_of_domain_md_exists():
 def test_the_text_says_which_answers_made_it_so_in_each_language():
     [flag] = fired("serious_negative_effect", data([cell(magnitude="large")]))
     assert flag.text("en") == (
-        "older people: access to services is negative and large in VE1. The effect is large."
+        "Older people: access to services is negative and large in VE1. The effect is large."
     )
-    assert "ikääntyneet" in flag.text("fi") and "palvelujen saatavuus" in flag.text("fi")
-    assert "äldre" in flag.text("sv") and "tillgång till service" in flag.text("sv")
+    # Group labels are lower case; a sentence that begins with one is capitalised.
+    assert flag.text("fi").startswith("Ikääntyneet") and "palvelujen saatavuus" in flag.text("fi")
+    assert flag.text("sv").startswith("Äldre") and "tillgång till service" in flag.text("sv")
 
 
 def test_severity_comes_first():
