@@ -147,9 +147,17 @@ def acknowledge(
                           name=target["acknowledged"]["name"]))  # fmt: skip
     comment = (comment or "").strip()
     if not comment:
-        raise ValidationFailed({"comment": [_l(
-            "Say why the flag is acceptable, for example how the effect is taken into account "
-            "in the proposal. The comment is required and goes into the history.")]})
+        raise ValidationFailed(
+            {
+                "comment": [
+                    _l(
+                        "Say why the flag is acceptable, for example how the effect is taken "
+                        "into account in the proposal. The comment is required and goes into "
+                        "the history."
+                    )
+                ]
+            }
+        )
     if len(comment) > COMMENT_MAX:
         raise ValidationFailed({"comment": [_l(
             "The comment has %(n)d characters; at most %(max)d are allowed.",

@@ -8,11 +8,12 @@ authority, these give the person the message next to the field.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import wraps
 
+import wtforms
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -30,6 +31,18 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..i18n import lazy_text as _l
 from .answers import LONG_MAX, TEXT_MAX
 from .definition import FormDefinition, Question, Section
+
+
+class DateField(wtforms.DateField):
+    """A date field that also takes the ISO text the answers are stored as."""
+
+    def process_data(self, value):
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                value = None
+        super().process_data(value)
 
 
 def per_form(build):

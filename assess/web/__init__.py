@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from datetime import datetime
 
 from flask import Flask, g, render_template, request
 from flask_babel import get_locale
@@ -21,6 +22,7 @@ from . import (
     auth,
     dashboard,
     decisions,
+    flags,
     guided,
     health,
     i18n,
@@ -51,6 +53,8 @@ def init_app(app: Flask) -> None:
         decisions.bp,
         assessments.bp,
         guided.bp,
+        flags.bp,
+        flags.cumulative_bp,
         admin.bp,
         account.bp,
     ):
@@ -59,8 +63,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
         role_label=access.role_label,
+        **flags.template_globals(),
     )
     app.jinja_env.filters["as_text"] = as_text
+    app.jinja_env.filters["from_iso"] = datetime.fromisoformat
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -6,11 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
+from .. import flags
 from ..i18n import lazy_text as _l
 from ..operations import Conflict, Forbidden, NotFound
 from ..operations import assessments as ops
 from ..operations import decisions as decision_ops
 from ..workflow import TransitionBlocked
+from . import flags as flag_views
 from .access import roles_required
 from .diagram import process_svg
 
@@ -20,6 +22,8 @@ ACTION_LABELS = {
     "assessment.created": _l("Assessment started"),
     "assessment.transition": _l("Process step"),
     "assessment.answers_saved": _l("Answers saved"),
+    "assessment.flag_acknowledged": _l("Flag acknowledged"),
+    "assessment.form_migrated": _l("Moved to a newer questionnaire"),
 }
 
 
@@ -54,6 +58,8 @@ def panel_context(decision, *, comment: str = "", failed: str | None = None, rea
             + f": {definition.state_label(assessment.state, language)}",
         ),
         options=ops.options(current_user, assessment),
+        flags=flag_views.live(assessment),
+        flag_counts=flags.counts((assessment.data or {}).get("flags") or []),
         language=language,
         comment=comment,
         failed=failed,

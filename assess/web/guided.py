@@ -30,6 +30,7 @@ from ..questionnaire.completeness import alternatives, cell_problems, visible
 from ..questionnaire.organisation import exempt_categories as org_exempt
 from ..questionnaire.organisation import groups as org_groups
 from ..questionnaire.screening import recommended_level
+from . import flags as flag_views
 
 bp = Blueprint("guided", __name__, url_prefix="/assessments/<int:assessment_id>")
 
@@ -55,6 +56,7 @@ def _nav(a, form, current: str):
             "label": _l("Screening"),
             "url": url_for(".screening", assessment_id=a.id),
             "problems": screening_problems(form, data.get("screening") or {}),
+            "flags": flag_views.for_page(a, "screening"),
             "current": current == "screening",
         }
     ]
@@ -65,6 +67,7 @@ def _nav(a, form, current: str):
                 "label": s.labels.get(_language()),
                 "url": url_for(".section", assessment_id=a.id, section_id=s.id),
                 "problems": section_problems(form, s, data, ctx),
+                "flags": flag_views.for_page(a, s.id),
                 "current": current == s.id,
             }
         )
@@ -73,6 +76,7 @@ def _nav(a, form, current: str):
             "id": "check",
             "label": _l("Check your answers"),
             "problems": [],
+            "flags": [],
             "url": url_for(".check", assessment_id=a.id),
             "current": current == "check",
         }
@@ -153,6 +157,7 @@ def _version() -> int:
 
 
 def _render(template, a, form, current, **kw):
+    kw.setdefault("page_flags", flag_views.for_page(a, current))
     return render_template(
         template,
         assessment=a,
@@ -366,6 +371,7 @@ def impacts(a, form, section):
         alternatives=alternatives(data),
         problems=section_problems(form, section, data, ctx),
         cell_problems=cell_problems,
+        cell_flags=flag_views.by_cell(a),
         next_url=_next_url(a, form, section.id),
     )
 
@@ -431,6 +437,7 @@ def cell(assessment_id: int, alternative: str, group: str, dimension: str):
         dimension=d,
         alternative=alts[alternative],
         stored=stored,
+        page_flags=flag_views.for_cell(a, alternative, group, dimension),
     ), status
 
 

@@ -143,7 +143,9 @@ def test_saving_answers_records_field_level_changes(assessment):
     answers = [c for c in last.changes if not c["field"].startswith("flags.")]
     assert answers == [{"field": "screening.level", "old": "light", "new": "full"}]
     # The lower level had raised screening_override; the full level resolved it.
-    flags = {c["rule"]: (c["old"], c["new"]) for c in last.changes if c["field"].startswith("flags.")}
+    flags = {
+        c["rule"]: (c["old"], c["new"]) for c in last.changes if c["field"].startswith("flags.")
+    }
     assert flags["screening_override"] == ("open", "resolved")
     assert flags["no_follow_up"] == (None, "open")  # a full assessment needs follow-up
     assert assessment.last_edited_by_id == user("preparer").id

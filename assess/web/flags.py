@@ -1,0 +1,158 @@
+"""Flags on the screen: the review page with the acknowledge control, the cumulative view,
+and which flags belong on which page of the guided form."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from .. import flags
+from ..i18n import lazy_text as _l
+from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
+from ..operations import answers as answer_ops
+from ..operations import assessments as ops
+from ..operations import flags as flag_ops
+from .access import roles_required
+
+bp = Blueprint("flags", __name__)
+# Its own blueprint: the main navigation marks the current section by blueprint.
+cumulative_bp = Blueprint("cumulative", __name__)
+
+SEVERITY_LABELS = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
+# Shapes, not only colours, tell the severities apart; the word is always written too.
+SEVERITY_ICONS = {"high": "▲", "medium": "◆", "low": "●"}
+STATUS_LABELS = {
+    flags.OPEN: _l("open"),
+    flags.ACKNOWLEDGED: _l("acknowledged"),
+    flags.RESOLVED: _l("resolved"),
+}
+
+# Which page of the guided form shows a flag: the page where its answers are given.
+_PAGE_RULES = {
+    "alternatives": {"single_alternative", "unequal_distribution"},
+    "hearings": {"consultation_required"},
+    "impacts": {"serious_negative_effect", "missing_mitigation", "unknown_without_plan",
+                "unequal_distribution", "cumulative_burden"},
+    "mitigation": {"serious_negative_effect", "missing_mitigation", "unequal_distribution",
+                   "cumulative_burden"},
+    "follow_up": {"no_follow_up", "unknown_without_plan"},
+}  # fmt: skip
+
+
+def _language() -> str:
+    return str(get_locale() or "fi")
+
+
+def live(assessment) -> list[dict]:
+    """The flags that still apply (open or acknowledged), most severe first."""
+    return [f for f in (assessment.data or {}).get("flags") or [] if f["status"] != flags.RESOLVED]
+
+
+def for_page(assessment, page: str) -> list[dict]:
+    if page == "screening":
+        return [f for f in live(assessment) if (f.get("field") or "").startswith("screening")]
+    rules = _PAGE_RULES.get(page, set())
+    return [f for f in live(assessment) if f["rule"] in rules]
+
+
+def for_cell(assessment, alternative: str, group: str, dimension: str) -> list[dict]:
+    return [
+        f for f in live(assessment)
+        if f.get("alternative") == alternative and f.get("group") == group
+        and f.get("dimension") in (None, dimension)
+    ]  # fmt: skip
+
+
+def by_cell(assessment) -> dict[tuple, list[dict]]:
+    """Flags of single cells, by (alternative, group, dimension), for the matrix."""
+    out: dict[tuple, list[dict]] = {}
+    for f in live(assessment):
+        if f.get("dimension"):
+            out.setdefault((f["alternative"], f["group"], f["dimension"]), []).append(f)
+    return out
+
+
+def may_acknowledge(assessment) -> bool:
+    return (
+        current_user.has_role("reviewer")
+        and assessment.state in flag_ops.review_states(assessment)
+        and current_user.id not in (assessment.prepared_by_id, assessment.last_edited_by_id,
+                                    assessment.decision.preparer_id)
+    )  # fmt: skip
+
+
+def template_globals() -> dict:
+    return {"SEVERITY_LABELS": SEVERITY_LABELS, "SEVERITY_ICONS": SEVERITY_ICONS,
+            "FLAG_STATUS_LABELS": STATUS_LABELS}  # fmt: skip
+
+
+def _assessment(assessment_id: int):
+    try:
+        return ops.get_assessment(current_user, assessment_id)
+    except NotFound:
+        abort(404)
+
+
+def _page(assessment, *, errors=None, typed=None, status=200):
+    stored = (assessment.data or {}).get("flags") or []
+    return render_template(
+        "flags/review.html",
+        assessment=assessment,
+        definition=answer_ops.form_for(assessment),
+        live=[f for f in stored if f["status"] != flags.RESOLVED],
+        resolved=[f for f in stored if f["status"] == flags.RESOLVED],
+        counts=flags.counts(stored),
+        can_acknowledge=may_acknowledge(assessment),
+        state_label=ops.engine_for(assessment).definition.state_label(
+            assessment.state, _language()
+        ),
+        language=_language(),
+        errors=errors or {},
+        typed=typed or {},
+    ), status
+
+
+@bp.get("/assessments/<int:assessment_id>/flags")
+@login_required
+def review(assessment_id: int):
+    return _page(_assessment(assessment_id))
+
+
+@bp.post("/assessments/<int:assessment_id>/flags/<flag_id>/acknowledge")
+@roles_required("reviewer")
+def acknowledge(assessment_id: int, flag_id: str):
+    assessment = _assessment(assessment_id)
+    comment = request.form.get("comment", "")
+    try:
+        version = int(request.form.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        flag_ops.acknowledge(current_user, assessment, flag_id, comment, expected_version=version)
+    except ValidationFailed as exc:
+        messages = [str(m) for m in exc.errors.get("comment", [])]
+        return _page(assessment, errors={flag_id: messages}, typed={flag_id: comment}, status=422)
+    except NotFound:
+        abort(404)
+    except (Conflict, Forbidden) as exc:
+        status = 403 if isinstance(exc, Forbidden) else 409
+        return _page(assessment, errors={flag_id: [str(exc)]}, typed={flag_id: comment},
+                     status=status)  # fmt: skip
+    flash(str(_l("The flag is acknowledged; your comment is in the history.")), "success")
+    return redirect(url_for(".review", assessment_id=assessment.id) + f"#flag-{flag_id}")
+
+
+@cumulative_bp.get("/cumulative")
+@roles_required("reviewer", "auditor")
+def index():
+    form = answer_ops.forms().latest(current_user.organisation.setting("default_form") or "iva")
+    window, first, burdens = flag_ops.cumulative(current_user)
+    return render_template(
+        "flags/cumulative.html",
+        definition=form,
+        window=window,
+        first=first,
+        burdens=burdens,
+        language=_language(),
+    )
