@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy.pool import StaticPool
 
 from assess import create_app
 from assess.extensions import db
+from tests.pgcluster import PG_BIN_DIRS, throwaway_cluster
 from tests.support import missing
-
-PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
 
 @pytest.fixture
@@ -64,12 +58,6 @@ def client(demo):
 # --- PostgreSQL ------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
     """A PostgreSQL server URL (no database part): TEST_DATABASE_URL's, or a throwaway one."""
@@ -79,53 +67,8 @@ def postgres_server():
         return
     if not PG_BIN_DIRS:
         missing("PostgreSQL is not installed and TEST_DATABASE_URL is not set")
-    bindir = PG_BIN_DIRS[0]
-    datadir = Path(tempfile.mkdtemp(prefix="assess-pg-"))
-    as_root = os.geteuid() == 0
-    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
-    if as_root:
-        shutil.chown(datadir, "postgres")
-    port = _free_port()
-    subprocess.run(
-        [
-            *prefix,
-            str(bindir / "initdb"),
-            "-D",
-            str(datadir),
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            *prefix,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(datadir),
-            "-w",
-            "-l",
-            str(datadir / "log"),
-            "-o",
-            f"-p {port} -h 127.0.0.1 -k {datadir} -c fsync=off -c full_page_writes=off",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(
-            [*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(datadir, ignore_errors=True)
+    with throwaway_cluster() as server:
+        yield server
 
 
 @pytest.fixture

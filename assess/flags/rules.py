@@ -62,7 +62,11 @@ def sentences(text: str) -> str:
 
 @dataclass(frozen=True)
 class OtherAssessment:
-    """An approved assessment of the organisation, for the cumulative rule."""
+    """An approved assessment of the organisation, for the cumulative rule.
+
+    The rule names only the most recent ones (by approval date, then id): a context may
+    leave ``case_number`` empty for the others, which are only counted.
+    """
 
     id: int
     case_number: str
@@ -327,6 +331,9 @@ def no_follow_up(data: dict, ctx: FlagContext) -> list[Flag]:
     )]  # fmt: skip
 
 
+CASES_LISTED = 5
+
+
 @rule("cumulative_burden")
 def cumulative_burden(data: dict, ctx: FlagContext) -> list[Flag]:
     if ctx.today is None:
@@ -345,12 +352,21 @@ def cumulative_burden(data: dict, ctx: FlagContext) -> list[Flag]:
         if len(others) < ctx.cumulative_min_others:
             continue
         group = ctx.form.group(group_id)
+        # The most recent first; a long list is cut, the count says how many there are.
+        recent = sorted(others, key=lambda o: (o.approved_on, o.id), reverse=True)
+        cases = ", ".join(o.case_number for o in recent[:CASES_LISTED])
+        if len(recent) > CASES_LISTED:
+            message = _l("%(group)s are affected negatively here and in %(n)d other approved "
+                         "decisions of the last %(days)d days, most recently %(cases)s.",
+                         group=localized(group.labels), n=len(others),
+                         days=ctx.cumulative_window_days, cases=cases)
+        else:
+            message = _l("%(group)s are affected negatively here and in %(n)d other approved "
+                         "decisions of the last %(days)d days: %(cases)s.",
+                         group=localized(group.labels), n=len(others),
+                         days=ctx.cumulative_window_days, cases=cases)
         flags.append(Flag(
-            "cumulative_burden", "medium",
-            _l("%(group)s are affected negatively here and in %(n)d other approved decisions "
-               "of the last %(days)d days: %(cases)s.", group=localized(group.labels),
-               n=len(others), days=ctx.cumulative_window_days,
-               cases=", ".join(o.case_number for o in sorted(others, key=lambda o: o.approved_on))),
+            "cumulative_burden", "medium", message,
             _l("Consider the combined effect on this group and say in the comparison how it is "
                "taken into account."),
             group=group_id, alternative=alt["id"],

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.orm import Session
 
 from .. import flags
@@ -55,30 +55,43 @@ def submitted_on(assessment: Assessment) -> date | None:
 
 
 def others(assessment: Assessment, groups, *, on: date, window_days: int):
-    """Other approved assessments of the organisation with negative effects on ``groups``."""
+    """Other approved assessments of the organisation with negative effects on ``groups``.
+
+    Only the indexed effects table is read for all of them; case numbers are fetched
+    for the few the flag's text names (the most recent per group).
+    """
     if not groups:
         return ()
+    ne = NegativeEffect
     rows = db.session.execute(
-        select(NegativeEffect.assessment_id, NegativeEffect.group_id,
-               NegativeEffect.approved_on, Decision.case_number)
-        .join(Assessment, Assessment.id == NegativeEffect.assessment_id)
-        .join(Decision, Decision.id == Assessment.decision_id)
-        .where(
-            NegativeEffect.organisation_id == assessment.organisation_id,
-            NegativeEffect.group_id.in_(list(groups)),
-            NegativeEffect.approved_on >= on - timedelta(days=window_days),
-            NegativeEffect.approved_on <= on,
-            NegativeEffect.assessment_id != assessment.id,
+        select(ne.assessment_id, ne.group_id, ne.approved_on).where(
+            ne.organisation_id == assessment.organisation_id,
+            ne.group_id.in_(list(groups)),
+            ne.approved_on >= on - timedelta(days=window_days),
+            ne.approved_on <= on,
+            ne.assessment_id != assessment.id,
         )
-    ).all()  # fmt: skip
-    found: dict[int, tuple] = {}
-    for assessment_id, group, approved_on, case_number in rows:
-        _, _, prior = found.get(assessment_id, (None, None, frozenset()))
-        found[assessment_id] = (case_number, approved_on, prior | {group})
+    ).all()
+    found: dict[int, tuple[date, set[str]]] = {}
+    for assessment_id, group, approved_on in rows:
+        found.setdefault(assessment_id, (approved_on, set()))[1].add(group)
+    named: set[int] = set()
+    for group in groups:
+        ids = [i for i, (_, gs) in found.items() if group in gs]
+        ids.sort(key=lambda i: (found[i][0], i), reverse=True)
+        named.update(ids[: flags.rules.CASES_LISTED])
+    cases = dict(
+        db.session.execute(
+            select(Assessment.id, Decision.case_number)
+            .join(Decision, Decision.id == Assessment.decision_id)
+            .where(Assessment.id.in_(named))
+        ).all()
+    ) if named else {}  # fmt: skip
     return tuple(
-        flags.OtherAssessment(id=i, case_number=c, approved_on=d, negative_groups=g)
-        for i, (c, d, g) in sorted(found.items())
-    )
+        flags.OtherAssessment(id=i, case_number=cases.get(i, ""), approved_on=d,
+                              negative_groups=frozenset(gs))
+        for i, (d, gs) in sorted(found.items())
+    )  # fmt: skip
 
 
 def context(assessment: Assessment, data: dict, *, submitted: date | None = None):
@@ -214,53 +227,78 @@ class Burden:
     """The approved decisions of the window with negative effects on one group."""
 
     group: str
-    decisions: list[dict] = field(default_factory=list)
-
-    @property
-    def magnitudes(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for d in self.decisions:
-            for _, magnitude in d["effects"]:
-                out[magnitude or ""] = out.get(magnitude or "", 0) + 1
-        return out
+    count: int = 0  # decisions in the window
+    magnitudes: dict[str, int] = field(default_factory=dict)  # effects by magnitude
+    decisions: list[dict] = field(default_factory=list)  # the most recent, or all
 
 
-def cumulative(user: User, *, on: date | None = None, window_days: int | None = None):
+def cumulative(
+    user: User, *, on: date | None = None, group: str | None = None, limit: int = 20
+):
     """Per group, the organisation's approved decisions of the window that burden it.
 
     Returns (window in days, first day, [Burden]) with the most burdened group first.
+    Each Burden lists its ``limit`` most recent decisions; with ``group``, only that
+    group, with all of them. Counting is done by the database (an indexed table), so
+    the page stays fast with many thousands of approved assessments.
     """
-    if not (user.has_role("reviewer") or user.has_role("auditor")):
+    if not user.has_role("reviewer", "auditor"):
         raise Forbidden(_l("The cumulative view is for reviewers and auditors."))
     from .answers import forms
 
     org = OrgSettings.of(user.organisation)
     form = forms().latest(user.organisation.setting("default_form") or "iva")
     on = on or today()
-    window = window_days or org.threshold(form, "cumulative_window_days")
+    window = org.threshold(form, "cumulative_window_days")
     first = on - timedelta(days=window)  # the same window as the rule: 365 days old counts
-    rows = db.session.execute(
-        select(NegativeEffect.group_id, NegativeEffect.dimension_id, NegativeEffect.magnitude,
-               NegativeEffect.approved_on, Assessment.id, Decision.id, Decision.case_number,
-               Decision.title, Decision.language)
-        .join(Assessment, Assessment.id == NegativeEffect.assessment_id)
-        .join(Decision, Decision.id == Assessment.decision_id)
-        .where(NegativeEffect.organisation_id == user.organisation_id,
-               NegativeEffect.approved_on >= first, NegativeEffect.approved_on <= on)
-        .order_by(NegativeEffect.approved_on.desc(), Decision.case_number)
-    ).all()  # fmt: skip
+    ne = NegativeEffect
+    where = [ne.organisation_id == user.organisation_id, ne.approved_on >= first,
+             ne.approved_on <= on]  # fmt: skip
+    if group is not None:
+        where.append(ne.group_id == group)
     burdens: dict[str, Burden] = {}
+    for g, n in db.session.execute(
+        select(ne.group_id, func.count(distinct(ne.assessment_id))).where(*where)
+        .group_by(ne.group_id)
+    ):  # fmt: skip
+        burdens[g] = Burden(g, count=n)
+    for g, magnitude, n in db.session.execute(
+        select(ne.group_id, ne.magnitude, func.count()).where(*where)
+        .group_by(ne.group_id, ne.magnitude)
+    ):  # fmt: skip
+        burdens[g].magnitudes[magnitude or ""] = n
+
+    pairs = select(ne.group_id, ne.assessment_id, ne.approved_on).where(*where).distinct()
+    pairs = pairs.subquery()
+    rank = func.row_number().over(
+        partition_by=pairs.c.group_id,
+        order_by=(pairs.c.approved_on.desc(), pairs.c.assessment_id.desc()),
+    )
+    ranked = select(pairs, rank.label("rank")).subquery()
+    listed = select(ranked.c.group_id, ranked.c.assessment_id, ranked.c.approved_on,
+                    Decision.id, Decision.case_number, Decision.title, Decision.language)
+    listed = (
+        listed.join(Assessment, Assessment.id == ranked.c.assessment_id)
+        .join(Decision, Decision.id == Assessment.decision_id)
+        .order_by(ranked.c.group_id, ranked.c.rank)
+    )  # fmt: skip
+    if group is None:
+        listed = listed.where(ranked.c.rank <= limit)
     entries: dict[tuple[str, int], dict] = {}
-    for group, dim, magnitude, approved_on, a_id, d_id, case, title, language in rows:
-        burden = burdens.setdefault(group, Burden(group))
-        entry = entries.get((group, a_id))
-        if entry is None:
-            entry = entries[(group, a_id)] = {
-                "assessment": a_id, "decision": d_id, "case_number": case, "title": title,
-                "language": language, "approved_on": approved_on, "effects": [],
-            }  # fmt: skip
-            burden.decisions.append(entry)
-        entry["effects"].append((dim, magnitude))
+    for g, a_id, approved_on, d_id, case, title, language in db.session.execute(listed):
+        entries[(g, a_id)] = entry = {
+            "assessment": a_id, "decision": d_id, "case_number": case, "title": title,
+            "language": language, "approved_on": approved_on, "effects": [],
+        }  # fmt: skip
+        burdens[g].decisions.append(entry)
+    ids = sorted({a_id for _, a_id in entries})
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        for g, a_id, dim, magnitude in db.session.execute(
+            select(ne.group_id, ne.assessment_id, ne.dimension_id, ne.magnitude)
+            .where(*where, ne.assessment_id.in_(chunk)).order_by(ne.id)
+        ):  # fmt: skip
+            if (g, a_id) in entries:
+                entries[(g, a_id)]["effects"].append((dim, magnitude))
     order = {g.id: i for i, g in enumerate(form.groups)}
-    ranked = sorted(burdens.values(), key=lambda b: (-len(b.decisions), order.get(b.group, 99)))
-    return window, first, ranked
+    ranked_groups = sorted(burdens.values(), key=lambda b: (-b.count, order.get(b.group, 99)))
+    return window, first, ranked_groups

@@ -147,12 +147,16 @@ def acknowledge(assessment_id: int, flag_id: str):
 @roles_required("reviewer", "auditor")
 def index():
     form = answer_ops.forms().latest(current_user.organisation.setting("default_form") or "iva")
-    window, first, burdens = flag_ops.cumulative(current_user)
+    group = request.args.get("group") or None
+    if group is not None and form.group(group) is None:
+        abort(404)
+    window, first, burdens = flag_ops.cumulative(current_user, group=group)
     return render_template(
         "flags/cumulative.html",
         definition=form,
         window=window,
         first=first,
         burdens=burdens,
+        group=group,
         language=_language(),
     )

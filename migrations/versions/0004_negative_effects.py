@@ -32,7 +32,7 @@ def upgrade():
     )
     with op.batch_alter_table('negative_effects', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_negative_effects_assessment_id'), ['assessment_id'], unique=False)
-        batch_op.create_index('ix_negative_effects_org_group_date', ['organisation_id', 'group_id', 'approved_on'], unique=False)
+        batch_op.create_index('ix_negative_effects_org_group_date', ['organisation_id', 'group_id', 'approved_on', 'assessment_id'], unique=False)
 
     # ### end Alembic commands ###
 

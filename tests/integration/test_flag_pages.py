@@ -144,3 +144,6 @@ def test_cumulative_page_lists_the_burdened_groups(client, submitted):
     assert "Cumulative effects on population groups" in page
     assert 'href="#group-older_people"' in page
     assert "KPHA/412/2026" in page
+    one = client.get("/cumulative?group=older_people").get_data(as_text=True)
+    assert "All groups" in one and "KPHA/412/2026" in one
+    assert client.get("/cumulative?group=nobody").status_code == 404

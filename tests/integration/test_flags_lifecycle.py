@@ -264,6 +264,14 @@ def test_cumulative_view_adds_up_per_group(ctx, monkeypatch):
     by_group = {b.group: b for b in burdens}
     assert [d["case_number"] for d in by_group["older_people"].decisions] == ["A/2", "A/1"]
     assert by_group["older_people"].magnitudes == {"moderate": 2}
+    assert by_group["older_people"].count == 2
+    [effects] = {tuple(d["effects"]) for d in by_group["older_people"].decisions}
+    assert effects == (("access_to_services", "moderate"),)
+    # The page lists the most recent per group; one group's view lists them all.
+    _, _, short = flag_ops.cumulative(user("auditor"), on=today, limit=1)
+    assert [(b.count, len(b.decisions)) for b in short] == [(2, 1), (2, 1)]
+    _, _, one = flag_ops.cumulative(user("auditor"), on=today, group="rural_residents", limit=1)
+    assert [(b.group, len(b.decisions)) for b in one] == [("rural_residents", 2)]
     with pytest.raises(Forbidden):
         flag_ops.cumulative(user("preparer"))
 

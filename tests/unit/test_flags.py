@@ -268,3 +268,14 @@ def test_flags_are_a_pure_function_of_the_data(cells, seed):
 def test_neutral_only_without_any_yes_gives_no_flag(cells):
     neutral = [{**c, "direction": "neutral"} for c in cells]
     assert compute(data(neutral, groups=GROUPS), ctx()) == []
+
+
+def test_a_long_cumulative_list_names_the_most_recent_and_counts_all():
+    others = tuple(
+        OtherAssessment(i, f"A/{i}", TODAY - timedelta(days=i), frozenset({"older_people"}))
+        for i in range(1, 8)
+    )
+    [flag] = fired("cumulative_burden", data([cell()]), ctx(others=others))
+    text = flag.text("en")
+    assert "in 7 other approved decisions" in text
+    assert "most recently A/1, A/2, A/3, A/4, A/5." in text and "A/6" not in text

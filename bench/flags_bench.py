@@ -1,0 +1,167 @@
+"""Flags: every rule on a ~750-cell assessment, and the cumulative rule against 10,000
+approved assessments on SQLite and PostgreSQL.
+
+Run: `.venv/bin/python -m bench.flags_bench` (or `make bench`). PostgreSQL is a throwaway
+cluster (as in the tests) unless BENCH_DATABASE_URL names a server.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from assess import create_app
+from assess.extensions import db
+from assess.flags import FlagContext, compute, merge, stored_form
+from assess.models import Assessment, Body, Decision, NegativeEffect, Organisation, User
+from assess.operations import answers as answer_ops
+from assess.operations import flags as flag_ops
+from assess.operations.users import create_user
+from assess.questionnaire.organisation import OrgSettings
+from bench.common import machine, median_ms
+
+N = 10_000
+TODAY = date(2026, 11, 23)
+DIRECTIONS = ["positive", "negative", "neutral", "unknown", "negative", "neutral"]
+
+
+def big_assessment(form) -> dict:
+    """Every group and dimension in scope, three alternatives: ~750 cells."""
+    rnd = random.Random(7)
+    alts = [{"id": "ve0", "label": "VE0", "zero_option": True, "description": "d"},
+            {"id": "ve1", "label": "VE1", "recommended": True, "description": "d"},
+            {"id": "ve2", "label": "VE2", "description": "d"}]  # fmt: skip
+    cells = [
+        {"alternative": a["id"], "group": g.id, "dimension": d.id,
+         "direction": (direction := rnd.choice(DIRECTIONS)),
+         "magnitude": rnd.choice(["small", "moderate", "large"]) if direction != "neutral" else None,
+         "rationale": "r", "evidence": "e", "mitigation": rnd.choice(["", "bus"])}
+        for a in alts for g in form.groups for d in form.dimensions
+    ]  # fmt: skip
+    return {
+        "screening": {"level": "full", "answers": {"s_children": "yes", "s_older_people": "yes"}},
+        "answers": {"groups_in_scope": [g.id for g in form.groups],
+                    "dimensions_in_scope": [d.id for d in form.dimensions]},
+        "alternatives": alts, "impacts": cells, "hearings": [], "indicators": [],
+    }  # fmt: skip
+
+
+def bench_rules(app) -> dict:
+    with app.app_context(), app.test_request_context():
+        form = answer_ops.forms().latest("iva")
+        data = big_assessment(form)
+        ctx = FlagContext.of(form, OrgSettings(bilingual=True, minority_language="sv"),
+                             today=TODAY)  # fmt: skip
+        flags = compute(data, ctx)
+        rules_ms, _ = median_ms(lambda: compute(data, ctx), 21)
+        stored = merge([], stored_form(flags))
+        full_ms, _ = median_ms(lambda: merge(stored, stored_form(compute(data, ctx))), 21)
+        return {"cells": len(data["impacts"]), "flags": len(flags),
+                "rules_ms": rules_ms, "rules_texts_merge_ms": full_ms}  # fmt: skip
+
+
+def seed(form) -> tuple[int, int]:
+    """10,000 approved assessments over two years, each with 1-4 negative cells."""
+    rnd = random.Random(11)
+    org = Organisation(name_fi="Bench", name_sv="Bench", bilingual=True, minority_language="sv")
+    body = Body(organisation=org, name_fi="Hallitus", name_sv="Styrelsen")
+    db.session.add_all([org, body])
+    db.session.commit()
+    preparer = create_user(organisation=org, email="p@bench.example", name="P",
+                           roles=["preparer", "reviewer"], password="bench password 1")  # fmt: skip
+    db.session.execute(insert(Decision), [
+        {"organisation_id": org.id, "case_number": f"B/{i}", "title": f"Decision {i}",
+         "language": "fi", "body_id": body.id, "preparer_id": preparer.id, "proposal": ""}
+        for i in range(N + 1)
+    ])  # fmt: skip
+    ids = db.session.scalars(select(Decision.id).order_by(Decision.id)).all()
+    db.session.execute(insert(Assessment), [
+        {"organisation_id": org.id, "decision_id": d, "workflow_key": "eva-standard",
+         "workflow_version": 1, "form_key": "iva", "form_version": 1,
+         "state": "approved" if i < N else "in_assessment",
+         "data": {"screening": {"level": "light"}}, "prepared_by_id": preparer.id}
+        for i, d in enumerate(ids)
+    ])  # fmt: skip
+    assessment_ids = db.session.scalars(select(Assessment.id).order_by(Assessment.id)).all()
+    groups = [g.id for g in form.groups]
+    dims = [d.id for d in form.dimensions]
+    rows = []
+    for a_id in assessment_ids[:N]:
+        on = TODAY - timedelta(days=rnd.randrange(730))
+        for _ in range(rnd.randint(1, 4)):
+            rows.append({"organisation_id": org.id, "assessment_id": a_id,
+                         "group_id": rnd.choice(groups), "dimension_id": rnd.choice(dims),
+                         "magnitude": rnd.choice(["small", "moderate", "large"]),
+                         "approved_on": on})  # fmt: skip
+    db.session.execute(insert(NegativeEffect), rows)
+    db.session.commit()
+    return assessment_ids[N], len(rows)
+
+
+def bench_cumulative(app) -> dict:
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        form = answer_ops.forms().latest("iva")
+        new_id, effects = seed(form)
+        reviewer = db.session.scalar(select(User).where(User.email == "p@bench.example"))
+        a = db.session.get(Assessment, new_id)
+        # A realistic new assessment: negative effects on five groups.
+        data = {
+            "screening": {"level": "light", "answers": {"s_older_people": "yes"}},
+            "answers": {"groups_in_scope": [g.id for g in form.groups[:5]],
+                        "dimensions_in_scope": ["access_to_services"]},
+            "impacts": [{"alternative": "proposal", "group": g.id,
+                         "dimension": "access_to_services", "direction": "negative",
+                         "magnitude": "moderate", "rationale": "r", "evidence": "e",
+                         "mitigation": "m"} for g in form.groups[:5]],
+        }  # fmt: skip
+        flag_ops.today = lambda: TODAY
+        groups = {g.id for g in form.groups[:5]}
+        others_ms, _ = median_ms(
+            lambda: flag_ops.others(a, groups, on=TODAY, window_days=365), 21
+        )
+        found = flag_ops.others(a, groups, on=TODAY, window_days=365)
+        evaluate_ms, _ = median_ms(lambda: flag_ops.evaluate(a, data), 21)
+        flags, _ = flag_ops.evaluate(a, data)
+        view_ms, _ = median_ms(lambda: flag_ops.cumulative(reviewer, on=TODAY), 7)
+        return {"effects": effects, "others_found": len(found),
+                "cumulative_flags": sum(f["rule"] == "cumulative_burden" for f in flags),
+                "others_query_ms": others_ms, "evaluate_ms": evaluate_ms, "view_ms": view_ms}  # fmt: skip
+
+
+def main() -> dict:
+    tmp = Path(tempfile.mkdtemp())
+    sqlite_app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'bench.db'}")
+    results = {"machine": machine(), "rules": bench_rules(sqlite_app)}
+    start = time.perf_counter()
+    results["sqlite"] = bench_cumulative(sqlite_app)
+    results["sqlite"]["seed_and_run_s"] = time.perf_counter() - start
+
+    from tests.pgcluster import create_database, throwaway_cluster
+
+    server = os.environ.get("BENCH_DATABASE_URL")
+    if server:
+        results["postgresql"] = bench_cumulative(
+            create_app("testing", SQLALCHEMY_DATABASE_URI=create_database(server, "bench_flags"))
+        )
+    else:
+        with throwaway_cluster() as server:
+            url = create_database(server, "bench_flags")
+            app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+            results["postgresql"] = bench_cumulative(app)
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+    return results
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(main(), indent=2, default=str))
