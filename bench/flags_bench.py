@@ -28,6 +28,7 @@ from bench.common import machine, median_ms
 
 N = 10_000
 TODAY = date(2026, 11, 23)
+MAGNITUDES = ["small", "moderate", "large"]
 DIRECTIONS = ["positive", "negative", "neutral", "unknown", "negative", "neutral"]
 
 
@@ -40,7 +41,7 @@ def big_assessment(form) -> dict:
     cells = [
         {"alternative": a["id"], "group": g.id, "dimension": d.id,
          "direction": (direction := rnd.choice(DIRECTIONS)),
-         "magnitude": rnd.choice(["small", "moderate", "large"]) if direction != "neutral" else None,
+         "magnitude": None if direction == "neutral" else rnd.choice(MAGNITUDES),
          "rationale": "r", "evidence": "e", "mitigation": rnd.choice(["", "bus"])}
         for a in alts for g in form.groups for d in form.dimensions
     ]  # fmt: skip
@@ -132,7 +133,8 @@ def bench_cumulative(app) -> dict:
         view_ms, _ = median_ms(lambda: flag_ops.cumulative(reviewer, on=TODAY), 7)
         return {"effects": effects, "others_found": len(found),
                 "cumulative_flags": sum(f["rule"] == "cumulative_burden" for f in flags),
-                "others_query_ms": others_ms, "evaluate_ms": evaluate_ms, "view_ms": view_ms}  # fmt: skip
+                "others_query_ms": others_ms, "evaluate_ms": evaluate_ms,
+                "view_ms": view_ms}  # fmt: skip
 
 
 def main() -> dict:
