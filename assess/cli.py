@@ -20,6 +20,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 definitions_cli = AppGroup("definitions", help="Workflow and questionnaire definitions.")
 audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
 forms_cli = AppGroup("forms", help="Questionnaire versions.")
+documents_cli = AppGroup("documents", help="Assessment documents: verify, PDF.")
 
 
 @forms_cli.command("migrate")
@@ -186,6 +187,40 @@ def audit_verify():
     sys.exit(1)
 
 
+@documents_cli.command("verify")
+def documents_verify():
+    """Re-render every stored document from its revision: exit 1 naming each mismatch."""
+    from .operations import documents as doc_ops
+
+    checked, problems = doc_ops.verify()
+    for p in problems:
+        click.echo(f"MISMATCH document {p.document} ({p.reference}): {p.problem}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} of {checked} documents do not verify.", err=True)
+        sys.exit(1)
+    click.echo(f"All {checked} documents verified.")
+
+
+@documents_cli.command("pdf")
+@click.argument("document_id", type=int)
+def documents_pdf(document_id: int):
+    """Convert a stored document to PDF with LibreOffice and store it beside the .docx."""
+    from .models import Document
+    from .operations import OperationError
+    from .operations import documents as doc_ops
+
+    doc = db.session.get(Document, document_id)
+    if doc is None:
+        click.echo(f"error: no document with id {document_id}.", err=True)
+        sys.exit(1)
+    try:
+        doc_ops.to_pdf(None, doc)
+    except OperationError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"PDF of {doc.reference}: {len(doc.pdf)} bytes, SHA-256 {doc.pdf_sha256}")
+
+
 def init_app(app: Flask) -> None:
-    for group in (users_cli, demo_cli, definitions_cli, audit_cli, forms_cli):
+    for group in (users_cli, demo_cli, definitions_cli, audit_cli, forms_cli, documents_cli):
         app.cli.add_command(group)

@@ -356,15 +356,23 @@ def cumulative_burden(data: dict, ctx: FlagContext) -> list[Flag]:
         recent = sorted(others, key=lambda o: (o.approved_on, o.id), reverse=True)
         cases = ", ".join(o.case_number for o in recent[:CASES_LISTED])
         if len(recent) > CASES_LISTED:
-            message = _l("%(group)s are affected negatively here and in %(n)d other approved "
-                         "decisions of the last %(days)d days, most recently %(cases)s.",
-                         group=localized(group.labels), n=len(others),
-                         days=ctx.cumulative_window_days, cases=cases)
+            message = _l(
+                "%(group)s are affected negatively here and in %(n)d other approved "
+                "decisions of the last %(days)d days, most recently %(cases)s.",
+                group=localized(group.labels),
+                n=len(others),
+                days=ctx.cumulative_window_days,
+                cases=cases,
+            )
         else:
-            message = _l("%(group)s are affected negatively here and in %(n)d other approved "
-                         "decisions of the last %(days)d days: %(cases)s.",
-                         group=localized(group.labels), n=len(others),
-                         days=ctx.cumulative_window_days, cases=cases)
+            message = _l(
+                "%(group)s are affected negatively here and in %(n)d other approved "
+                "decisions of the last %(days)d days: %(cases)s.",
+                group=localized(group.labels),
+                n=len(others),
+                days=ctx.cumulative_window_days,
+                cases=cases,
+            )
         flags.append(Flag(
             "cumulative_burden", "medium", message,
             _l("Consider the combined effect on this group and say in the comparison how it is "

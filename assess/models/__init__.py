@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
-from .assessment import Assessment, Attachment, NegativeEffect, Revision
+from .assessment import Assessment, Attachment, Document, NegativeEffect, Revision
 from .audit import AuditEvent
 from .decision import Decision
 from .organisation import Body, Organisation
@@ -10,6 +10,7 @@ __all__ = [
     "Assessment",
     "Attachment",
     "AuditEvent",
+    "Document",
     "NegativeEffect",
     "Revision",
     "ROLES",

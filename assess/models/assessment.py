@@ -102,8 +102,13 @@ class NegativeEffect(db.Model):
     __tablename__ = "negative_effects"
     __table_args__ = (
         # Covers the cumulative rule's query: no table lookups, however many rows match.
-        Index("ix_negative_effects_org_group_date", "organisation_id", "group_id", "approved_on",
-              "assessment_id"),  # fmt: skip
+        Index(
+            "ix_negative_effects_org_group_date",
+            "organisation_id",
+            "group_id",
+            "approved_on",
+            "assessment_id",
+        ),  # fmt: skip
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,3 +120,40 @@ class NegativeEffect(db.Model):
     approved_on: Mapped[date]
 
     assessment: Mapped[Assessment] = relationship()
+
+
+class Document(db.Model):
+    """A rendered document of one revision, in one language. Its bytes never change.
+
+    ``documents verify`` re-renders each one from its revision and compares the bytes;
+    the PDF made from it for archiving is kept beside it with its own checksum.
+    """
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("revision_id", "kind", "language", name="uq_documents_revision_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="assessment")
+    language: Mapped[str] = mapped_column(String(2))
+    reference: Mapped[str] = mapped_column(String(60))  # the id printed on every page
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    renderer_version: Mapped[int]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    revision: Mapped[Revision] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

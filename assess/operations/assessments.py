@@ -224,10 +224,8 @@ def fire(
         data = {**data, "flags": new_flags}
     new_state = engine.fire(trigger, facts(assessment, data), actor(user), comment)
     final = definition.states[new_state].final
-    approval = next(
-        (t for t in definition.transitions if t.trigger == trigger
-         and flag_ops.APPROVAL_GUARD in t.guards), None
-    )  # fmt: skip
+    taken = definition.transition(trigger, old_state)
+    approval = taken if flag_ops.APPROVAL_GUARD in taken.guards else None
     try:
         with transaction() as session:
             assessment.state = new_state
@@ -249,18 +247,18 @@ def fire(
             transition = {"trigger": trigger, "from": old_state, "to": new_state}
             if comment:
                 transition["comment"] = comment
-            snap = snapshot(assessment, seq=seq, user=user, transition=transition)
-            session.add(
-                Revision(
-                    assessment=assessment,
-                    seq=seq,
-                    state=new_state,
-                    trigger=trigger,
-                    snapshot=snap,
-                    sha256=hashlib.sha256(audit.canonical_json(snap)).hexdigest(),
-                    created_by_id=user.id,
-                )
+            snap = snapshot(assessment, seq=seq, user=user, transition=transition,
+                            approves=taken.documents)  # fmt: skip
+            revision = Revision(
+                assessment=assessment,
+                seq=seq,
+                state=new_state,
+                trigger=trigger,
+                snapshot=snap,
+                sha256=hashlib.sha256(audit.canonical_json(snap)).hexdigest(),
+                created_by_id=user.id,
             )
+            session.add(revision)
             session.flush()
             changes = [{"field": "state", "old": old_state, "new": new_state}]
             if final and not assessment.active:
@@ -270,16 +268,25 @@ def fire(
                 session, user, "assessment.transition", "assessment", assessment.id,
                 changes=changes, transition={**transition, "revision": seq},
             )  # fmt: skip
+            if taken.documents:
+                from .documents import attach
+
+                attach(session, user, assessment, revision)
     except StaleDataError:
         db.session.refresh(assessment)
         raise Conflict(_stale(assessment, expected_version)) from None
     return assessment
 
 
-def snapshot(assessment: Assessment, *, seq: int, user: User, transition: dict) -> dict:
-    """The frozen, self-contained JSON of an assessment at one revision."""
+def snapshot(
+    assessment: Assessment, *, seq: int | str, user: User, transition: dict, approves: bool = False
+) -> dict:
+    """The frozen, self-contained JSON of an assessment at one revision.
+
+    ``approves``: this revision is the approval (its documents name the approver).
+    """
     decision = assessment.decision
-    return {
+    snap = {
         "assessment": assessment.id,
         "revision": seq,
         "state": assessment.state,
@@ -297,12 +304,16 @@ def snapshot(assessment: Assessment, *, seq: int, user: User, transition: dict) 
             },
             "proposal": decision.proposal,
         },
+        "organisation": {"fi": decision.organisation.name_fi, "sv": decision.organisation.name_sv},
         "data": copy.deepcopy(assessment.data or {}),
         "prepared_by": {"id": assessment.prepared_by_id, "name": assessment.prepared_by.name},
         "transition": transition,
         "by": {"id": user.id, "name": user.name},
         "at": utcnow().isoformat(timespec="seconds"),
     }
+    if approves:
+        snap["approved_by"] = {"id": user.id, "name": user.name}
+    return snap
 
 
 def history(assessment: Assessment) -> list[AuditEvent]:

@@ -232,9 +232,7 @@ class Burden:
     decisions: list[dict] = field(default_factory=list)  # the most recent, or all
 
 
-def cumulative(
-    user: User, *, on: date | None = None, group: str | None = None, limit: int = 20
-):
+def cumulative(user: User, *, on: date | None = None, group: str | None = None, limit: int = 20):
     """Per group, the organisation's approved decisions of the window that burden it.
 
     Returns (window in days, first day, [Burden]) with the most burdened group first.
@@ -275,8 +273,15 @@ def cumulative(
         order_by=(pairs.c.approved_on.desc(), pairs.c.assessment_id.desc()),
     )
     ranked = select(pairs, rank.label("rank")).subquery()
-    listed = select(ranked.c.group_id, ranked.c.assessment_id, ranked.c.approved_on,
-                    Decision.id, Decision.case_number, Decision.title, Decision.language)
+    listed = select(
+        ranked.c.group_id,
+        ranked.c.assessment_id,
+        ranked.c.approved_on,
+        Decision.id,
+        Decision.case_number,
+        Decision.title,
+        Decision.language,
+    )
     listed = (
         listed.join(Assessment, Assessment.id == ranked.c.assessment_id)
         .join(Decision, Decision.id == Assessment.decision_id)

@@ -22,6 +22,7 @@ from . import (
     auth,
     dashboard,
     decisions,
+    documents,
     flags,
     guided,
     health,
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
         guided.bp,
         flags.bp,
         flags.cumulative_bp,
+        documents.bp,
         admin.bp,
         account.bp,
     ):

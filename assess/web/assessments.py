@@ -11,6 +11,7 @@ from ..i18n import lazy_text as _l
 from ..operations import Conflict, Forbidden, NotFound
 from ..operations import assessments as ops
 from ..operations import decisions as decision_ops
+from ..operations import documents as doc_ops
 from ..workflow import TransitionBlocked
 from . import flags as flag_views
 from .access import roles_required
@@ -41,7 +42,14 @@ def _assessment(assessment_id: int):
 def panel_context(decision, *, comment: str = "", failed: str | None = None, reasons=()):
     """What the decision page needs to show the assessment's process."""
     assessment = ops.active_assessment(decision)
-    context = {"assessment": assessment, "workflows": ops.workflows()}
+    stored = doc_ops.documents_of(decision)
+    context = {
+        "assessment": assessment,
+        "workflows": ops.workflows(),
+        "documents": stored,
+        "paragraphs": doc_ops.paragraphs(stored),
+        "document_languages": doc_ops.languages_for(decision),
+    }
     if assessment is None:
         return context
     engine = ops.engine_for(assessment)

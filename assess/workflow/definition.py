@@ -32,6 +32,9 @@ class TransitionDef(Strict):
     )
     guards: list[str] = []
     comment_required: bool = False
+    # The transition approves the assessment: its revision's documents are generated and
+    # attached to the decision draft.
+    documents: bool = False
     help: Labels | None = None
 
     @field_validator("source", mode="before")

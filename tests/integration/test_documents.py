@@ -1,0 +1,247 @@
+"""The assessment document: generated at approval, read back with python-docx, reproducible,
+verifiable, previewable as a draft, convertible to PDF."""
+
+import hashlib
+import io
+import shutil
+import subprocess
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from sqlalchemy import select, update
+
+from assess import documents
+from assess.extensions import db
+from assess.models import Decision, Document
+from assess.operations import answers as answer_ops
+from assess.operations import assessments as ops
+from assess.operations import documents as doc_ops
+from tests.support import (
+    acknowledge_high,
+    complete_assessment,
+    complete_screening,
+    missing,
+    user,
+)
+
+DIMENSIONS = ["health", "wellbeing", "access_to_services", "participation", "livelihood",
+              "language_rights", "safety", "equality"]  # fmt: skip
+
+
+def step(who, a, trigger, comment=""):
+    return ops.fire(user(who), a, trigger, comment=comment, expected_version=a.version)
+
+
+def approved_full(decision_id=1):
+    """A realistic full assessment over every group and eight dimensions, approved."""
+    a = ops.create_assessment(user("preparer"), db.session.get(Decision, decision_id))
+    step("preparer", a, "start_screening")
+    complete_screening(user("preparer"), a, level="full")
+    step("preparer", a, "start_assessment")
+    complete_assessment(user("preparer"), a, level="full")
+    form = answer_ops.form_for(a)
+    groups = [g.id for g in form.groups]
+    answer_ops.save_section(user("preparer"), a, "scoping", {"answers": {
+        "groups_in_scope": groups, "dimensions_in_scope": DIMENSIONS,
+        "time_horizons": ["budget_year"]}}, expected_version=a.version)  # fmt: skip
+    for i, (alt, group) in enumerate((alt, g) for alt in ("ve0", "ve1") for g in groups):
+        answer_ops.save_cell(user("preparer"), a, {
+            "alternative": alt, "group": group, "dimension": DIMENSIONS[i % len(DIMENSIONS)],
+            "direction": ["positive", "neutral", "unknown"][i % 3],
+            "magnitude": None if i % 3 == 1 else "small", "likelihood": "likely",
+            "rationale": f"Reason {i}.", "evidence": "Statistics 2025",
+        }, expected_version=a.version)  # fmt: skip
+    step("preparer", a, "submit")
+    acknowledge_high(user("reviewer"), a, comment="Weighed against the staff shortage.")
+    step("reviewer", a, "approve")
+    return a
+
+
+def read(content: bytes):
+    return docx.Document(io.BytesIO(content))
+
+
+def all_text(d) -> str:
+    parts = [p.text for p in d.paragraphs]
+    for table in d.tables:
+        for row in table.rows:
+            parts.extend(c.text for c in row.cells)
+    return "\n".join(parts)
+
+
+def headings(d):
+    return [(int(p.style.name.split()[-1]), p.text) for p in d.paragraphs
+            if p.style.name.startswith("Heading")]  # fmt: skip
+
+
+@pytest.fixture
+def approved(ctx):
+    return approved_full()
+
+
+@pytest.mark.parametrize("language, other", [("fi", "sv"), ("sv", "fi")])
+def test_the_document_reads_back_in_each_language(approved, language, other):
+    doc_row = db.session.scalar(select(Document).where(
+        Document.assessment_id == approved.id, Document.language == language))  # fmt: skip
+    assert doc_row is not None, "a bilingual organisation gets Finnish and Swedish"
+    d = read(doc_row.content)
+    form = answer_ops.form_for(approved)
+
+    levels = [level for level, _ in headings(d)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    titles = [t for level, t in headings(d) if level == 2]
+    expected = {"fi": ["Tiivistelmä päätösesitykseen", "Tarveharkinta", "Vaihtoehdot",
+                       "Vaikutukset väestöryhmiin", "Huomautukset ja niiden käsittely",
+                       "Kuulemiset", "Seuranta", "Hyväksyntä"],
+                "sv": ["Sammandrag för beslutsförslaget", "Behovsprövning", "Alternativ",
+                       "Konsekvenser för befolkningsgrupper", "Anmärkningar och hur de hanterats",
+                       "Hörande", "Uppföljning", "Godkännande"]}[language]  # fmt: skip
+    assert [t for t in titles if t in expected] == expected
+
+    for table in d.tables:
+        header = table.rows[0]._tr
+        assert header.trPr is not None and header.trPr.find(qn("w:tblHeader")) is not None
+
+    text = all_text(d)
+    for g in form.groups:
+        assert g.labels.get(language) in text, g.id
+    for dim in DIMENSIONS:
+        assert form.dimension(dim).labels.get(language) in text, dim
+    # Labels of the other language are not there (where the words differ).
+    assert form.group("older_people").labels.get(other) not in text
+    assert "▲" in text and "?" in text  # symbols with the words, never colour alone
+
+    revision = doc_row.revision
+    footer = "\n".join(p.text for p in d.sections[0].footer.paragraphs)
+    assert revision.sha256 in footer and documents.revision_sha256(revision.snapshot) in footer
+    assert doc_row.reference in footer
+
+    cp = d.core_properties
+    assert cp.language == {"fi": "fi-FI", "sv": "sv-FI"}[language]
+    assert approved.decision.case_number in cp.title and cp.author == "Paula Peltonen"
+    assert cp.created == cp.modified
+    normal = d.styles["Normal"].element.rPr.find(qn("w:lang"))
+    assert normal.get(qn("w:val")) == {"fi": "fi-FI", "sv": "sv-FI"}[language]
+    # The acknowledgement is in the document, with who and the comment.
+    assert "Weighed against the staff shortage." in text and "Rasmus Backman" in text
+
+
+def test_rendering_twice_gives_the_same_bytes(approved):
+    doc_row = db.session.scalar(select(Document).where(Document.assessment_id == approved.id))
+    again = doc_ops.render_snapshot(doc_row.revision.snapshot, doc_row.language)
+    assert again == doc_row.content
+    assert hashlib.sha256(again).hexdigest() == doc_row.sha256
+    assert doc_ops.render_snapshot(doc_row.revision.snapshot, doc_row.language) == again
+
+
+def test_approval_attaches_and_audits_the_documents(approved):
+    rows = doc_ops.documents_of(approved.decision)
+    assert sorted(d.language for d in rows) == ["fi", "sv"]
+    assert {d.revision.state for d in rows} == {"approved"}
+    events = [e for e in ops.history(approved) if e.action == "assessment.document_generated"]
+    assert sorted(e.changes[0]["new"]["sha256"] for e in events) == sorted(d.sha256 for d in rows)
+    paragraphs = doc_ops.paragraphs(rows)
+    assert paragraphs["fi"].startswith("Vaikutusten ennakkoarviointi: Tiivistelmä.")
+    assert paragraphs["sv"].startswith("Förhandsbedömning av konsekvenser: Sammanfattning.")
+    assert "Rasmus Backman" in paragraphs["fi"]
+
+
+def test_verify_catches_a_changed_byte(approved, app):
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["documents", "verify"])
+    assert ok.exit_code == 0 and "All 2 documents verified." in ok.output
+    doc_row = db.session.scalar(select(Document).where(Document.language == "fi"))
+    changed = bytearray(doc_row.content)
+    changed[len(changed) // 2] ^= 0x01
+    db.session.execute(update(Document).where(Document.id == doc_row.id)
+                       .values(content=bytes(changed)))  # fmt: skip
+    db.session.commit()
+    bad = runner.invoke(args=["documents", "verify"])
+    assert bad.exit_code == 1
+    assert f"MISMATCH document {doc_row.id}" in bad.output and "SHA-256" in bad.output
+    # Someone who also rewrites the checksum is caught by the re-rendering.
+    db.session.execute(update(Document).where(Document.id == doc_row.id)
+                       .values(sha256=hashlib.sha256(bytes(changed)).hexdigest()))  # fmt: skip
+    db.session.commit()
+    _, problems = doc_ops.verify()
+    assert [p.problem for p in problems] == ["a new rendering of its revision gives other bytes"]
+
+
+def test_a_draft_preview_carries_the_mark_on_every_page(ctx):
+    a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
+    step("preparer", a, "start_screening")
+    complete_screening(user("preparer"), a)
+    step("preparer", a, "start_assessment")
+    complete_assessment(user("preparer"), a)
+    content, name = doc_ops.preview(user("preparer"), a, "fi")
+    assert "DRAFT" in name
+    d = read(content)
+    for section in d.sections:  # the header of every section, so of every page
+        header = "\n".join(p.text for p in section.header.paragraphs)
+        assert "LUONNOS" in header and "UTKAST" in header
+    assert "Luonnos: arviointia ei ole hyväksytty." in all_text(d)
+    assert not doc_ops.documents_of(a.decision)  # a preview is not stored
+
+
+def test_confirming_a_screen_out_attaches_a_document(ctx):
+    a = ops.create_assessment(user("preparer"), db.session.get(Decision, 2))
+    step("preparer", a, "start_screening")
+    form = answer_ops.form_for(a)
+    answer_ops.save_screening(user("preparer"), a, {
+        "answers": {q.id: "no" for q in form.screening.questions}, "level": "none",
+        "level_reason": "A technical correction of the fee table."},
+        expected_version=a.version)  # fmt: skip
+    step("preparer", a, "propose_screen_out")
+    step("reviewer", a, "confirm_screen_out")
+    rows = doc_ops.documents_of(a.decision)
+    assert sorted(d.language for d in rows) == ["fi", "sv"]
+    paragraph = doc_ops.paragraphs(rows)["fi"]
+    assert "Päätöksen vaikutuksia ei tarvinnut arvioida: A technical correction" in paragraph
+
+
+def test_hard_text_still_makes_a_document_and_says_what_was_left_out(approved):
+    snapshot = dict(approved.revisions[-1].snapshot)
+    data = dict(snapshot["data"])
+    arabic = "هذا نص عربي من اليمين إلى اليسار"
+    data["summary"] = {"fi": "Alku\x00\x07 loppu 👩‍⚕️ " + arabic + " " + "pitkä " * 20000,
+                       "sv": "x"}  # fmt: skip
+    snapshot["data"] = data
+    content = documents.render(snapshot, answer_ops.form_for(approved), "fi")
+    text = all_text(read(content))
+    assert "Alku loppu 👩‍⚕️" in text and arabic in text
+    assert text.count("pitkä") >= 20000  # a long text is kept whole
+    assert "jätettiin pois 2 merkkiä" in text
+
+
+def test_pdf_conversion_keeps_the_text(approved, tmp_path):
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        missing("LibreOffice (libreoffice-writer-nogui) or pdftotext (poppler-utils) is missing")
+    doc_row = db.session.scalar(select(Document).where(Document.language == "fi"))
+    doc_ops.to_pdf(user("reviewer"), doc_row)
+    assert doc_row.pdf.startswith(b"%PDF") and doc_row.pdf_sha256 == hashlib.sha256(
+        doc_row.pdf).hexdigest()  # fmt: skip
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(doc_row.pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          check=True, text=True).stdout  # fmt: skip
+    assert approved.decision.case_number in text
+    form = answer_ops.form_for(approved)
+    for g in form.groups:
+        assert g.labels.get("fi").split()[0] in text, g.id
+    assert ops.history(approved)[-1].action == "assessment.document_pdf"
+
+
+def test_no_libreoffice_gives_a_clear_message(approved, app):
+    app.config["SOFFICE"] = None
+    doc_row = db.session.scalar(select(Document).where(Document.language == "fi"))
+    original = shutil.which
+    try:
+        shutil.which = lambda name: None
+        with pytest.raises(doc_ops.ConversionUnavailable) as refused:
+            doc_ops.to_pdf(user("reviewer"), doc_row)
+    finally:
+        shutil.which = original
+    assert "libreoffice-writer-nogui" in str(refused.value)
+    assert doc_row.pdf is None
