@@ -71,6 +71,12 @@ def test_reviewer_acknowledges_the_high_flags_and_approves(page, live_server):
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("status")).to_contain_text("The assessment is now 'Approved'")
 
+    # The documents were made at approval: listed with the paragraph to copy.
+    documents = page.locator("#documents")
+    expect(documents).to_contain_text(f"EVA-{assessment_id}-")
+    expect(page.get_by_label(re.compile("Paragraph for the decision text"))).to_have_count(2)
+    assert serious_violations(page) == []
+
     page.goto(live_server.url + f"/assessments/{assessment_id}/history")
     history = page.locator("ol.history")
     expect(history).to_contain_text("Flag acknowledged")

@@ -1,0 +1,69 @@
+"""Documents on the decision page: listed, downloadable, previewable, paragraph to copy."""
+
+import pytest
+
+from assess.extensions import db
+from assess.models import Decision, Document
+from assess.operations import assessments as ops
+from tests.support import (
+    acknowledge_high,
+    complete_assessment,
+    complete_screening,
+    login,
+    use_language,
+    user,
+)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture
+def approved(demo):
+    with demo.app_context():
+        a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
+        fire = lambda who, t: ops.fire(user(who), a, t, expected_version=a.version)  # noqa: E731
+        fire("preparer", "start_screening")
+        complete_screening(user("preparer"), a)
+        fire("preparer", "start_assessment")
+        complete_assessment(user("preparer"), a)
+        fire("preparer", "submit")
+        acknowledge_high(user("reviewer"), a)
+        fire("reviewer", "approve")
+        return {d.language: (d.id, d.reference, d.sha256) for d in db.session.query(Document)}
+
+
+def test_decision_page_lists_the_documents_and_the_paragraph(client, approved):
+    login(client, "secretary")
+    use_language(client, "en")
+    page = client.get("/decisions/1").get_data(as_text=True)
+    for doc_id, reference, sha in approved.values():
+        assert f'href="/documents/{doc_id}"' in page and reference in page and sha in page
+    assert "Paragraph for the decision text (Finnish), ready to copy" in page
+    assert "Vaikutusten ennakkoarviointi: Tiivistelmä." in page
+    assert "Make a PDF for archiving" in page
+
+
+def test_download_gives_the_stored_bytes_with_a_sensible_name(client, approved):
+    login(client, "auditor")
+    doc_id, reference, sha = approved["fi"]
+    response = client.get(f"/documents/{doc_id}")
+    assert response.status_code == 200 and response.mimetype == DOCX
+    assert response.headers["ETag"].strip('"') == sha
+    assert f"{reference}_KPHA-412-2026.docx" in response.headers["Content-Disposition"]
+    assert response.data[:2] == b"PK"
+    assert client.get(f"/documents/{doc_id}/pdf").status_code == 404  # none made yet
+    assert client.get("/documents/99999").status_code == 404
+
+
+def test_draft_preview_downloads_and_refuses_an_unknown_language(client, approved):
+    login(client, "preparer")
+    response = client.get("/assessments/1/preview.docx?language=sv")
+    assert response.status_code == 200 and response.mimetype == DOCX
+    assert "EVA-1-DRAFT-SV" in response.headers["Content-Disposition"]
+    assert client.get("/assessments/1/preview.docx?language=de").status_code == 404
+
+
+def test_anonymous_gets_nothing(client, approved):
+    doc_id, _, _ = approved["fi"]
+    assert client.get(f"/documents/{doc_id}").status_code == 302
+    assert client.get("/assessments/1/preview.docx").status_code == 302
