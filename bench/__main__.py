@@ -1,8 +1,10 @@
 """Run every benchmark: `make bench` (figures go into bench/README.md by hand)."""
 
-from bench import workflow_bench
+import runpy
+
+MODULES = ["bench.workflow_bench", "bench.flags_bench", "bench.documents_bench"]
 
 if __name__ == "__main__":
-    import runpy
-
-    runpy.run_module(workflow_bench.__name__, run_name="__main__")
+    for name in MODULES:
+        print(f"== {name}")
+        runpy.run_module(name, run_name="__main__")

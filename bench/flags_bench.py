@@ -129,9 +129,7 @@ def bench_cumulative(app) -> dict:
         }  # fmt: skip
         flag_ops.today = lambda: TODAY
         groups = {g.id for g in form.groups[:5]}
-        others_ms, _ = median_ms(
-            lambda: flag_ops.others(a, groups, on=TODAY, window_days=365), 21
-        )
+        others_ms, _ = median_ms(lambda: flag_ops.others(a, groups, on=TODAY, window_days=365), 21)
         found = flag_ops.others(a, groups, on=TODAY, window_days=365)
         evaluate_ms, _ = median_ms(lambda: flag_ops.evaluate(a, data), 21)
         flags, _ = flag_ops.evaluate(a, data)

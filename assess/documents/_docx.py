@@ -20,6 +20,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from lxml import etree
 
 # Characters XML 1.0 forbids (tab, newline and carriage return are allowed), and the
 # non-characters U+FFFE/U+FFFF; lone surrogates cannot be encoded at all.
@@ -37,7 +38,13 @@ class Writer:
         self.doc = Document()
         self.language = language
         self.dropped = 0
+        self._style_ids: dict[str, str] = {}
         self._setup_styles()
+        # A4, as Finnish public documents are (the template is US Letter).
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(2))
 
     # --- text ------------------------------------------------------------------------
 
@@ -47,46 +54,91 @@ class Writer:
         self.dropped += n
         return cleaned
 
-    def heading(self, value, level: int):
-        return self.doc.add_heading(self.clean(value), level=level)
+    def style_id(self, name: str) -> str:
+        # python-docx looks a style up by name with XPath on every use, which made a
+        # large document six times slower than plain paragraphs; look it up once.
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
 
-    def paragraph(self, value="", style: str | None = None, *, bold_label: str | None = None):
-        p = self.doc.add_paragraph(style=style)
+    def heading(self, value, level: int):
+        return self.paragraph(value, f"Heading {level}")
+
+    def paragraph(
+        self, value="", style: str | None = None, *, bold_label: str | None = None,
+        bold: bool = False,
+    ):  # fmt: skip
+        """A paragraph at the end of the body, as XML: python-docx's ``add_paragraph`` and
+        ``add_run`` search the tree on every call, and a full assessment has thousands."""
+        p = OxmlElement("w:p")
+        if style:
+            ppr = etree.SubElement(p, _W + "pPr")
+            etree.SubElement(ppr, _W + "pStyle").set(_W + "val", self.style_id(style))
         if bold_label:
-            p.add_run(self.clean(bold_label) + ": ").bold = True
+            _run(p, self.clean(bold_label) + ": ", bold=True)
         if value:
-            p.add_run(self.clean(value))
+            _run(p, self.clean(value), bold=bold)
+        self._append(p)
         return p
+
+    def _append(self, element) -> None:
+        """Add at the end of the body, before its final section properties."""
+        body = self.doc.element.body
+        last = body[-1] if len(body) else None
+        if last is not None and last.tag == _W + "sectPr":
+            last.addprevious(element)
+        else:
+            body.append(element)
 
     def bullet(self, value="", *, bold_label: str | None = None):
         return self.paragraph(value, "List Bullet", bold_label=bold_label)
 
     # --- tables ----------------------------------------------------------------------
 
-    def table(self, header: list[str], rows: list[list[str]], widths: list[float] | None = None,
+    def table(self, header: list[str], rows: list[list[str]], first_width: float | None = None,
               font_size: float | None = None):  # fmt: skip
-        """A grid table whose first row is a header row repeated on every page."""
-        table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
-        table.style = "Table Grid"
-        for i, value in enumerate(header):
-            cell = table.rows[0].cells[i]
-            run = cell.paragraphs[0].add_run(self.clean(value))
-            run.bold = True
-            if font_size:
-                run.font.size = Pt(font_size)
-        repeat_header(table.rows[0])
-        for r, row in enumerate(rows, start=1):
-            cells = table.rows[r].cells
-            for i, value in enumerate(row):
-                run = cells[i].paragraphs[0].add_run(self.clean(value))
-                if font_size:
-                    run.font.size = Pt(font_size)
-        if widths:
-            table.autofit = False
-            for row in table.rows:
-                for i, width in enumerate(widths):
-                    row.cells[i].width = Cm(width)
-        return table
+        """A grid table whose first row is a header row repeated on every page.
+
+        Written as XML for the same reason as ``paragraph``: python-docx recomputes the
+        grid of a table on every ``row.cells``.
+        """
+        section = self.doc.sections[-1]
+        usable = (section.page_width - section.left_margin - section.right_margin) // 635
+        # The page's width: the first column as asked (in cm), the others share the rest.
+        first = int(Cm(first_width) // 635) if first_width else int(usable // len(header))
+        rest = int((usable - first) // max(1, len(header) - 1))
+        twips = [first] + [rest] * (len(header) - 1)
+        tbl = OxmlElement("w:tbl")
+        tbl_pr = etree.SubElement(tbl, _W + "tblPr")
+        etree.SubElement(tbl_pr, _W + "tblStyle").set(_W + "val", self.style_id("Table Grid"))
+        tbl_w = etree.SubElement(tbl_pr, _W + "tblW")
+        tbl_w.set(_W + "w", str(sum(twips)))
+        tbl_w.set(_W + "type", "dxa")
+        etree.SubElement(tbl_pr, _W + "tblLayout").set(_W + "type", "fixed")
+        look = etree.SubElement(tbl_pr, _W + "tblLook")
+        for key, value in (("val", "04A0"), ("firstRow", "1"), ("lastRow", "0"),
+                           ("firstColumn", "1"), ("lastColumn", "0"), ("noHBand", "0"),
+                           ("noVBand", "1")):  # fmt: skip
+            look.set(_W + key, value)
+        grid = etree.SubElement(tbl, _W + "tblGrid")
+        for w in twips:
+            etree.SubElement(grid, _W + "gridCol").set(_W + "w", str(w))
+        size = str(int(font_size * 2)) if font_size else None
+        for r, values in enumerate([header, *rows]):
+            tr = etree.SubElement(tbl, _W + "tr")
+            if r == 0:
+                etree.SubElement(etree.SubElement(tr, _W + "trPr"), _W + "tblHeader").set(
+                    _W + "val", "true")  # fmt: skip
+            for value, w in zip(values, twips, strict=True):
+                tc = etree.SubElement(tr, _W + "tc")
+                tc_w = etree.SubElement(etree.SubElement(tc, _W + "tcPr"), _W + "tcW")
+                tc_w.set(_W + "w", str(w))
+                tc_w.set(_W + "type", "dxa")
+                p = etree.SubElement(tc, _W + "p")
+                if value:
+                    _run(p, self.clean(value), bold=r == 0, size=size)
+        self._append(tbl)
+        return tbl
 
     # --- sections --------------------------------------------------------------------
 
@@ -116,8 +168,12 @@ class Writer:
         _field(p, "NUMPAGES")
         if parts_after:
             p.add_run(" · " + self.clean(parts_after))
-        for run in p.runs:
-            run.font.size = Pt(8)
+        for run in p._p.iter(_W + "r"):  # the fields' runs too
+            rpr = run.find(_W + "rPr")
+            if rpr is None:
+                rpr = etree.Element(_W + "rPr")
+                run.insert(0, rpr)
+            etree.SubElement(rpr, _W + "sz").set(_W + "val", "16")
 
     def header_mark(self, value: str):
         """A mark on every page (the draft's), in the header."""
@@ -165,6 +221,7 @@ class Writer:
             if rpr is not None:
                 _set_lang(rpr, tag)
         for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet",
+                     "List Continue",
                      "Footer", "Header"):  # fmt: skip
             style = styles[name]
             style.font.name = FONT
@@ -177,11 +234,30 @@ class Writer:
         styles["Normal"].font.size = Pt(11)
 
 
-def repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_BREAKS = re.compile(r"(\n|\t)")
+
+
+def _run(p, value: str, *, bold: bool = False, size: str | None = None) -> None:
+    """A run of text; line breaks and tabs become Word's own elements."""
+    r = etree.SubElement(p, _W + "r")
+    if bold or size:
+        rpr = etree.SubElement(r, _W + "rPr")
+        if bold:
+            etree.SubElement(rpr, _W + "b")
+        if size:
+            etree.SubElement(rpr, _W + "sz").set(_W + "val", size)
+            etree.SubElement(rpr, _W + "szCs").set(_W + "val", size)
+    for part in _BREAKS.split(value.replace("\r\n", "\n").replace("\r", "\n")):
+        if part == "\n":
+            etree.SubElement(r, _W + "br")
+        elif part == "\t":
+            etree.SubElement(r, _W + "tab")
+        elif part:
+            t = etree.SubElement(r, _W + "t")
+            t.text = part
+            t.set(_XML_SPACE, "preserve")
 
 
 def _set_lang(rpr, tag: str) -> None:

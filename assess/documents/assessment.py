@@ -82,7 +82,7 @@ class _Renderer:
 
         w.heading(f"{self.t('doc_title')}: {decision['title']}", 1)
         if self.draft:
-            w.paragraph(self.t("draft_note")).runs[0].bold = True
+            w.paragraph(self.t("draft_note"), bold=True)
         self.heading_block(doc_id, when)
         self.summary()
         self.screening()
@@ -258,10 +258,8 @@ class _Renderer:
                 w.heading(title, 3)
                 rows = [[self.label(g)] + [self.cell_text(cells.get((alt["id"], g.id, d.id)))
                                            for d in part] for g in groups]  # fmt: skip
-                width = 4.5 + 3.6 * len(part)
                 w.table([self.t("group")] + [self.label(d) for d in part], rows,
-                        widths=[4.5] + [3.6] * len(part) if width < 27 else None,
-                        font_size=9)  # fmt: skip
+                        first_width=4.2, font_size=9)  # fmt: skip
         w.portrait()
         self.impact_details(groups, dims, cells)
 
@@ -282,7 +280,7 @@ class _Renderer:
             current = None
             for g, d, c in entries:
                 if g is not current:
-                    w.paragraph(self.label(g) + ":").runs[0].bold = True
+                    w.paragraph(self.label(g) + ":", bold=True)
                     current = g
                 parts = [f"{self.label(d)}: {self.cell_text(c)}"]
                 for scale in ("likelihood", "duration", "reversibility", "confidence"):
@@ -292,11 +290,7 @@ class _Renderer:
                 w.bullet("; ".join(parts))
                 for key in ("rationale", "evidence", "mitigation"):
                     if (c.get(key) or "").strip():
-                        w.paragraph(
-                            c[key], bold_label=self.t(key)
-                        ).paragraph_format.left_indent = w.doc.styles[
-                            "List Bullet"
-                        ].paragraph_format.left_indent
+                        w.paragraph(c[key], "List Continue", bold_label=self.t(key))
 
     def flags(self):
         w = self.w
