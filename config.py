@@ -63,6 +63,8 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True  # no asset from a CDN
     WTF_CSRF_TIME_LIMIT = None  # a long form must not expire while an official types
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # statement files are at most 10 MB
+    # LibreOffice for PDFs; unset: `soffice` or `libreoffice` on the PATH.
+    SOFFICE = os.environ.get("SOFFICE") or None
 
     # Login lock-out: this many failures for one account from one address within the
     # window lock that pair for the lock time.
