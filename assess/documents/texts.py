@@ -128,6 +128,29 @@ TEXTS: dict[str, dict[str, str]] = {
                            "sv": "Bedömningen godkändes av {name} {date} (dokument {doc}).",
                            "en": "The assessment was approved by {name} on {date} "
                                  "(document {doc})."},
+    # The agenda.
+    "agenda_title": {"fi": "Esityslista", "sv": "Föredragningslista", "en": "Agenda"},
+    "meeting_number": {"fi": "Kokous", "sv": "Sammanträde", "en": "Meeting"},
+    "time": {"fi": "Aika", "sv": "Tid", "en": "Time"},
+    "place": {"fi": "Paikka", "sv": "Plats", "en": "Place"},
+    "presenter": {"fi": "Esittelijä", "sv": "Föredragande", "en": "Presenter"},
+    "items": {"fi": "Käsiteltävät asiat", "sv": "Ärenden", "en": "Items"},
+    "no_items": {"fi": "Esityslistalla ei ole asioita.", "sv": "Föredragningslistan har inga "
+                 "ärenden.", "en": "The agenda has no items."},
+    "attachments": {"fi": "Liitteet", "sv": "Bilagor", "en": "Attachments"},
+    "no_attachments": {"fi": "Ei liitteitä.", "sv": "Inga bilagor.", "en": "No attachments."},
+    "attachment_title": {"fi": "Liite", "sv": "Bilaga", "en": "Attachment"},
+    "language": {"fi": "Kieli", "sv": "Språk", "en": "Language"},
+    "lang_fi": {"fi": "suomi", "sv": "finska", "en": "Finnish"},
+    "lang_sv": {"fi": "ruotsi", "sv": "svenska", "en": "Swedish"},
+    "lang_en": {"fi": "englanti", "sv": "engelska", "en": "English"},
+    "assessment_doc": {"fi": "Vaikutusten ennakkoarviointi", "sv": "Förhandsbedömning av "
+                       "konsekvenser", "en": "Ex-ante impact assessment"},
+    "no_paragraph": {"fi": "Arviointia ei ole liitetty.", "sv": "Ingen bedömning har bifogats.",
+                     "en": "No assessment is attached."},
+    "published": {"fi": "Julkaistu", "sv": "Publicerad", "en": "Published"},
+    "not_published": {"fi": "Esityslistaa ei ole julkaistu.", "sv": "Föredragningslistan är "
+                      "inte publicerad.", "en": "The agenda is not published."},
 }  # fmt: skip
 
 

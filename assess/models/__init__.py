@@ -3,10 +3,15 @@
 from .assessment import Assessment, Attachment, Document, NegativeEffect, Revision
 from .audit import AuditEvent
 from .decision import Decision
+from .meeting import MEETING_STATES, OUTCOMES, AgendaItem, Meeting
 from .organisation import Body, Organisation
 from .user import ROLES, ApiToken, LoginAttempt, User, UserRole
 
 __all__ = [
+    "MEETING_STATES",
+    "OUTCOMES",
+    "AgendaItem",
+    "Meeting",
     "Assessment",
     "Attachment",
     "AuditEvent",

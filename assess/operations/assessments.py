@@ -272,6 +272,11 @@ def fire(
                 from .documents import attach
 
                 attach(session, user, assessment, revision)
+            if (old_state in ("approved", "screened_out") and definition.states[new_state].editable
+                    and trigger != "return_for_preparation"):  # fmt: skip
+                from .meetings import note_assessment_change
+
+                note_assessment_change(session, user, assessment)
     except StaleDataError:
         db.session.refresh(assessment)
         raise Conflict(_stale(assessment, expected_version)) from None

@@ -54,6 +54,18 @@ def submitted_on(assessment: Assessment) -> date | None:
     return _local_date(moment) if moment else None
 
 
+def meeting_date(assessment: Assessment) -> date | None:
+    """The day of the meeting whose agenda the decision is on, still waiting for it."""
+    from ..models import AgendaItem, Meeting
+
+    starts = db.session.scalar(
+        select(func.min(Meeting.starts_at)).join(AgendaItem).where(
+            AgendaItem.decision_id == assessment.decision_id, AgendaItem.outcome.is_(None),
+            Meeting.state.in_(("planned", "published", "held")))
+    )  # fmt: skip
+    return _local_date(starts) if starts else None
+
+
 def others(assessment: Assessment, groups, *, on: date, window_days: int):
     """Other approved assessments of the organisation with negative effects on ``groups``.
 
@@ -105,7 +117,7 @@ def context(assessment: Assessment, data: dict, *, submitted: date | None = None
     return flags.FlagContext.of(
         form, org, today=on,
         submitted_on=submitted or submitted_on(assessment),
-        meeting_date=None,  # the meeting a decision is on comes with the agendas
+        meeting_date=meeting_date(assessment),
         others=others(assessment, negative, on=on, window_days=window),
     )  # fmt: skip
 

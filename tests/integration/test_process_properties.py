@@ -26,7 +26,8 @@ action = st.one_of(
         st.sampled_from(
             ["start_screening", "propose_screen_out", "confirm_screen_out", "reject_screen_out",
              "start_assessment", "submit", "return_for_revision", "approve", "record_decision",
-             "start_follow_up", "close", "reopen", "withdraw", "no_such_trigger"]
+             "start_follow_up", "close", "reopen", "return_for_preparation", "withdraw",
+             "no_such_trigger"]
         ),
         st.sampled_from(["", "A comment."]),
     ),

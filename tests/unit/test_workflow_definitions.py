@@ -23,13 +23,16 @@ CONTRACT = {  # trigger: (sources, dest, roles) of eva-standard, from the issue
     "start_follow_up": ({"decided"}, "follow_up", {"preparer", "reviewer"}),
     "close": ({"follow_up"}, "closed", {"reviewer"}),
     "reopen": ({"approved", "screened_out"}, "in_assessment", {"reviewer", "admin"}),
+    # Added with the meetings: the secretary records that the body returned the decision.
+    "return_for_preparation": ({"approved", "screened_out"}, "in_assessment", {"secretary"}),
     "withdraw": (
         {"draft", "screening", "screen_out_proposed", "screened_out", "in_assessment",
          "in_review", "approved", "decided", "follow_up"},
         "withdrawn", {"preparer", "reviewer", "admin"},
     ),
 }  # fmt: skip
-COMMENT_REQUIRED = {"reject_screen_out", "return_for_revision", "reopen", "withdraw"}
+COMMENT_REQUIRED = {"reject_screen_out", "return_for_revision", "reopen", "withdraw",
+                    "return_for_preparation"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, utcnow
+from .assessment import Document
+from .decision import Decision
+from .organisation import Body
+from .user import User
+
+MEETING_STATES = ("planned", "published", "held", "minutes_approved")
+OUTCOMES = ("approved", "approved_amended", "returned", "tabled", "rejected")
+
+# The documents attached to an agenda item (the approved assessment's, in each language).
+agenda_item_documents = Table(
+    "agenda_item_documents",
+    db.metadata,
+    Column("agenda_item_id", Integer, ForeignKey("agenda_items.id"), primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
+)
+
+
+class Meeting(db.Model):
+    """A meeting of a deciding body: its agenda is built, published, held, minuted."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("body_id", "year", "number", name="uq_meetings_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
+    number: Mapped[int]
+    year: Mapped[int]
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[str] = mapped_column(String(20), default="planned")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    body: Mapped[Body] = relationship()
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}/{self.year}"
+
+
+class AgendaItem(db.Model):
+    """A decision on a meeting's agenda, with its documents and, later, the outcome."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "decision_id", name="uq_agenda_items_decision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    position: Mapped[int]
+    presenter: Mapped[str] = mapped_column(String(200), default="")
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Set when the assessment is reopened after the agenda was published.
+    assessment_changed: Mapped[bool] = mapped_column(default=False)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="items")
+    decision: Mapped[Decision] = relationship()
+    documents: Mapped[list[Document]] = relationship(
+        secondary=agenda_item_documents, order_by="Document.language"
+    )
+    outcome_by: Mapped[User | None] = relationship()

@@ -1,0 +1,534 @@
+"""Meetings and agendas: board secretaries build an agenda, attach the assessment
+documents, publish it once every item is ready, and record what the body decided.
+
+The gate: an agenda is published only when every item's decision has an approved
+assessment (or a confirmed screening-out) and its documents attached. Otherwise the
+refusal lists each item with what it lacks and who must act.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from ..i18n import lazy_text as _l
+from ..models import AgendaItem, Assessment, Body, Decision, Document, Meeting, Revision, User
+from ..models._types import utcnow
+from ._audit import record
+from ._tx import transaction
+from .errors import Conflict, Forbidden, NotFound, OperationError, ValidationFailed
+
+# An assessment in one of these states is ready for the meeting.
+READY_STATES = ("approved", "screened_out", "decided", "follow_up", "closed")
+# The assessment's transition for each outcome: a decision made, or returned to preparation.
+FIRES = {"approved": "record_decision", "approved_amended": "record_decision",
+         "rejected": "record_decision", "returned": "return_for_preparation",
+         "tabled": None}  # fmt: skip
+OUTCOME_LABELS = {
+    "approved": _l("approved as proposed"),
+    "approved_amended": _l("approved amended"),
+    "returned": _l("returned for preparation"),
+    "tabled": _l("tabled"),
+    "rejected": _l("rejected"),
+}
+STATE_LABELS = {
+    "planned": _l("planned"),
+    "published": _l("agenda published"),
+    "held": _l("held"),
+    "minutes_approved": _l("minutes approved"),
+}
+
+
+class AgendaNotReady(OperationError):
+    """Publishing refused: ``details`` lists each item and what it lacks."""
+
+    code = "agenda_not_ready"
+
+
+@dataclass(frozen=True)
+class Lack:
+    what: object  # a lazy text
+    who: str  # the person (or role) who must act
+
+
+def _secretary(user: User) -> None:
+    if not user.has_role("secretary"):
+        raise Forbidden(_l("Only board secretaries can change meetings and agendas."))
+
+
+def _check_version(meeting: Meeting, expected: int | None) -> None:
+    if expected is not None and expected != meeting.version:
+        raise Conflict(_stale(meeting, expected))
+
+
+def _stale(meeting: Meeting, expected):
+    return _l("Someone else changed this agenda while you were working on it (you had version "
+              "%(mine)s, it is now %(now)s). Nothing was changed: reload the page and try "
+              "again.", mine=expected, now=meeting.version)  # fmt: skip
+
+
+def _touch(meeting: Meeting) -> None:
+    # The agenda's version moves with every change of its items, so two secretaries
+    # editing one agenda do not overwrite each other.
+    meeting.state  # noqa: B018  (loads it if the last commit expired it)
+    flag_modified(meeting, "state")
+    db.session.flush()
+
+
+@contextmanager
+def _change(meeting: Meeting, expected):
+    """One change of an agenda: committed whole, or rolled back whole."""
+    try:
+        yield db.session
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        db.session.refresh(meeting)
+        raise Conflict(_stale(meeting, expected)) from None
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+# --- meetings ---------------------------------------------------------------------
+
+
+def get_meeting(user: User, meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.organisation_id != user.organisation_id:
+        raise NotFound(_l("No meeting with id %(id)s.", id=meeting_id))
+    return meeting
+
+
+def meetings(user: User, *, body_id: int | None = None) -> list[Meeting]:
+    query = select(Meeting).where(Meeting.organisation_id == user.organisation_id)
+    if body_id:
+        query = query.where(Meeting.body_id == body_id)
+    return db.session.scalars(query.order_by(Meeting.starts_at.desc())).all()
+
+
+def create_meeting(user: User, *, body_id, number, year, starts_at, place: str = "") -> Meeting:
+    _secretary(user)
+    errors: dict[str, list] = {}
+    body = db.session.get(Body, int(body_id)) if str(body_id or "").isdigit() else None
+    if body is None or body.organisation_id != user.organisation_id:
+        errors["body_id"] = [_l("Choose one of the organisation's deciding bodies.")]
+    try:
+        number = int(number)
+        if number < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["number"] = [_l("Enter the meeting's number as a whole number, for example 12.")]
+    try:
+        year = int(year)
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["year"] = [_l("Enter the year, for example 2026.")]
+    if isinstance(starts_at, str):
+        try:
+            starts_at = datetime.fromisoformat(starts_at)
+        except ValueError:
+            starts_at = None
+    if not isinstance(starts_at, datetime):
+        errors["starts_at"] = [_l("Enter the date and time, for example 2026-12-15 14:00.")]
+    place = (place or "").strip()
+    if len(place) > 200:
+        errors["place"] = [_l("The place may have at most 200 characters.")]
+    if errors:
+        raise ValidationFailed(errors)
+    if starts_at.tzinfo is None:
+        from .flags import HELSINKI
+
+        starts_at = starts_at.replace(tzinfo=HELSINKI)
+    exists = db.session.scalar(select(Meeting.id).where(
+        Meeting.body_id == body.id, Meeting.year == year, Meeting.number == number))  # fmt: skip
+    if exists:
+        raise ValidationFailed({"number": [_l(
+            "%(body)s already has meeting %(number)d/%(year)d.",
+            body=body.name_fi, number=number, year=year)]})  # fmt: skip
+    with transaction() as session:
+        meeting = Meeting(organisation_id=user.organisation_id, body=body, number=number,
+                          year=year, starts_at=starts_at, place=place)  # fmt: skip
+        session.add(meeting)
+        session.flush()
+        record(session, user, "meeting.created", "meeting", meeting.id, changes=[
+            {"field": "meeting", "old": None,
+             "new": {"body": body.id, "number": number, "year": year,
+                     "starts_at": starts_at.isoformat(), "place": place}}])  # fmt: skip
+    return meeting
+
+
+# --- readiness -----------------------------------------------------------------------
+
+
+def active_assessment(decision: Decision) -> Assessment | None:
+    return db.session.scalar(
+        select(Assessment).where(Assessment.decision_id == decision.id, Assessment.active)
+    )
+
+
+def approved_documents(assessment: Assessment | None) -> list[Document]:
+    """The documents of the assessment's latest approving revision, one per language."""
+    if assessment is None:
+        return []
+    latest = db.session.scalar(
+        select(func.max(Revision.seq))
+        .join(Document, Document.revision_id == Revision.id)
+        .where(Revision.assessment_id == assessment.id)
+    )
+    if latest is None:
+        return []
+    return db.session.scalars(
+        select(Document).join(Revision, Document.revision_id == Revision.id)
+        .where(Revision.assessment_id == assessment.id, Revision.seq == latest)
+        .order_by(Document.language)
+    ).all()  # fmt: skip
+
+
+def lacks(item: AgendaItem) -> list[Lack]:
+    """What keeps the item off a published agenda, and who must act."""
+    decision = item.decision
+    assessment = active_assessment(decision)
+    preparer = decision.preparer.name
+    if assessment is None:
+        return [Lack(_l("No impact assessment has been started."), preparer)]
+    state = assessment.state
+    if state not in READY_STATES:
+        what = {
+            "draft": _l("The assessment has not started."),
+            "screening": _l("The screening is not finished."),
+            "screen_out_proposed": _l("A reviewer has not confirmed that no assessment is "
+                                      "needed."),
+            "in_assessment": _l("The assessment is being prepared and has not been submitted."),
+            "in_review": _l("The assessment is waiting for a reviewer's approval."),
+        }.get(state, _l("The assessment is not approved."))  # fmt: skip
+        who = _l("a reviewer") if state in ("screen_out_proposed", "in_review") else preparer
+        return [Lack(what, str(who))]
+    found = []
+    wanted = {d.id for d in approved_documents(assessment)}
+    attached = {d.id for d in item.documents}
+    if not wanted:
+        found.append(Lack(_l("The approved assessment has no documents."), preparer))
+    elif not wanted <= attached:
+        found.append(Lack(_l("The assessment documents are not attached to the item."),
+                          str(_l("the board secretary"))))  # fmt: skip
+    return found
+
+
+def candidates(meeting: Meeting) -> list[Decision]:
+    """Decisions of the meeting's body that are not on an agenda still waiting for them."""
+    busy = (
+        select(AgendaItem.decision_id)
+        .join(Meeting)
+        .where(Meeting.state.in_(("planned", "published", "held")), AgendaItem.outcome.is_(None))
+    )
+    decided = select(AgendaItem.decision_id).where(
+        AgendaItem.outcome.in_(("approved", "approved_amended", "rejected")))  # fmt: skip
+    return db.session.scalars(
+        select(Decision).where(Decision.body_id == meeting.body_id,
+                               Decision.id.not_in(busy), Decision.id.not_in(decided))
+        .order_by(Decision.case_number)
+    ).all()  # fmt: skip
+
+
+# --- building the agenda ------------------------------------------------------------
+
+
+def _planned(meeting: Meeting) -> None:
+    if meeting.state != "planned":
+        raise Conflict(_l("The agenda of meeting %(label)s is published; it can no longer be "
+                          "changed.", label=meeting.label))  # fmt: skip
+
+
+def _item(meeting: Meeting, item_id) -> AgendaItem:
+    item = next((i for i in meeting.items if str(i.id) == str(item_id)), None)
+    if item is None:
+        raise NotFound(_l("Meeting %(label)s has no agenda item %(id)s.", label=meeting.label,
+                          id=item_id))  # fmt: skip
+    return item
+
+
+def add_item(user: User, meeting: Meeting, decision_id, *, expected_version) -> AgendaItem:
+    _secretary(user)
+    _check_version(meeting, expected_version)
+    _planned(meeting)
+    decision = db.session.get(Decision, int(decision_id)) if str(decision_id).isdigit() else None
+    if decision is None or decision.organisation_id != user.organisation_id:
+        raise ValidationFailed({"decision": [_l("Choose a decision of this organisation.")]})
+    if decision.body_id != meeting.body_id:
+        raise ValidationFailed({"decision": [_l(
+            "%(case)s is for %(other)s, not for %(body)s; it cannot be on this agenda.",
+            case=decision.case_number, other=decision.body.name_fi,
+            body=meeting.body.name_fi)]})  # fmt: skip
+    same = next((i for i in meeting.items if i.decision_id == decision.id), None)
+    if same is not None:
+        raise Conflict(_l("%(case)s is already item %(n)d of this agenda.",
+                          case=decision.case_number, n=same.position))  # fmt: skip
+    elsewhere = db.session.scalar(
+        select(Meeting).join(AgendaItem).where(
+            AgendaItem.decision_id == decision.id, AgendaItem.outcome.is_(None),
+            Meeting.state.in_(("planned", "published", "held")),
+            Meeting.id != meeting.id))  # fmt: skip
+    if elsewhere is not None:
+        raise Conflict(_l("%(case)s is already on the agenda of meeting %(label)s; remove it "
+                          "there, or record its outcome, first.", case=decision.case_number,
+                          label=elsewhere.label))  # fmt: skip
+    with _change(meeting, expected_version) as session:
+        item = AgendaItem(meeting=meeting, decision=decision, position=len(meeting.items) + 1,
+                          presenter=decision.preparer.name)  # fmt: skip
+        session.add(item)
+        _touch(meeting)
+        record(session, user, "meeting.item_added", "meeting", meeting.id, changes=[
+            {"field": f"items.{item.position}", "old": None,
+             "new": {"decision": decision.id, "case_number": decision.case_number}}])  # fmt: skip
+    return item
+
+
+def remove_item(user: User, meeting: Meeting, item_id, *, expected_version) -> None:
+    _secretary(user)
+    _check_version(meeting, expected_version)
+    _planned(meeting)
+    item = _item(meeting, item_id)
+    case = item.decision.case_number
+    with _change(meeting, expected_version) as session:
+        meeting.items.remove(item)
+        session.delete(item)
+        for n, other in enumerate(meeting.items, start=1):
+            other.position = n
+        _touch(meeting)
+        record(session, user, "meeting.item_removed", "meeting", meeting.id,
+               changes=[{"field": "items", "old": case, "new": None}])  # fmt: skip
+
+
+def move_item(user: User, meeting: Meeting, item_id, to_position, *, expected_version) -> None:
+    """Put the item at ``to_position`` (1-based); the others keep their order."""
+    _secretary(user)
+    _check_version(meeting, expected_version)
+    _planned(meeting)
+    item = _item(meeting, item_id)
+    items = list(meeting.items)
+    try:
+        target = int(to_position)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"position": [_l("Give the new position as a number.")]}) from None
+    if not 1 <= target <= len(items):
+        raise ValidationFailed({"position": [_l(
+            "Give a position from 1 to %(n)d.", n=len(items))]})  # fmt: skip
+    old = item.position
+    if old == target:
+        return
+    items.remove(item)
+    items.insert(target - 1, item)
+    with _change(meeting, expected_version) as session:
+        # Positions carry no unique constraint, so renumbering needs no shuffling.
+        for n, other in enumerate(items, start=1):
+            other.position = n
+        _touch(meeting)
+        record(session, user, "meeting.item_moved", "meeting", meeting.id, changes=[
+            {"field": "position", "old": old, "new": target,
+             "case_number": item.decision.case_number}])  # fmt: skip
+    db.session.expire(meeting, ["items"])
+
+
+def attach_documents(user: User, meeting: Meeting, *, expected_version) -> int:
+    """Attach to every item the documents of its approved assessment. Returns how many."""
+    _secretary(user)
+    _check_version(meeting, expected_version)
+    _planned(meeting)
+    wanted = [(item, doc) for item in meeting.items
+              for doc in approved_documents(active_assessment(item.decision))
+              if doc.id not in {d.id for d in item.documents}]  # fmt: skip
+    if not wanted:
+        return 0
+    with _change(meeting, expected_version) as session:
+        for item, doc in wanted:
+            item.documents.append(doc)
+        _touch(meeting)
+        added = [{"item": item.position, "document": doc.id, "reference": doc.reference,
+                  "sha256": doc.sha256} for item, doc in wanted]  # fmt: skip
+        record(session, user, "meeting.documents_attached", "meeting", meeting.id,
+               changes=[{"field": "documents", "old": None, "new": added}])  # fmt: skip
+    return len(wanted)
+
+
+# --- publishing and after ------------------------------------------------------------
+
+
+def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
+    _secretary(user)
+    _check_version(meeting, expected_version)
+    if meeting.state != "planned":
+        raise Conflict(_l("The agenda of meeting %(label)s is already published.",
+                          label=meeting.label))  # fmt: skip
+    if not meeting.items:
+        raise AgendaNotReady(_l("The agenda has no items."))
+    problems = [(item, lacks(item)) for item in meeting.items]
+    problems = [(item, found) for item, found in problems if found]
+    if problems:
+        details = [
+            str(_l("Item %(n)d, %(case)s: %(what)s (to act: %(who)s)", n=item.position,
+                   case=item.decision.case_number, what=lack.what, who=lack.who))
+            for item, found in problems for lack in found
+        ]  # fmt: skip
+        raise AgendaNotReady(
+            _l("The agenda cannot be published: %(n)d item(s) are not ready.", n=len(problems)),
+            details=details,
+        )
+    with _change(meeting, expected_version) as session:
+        meeting.state = "published"
+        meeting.published_at = utcnow()
+        session.flush()
+        record(session, user, "meeting.published", "meeting", meeting.id, changes=[
+            {"field": "state", "old": "planned", "new": "published"},
+            {"field": "items", "old": None, "new": [
+                {"position": i.position, "case_number": i.decision.case_number,
+                 "documents": [{"reference": d.reference, "sha256": d.sha256}
+                               for d in i.documents]} for i in meeting.items]},
+        ])  # fmt: skip
+    return meeting
+
+
+def note_assessment_change(session, user: User, assessment: Assessment) -> None:
+    """An approved assessment was reopened: mark it on any published agenda waiting for it."""
+    items = session.scalars(
+        select(AgendaItem).join(Meeting).where(
+            AgendaItem.decision_id == assessment.decision_id, AgendaItem.outcome.is_(None),
+            Meeting.state.in_(("published", "held")))).all()  # fmt: skip
+    for item in items:
+        item.assessment_changed = True
+        record(session, user, "meeting.assessment_changed", "meeting", item.meeting_id,
+               changes=[{"field": f"items.{item.position}.assessment_changed", "old": False,
+                         "new": True, "case_number": assessment.decision.case_number}],
+               organisation_id=assessment.organisation_id)  # fmt: skip
+
+
+def record_outcome(user: User, meeting: Meeting, item_id, outcome: str, note: str = "", *,
+                   expected_version) -> AgendaItem:  # fmt: skip
+    """The body's decision on an item; fires the assessment's transition to match."""
+    from . import assessments as assessment_ops
+
+    _secretary(user)
+    _check_version(meeting, expected_version)
+    if meeting.state not in ("published", "held"):
+        raise Conflict(_l("Outcomes are recorded once the agenda is published; meeting "
+                          "%(label)s is %(state)s.", label=meeting.label,
+                          state=STATE_LABELS[meeting.state]))  # fmt: skip
+    if outcome not in FIRES:
+        raise ValidationFailed({"outcome": [_l(
+            "Choose one of: %(choices)s.",
+            choices=", ".join(str(v) for v in OUTCOME_LABELS.values()))]})  # fmt: skip
+    item = _item(meeting, item_id)
+    if item.outcome is not None:
+        raise Conflict(_l("The outcome of item %(n)d is already recorded (%(outcome)s).",
+                          n=item.position, outcome=OUTCOME_LABELS[item.outcome]))  # fmt: skip
+    note = (note or "").strip()
+    if outcome in ("approved_amended", "returned") and not note:
+        raise ValidationFailed({"note": [_l(
+            "Say what the body changed or why it returned the decision.")]})  # fmt: skip
+    assessment = active_assessment(item.decision)
+    trigger = FIRES[outcome]
+    if trigger and assessment is not None:
+        assessment_ops.fire(user, assessment, trigger, comment=note or str(
+            _l("Meeting %(label)s: %(outcome)s", label=meeting.label,
+               outcome=OUTCOME_LABELS[outcome])), expected_version=assessment.version)  # fmt: skip
+    with _change(meeting, expected_version) as session:
+        item.outcome = outcome
+        item.outcome_note = note
+        item.outcome_at = utcnow()
+        item.outcome_by_id = user.id
+        _touch(meeting)
+        record(session, user, "meeting.outcome_recorded", "meeting", meeting.id, changes=[
+            {"field": f"items.{item.position}.outcome", "old": None, "new": outcome,
+             "case_number": item.decision.case_number, "note": note}])  # fmt: skip
+    return item
+
+
+def set_state(user: User, meeting: Meeting, state: str, *, expected_version) -> Meeting:
+    """Mark the meeting held, or its minutes approved (every outcome recorded first)."""
+    _secretary(user)
+    _check_version(meeting, expected_version)
+    allowed = {"held": "published", "minutes_approved": "held"}
+    if allowed.get(state) != meeting.state:
+        raise Conflict(_l("Meeting %(label)s is %(state)s; that step is not possible now.",
+                          label=meeting.label, state=STATE_LABELS[meeting.state]))  # fmt: skip
+    if state == "minutes_approved":
+        missing = [i.position for i in meeting.items if i.outcome is None]
+        if missing:
+            raise Conflict(_l("Record the outcome of every item first (items %(items)s).",
+                              items=", ".join(map(str, missing))))  # fmt: skip
+    old = meeting.state
+    with _change(meeting, expected_version) as session:
+        meeting.state = state
+        session.flush()
+        record(session, user, "meeting.state_changed", "meeting", meeting.id,
+               changes=[{"field": "state", "old": old, "new": state}])  # fmt: skip
+    return meeting
+
+
+def days_left(meeting: Meeting, today: date | None = None) -> int:
+    from . import flags
+
+    return (meeting.starts_at.astimezone(flags.HELSINKI).date() - (today or flags.today())).days
+
+
+# --- the agenda document ---------------------------------------------------------------
+
+
+def agenda_languages(meeting: Meeting) -> list[str]:
+    org = meeting.body.organisation
+    if org.bilingual:
+        return ["fi", "sv"]
+    return [org.setting("default_language") or "fi"]
+
+
+def agenda_data(meeting: Meeting) -> dict:
+    """Everything the agenda document shows, as plain data (the renderer is pure)."""
+    from .. import documents
+    from .documents import _form
+
+    org = meeting.body.organisation
+    items = []
+    for item in meeting.items:
+        paragraphs = {}
+        for doc in item.documents:
+            snap = doc.revision.snapshot
+            paragraphs.setdefault(
+                doc.language, documents.decision_paragraph(snap, _form(snap), doc.language)
+            )
+        items.append({
+            "position": item.position, "case_number": item.decision.case_number,
+            "title": item.decision.title, "language": item.decision.language,
+            "preparer": item.decision.preparer.name, "presenter": item.presenter,
+            "paragraphs": paragraphs,
+            "attachments": [{"title": d.filename, "reference": d.reference,
+                             "language": d.language, "sha256": d.sha256}
+                            for d in item.documents],
+        })  # fmt: skip
+    return {
+        "organisation": {"fi": org.name_fi, "sv": org.name_sv},
+        "body": {"fi": meeting.body.name_fi, "sv": meeting.body.name_sv},
+        "meeting": {"id": meeting.id, "number": meeting.number, "year": meeting.year,
+                    "starts_at": meeting.starts_at.isoformat(), "place": meeting.place,
+                    "state": meeting.state},
+        "published_at": meeting.published_at.isoformat() if meeting.published_at else None,
+        "author": org.name_fi,
+        "items": items,
+    }  # fmt: skip
+
+
+def agenda_document(user: User, meeting: Meeting, language: str) -> tuple[bytes, str]:
+    from ..documents.agenda import render_agenda
+
+    if language not in ("fi", "sv"):
+        raise NotFound(_l("Agendas exist in Finnish and Swedish (fi, sv)."))
+    name = {"fi": "esityslista", "sv": "foredragningslista"}[language]
+    body = "".join(c for c in meeting.body.name_fi if c.isalnum())
+    filename = f"{name}_{body}_{meeting.number}-{meeting.year}_{language}.docx"
+    return render_agenda(agenda_data(meeting), language), filename
