@@ -27,6 +27,7 @@ from . import (
     guided,
     health,
     i18n,
+    meetings,
 )
 
 
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
         flags.bp,
         flags.cumulative_bp,
         documents.bp,
+        meetings.bp,
         admin.bp,
         account.bp,
     ):
