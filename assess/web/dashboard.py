@@ -6,8 +6,11 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from .. import flags
 from ..extensions import db
-from ..models import Body, Decision, User
+from ..i18n import lazy_text as _l
+from ..models import Assessment, Body, Decision, Meeting, User
+from ..operations import meetings as meeting_ops
 from ..operations.decisions import search_decisions
 
 bp = Blueprint("dashboard", __name__)
@@ -19,9 +22,18 @@ def index():
     org_id = current_user.organisation_id
     sections = {}
     if current_user.has_role("preparer"):
-        sections["mine"] = db.session.scalars(
+        mine = db.session.scalars(
             search_decisions(current_user, preparer=current_user).limit(20)
         ).all()
+        sections["mine"] = mine
+        sections["next_steps"] = {d.id: _next_step(d) for d in mine}
+    tasks = _follow_up_tasks()
+    if tasks:
+        sections["tasks"] = tasks
+    if current_user.has_role("reviewer"):
+        sections["queue"] = _review_queue(org_id)
+    if current_user.has_role("secretary"):
+        sections["meetings"] = _coming_meetings(org_id)
     if current_user.has_role("reviewer", "auditor"):
         sections["recent"] = db.session.scalars(search_decisions(current_user).limit(10)).all()
     if current_user.has_role("secretary"):
@@ -39,3 +51,71 @@ def index():
             )
         ).one()
     return render_template("dashboard.html", sections=sections)
+
+
+NEXT_STEPS = {
+    None: _l("Start the impact assessment."),
+    "draft": _l("Start the screening."),
+    "screening": _l("Finish the screening."),
+    "screen_out_proposed": _l("Waiting for a reviewer to confirm that no assessment is needed."),
+    "in_assessment": _l("Complete the assessment and submit it for review."),
+    "in_review": _l("Waiting for review."),
+    "approved": _l("Approved: ready for the meeting."),
+    "screened_out": _l("No assessment needed: ready for the meeting."),
+    "decided": _l("Decided: follow-up starts."),
+    "follow_up": _l("In follow-up."),
+    "closed": _l("Closed."),
+}
+
+
+def _next_step(decision):
+    assessment = meeting_ops.active_assessment(decision)
+    return NEXT_STEPS.get(assessment.state if assessment else None, "")
+
+
+def _review_queue(org_id):
+    """Assessments waiting for a reviewer, the longest-waiting first."""
+    rows = db.session.scalars(
+        select(Assessment).where(Assessment.organisation_id == org_id, Assessment.active,
+                                 Assessment.state.in_(("in_review", "screen_out_proposed")))
+        .order_by(Assessment.updated_at)
+    ).all()  # fmt: skip
+    return [{"assessment": a, "decision": a.decision,
+             "open": flags.counts((a.data or {}).get("flags") or [])} for a in rows]  # fmt: skip
+
+
+def _coming_meetings(org_id):
+    """Meetings still ahead, with how many items are not ready and the days left."""
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.organisation_id == org_id,
+                              Meeting.state.in_(("planned", "published")))
+        .order_by(Meeting.starts_at)
+    ).all()  # fmt: skip
+    out = []
+    for m in meetings:
+        days = meeting_ops.days_left(m)
+        if days < 0:
+            continue
+        not_ready = [i for i in m.items if meeting_ops.lacks(i)] if m.state == "planned" else []
+        out.append({"meeting": m, "days": days, "not_ready": not_ready})
+    return out
+
+
+def _follow_up_tasks():
+    """Follow-up indicators whose owner is this person, of decided assessments.
+
+    An indicator's owner is free text: it matches the person's name or e-mail address.
+    """
+    me = {current_user.name.casefold(), current_user.email.casefold()}
+    rows = db.session.scalars(
+        select(Assessment).where(Assessment.organisation_id == current_user.organisation_id,
+                                 Assessment.active,
+                                 Assessment.state.in_(("decided", "follow_up")))
+    ).all()  # fmt: skip
+    tasks = []
+    for a in rows:
+        for i in (a.data or {}).get("indicators") or []:
+            owner = (i.get("owner") or "").strip().casefold()
+            if i.get("review_date") and (owner in me or a.prepared_by_id == current_user.id):
+                tasks.append({"decision": a.decision, "indicator": i})
+    return sorted(tasks, key=lambda t: t["indicator"]["review_date"])

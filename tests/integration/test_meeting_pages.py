@@ -120,3 +120,53 @@ def test_reorder_forms_move_items(secretary, demo):
     stale = post(secretary, f"{url}/items/{ids[1]}/move", {"position": "2", "version": "1"})
     assert stale.status_code == 409 and "Someone else changed this agenda" in stale.get_data(
         as_text=True)  # fmt: skip
+
+
+def test_dashboards_say_what_each_person_must_do(client, demo):
+    from datetime import datetime, timedelta
+
+    with demo.app_context():
+        a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
+        fire = lambda who, t: ops.fire(user(who), a, t, expected_version=a.version)  # noqa: E731
+        fire("preparer", "start_screening")
+        complete_screening(user("preparer"), a)
+        fire("preparer", "start_assessment")
+        complete_assessment(user("preparer"), a)
+        fire("preparer", "submit")
+    login(client, "secretary")
+    use_language(client, "en")
+    when = (datetime.now() + timedelta(days=10)).strftime("%Y-%m-%dT14:00")
+    url = create(client, starts_at=when).headers["Location"]
+    page = client.get(url).get_data(as_text=True)
+    post(client, url + "/items", {"decision": "1", "version": version(page)})
+    home = client.get("/").get_data(as_text=True)
+    assert "Coming meetings" in home and "10 days left" in home
+    assert "1 item not ready" in home and "KPHA/412/2026" in home
+
+    reviewer = demo.test_client()
+    login(reviewer, "reviewer")
+    use_language(reviewer, "en")
+    home = reviewer.get("/").get_data(as_text=True)
+    assert "Waiting for review" in home and "KPHA/412/2026" in home and "open high flag" in home
+
+    preparer = demo.test_client()
+    login(preparer, "preparer")
+    use_language(preparer, "en")
+    home = preparer.get("/").get_data(as_text=True)
+    assert "Next step" in home and "Waiting for review." in home
+
+
+def test_follow_up_tasks_reach_the_indicators_owner(client, demo):
+    approve_decision(demo, 1)
+    with demo.app_context():
+        a = db.session.get(Decision, 1)
+        assessment = ops.active_assessment(a)
+        ops.fire(user("secretary"), assessment, "record_decision",
+                 expected_version=assessment.version)  # fmt: skip
+    login(client, "preparer")  # Paula prepared it (the indicator's owner is "Paula")
+    use_language(client, "en")
+    home = client.get("/").get_data(as_text=True)
+    assert "Follow-up tasks" in home and "Trips to the centre" in home
+    auditor = demo.test_client()
+    login(auditor, "auditor")
+    assert "Follow-up tasks" not in auditor.get("/").get_data(as_text=True)

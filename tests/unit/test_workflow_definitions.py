@@ -94,7 +94,7 @@ BROKEN = {
     ),
     "duplicate trigger from one state": (
         lambda d: d["transitions"].append({**_t(d, "submit"), "dest": "approved"}),
-        "transitions.11(submit)", "declared twice from state 'in_assessment'",
+        "transitions.12(submit)", "declared twice from state 'in_assessment'",
     ),
     "missing translation": (
         lambda d: d["states"]["draft"]["labels"].pop("sv"),
