@@ -143,13 +143,14 @@ class Document(db.Model):
     language: Mapped[str] = mapped_column(String(2))
     reference: Mapped[str] = mapped_column(String(60))  # the id printed on every page
     filename: Mapped[str] = mapped_column(String(200))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # The bytes load only when asked for: lists of documents need none of them.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
     renderer_version: Mapped[int]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     pdf_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

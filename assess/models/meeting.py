@@ -51,8 +51,9 @@ class Meeting(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     body: Mapped[Body] = relationship()
+    # An agenda page shows every item with its decision and documents: load them together.
     items: Mapped[list[AgendaItem]] = relationship(
-        back_populates="meeting", order_by="AgendaItem.position"
+        back_populates="meeting", order_by="AgendaItem.position", lazy="selectin"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -83,8 +84,8 @@ class AgendaItem(db.Model):
     assessment_changed: Mapped[bool] = mapped_column(default=False)
 
     meeting: Mapped[Meeting] = relationship(back_populates="items")
-    decision: Mapped[Decision] = relationship()
+    decision: Mapped[Decision] = relationship(lazy="selectin")
     documents: Mapped[list[Document]] = relationship(
-        secondary=agenda_item_documents, order_by="Document.language"
+        secondary=agenda_item_documents, order_by="Document.language", lazy="selectin"
     )
     outcome_by: Mapped[User | None] = relationship()

@@ -67,15 +67,16 @@ def create():
 
 
 def _readiness(meeting):
+    language = _language()
     rows = []
-    for item in meeting.items:
-        assessment = ops.active_assessment(item.decision)
+    for item, (assessment, lacks) in zip(
+        meeting.items, ops.readiness(meeting.items).values(), strict=True
+    ):
         state = None
         if assessment is not None:
             definition = assessment_ops.engine_for(assessment).definition
-            state = definition.state_label(assessment.state, str(_language()))
-        rows.append({"item": item, "lacks": ops.lacks(item), "state": state,
-                     "assessment": assessment})  # fmt: skip
+            state = definition.state_label(assessment.state, language)
+        rows.append({"item": item, "lacks": lacks, "state": state, "assessment": assessment})
     return rows
 
 
