@@ -55,9 +55,10 @@ def create_app(config_name_or_object: str | type | None = None, **overrides) -> 
 
     babel.init_app(app, locale_selector=i18n.select_locale)
 
-    from . import cli, web
+    from . import api, cli, web
 
     web.init_app(app)
+    api.init_app(app)
     cli.init_app(app)
     return app
 

@@ -3,7 +3,15 @@
 ``web``, ``api`` and ``cli`` call these functions and never commit themselves.
 """
 
-from .errors import Conflict, Forbidden, LockedOut, NotFound, OperationError, ValidationFailed
+from .errors import (
+    Conflict,
+    Forbidden,
+    LockedOut,
+    NotFound,
+    OperationError,
+    Stale,
+    ValidationFailed,
+)
 
 __all__ = [
     "Conflict",
@@ -11,5 +19,6 @@ __all__ = [
     "LockedOut",
     "NotFound",
     "OperationError",
+    "Stale",
     "ValidationFailed",
 ]

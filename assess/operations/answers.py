@@ -207,3 +207,84 @@ def migrate_form(
                 organisation_id=a.organisation_id,
             )
     return report
+
+
+PATCHABLE = ("screening", "level", "answers", "alternatives", "impacts", "indicators")
+
+
+def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_version) -> Assessment:
+    """Change several parts at once (the JSON API's PATCH): one validation, one save.
+
+    ``screening`` and ``answers`` merge by key; ``alternatives``, ``impacts`` and
+    ``indicators`` replace their list. Every problem is named by its JSON path, and
+    nothing is saved unless all of it is valid.
+    """
+    form, org = form_for(a), org_settings(a)
+    data = a.data or {}
+    errors: dict[str, list] = {}
+    changes: dict[str, Any] = {}
+
+    def collect(found) -> None:
+        for path, messages in found.items():
+            errors.setdefault(path, []).extend(messages)
+
+    if "screening" in payload or "level" in payload:
+        given = payload.get("screening") or {}
+        if not isinstance(given, dict):
+            collect({"screening": [_l("Give the screening as an object.")]})
+            given = {}
+        base = data.get("screening") or {}
+        merged = {
+            "answers": {**(base.get("answers") or {}), **(given.get("answers") or {})},
+            "level": payload.get("level", given.get("level", base.get("level"))),
+            **{k: given.get(k, base.get(k)) for k in ("level_reason", "exempt_category")},
+        }
+        value, found = clean.clean_screening(form, merged, org)
+        collect(found)
+        changes["screening"] = value
+    answers = dict(data.get("answers") or {})
+    if "answers" in payload:
+        given = payload["answers"] if isinstance(payload["answers"], dict) else {}
+        by_section: dict[str, dict] = {}
+        for key, value in given.items():
+            section = next((s for s in form.sections if any(q.id == key for q in s.questions)),
+                           None)  # fmt: skip
+            if section is None:
+                collect({f"answers.{key}": [_l("Unknown question %(id)r.", id=key)]})
+            else:
+                by_section.setdefault(section.id, {})[key] = value
+        for section_id, part in by_section.items():
+            value, found = clean.clean_answers(form, form.section(section_id), part, org)
+            collect(found)
+            answers.update(value)
+        changes["answers"] = answers
+    alternatives = data.get("alternatives") or []
+    if "alternatives" in payload:
+        alternatives, found = clean.clean_alternatives(payload["alternatives"])
+        collect(found)
+        changes["alternatives"] = alternatives
+    ids = [alt["id"] for alt in alternatives_of({"alternatives": alternatives})]
+    if "impacts" in payload:
+        cells = payload["impacts"] if isinstance(payload["impacts"], list) else None
+        if cells is None:
+            collect({"impacts": [_l("Give the impacts as a list of cells.")]})
+            cells = []
+        cleaned, seen = [], set()
+        for i, cell in enumerate(cells):
+            value, found = clean.clean_cell(form, cell if isinstance(cell, dict) else {}, ids, org)
+            collect({f"impacts.{i}.{k}": v for k, v in found.items()})
+            key = (value.get("alternative"), value.get("group"), value.get("dimension"))
+            if key in seen:
+                collect({f"impacts.{i}": [_l("The same cell is given twice.")]})
+            seen.add(key)
+            cleaned.append(value)
+        changes["impacts"] = cleaned
+    elif "alternatives" in payload:  # cells of a removed alternative go with it
+        changes["impacts"] = [c for c in data.get("impacts") or [] if c.get("alternative") in ids]
+    if "indicators" in payload:
+        value, found = clean.clean_indicators(payload["indicators"])
+        collect(found)
+        changes["indicators"] = value
+    if errors:
+        raise ValidationFailed(errors)
+    return save_answers(user, a, changes, expected_version=expected_version)

@@ -24,7 +24,7 @@ from ..workflow import Actor, Engine, Facts, Option, TransitionBlocked, Workflow
 from . import flags as flag_ops
 from ._audit import record
 from ._tx import transaction
-from .errors import Conflict, Forbidden, NotFound
+from .errors import Conflict, Forbidden, NotFound, Stale
 
 DEFAULT_FORM_KEY = "iva"
 
@@ -137,7 +137,7 @@ def create_assessment(
 
 def _check_version(assessment: Assessment, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != assessment.version:
-        raise Conflict(_stale(assessment, expected_version))
+        raise Stale(_stale(assessment, expected_version))
 
 
 def _stale(assessment: Assessment, expected: int | None):
@@ -189,7 +189,7 @@ def save_answers(
             )  # fmt: skip
     except StaleDataError:
         db.session.refresh(assessment)
-        raise Conflict(_stale(assessment, expected_version)) from None
+        raise Stale(_stale(assessment, expected_version)) from None
     return assessment
 
 
@@ -279,7 +279,7 @@ def fire(
                 note_assessment_change(session, user, assessment)
     except StaleDataError:
         db.session.refresh(assessment)
-        raise Conflict(_stale(assessment, expected_version)) from None
+        raise Stale(_stale(assessment, expected_version)) from None
     return assessment
 
 

@@ -14,7 +14,7 @@ from ..models import Assessment, Attachment, User
 from ._audit import record
 from ._tx import transaction
 from .assessments import _check_version, _stale, engine_for
-from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, Stale, ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
 ALLOWED = {
@@ -80,7 +80,7 @@ def attach_statement(user: User, a: Assessment, hearing_id: str, filename: str, 
                  "new": hearing["attachment"]}])  # fmt: skip
     except StaleDataError:
         db.session.refresh(a)
-        raise Conflict(_stale(a, expected_version)) from None
+        raise Stale(_stale(a, expected_version)) from None
     return attachment
 
 

@@ -11,7 +11,7 @@ from ..models import Body, Decision, User
 from ._audit import record
 from ._check import choice, text
 from ._tx import transaction
-from .errors import Conflict, Errors, Forbidden, NotFound
+from .errors import Errors, Forbidden, NotFound, Stale
 
 LANGUAGES = ("fi", "sv")
 PROPOSAL_MAX = 20_000
@@ -86,7 +86,7 @@ def update_decision(actor: User, decision: Decision, *, expected_version: int, *
     if decision.organisation_id != actor.organisation_id:
         raise NotFound(_l("No such decision."))
     if expected_version != decision.version:
-        raise Conflict(_stale_message(decision))
+        raise Stale(_stale_message(decision))
     clean = _validate(actor, data, decision=decision)
     before = _audited({key: getattr(decision, key) for key in clean})
     after = _audited(clean)
@@ -102,7 +102,7 @@ def update_decision(actor: User, decision: Decision, *, expected_version: int, *
             session.flush()
             record(session, actor, "decision.updated", "decision", decision.id, changes=changes)
     except StaleDataError:
-        raise Conflict(_stale_message(decision)) from None
+        raise Stale(_stale_message(decision)) from None
     return decision
 
 

@@ -38,6 +38,12 @@ class Conflict(OperationError):
     code = "conflict"
 
 
+class Stale(Conflict):
+    """Someone else saved first: the version the change was based on is not the current one."""
+
+    code = "stale"
+
+
 class NotFound(OperationError):
     code = "not_found"
 

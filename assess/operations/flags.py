@@ -24,7 +24,7 @@ from ..models._types import utcnow
 from ..questionnaire.organisation import OrgSettings
 from ._audit import record
 from ._tx import transaction
-from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, Stale, ValidationFailed
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 COMMENT_MAX = 2000
@@ -209,7 +209,7 @@ def acknowledge(
             )  # fmt: skip
     except StaleDataError:
         db.session.refresh(assessment)
-        raise Conflict(_stale(assessment, expected_version)) from None
+        raise Stale(_stale(assessment, expected_version)) from None
     return assessment
 
 

@@ -22,7 +22,7 @@ from ..models import AgendaItem, Assessment, Body, Decision, Document, Meeting, 
 from ..models._types import utcnow
 from ._audit import record
 from ._tx import transaction
-from .errors import Conflict, Forbidden, NotFound, OperationError, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, OperationError, Stale, ValidationFailed
 
 # An assessment in one of these states is ready for the meeting.
 READY_STATES = ("approved", "screened_out", "decided", "follow_up", "closed")
@@ -64,7 +64,7 @@ def _secretary(user: User) -> None:
 
 def _check_version(meeting: Meeting, expected: int | None) -> None:
     if expected is not None and expected != meeting.version:
-        raise Conflict(_stale(meeting, expected))
+        raise Stale(_stale(meeting, expected))
 
 
 def _stale(meeting: Meeting, expected):
@@ -90,7 +90,7 @@ def _change(meeting: Meeting, expected):
     except StaleDataError:
         db.session.rollback()
         db.session.refresh(meeting)
-        raise Conflict(_stale(meeting, expected)) from None
+        raise Stale(_stale(meeting, expected)) from None
     except BaseException:
         db.session.rollback()
         raise

@@ -1,0 +1,275 @@
+"""The JSON API under /api/v1: the operations layer for programs, with bearer tokens.
+
+Every endpoint is declared with ``endpoint``: its request and response models (pydantic)
+are what the handler validates and serialises with, and what ``openapi.py`` describes,
+so the OpenAPI document cannot drift from the code. Errors always have the form
+``{"error": {"code", "message", "details"}}``, with the message in the client's
+Accept-Language (fi, sv, en).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import wraps
+
+from flask import Blueprint, Response, g, jsonify, request
+from flask_babel import force_locale
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticError
+from sqlalchemy import select
+
+from ..extensions import csrf, db
+from ..i18n import lazy_text as _l
+from ..models import ApiToken
+from ..operations import Conflict, Forbidden, NotFound, OperationError, Stale, ValidationFailed
+from ..operations.users import token_hash
+from ..workflow import TransitionBlocked
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+LANGUAGES = ("fi", "sv", "en")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message, details: list | None = None):
+        super().__init__(str(message))
+        self.status, self.code, self.message, self.details = status, code, message, details or []
+
+
+@dataclass
+class Endpoint:
+    rule: str
+    method: str
+    name: str
+    summary: str
+    request: type[BaseModel] | None = None
+    response: type | None = None  # a model, list[model], or None for bytes
+    status: int = 200
+    roles: tuple[str, ...] = ()
+    auth: bool = True
+    errors: tuple[int, ...] = ()
+    content_type: str | None = None  # a non-JSON response (documents)
+    query: dict[str, tuple[str, str]] = field(default_factory=dict)  # name: (type, help)
+    if_match: bool = False
+
+
+ENDPOINTS: list[Endpoint] = []
+
+
+def language() -> str:
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def error_response(status: int, code: str, message, details=None) -> Response:
+    with force_locale(language()):
+        body = {
+            "error": {
+                "code": code,
+                "message": str(message),
+                "details": [_text(d) for d in details or []],
+            }
+        }
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _text(detail):
+    if isinstance(detail, dict):
+        return {k: _text(v) for k, v in detail.items()}
+    if isinstance(detail, (str, int, float)) or detail is None:
+        return detail
+    return str(detail)
+
+
+def current_user_from_token():
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(
+            401,
+            "unauthorized",
+            _l(
+                "Send your API token in the header 'Authorization: Bearer <token>'. Tokens come "
+                "from 'flask --app wsgi users token EMAIL' or your account page."
+            ),
+        )
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == token_hash(token.strip()))
+    )
+    if row is None or row.revoked_at is not None or not row.user.active:
+        raise ApiError(
+            401, "unauthorized", _l("The API token is unknown, revoked, or its user is inactive.")
+        )
+    g.api_token_id = row.id
+    return row.user
+
+
+def body(model: type[BaseModel]):
+    """The request's JSON validated against ``model``; 400 if not JSON, 422 naming fields."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        data = {}
+    else:
+        try:
+            data = request.get_json(force=True)
+        except Exception:  # noqa: BLE001  (werkzeug raises BadRequest for any JSON problem)
+            raise ApiError(
+                400, "malformed_json", _l("The request body is not valid JSON (UTF-8).")
+            ) from None
+    if not isinstance(data, dict):
+        raise ApiError(
+            422,
+            "validation_failed",
+            _l("The request body must be a JSON object."),
+            [{"path": "", "message": _l("expected an object")}],
+        )
+    try:
+        return model.model_validate(data)
+    except PydanticError as exc:
+        details = [
+            {"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
+        ]
+        raise ApiError(
+            422, "validation_failed", _l("The request has invalid fields."), details
+        ) from None
+
+
+def if_match(current_version: int) -> int:
+    """The version the client's change is based on, from If-Match; 428 or 412 otherwise."""
+    header = request.headers.get("If-Match")
+    if not header:
+        raise ApiError(
+            428,
+            "precondition_required",
+            _l(
+                "Send the assessment's ETag in If-Match, so that a change based on an old "
+                "version is refused instead of overwriting someone else's."
+            ),
+        )
+    tag = header.strip().removeprefix("W/").strip('"')
+    if tag != str(current_version):
+        raise ApiError(
+            412,
+            "precondition_failed",
+            _l(
+                "The assessment has changed since you read it (your If-Match is %(mine)s, the "
+                "current ETag is %(now)s). Read it again and repeat the change.",
+                mine=header,
+                now=etag(current_version),
+            ),
+        )
+    return current_version
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+def endpoint(rule: str, method: str = "GET", **options):
+    """Declare an endpoint: route it, check its token and roles, turn errors into JSON."""
+
+    def decorate(fn: Callable):
+        spec = Endpoint(
+            rule=rule,
+            method=method,
+            name=fn.__name__,
+            summary=(fn.__doc__ or "").strip().splitlines()[0],
+            **options,
+        )
+        ENDPOINTS.append(spec)
+
+        @wraps(fn)
+        def view(**kwargs):
+            try:
+                if spec.auth:
+                    g.api_user = current_user_from_token()
+                    if spec.roles and not g.api_user.has_role(*spec.roles):
+                        from ..roles import role_label
+
+                        raise ApiError(
+                            403,
+                            "forbidden",
+                            _l(
+                                "This needs the role %(roles)s.",
+                                roles=" / ".join(str(role_label(r)) for r in spec.roles),
+                            ),
+                        )
+                if spec.request is not None:
+                    kwargs["payload"] = body(spec.request)
+                result = fn(**kwargs)
+            except ApiError as exc:
+                db.session.rollback()
+                return error_response(exc.status, exc.code, exc.message, exc.details)
+            except TransitionBlocked as exc:
+                return error_response(
+                    409,
+                    "transition_blocked",
+                    _l("The step '%(trigger)s' is not possible now.", trigger=exc.trigger),
+                    list(exc.reasons),
+                )
+            except ValidationFailed as exc:
+                details = [
+                    {"path": path, "message": m} for path, msgs in exc.errors.items() for m in msgs
+                ]
+                return error_response(
+                    422, "validation_failed", _l("The request has invalid fields."), details
+                )
+            except Stale as exc:
+                return error_response(412, "precondition_failed", exc.message)
+            except NotFound as exc:
+                return error_response(404, "not_found", exc.message)
+            except Forbidden as exc:
+                return error_response(403, "forbidden", exc.message)
+            except (Conflict, OperationError) as exc:
+                return error_response(409, exc.code, exc.message, exc.details)
+            if isinstance(result, Response):
+                return result
+            status = spec.status
+            headers = {}
+            if isinstance(result, tuple):
+                result, headers = result
+            with force_locale(language()):
+                data = _serialise(spec.response, result)
+            response = jsonify(data)
+            response.status_code = status
+            response.headers.update(headers)
+            return response
+
+        bp.add_url_rule(rule, spec.name, view, methods=[method])
+        return view
+
+    return decorate
+
+
+def _serialise(model, result):
+    from pydantic import TypeAdapter
+
+    if model is None:
+        return result
+    return TypeAdapter(model).dump_python(TypeAdapter(model).validate_python(result), mode="json")
+
+
+@bp.errorhandler(404)
+def _unknown(_exc):
+    return error_response(404, "not_found", _l("There is no such API endpoint."))
+
+
+@bp.errorhandler(405)
+def _method(_exc):
+    return error_response(405, "method_not_allowed", _l("This method is not allowed here."))
+
+
+def init_app(app) -> None:
+    from . import endpoints, openapi  # noqa: F401  (they declare routes on the blueprint)
+
+    app.register_blueprint(bp)

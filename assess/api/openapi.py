@@ -1,0 +1,131 @@
+"""The OpenAPI 3.1 document, generated from the declared endpoints and their models."""
+
+from __future__ import annotations
+
+import re
+
+from flask import jsonify
+from pydantic import TypeAdapter
+
+from . import ENDPOINTS, bp
+from . import schemas as s
+
+ERROR_TEXT = {
+    400: "Malformed JSON",
+    401: "No or bad token",
+    403: "Role not allowed",
+    404: "Unknown id",
+    405: "Method not allowed",
+    409: "Transition blocked or state does not allow the change",
+    412: "Stale If-Match",
+    422: "Validation failed (details name each field by JSON path)",
+    428: "If-Match missing",
+    429: "Too many requests",
+}
+
+
+def _path(rule: str) -> tuple[str, list[dict]]:
+    params = []
+
+    def replace(match):
+        converter, name = match.group(1), match.group(2)
+        params.append(
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer"} if converter == "int" else {"type": "string"},
+            }
+        )
+        return "{" + name + "}"
+
+    return "/api/v1" + re.sub(r"<(?:(\w+):)?(\w+)>", replace, rule), params
+
+
+def document() -> dict:
+    components: dict[str, dict] = {}
+
+    def schema(model) -> dict:
+        generated = TypeAdapter(model).json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in generated.pop("$defs", {}).items():
+            components[name] = definition
+        if "title" in generated and generated.get("type") == "object":
+            name = generated["title"]
+            components[name] = generated
+            return {"$ref": f"#/components/schemas/{name}"}
+        return generated
+
+    error_ref = schema(s.Error)
+    paths: dict[str, dict] = {}
+    for e in ENDPOINTS:
+        path, params = _path(e.rule)
+        params += [
+            {"name": n, "in": "query", "required": False, "schema": {"type": t}, "description": d}
+            for n, (t, d) in e.query.items()
+        ]
+        if e.if_match:
+            params.append(
+                {
+                    "name": "If-Match",
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "description": "The ETag read last",
+                }
+            )
+        op: dict = {"operationId": e.name, "summary": e.summary, "parameters": params}
+        if e.request is not None:
+            op["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": schema(e.request)}},
+            }
+        if e.content_type:
+            ok = {
+                "description": "The file",
+                "content": {e.content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        elif e.response is None:
+            ok = {"description": "OK"}
+        else:
+            ok = {
+                "description": "OK",
+                "content": {"application/json": {"schema": schema(e.response)}},
+            }
+            if e.response in (s.AssessmentOut,):
+                ok["headers"] = {
+                    "ETag": {
+                        "schema": {"type": "string"},
+                        "description": "The assessment's version",
+                    }
+                }
+        responses = {str(e.status): ok}
+        for code in sorted(set(e.errors) | ({401} if e.auth else set())):
+            responses[str(code)] = {
+                "description": ERROR_TEXT[code],
+                "content": {"application/json": {"schema": error_ref}},
+            }
+        op["responses"] = responses
+        if e.auth:
+            op["security"] = [{"bearer": []}]
+        paths.setdefault(path, {})[e.method.lower()] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Impact assessment (EVA/IVA) API",
+            "version": "1",
+            "description": "Decisions, assessments, flags, documents and meetings for "
+            "case-management systems. Errors: {error: {code, message, "
+            "details}}; messages in the language of Accept-Language.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())

@@ -1,0 +1,270 @@
+"""Request and response models of the API; the OpenAPI document is generated from them.
+
+Requests refuse unknown fields (``extra="forbid"``): a misspelt field is an error that
+names it, not a silently ignored one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[Any] = []
+
+
+class Error(BaseModel):
+    error: ErrorBody
+
+
+class Me(BaseModel):
+    id: int
+    name: str
+    email: str
+    roles: list[str]
+    organisation: dict[str, Any]
+
+
+class BodyOut(BaseModel):
+    id: int
+    name_fi: str
+    name_sv: str
+
+
+class DecisionIn(Request):
+    case_number: str = Field(min_length=1, max_length=60)
+    title: str = Field(min_length=1, max_length=300)
+    language: Literal["fi", "sv"]
+    body: int
+    proposal: str = ""
+
+
+class DecisionOut(BaseModel):
+    id: int
+    case_number: str
+    title: str
+    language: Literal["fi", "sv"]
+    body: int
+    proposal: str
+    preparer: int
+    version: int
+    assessment: int | None = None
+
+
+class Page(BaseModel):
+    page: int
+    per_page: int
+    total: int
+
+
+class DecisionPage(Page):
+    items: list[DecisionOut]
+
+
+class AssessmentIn(Request):
+    workflow: str | None = None
+    form: str | None = None
+
+
+class Ident(BaseModel):
+    key: str
+    version: int
+
+
+class ScreeningOut(BaseModel):
+    answers: dict[str, Literal["yes", "no", "unknown"]] = {}
+    exempt_category: str | None = None
+    level_reason: str | None = None
+
+
+class AlternativeOut(BaseModel):
+    id: str
+    label: str = ""
+    description: str = ""
+    zero_option: bool = False
+    recommended: bool = False
+
+
+class CellOut(BaseModel):
+    alternative: str
+    group: str
+    dimension: str
+    direction: str | None = None
+    magnitude: str | None = None
+    likelihood: str | None = None
+    duration: str | None = None
+    reversibility: str | None = None
+    confidence: str | None = None
+    rationale: str = ""
+    evidence: str = ""
+    mitigation: str = ""
+
+
+class FlagOut(BaseModel):
+    id: str
+    rule: str
+    severity: Literal["high", "medium", "low"]
+    group: str | None = None
+    dimension: str | None = None
+    alternative: str | None = None
+    message: str
+    status: Literal["open", "acknowledged", "resolved"]
+    comment: str | None = None
+
+
+class Blocked(BaseModel):
+    trigger: str
+    reasons: list[str]
+
+
+class Transitions(BaseModel):
+    available: list[str]
+    blocked: list[Blocked]
+
+
+class AssessmentOut(BaseModel):
+    id: int
+    decision: int
+    state: str
+    level: str | None
+    recommended_level: str | None
+    version: int
+    workflow: Ident
+    form: Ident
+    screening: ScreeningOut
+    answers: dict[str, Any]
+    alternatives: list[AlternativeOut]
+    impacts: list[CellOut]
+    hearings: list[dict[str, Any]]
+    indicators: list[dict[str, Any]]
+    flags: list[FlagOut]
+    transitions: Transitions
+
+
+class ScreeningIn(Request):
+    answers: dict[str, Literal["yes", "no", "unknown"] | None] = {}
+    level: Literal["none", "light", "full"] | None = None
+    level_reason: str | None = None
+    exempt_category: str | None = None
+
+
+class AssessmentPatch(Request):
+    screening: ScreeningIn | None = None
+    level: Literal["none", "light", "full"] | None = None
+    answers: dict[str, Any] | None = None
+    alternatives: list[dict[str, Any]] | None = None
+    impacts: list[dict[str, Any]] | None = None
+    indicators: list[dict[str, Any]] | None = None
+
+
+class HearingIn(Request):
+    council: str
+    requested_on: str | None = None
+    answered_on: str | None = None
+    statement: str = ""
+    taken_into_account: str = ""
+    not_heard_reason: str = ""
+
+
+class AcknowledgeIn(Request):
+    comment: str = Field(min_length=1, max_length=2000)
+
+
+class TransitionIn(Request):
+    trigger: str
+    comment: str = ""
+
+
+class EventOut(BaseModel):
+    id: int
+    at: str
+    actor: str
+    actor_type: str
+    action: str
+    changes: list[Any] | None = None
+    transition: dict[str, Any] | None = None
+
+
+class EventPage(Page):
+    items: list[EventOut]
+
+
+class RevisionOut(BaseModel):
+    seq: int
+    state: str
+    trigger: str | None
+    sha256: str
+    created_at: str
+
+
+class DocumentOut(BaseModel):
+    id: int
+    language: Literal["fi", "sv"]
+    revision: int
+    sha256: str
+    created_at: str
+    url: str
+
+
+class MeetingIn(Request):
+    body: int
+    starts_at: str
+    place: str = ""
+    number: int | None = None
+    year: int | None = None
+
+
+class ItemOut(BaseModel):
+    id: int
+    position: int
+    decision: int
+    outcome: str | None = None
+    documents: list[int]
+    assessment_changed: bool
+
+
+class MeetingOut(BaseModel):
+    id: int
+    body: int
+    number: int
+    year: int
+    starts_at: str
+    place: str
+    state: str
+    version: int
+    items: list[ItemOut]
+
+
+class ItemIn(Request):
+    decision: int
+
+
+class OutcomeIn(Request):
+    outcome: Literal["approved", "approved_amended", "returned", "tabled", "rejected"]
+    note: str = ""
+
+
+class AuditOut(BaseModel):
+    events: int
+    intact: bool
+    first_broken: int | None = None
+
+
+class FormSummary(BaseModel):
+    key: str
+    version: int
+    labels: dict[str, str]
+
+
+class Definition(BaseModel):
+    key: str
+    version: int
+    definition: dict[str, Any]
