@@ -208,6 +208,7 @@ def _assessment(a) -> tuple[dict, dict]:
         "impacts": data.get("impacts") or [],
         "hearings": data.get("hearings") or [],
         "indicators": data.get("indicators") or [],
+        "summary": data.get("summary") or {},
         "flags": [
             {
                 **{

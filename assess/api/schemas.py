@@ -145,6 +145,7 @@ class AssessmentOut(BaseModel):
     impacts: list[CellOut]
     hearings: list[dict[str, Any]]
     indicators: list[dict[str, Any]]
+    summary: dict[str, str]
     flags: list[FlagOut]
     transitions: Transitions
 
@@ -163,6 +164,7 @@ class AssessmentPatch(Request):
     alternatives: list[dict[str, Any]] | None = None
     impacts: list[dict[str, Any]] | None = None
     indicators: list[dict[str, Any]] | None = None
+    summary: dict[Literal["fi", "sv"], str] | None = None
 
 
 class HearingIn(Request):

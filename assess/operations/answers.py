@@ -209,7 +209,7 @@ def migrate_form(
     return report
 
 
-PATCHABLE = ("screening", "level", "answers", "alternatives", "impacts", "indicators")
+PATCHABLE = ("screening", "level", "answers", "alternatives", "impacts", "indicators", "summary")
 
 
 def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_version) -> Assessment:
@@ -285,6 +285,10 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
         value, found = clean.clean_indicators(payload["indicators"])
         collect(found)
         changes["indicators"] = value
+    if "summary" in payload:
+        value, found = clean.clean_summary(payload["summary"])
+        collect(found)
+        changes["summary"] = {**(data.get("summary") or {}), **value}
     if errors:
         raise ValidationFailed(errors)
     return save_answers(user, a, changes, expected_version=expected_version)

@@ -54,7 +54,7 @@ class AgendaNotReady(OperationError):
 @dataclass(frozen=True)
 class Lack:
     what: object  # a lazy text
-    who: str  # the person (or role) who must act
+    who: object  # the person's name, or a role (a lazy text)
 
 
 def _secretary(user: User) -> None:
@@ -242,12 +242,12 @@ def _lacks(item: AgendaItem, assessment: Assessment | None, wanted: set[int]) ->
             "in_review": _l("The assessment is waiting for a reviewer's approval."),
         }.get(state, _l("The assessment is not approved."))  # fmt: skip
         who = _l("a reviewer") if state in ("screen_out_proposed", "in_review") else preparer
-        return [Lack(what, str(who))]
+        return [Lack(what, who)]
     if not wanted:
         return [Lack(_l("The approved assessment has no documents."), preparer)]
     if not wanted <= {d.id for d in item.documents}:
         return [Lack(_l("The assessment documents are not attached to the item."),
-                     str(_l("the board secretary")))]  # fmt: skip
+                     _l("the board secretary"))]  # fmt: skip
     return []
 
 
@@ -402,8 +402,8 @@ def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
     problems = [(item, ready[item.id][1]) for item in meeting.items if ready[item.id][1]]
     if problems:
         details = [
-            str(_l("Item %(n)d, %(case)s: %(what)s (to act: %(who)s)", n=item.position,
-                   case=item.decision.case_number, what=lack.what, who=lack.who))
+            _l("Item %(n)d, %(case)s: %(what)s (to act: %(who)s)", n=item.position,
+               case=item.decision.case_number, what=lack.what, who=lack.who)
             for item, found in problems for lack in found
         ]  # fmt: skip
         raise AgendaNotReady(

@@ -1,0 +1,301 @@
+"""The JSON API: one full assessment driven only through it, every error code, roles,
+If-Match, and the OpenAPI document describing every declared endpoint."""
+
+import hashlib
+
+import pytest
+
+from assess.api import ENDPOINTS
+from assess.operations.users import issue_token
+from tests.support import user
+
+ROLES = ["preparer", "reviewer", "secretary", "auditor", "admin"]
+
+
+@pytest.fixture
+def tokens(demo):
+    with demo.app_context():
+        return {role: {"Authorization": f"Bearer {issue_token(user(role))}"} for role in ROLES}
+
+
+@pytest.fixture
+def api(demo, tokens):
+    client = demo.test_client()
+
+    def call(method, path, who="preparer", json=None, headers=None, **kw):
+        all_headers = {**(tokens[who] if who else {}), **(headers or {})}
+        return client.open("/api/v1" + path, method=method, json=json, headers=all_headers, **kw)
+
+    return call
+
+
+def ok(response, status=200):
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def test_the_openapi_document_describes_every_endpoint(api):
+    doc = api("GET", "/openapi.json", who=None).get_json()
+    assert doc["openapi"].startswith("3.1")
+    described = {(path, method) for path, ops in doc["paths"].items() for method in ops}
+    for e in ENDPOINTS:
+        path = "/api/v1" + e.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        assert (path, e.method.lower()) in described, (path, e.method)
+    patch = doc["paths"]["/api/v1/assessments/{assessment_id}"]["patch"]
+    assert {p["name"] for p in patch["parameters"]} >= {"assessment_id", "If-Match"}
+    assert set(patch["responses"]) >= {"200", "401", "403", "404", "409", "412", "422", "428"}
+    schemas = doc["components"]["schemas"]
+    assert schemas["AssessmentPatch"]["additionalProperties"] is False
+
+
+def test_errors_have_one_shape_in_the_clients_language(api):
+    none = api("GET", "/me", who=None)
+    assert none.status_code == 401 and none.get_json()["error"]["code"] == "unauthorized"
+    bad = api("GET", "/me", who=None, headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401
+    fi = api("GET", "/assessments/999", headers={"Accept-Language": "fi"})
+    sv = api("GET", "/assessments/999", headers={"Accept-Language": "sv"})
+    assert fi.status_code == sv.status_code == 404
+    assert fi.get_json()["error"]["message"] != sv.get_json()["error"]["message"]
+    malformed = api("POST", "/decisions", data="{", headers={"Content-Type": "application/json"})
+    assert malformed.status_code == 400
+    assert malformed.get_json()["error"]["code"] == "malformed_json"
+    unknown = api(
+        "POST",
+        "/decisions",
+        json={"case_number": "A/1", "title": "T", "language": "fi", "body": 1, "colour": "red"},
+    )
+    assert unknown.status_code == 422
+    assert {"path": "colour", "message": "Extra inputs are not permitted"} in unknown.get_json()[
+        "error"
+    ]["details"]
+    forbidden = api("POST", "/decisions", who="auditor", json={})
+    assert forbidden.status_code == 403
+    assert api("GET", "/no-such-thing").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "method, path, allowed",
+    [
+        ("POST", "/decisions", {"preparer"}),
+        ("POST", "/meetings", {"secretary"}),
+        ("GET", "/audit/verify", {"auditor", "admin"}),
+        ("GET", "/me", set(ROLES)),
+        ("GET", "/bodies", set(ROLES)),
+        ("GET", "/decisions", set(ROLES)),
+    ],
+)
+def test_roles_per_endpoint(api, method, path, allowed):
+    for role in ROLES:
+        status = api(method, path, who=role, json={} if method == "POST" else None).status_code
+        assert (status != 403) is (role in allowed), (role, method, path, status)
+
+
+def patch(api, a, body, who="preparer"):
+    return ok(
+        api(
+            "PATCH",
+            f"/assessments/{a['id']}",
+            who=who,
+            json=body,
+            headers={"If-Match": f'"{a["version"]}"'},
+        )
+    )
+
+
+def test_if_match_is_required_and_a_stale_one_refused(api):
+    d = ok(
+        api(
+            "POST",
+            "/decisions",
+            json={"case_number": "API/7", "title": "T", "language": "fi", "body": 1},
+        ),
+        201,
+    )
+    a = ok(api("POST", f"/decisions/{d['id']}/assessment", json={}), 201)
+    path = f"/assessments/{a['id']}"
+    assert api("PATCH", path, json={"level": "light"}).status_code == 428
+    first = api("PATCH", path, json={"level": "light"}, headers={"If-Match": '"1"'})
+    second = api("PATCH", path, json={"level": "full"}, headers={"If-Match": '"1"'})
+    assert (first.status_code, second.status_code) == (200, 412)  # exactly one wins
+    assert api("GET", path).get_json()["level"] == "light"  # nothing of the loser kept
+    assert first.headers["ETag"] == '"2"'
+    again = api("POST", f"/decisions/{d['id']}/assessment", json={})
+    assert again.status_code == 409
+    invalid = api(
+        "PATCH",
+        path,
+        json={"answers": {"no_such_question": 1}},
+        headers={"If-Match": first.headers["ETag"]},
+    )
+    assert invalid.status_code == 422
+    assert invalid.get_json()["error"]["details"][0]["path"] == "answers.no_such_question"
+
+
+def test_one_full_assessment_only_through_the_api(api):
+    bodies = ok(api("GET", "/bodies"))
+    d = ok(
+        api(
+            "POST",
+            "/decisions",
+            json={
+                "case_number": "API/1",
+                "title": "Terveysaseman lakkauttaminen",
+                "language": "fi",
+                "body": bodies[0]["id"],
+                "proposal": "Lakkautetaan.",
+            },
+        ),
+        201,
+    )
+    assert ok(api("GET", "/decisions?case_number=API/1"))["total"] == 1
+    a = ok(api("POST", f"/decisions/{d['id']}/assessment", json={}), 201)
+    a = ok(api("POST", f"/assessments/{a['id']}/transitions", json={"trigger": "start_screening"}))
+    form = ok(api("GET", f"/definitions/forms/{a['form']['key']}"))["definition"]
+    answers = {q["id"]: "no" for q in form["screening"]["questions"]}
+    answers.update(s_many_residents="yes", s_service_network="yes")
+    a = patch(api, a, {"screening": {"answers": answers}, "level": "full"})
+    assert (a["level"], a["recommended_level"]) == ("full", "full")
+    a = ok(api("POST", f"/assessments/{a['id']}/transitions", json={"trigger": "start_assessment"}))
+    a = patch(
+        api,
+        a,
+        {
+            "answers": {
+                "groups_in_scope": ["older_people", "rural_residents"],
+                "dimensions_in_scope": ["access_to_services"],
+                "time_horizons": ["budget_year"],
+                "sources": [{"title": "Visit statistics 2025", "kind": "statistics"}],
+                "comparison": "VE1 saves costs.",
+                "recommendation_reason": "Staff.",
+            },
+            "alternatives": [
+                {"id": "ve0", "label": "VE0", "description": "Stays open.", "zero_option": True},
+                {"id": "ve1", "label": "VE1", "description": "Moves.", "recommended": True},
+            ],
+            "impacts": [
+                {
+                    "alternative": alt,
+                    "group": g,
+                    "dimension": "access_to_services",
+                    "direction": "negative",
+                    "magnitude": "moderate",
+                    "likelihood": "likely",
+                    "rationale": "Longer trips.",
+                    "evidence": "Statistics",
+                    "mitigation": "",
+                }
+                for alt in ("ve0", "ve1")
+                for g in ("older_people", "rural_residents")
+            ],
+            "indicators": [{"name": "Trips", "owner": "Paula", "review_date": "2027-12-31"}],
+            "summary": {"fi": "Tiivistelmä.", "sv": "Sammanfattning."},
+        },
+    )
+    rules = {f["rule"] for f in a["flags"] if f["status"] == "open"}
+    assert {"missing_mitigation", "serious_negative_effect", "consultation_required"} <= rules
+    a = ok(
+        api(
+            "POST",
+            f"/assessments/{a['id']}/hearings",
+            json={
+                "council": "older_people_council",
+                "requested_on": "2026-09-01",
+                "answered_on": "2026-09-20",
+                "statement": "Arrange transport.",
+                "taken_into_account": "A service bus.",
+            },
+        ),
+        201,
+    )
+    assert "consultation_required" not in {f["rule"] for f in a["flags"] if f["status"] == "open"}
+    a = ok(api("POST", f"/assessments/{a['id']}/transitions", json={"trigger": "submit"}))
+    blocked = api(
+        "POST", f"/assessments/{a['id']}/transitions", who="reviewer", json={"trigger": "approve"}
+    )
+    assert blocked.status_code == 409
+    assert any("High-severity flag" in r for r in blocked.get_json()["error"]["details"])
+    for f in [f for f in a["flags"] if f["severity"] == "high" and f["status"] == "open"]:
+        a = ok(
+            api(
+                "POST",
+                f"/assessments/{a['id']}/flags/{f['id']}/acknowledge",
+                who="reviewer",
+                json={"comment": "Weighed against the staff shortage."},
+            )
+        )
+    a = ok(
+        api(
+            "POST",
+            f"/assessments/{a['id']}/transitions",
+            who="reviewer",
+            json={"trigger": "approve"},
+        )
+    )
+    assert a["state"] == "approved"
+
+    m = ok(
+        api(
+            "POST",
+            "/meetings",
+            who="secretary",
+            json={"body": bodies[0]["id"], "starts_at": "2026-12-15T14:00"},
+        ),
+        201,
+    )
+    m = ok(
+        api("POST", f"/meetings/{m['id']}/items", who="secretary", json={"decision": d["id"]}), 201
+    )
+    m = ok(api("POST", f"/meetings/{m['id']}/publish", who="secretary"))
+    assert m["state"] == "published" and len(m["items"][0]["documents"]) == 2
+    agenda = api("GET", f"/meetings/{m['id']}/agenda?language=sv", who="secretary")
+    assert agenda.status_code == 200 and agenda.data[:2] == b"PK"
+    m = ok(
+        api(
+            "POST",
+            f"/meetings/{m['id']}/items/{m['items'][0]['id']}/outcome",
+            who="secretary",
+            json={"outcome": "approved"},
+        )
+    )
+    assert ok(api("GET", f"/assessments/{a['id']}"))["state"] == "decided"
+
+    history = ok(api("GET", f"/assessments/{a['id']}/history?per_page=100", who="auditor"))
+    actions = [e["action"] for e in history["items"]]
+    assert "assessment.flag_acknowledged" in actions and history["total"] == len(actions)
+    assert [r["state"] for r in ok(api("GET", f"/assessments/{a['id']}/revisions"))][
+        -1
+    ] == "decided"
+    docs = ok(api("GET", f"/assessments/{a['id']}/documents"))
+    assert sorted(x["language"] for x in docs) == ["fi", "sv"]
+    for x in docs:
+        download = api("GET", x["url"].split("/api/v1", 1)[1], who="auditor")
+        assert download.status_code == 200
+        assert download.headers["ETag"].strip('"') == x["sha256"]
+        assert hashlib.sha256(download.data).hexdigest() == x["sha256"]
+        assert "attachment;" in download.headers["Content-Disposition"]
+    verify = ok(api("GET", "/audit/verify", who="auditor"))
+    assert verify["intact"] is True and verify["events"] > 20
+
+
+def test_publishing_too_early_lists_what_each_item_lacks(api):
+    d = ok(
+        api(
+            "POST",
+            "/decisions",
+            json={"case_number": "API/9", "title": "T", "language": "fi", "body": 1},
+        ),
+        201,
+    )
+    m = ok(
+        api(
+            "POST", "/meetings", who="secretary", json={"body": 1, "starts_at": "2026-12-15T14:00"}
+        ),
+        201,
+    )
+    ok(api("POST", f"/meetings/{m['id']}/items", who="secretary", json={"decision": d["id"]}), 201)
+    refused = api("POST", f"/meetings/{m['id']}/publish", who="secretary")
+    assert refused.status_code == 409
+    assert any(
+        "API/9" in x and "No impact assessment" in x for x in refused.get_json()["error"]["details"]
+    )
