@@ -63,6 +63,10 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True  # no asset from a CDN
     WTF_CSRF_TIME_LIMIT = None  # a long form must not expire while an official types
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # statement files are at most 10 MB
+    # Requests per API token (Flask-Limiter syntax); 429 with Retry-After beyond it.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT") or "1200 per minute"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
     # LibreOffice for PDFs; unset: `soffice` or `libreoffice` on the PATH.
     SOFFICE = os.environ.get("SOFFICE") or None
 

@@ -4,6 +4,7 @@ import sqlite3
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -32,6 +33,24 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
+
+
+def _api_client() -> str:
+    # Per token for the API (a case-management system behind one address may hold many),
+    # per address otherwise.
+    from flask import request
+
+    header = request.headers.get("Authorization", "")
+    return (
+        "token:" + header[-16:]
+        if header.lower().startswith("bearer ")
+        else ("addr:" + (request.remote_addr or ""))
+    )
+
+
+# Limits are applied to the API blueprint only (see assess/api); storage is in memory per
+# process unless RATELIMIT_STORAGE_URI names a shared one (e.g. redis://) for many workers.
+limiter = Limiter(key_func=_api_client, default_limits=[])
 
 
 @event.listens_for(Engine, "connect")

@@ -191,6 +191,8 @@ def endpoint(rule: str, method: str = "GET", **options):
         @wraps(fn)
         def view(**kwargs):
             try:
+                if any(isinstance(v, int) and v > 2**31 - 1 for v in kwargs.values()):
+                    raise ApiError(404, "not_found", _l("No such id."))
                 if spec.auth:
                     g.api_user = current_user_from_token()
                     if spec.roles and not g.api_user.has_role(*spec.roles):
@@ -264,12 +266,32 @@ def _unknown(_exc):
     return error_response(404, "not_found", _l("There is no such API endpoint."))
 
 
+@bp.errorhandler(429)
+def _too_many(exc):
+    response = error_response(
+        429,
+        "too_many_requests",
+        _l("Too many requests with this token; wait the seconds in Retry-After and try again."),
+    )
+    retry = getattr(exc, "retry_after", None)
+    if retry:
+        response.headers["Retry-After"] = str(int(retry))
+    return response
+
+
 @bp.errorhandler(405)
 def _method(_exc):
     return error_response(405, "method_not_allowed", _l("This method is not allowed here."))
 
 
 def init_app(app) -> None:
+    from flask import current_app
+
+    from ..extensions import limiter
     from . import endpoints, openapi  # noqa: F401  (they declare routes on the blueprint)
 
+    limiter.init_app(app)
+    if not getattr(bp, "_limited", False):
+        limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
+        bp._limited = True
     app.register_blueprint(bp)

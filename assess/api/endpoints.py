@@ -25,18 +25,21 @@ ASSESSMENT_ERRORS = (401, 403, 404)
 
 def _page_args() -> tuple[int, int]:
     try:
-        page = max(1, int(request.args.get("page", 1)))
-        per_page = min(100, max(1, int(request.args.get("per_page", 20))))
+        page = int(request.args.get("page", 1))
+        per_page = int(request.args.get("per_page", 20))
+        if not (1 <= page <= MAX_PAGE and 1 <= per_page <= 100):
+            raise ValueError
     except ValueError:
         raise ApiError(
             422,
             "validation_failed",
-            _l("page and per_page are whole numbers."),
-            [{"path": "page", "message": "integer"}],
+            _l("page is a whole number from 1 and per_page one from 1 to 100."),
+            [{"path": "page", "message": "1..1000000"}, {"path": "per_page", "message": "1..100"}],
         ) from None
     return page, per_page
 
 
+MAX_PAGE = 1_000_000
 PAGING = {
     "page": ("integer", "Page number, from 1"),
     "per_page": ("integer", "Items per page, 1-100"),

@@ -10,6 +10,8 @@ from pydantic import TypeAdapter
 from . import ENDPOINTS, bp
 from . import schemas as s
 
+MAX_ID = 2**31 - 1  # ids are integers; larger ones cannot exist
+
 ERROR_TEXT = {
     400: "Malformed JSON",
     401: "No or bad token",
@@ -34,7 +36,9 @@ def _path(rule: str) -> tuple[str, list[dict]]:
                 "name": name,
                 "in": "path",
                 "required": True,
-                "schema": {"type": "integer"} if converter == "int" else {"type": "string"},
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+                if converter == "int"
+                else {"type": "string"},
             }
         )
         return "{" + name + "}"
@@ -59,8 +63,18 @@ def document() -> dict:
     paths: dict[str, dict] = {}
     for e in ENDPOINTS:
         path, params = _path(e.rule)
+        bounds = {
+            "page": {"minimum": 1, "maximum": 1_000_000},
+            "per_page": {"minimum": 1, "maximum": 100},
+        }
         params += [
-            {"name": n, "in": "query", "required": False, "schema": {"type": t}, "description": d}
+            {
+                "name": n,
+                "in": "query",
+                "required": False,
+                "schema": {"type": t, **bounds.get(n, {})},
+                "description": d,
+            }
             for n, (t, d) in e.query.items()
         ]
         if e.if_match:

@@ -6,9 +6,11 @@ names it, not a silently ignored one.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class Request(BaseModel):
@@ -43,7 +45,7 @@ class DecisionIn(Request):
     case_number: str = Field(min_length=1, max_length=60)
     title: str = Field(min_length=1, max_length=300)
     language: Literal["fi", "sv"]
-    body: int
+    body: Id
     proposal: str = ""
 
 
@@ -217,11 +219,11 @@ class DocumentOut(BaseModel):
 
 
 class MeetingIn(Request):
-    body: int
+    body: Id
     starts_at: str
     place: str = ""
-    number: int | None = None
-    year: int | None = None
+    number: Annotated[int, Field(ge=1, le=9999)] | None = None
+    year: Annotated[int, Field(ge=2000, le=2100)] | None = None
 
 
 class ItemOut(BaseModel):
@@ -246,7 +248,7 @@ class MeetingOut(BaseModel):
 
 
 class ItemIn(Request):
-    decision: int
+    decision: Id
 
 
 class OutcomeIn(Request):

@@ -88,12 +88,22 @@ def init_app(app: Flask) -> None:
     def forbidden(error):
         return render_template("errors/403.html", required_roles=g.get("required_roles", ())), 403
 
+    def _api(status: int, code: str, message):
+        # A URL under /api/ that matched no route still answers in the API's envelope.
+        from ..api import error_response
+
+        return error_response(status, code, message)
+
     @app.errorhandler(404)
     def not_found(error):
+        if request.path.startswith("/api/"):
+            return _api(404, "not_found", _l("There is no such API endpoint."))
         return render_template("errors/404.html"), 404
 
     @app.errorhandler(405)
     def method_not_allowed(error):
+        if request.path.startswith("/api/"):
+            return _api(405, "method_not_allowed", _l("This method is not allowed here."))
         return render_template("errors/404.html"), 405
 
     @app.errorhandler(500)

@@ -299,3 +299,15 @@ def test_publishing_too_early_lists_what_each_item_lacks(api):
     assert any(
         "API/9" in x and "No impact assessment" in x for x in refused.get_json()["error"]["details"]
     )
+
+
+def test_rate_limit_per_token_says_when_to_retry(tokens, demo):
+    demo.config["API_RATE_LIMIT"] = "3 per minute"
+    client = demo.test_client()
+    statuses = [client.get("/api/v1/me", headers=tokens["auditor"]).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = client.get("/api/v1/me", headers=tokens["auditor"])
+    assert limited.get_json()["error"]["code"] == "too_many_requests"
+    assert int(limited.headers["Retry-After"]) > 0
+    # Another token has its own allowance.
+    assert client.get("/api/v1/me", headers=tokens["reviewer"]).status_code == 200
