@@ -2,8 +2,12 @@
 
 import runpy
 
-MODULES = ["bench.workflow_bench", "bench.flags_bench", "bench.documents_bench",
-           "bench.meetings_bench"]
+MODULES = [
+    "bench.workflow_bench",
+    "bench.flags_bench",
+    "bench.documents_bench",
+    "bench.meetings_bench",
+]
 
 if __name__ == "__main__":
     for name in MODULES:

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, flags, questionnaire
@@ -68,7 +69,11 @@ def options(user: User, assessment: Assessment) -> list[Option]:
 
 
 def get_assessment(user: User, assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
+    # With its decision and organisation: every use of an assessment needs both.
+    assessment = db.session.get(
+        Assessment, assessment_id,
+        options=[joinedload(Assessment.decision).joinedload(Decision.organisation)],
+    )  # fmt: skip
     if assessment is None or assessment.organisation_id != user.organisation_id:
         raise NotFound(_l("No assessment with id %(id)s.", id=assessment_id))
     return assessment

@@ -1,0 +1,197 @@
+"""The JSON API under gunicorn (2 workers, this 2-core machine), with a load generator on
+loopback: `GET /api/v1/assessments/{id}` and its PATCH, against `/healthz` of the same app
+and server as the ceiling. Run: `.venv/bin/python -m bench.api_bench` (or `make bench`).
+
+The load generator is threads with keep-alive connections (http.client), 20 at a time;
+it shares the two cores with the server, as a client on the same host would.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+CONCURRENCY = 20
+DURATION = 8.0  # seconds per scenario
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(db_path: Path) -> tuple[str, list[int]]:
+    """A database with the demo data, a token, and one assessment per client thread."""
+    from assess import create_app
+    from assess.extensions import db
+    from assess.operations import assessments as ops
+    from assess.operations import decisions as decision_ops
+    from assess.operations.demo import load_demo
+    from assess.operations.users import issue_token
+    from tests.support import complete_assessment, complete_screening, user
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}")
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        load_demo()
+        token = issue_token(user("preparer"))
+        ids = []
+        for n in range(CONCURRENCY):
+            d = decision_ops.create_decision(user("preparer"), case_number=f"BENCH/{n}",
+                                             title=f"Bench {n}", language="fi", body_id=1,
+                                             proposal="")  # fmt: skip
+            a = ops.create_assessment(user("preparer"), d)
+            ops.fire(user("preparer"), a, "start_screening", expected_version=a.version)
+            complete_screening(user("preparer"), a)
+            ops.fire(user("preparer"), a, "start_assessment", expected_version=a.version)
+            complete_assessment(user("preparer"), a)
+            ids.append(a.id)
+    return token, ids
+
+
+def run(port: int, make_request, duration: float = DURATION) -> dict:
+    """``make_request(i, conn) -> status`` from CONCURRENCY threads for ``duration``."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.perf_counter() + duration
+
+    def worker(i):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, bad = [], 0
+        state: dict = {}
+        while time.perf_counter() < stop:
+            t0 = time.perf_counter()
+            status = make_request(i, conn, state)
+            mine.append(time.perf_counter() - t0)
+            bad += status >= 400
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONCURRENCY)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "errors": errors[0],
+    }
+
+
+def wrk(url: str, headers: dict[str, str], duration: float = DURATION) -> dict | None:
+    """The same measurement with wrk (Debian package 'wrk'): a client in C that leaves
+    the cores to the server. None if wrk is not installed."""
+    import re
+    import shutil
+
+    if shutil.which("wrk") is None:
+        return None
+    args = ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{int(duration)}s", "--latency"]
+    for k, v in headers.items():
+        args += ["-H", f"{k}: {v}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+
+    def ms(label):
+        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": ms("50"), "p99_ms": ms("99"),
+            "errors": int(non2xx.group(1)) if non2xx else 0}  # fmt: skip
+
+
+def main() -> dict:
+    from bench.common import machine
+
+    tmp = Path(tempfile.mkdtemp())
+    db_path = tmp / "api.db"
+    token, ids = prepare(db_path)
+    port = _free_port()
+    env = {**os.environ, "ASSESS_CONFIG": "production", "SECRET_KEY": "bench-not-secret",
+           "DATABASE_URL": f"sqlite:///{db_path}", "API_RATE_LIMIT": "1000000 per minute",
+           "ASSESS_INSTANCE_PATH": str(tmp)}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"],
+        env=env, cwd=Path(__file__).resolve().parent.parent,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        auth = {"Authorization": f"Bearer {token}"}
+
+        def ceiling(i, conn, state):
+            conn.request("GET", "/healthz")
+            r = conn.getresponse()
+            r.read()
+            return r.status
+
+        def get(i, conn, state):
+            conn.request("GET", f"/api/v1/assessments/{ids[i]}", headers=auth)
+            r = conn.getresponse()
+            r.read()
+            return r.status
+
+        def patch(i, conn, state):
+            if "etag" not in state:
+                conn.request("GET", f"/api/v1/assessments/{ids[i]}", headers=auth)
+                r = conn.getresponse()
+                r.read()
+                state["etag"], state["n"] = r.getheader("ETag"), 0
+            state["n"] += 1
+            body = json.dumps({"answers": {"scope_notes": f"Note {state['n']}"}})
+            conn.request("PATCH", f"/api/v1/assessments/{ids[i]}", body=body,
+                         headers={**auth, "If-Match": state["etag"],
+                                  "Content-Type": "application/json"})  # fmt: skip
+            r = conn.getresponse()
+            r.read()
+            state["etag"] = r.getheader("ETag") or state["etag"]
+            return r.status
+
+        run(port, get, 2.0)  # warm up both workers
+        results = {"machine": machine(), "concurrency": CONCURRENCY, "seconds": DURATION,
+                   "ceiling_healthz": run(port, ceiling), "get_assessment": run(port, get),
+                   "patch_assessment": run(port, patch)}  # fmt: skip
+        for key in ("get_assessment", "patch_assessment"):
+            results[key]["ratio_to_ceiling"] = (
+                results[key]["rps"] / results["ceiling_healthz"]["rps"]
+            )
+        base = f"http://127.0.0.1:{port}"
+        ceiling_wrk = wrk(base + "/healthz", {})
+        if ceiling_wrk is not None:
+            get_wrk = wrk(f"{base}/api/v1/assessments/{ids[0]}", auth)
+            get_wrk["ratio_to_ceiling"] = get_wrk["rps"] / ceiling_wrk["rps"]
+            results["wrk"] = {"ceiling_healthz": ceiling_wrk, "get_assessment": get_wrk}
+        return results
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), indent=2))
