@@ -7,6 +7,7 @@ MODULES = [
     "bench.flags_bench",
     "bench.documents_bench",
     "bench.meetings_bench",
+    "bench.api_bench",
 ]
 
 if __name__ == "__main__":
