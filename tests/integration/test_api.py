@@ -5,6 +5,7 @@ import hashlib
 
 import pytest
 
+import assess.api.endpoints  # noqa: F401  (declares the endpoints)
 from assess.api import ENDPOINTS
 from assess.operations.users import issue_token
 from tests.support import user
@@ -311,3 +312,17 @@ def test_rate_limit_per_token_says_when_to_retry(tokens, demo):
     assert int(limited.headers["Retry-After"]) > 0
     # Another token has its own allowance.
     assert client.get("/api/v1/me", headers=tokens["reviewer"]).status_code == 200
+
+
+@pytest.mark.parametrize("spec", [e for e in ENDPOINTS if e.roles],
+                         ids=lambda e: f"{e.method} {e.rule}")  # fmt: skip
+def test_every_role_restricted_endpoint_refuses_the_other_roles(api, spec):
+    path = spec.rule.replace("<int:", "<").replace("<flag_id>", "abc")
+    path = __import__("re").sub(r"<\w+>", "1", path)
+    for role in ROLES:
+        response = api(spec.method, path, who=role,
+                       json={} if spec.method in ("POST", "PATCH") else None)  # fmt: skip
+        refused = response.status_code == 403
+        assert refused is (role not in spec.roles), (role, response.status_code)
+        if refused:
+            assert response.get_json()["error"]["code"] == "forbidden"

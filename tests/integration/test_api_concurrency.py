@@ -43,8 +43,10 @@ def test_same_if_match_from_two_clients(pg_app):
         winner = next(r[1] for r in results if r[0] == 200)
         loser = next(r[1] for r in results if r[0] == 412)
         assert loser["error"]["code"] == "precondition_failed"
-        current = pg_app.test_client().get(f"/api/v1/assessments/{assessment_id}",
-                                           headers={"Authorization": headers["Authorization"]})
+        current = pg_app.test_client().get(
+            f"/api/v1/assessments/{assessment_id}",
+            headers={"Authorization": headers["Authorization"]},
+        )
         assert current.get_json()["answers"]["scope_notes"] == winner["answers"]["scope_notes"]
         headers["If-Match"] = current.headers["ETag"]
         bodies = [{"answers": {"scope_notes": b["answers"]["scope_notes"] + "+"}} for b in bodies]
