@@ -2,7 +2,6 @@
 outcomes firing transitions, the agenda document, and bad input refused with nothing changed."""
 
 import io
-from datetime import datetime
 
 import docx
 import pytest
@@ -199,7 +198,10 @@ def test_agenda_document_lists_items_in_order_with_checksums(ctx):
 
 def test_late_submission_is_flagged_against_the_meeting(ctx):
     d = decision("LATE/1")
-    m = meeting(number=11, when=datetime.now().strftime("%Y-%m-%dT23:00"))
+    from assess.operations import flags as flag_ops
+
+    # The meeting is today in Finland (the date the rule counts in), late in the evening.
+    m = meeting(number=11, when=f"{flag_ops.today().isoformat()}T23:00")
     add(m, d)
     a = to_review(d)
     late = [f for f in a.data["flags"] if f["rule"] == "late_assessment"]
