@@ -123,7 +123,7 @@ def test_reorder_forms_move_items(secretary, demo):
 
 
 def test_dashboards_say_what_each_person_must_do(client, demo):
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     with demo.app_context():
         a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
@@ -135,7 +135,9 @@ def test_dashboards_say_what_each_person_must_do(client, demo):
         fire("preparer", "submit")
     login(client, "secretary")
     use_language(client, "en")
-    when = (datetime.now() + timedelta(days=10)).strftime("%Y-%m-%dT14:00")
+    from assess.operations import flags as flag_ops
+
+    when = f"{(flag_ops.today() + timedelta(days=10)).isoformat()}T14:00"  # Finnish date
     url = create(client, starts_at=when).headers["Location"]
     page = client.get(url).get_data(as_text=True)
     post(client, url + "/items", {"decision": "1", "version": version(page)})
