@@ -261,6 +261,26 @@ def issue_token(user: User) -> str:
     return token
 
 
+def tokens_of(user: User) -> list[ApiToken]:
+    return db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+    ).all()
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """A person revokes one of their own tokens; a program using it gets 401 from now on."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound(_l("You have no API token with id %(id)s.", id=token_id))
+    if row.revoked_at is not None:
+        return row
+    with transaction() as session:
+        row.revoked_at = utcnow()
+        record(session, user, "token.revoked", "user", user.id,
+               changes=[{"field": "api_token", "old": row.prefix + "…", "new": None}])  # fmt: skip
+    return row
+
+
 def token_hash(token: str) -> str:
     # Tokens are 256 random bits, so a fast hash is enough (unlike passwords).
     return hashlib.sha256(token.encode()).hexdigest()

@@ -1,4 +1,4 @@
-"""A person's own settings: language and password."""
+"""A person's own settings: password and API tokens."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..i18n import lazy_text as _l
-from ..operations import ValidationFailed
+from ..operations import NotFound, ValidationFailed
 from ..operations import users as user_ops
 from .util import apply_errors
 
@@ -50,4 +50,27 @@ def index():
             else:
                 flash(str(_l("Your password has been changed.")), "success")
                 return redirect(url_for(".index"))
-    return render_template("account.html", form=form), 422 if form.errors else 200
+    return render_template("account.html", form=form, tokens=user_ops.tokens_of(current_user),
+                           new_token=None), 422 if form.errors else 200  # fmt: skip
+
+
+@bp.post("/tokens")
+@login_required
+def new_token():
+    token = user_ops.issue_token(current_user)
+    # Shown once, on this response only; only its hash is stored.
+    return render_template("account.html", form=PasswordForm(formdata=None),
+                           tokens=user_ops.tokens_of(current_user), new_token=token)  # fmt: skip
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    try:
+        user_ops.revoke_token(current_user, token_id)
+    except NotFound as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(str(_l("The token is revoked; programs using it are refused from now on.")),
+              "success")  # fmt: skip
+    return redirect(url_for(".index") + "#tokens")

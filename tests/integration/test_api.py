@@ -326,3 +326,22 @@ def test_every_role_restricted_endpoint_refuses_the_other_roles(api, spec):
         assert refused is (role not in spec.roles), (role, response.status_code)
         if refused:
             assert response.get_json()["error"]["code"] == "forbidden"
+
+
+def test_tokens_from_the_account_page_work_until_revoked(demo):
+    import re
+
+    from tests.support import login, post, use_language
+
+    client = demo.test_client()
+    login(client, "reviewer")
+    use_language(client, "en")
+    page = post(client, "/account/tokens", {}).get_data(as_text=True)
+    token = re.search(r'id="new-token"[^>]*value="([^"]+)"', page).group(1)
+    assert "shown only this once" in page
+    api = demo.test_client()
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    token_id = re.search(r"/account/tokens/(\d+)/revoke", page).group(1)
+    assert post(client, f"/account/tokens/{token_id}/revoke", {}).status_code == 302
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert token not in client.get("/account").get_data(as_text=True)  # never shown again
