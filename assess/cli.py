@@ -121,11 +121,23 @@ def demo_load():
     click.echo("Demo data: " + ", ".join(f"{v} {k} added" for k, v in added.items()))
 
 
+@demo_cli.command("scenario")
+def demo_scenario():
+    """Add assessments and a meeting to the demo (once; needs `demo load` first)."""
+    from .operations.demo_scenario import load_scenario
+
+    if load_scenario():
+        click.echo("Demo scenario: an approved assessment, one in review, meeting 12 planned.")
+    else:
+        click.echo("Demo scenario not added: there are assessments already, or no demo data.")
+
+
 @demo_cli.command("load-if-empty")
 def demo_load_if_empty():
-    """Load the demo data only into an empty database (used by `make run`)."""
+    """Load the demo data and scenario only into an empty database (used by `make run`)."""
     if db.session.scalar(select(Organisation.id).limit(1)) is None:
         demo_load.callback()
+        demo_scenario.callback()
     else:
         click.echo("Database has data; demo data not loaded.")
 

@@ -29,44 +29,6 @@ SHOTS = [
 ]
 
 
-def agenda_scenario() -> None:
-    """A meeting of the regional board with one approved item and one still in review."""
-    from datetime import datetime, timedelta
-
-    from assess.extensions import db
-    from assess.models import Decision
-    from assess.operations import assessments as ops
-    from assess.operations import decisions as decision_ops
-    from assess.operations import meetings as meeting_ops
-    from tests.support import acknowledge_high, complete_assessment, complete_screening, user
-
-    def to_review(decision):
-        a = ops.create_assessment(user("preparer"), decision)
-        fire = lambda who, t: ops.fire(user(who), a, t, expected_version=a.version)  # noqa: E731
-        fire("preparer", "start_screening")
-        complete_screening(user("preparer"), a)
-        fire("preparer", "start_assessment")
-        complete_assessment(user("preparer"), a)
-        fire("preparer", "submit")
-        return a, fire
-
-    a, fire = to_review(db.session.get(Decision, 1))
-    acknowledge_high(user("reviewer"), a)
-    fire("reviewer", "approve")
-    second = decision_ops.create_decision(
-        user("preparer"), case_number="KPHA/431/2026", language="fi", body_id=1,
-        title="Kotihoidon iltakäyntien järjestäminen Kaustisen seutukunnassa", proposal="",
-    )  # fmt: skip
-    to_review(second)
-    when = (datetime.now() + timedelta(days=9)).replace(hour=14, minute=0).isoformat()
-    m = meeting_ops.create_meeting(user("secretary"), body_id=1, number=12,
-                                   year=datetime.now().year, starts_at=when[:16],
-                                   place="Kokkola, valtuustosali")  # fmt: skip
-    for d in (1, second.id):
-        meeting_ops.add_item(user("secretary"), m, d, expected_version=m.version)
-    meeting_ops.attach_documents(user("secretary"), m, expected_version=m.version)
-
-
 def main() -> None:
     from flask_migrate import upgrade
 
@@ -76,7 +38,9 @@ def main() -> None:
         upgrade()
         load_demo()
     with app.app_context(), app.test_request_context():
-        agenda_scenario()
+        from assess.operations.demo_scenario import load_scenario
+
+        load_scenario()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"

@@ -120,3 +120,19 @@ def test_malformed_database_url_stops_the_command_with_the_variable_named(tmp_pa
     assert "DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "assess.db").exists()
+
+
+def test_demo_scenario_once(demo):
+    from assess.models import Assessment, Document, Meeting
+
+    first = run(demo, "demo", "scenario")
+    assert first.exit_code == 0 and "meeting 12 planned" in first.output
+    with demo.app_context():
+        states = sorted(a.state for a in db.session.scalars(select(Assessment)))
+        assert states == ["approved", "in_review"]
+        assert db.session.scalar(select(func.count()).select_from(Document)) == 2
+        meeting = db.session.scalar(select(Meeting))
+        assert [i.decision.case_number for i in meeting.items] == ["KPHA/412/2026", "KPHA/431/2026"]
+    again = run(demo, "demo", "scenario")
+    assert "not added" in again.output
+    assert run(demo, "documents", "verify").exit_code == 0

@@ -1,0 +1,183 @@
+"""A demo scenario: assessments at several steps and a meeting, made through the
+operations exactly as people would make them (``flask --app wsgi demo scenario``).
+
+The tests use the same realistic answers (``tests/support.py``), so what a person sees in
+the demo is what the tests check.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Assessment, Decision, User
+
+
+def complete_screening(preparer, a, level="light"):
+    """Answer the screening through the operations (s_many_residents yes, the rest no)."""
+    from . import answers as answer_ops
+
+    form = answer_ops.form_for(a)
+    answers = {q.id: "no" for q in form.screening.questions}
+    answers["s_many_residents"] = "yes"
+    if level == "full":
+        answers["s_service_network"] = "yes"
+    answer_ops.save_screening(preparer, a, {"answers": answers, "level": level},
+                              expected_version=a.version)  # fmt: skip
+
+
+def complete_assessment(preparer, a, level="light"):
+    """Fill every section of a realistic assessment through the operations layer."""
+    from . import answers as answer_ops
+
+    def section(section_id, payload):
+        answer_ops.save_section(preparer, a, section_id, payload, expected_version=a.version)
+
+    section(
+        "scoping",
+        {
+            "answers": {
+                "groups_in_scope": ["older_people", "rural_residents"],
+                "dimensions_in_scope": ["access_to_services"],
+                "time_horizons": ["budget_year"],
+            }
+        },
+    )
+    section(
+        "evidence",
+        {"answers": {"sources": [{"title": "Visit statistics 2025", "kind": "statistics"}]}},
+    )
+    section(
+        "hearings",
+        {
+            "hearings": [
+                {
+                    "council": "older_people_council",
+                    "requested_on": "2026-09-01",
+                    "answered_on": "2026-09-20",
+                    "statement": "Transport must be arranged.",
+                    "taken_into_account": "A service bus was added.",
+                }
+            ]
+        },
+    )
+    alternatives = ["proposal"]
+    if level == "full":
+        section(
+            "alternatives",
+            {
+                "alternatives": [
+                    {
+                        "id": "ve0",
+                        "label": "VE0",
+                        "description": "The station stays open.",
+                        "zero_option": True,
+                    },
+                    {
+                        "id": "ve1",
+                        "label": "VE1",
+                        "description": "Services move to the centre.",
+                        "recommended": True,
+                    },
+                ]
+            },
+        )
+        alternatives = ["ve0", "ve1"]
+    for alt in alternatives:
+        for group in ("older_people", "rural_residents"):
+            answer_ops.save_cell(
+                preparer,
+                a,
+                {
+                    "alternative": alt,
+                    "group": group,
+                    "dimension": "access_to_services",
+                    "direction": "negative",
+                    "magnitude": "moderate",
+                    "likelihood": "likely",
+                    "rationale": "Longer trips to the health centre.",
+                    "evidence": "Visit statistics 2025",
+                    "mitigation": "A service bus twice a week.",
+                },
+                expected_version=a.version,
+            )
+    section(
+        "mitigation",
+        {
+            "answers": {
+                "comparison": "VE1 saves costs; VE0 keeps access.",
+                "recommendation_reason": "Staff shortage.",
+            }
+        },
+    )
+    section(
+        "follow_up",
+        {
+            "indicators": [
+                {"name": "Trips to the centre", "owner": "Paula", "review_date": "2027-12-31"}
+            ]
+        },
+    )
+    section("summary", {"summary": {"fi": "Tiivistelmä.", "sv": "Sammanfattning."}})
+
+
+def acknowledge_high(reviewer, a, comment="Accepted: the effect is weighed in the proposal."):
+    """Acknowledge every open high flag, as a reviewer does before approving."""
+    from . import flags as flag_ops
+
+    acknowledged = []
+    for f in list((a.data or {}).get("flags") or []):
+        if f["severity"] == "high" and f["status"] == "open":
+            flag_ops.acknowledge(reviewer, a, f["id"], comment, expected_version=a.version)
+            acknowledged.append(f["id"])
+    return acknowledged
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def load_scenario() -> bool:
+    """Into the demo organisation, once: an approved assessment with its documents, one
+    waiting for review, and the regional board's next meeting with both on its agenda."""
+    from . import assessments as ops
+    from . import decisions as decision_ops
+    from . import meetings as meeting_ops
+    from .flags import today
+
+    if db.session.scalar(select(Assessment.id).limit(1)) is not None:
+        return False
+    preparer = _user("preparer@demo.example")
+    reviewer = _user("reviewer@demo.example")
+    secretary = _user("secretary@demo.example")
+    first = db.session.scalar(select(Decision).where(Decision.case_number == "KPHA/412/2026"))
+    if None in (preparer, reviewer, secretary, first):
+        return False
+
+    def to_review(decision):
+        a = ops.create_assessment(preparer, decision)
+        ops.fire(preparer, a, "start_screening", expected_version=a.version)
+        complete_screening(preparer, a)
+        ops.fire(preparer, a, "start_assessment", expected_version=a.version)
+        complete_assessment(preparer, a)
+        ops.fire(preparer, a, "submit", expected_version=a.version)
+        return a
+
+    a = to_review(first)
+    acknowledge_high(reviewer, a, comment="The service bus and the mobile clinic carry it.")
+    ops.fire(reviewer, a, "approve", expected_version=a.version)
+    second = decision_ops.create_decision(
+        preparer, case_number="KPHA/431/2026", language="fi", body_id=first.body_id,
+        title="Kotihoidon iltakäyntien järjestäminen Kaustisen seutukunnassa", proposal="",
+    )  # fmt: skip
+    to_review(second)
+    when = datetime.combine(today() + timedelta(days=9), datetime.min.time()).replace(hour=14)
+    m = meeting_ops.create_meeting(secretary, body_id=first.body_id, number=12, year=when.year,
+                                   starts_at=when.isoformat(timespec="minutes"),
+                                   place="Kokkola, valtuustosali")  # fmt: skip
+    for d in (first, second):
+        meeting_ops.add_item(secretary, m, d.id, expected_version=m.version)
+    meeting_ops.attach_documents(secretary, m, expected_version=m.version)
+    return True
