@@ -110,6 +110,28 @@ class CellOut(BaseModel):
     mitigation: str = ""
 
 
+class HearingOut(BaseModel):
+    model_config = ConfigDict(extra="allow")  # e.g. the statement file's attachment
+
+    id: str
+    council: str | None = None
+    requested_on: str | None = None
+    answered_on: str | None = None
+    statement: str = ""
+    taken_into_account: str = ""
+    not_heard_reason: str = ""
+
+
+class IndicatorOut(BaseModel):
+    id: str
+    name: str = ""
+    source: str = ""
+    baseline: str = ""
+    target: str = ""
+    owner: str = ""
+    review_date: str | None = None
+
+
 class FlagOut(BaseModel):
     id: str
     rule: str
@@ -145,8 +167,8 @@ class AssessmentOut(BaseModel):
     answers: dict[str, Any]
     alternatives: list[AlternativeOut]
     impacts: list[CellOut]
-    hearings: list[dict[str, Any]]
-    indicators: list[dict[str, Any]]
+    hearings: list[HearingOut]
+    indicators: list[IndicatorOut]
     summary: dict[str, str]
     flags: list[FlagOut]
     transitions: Transitions
