@@ -220,7 +220,10 @@ def endpoint(rule: str, method: str = "GET", **options):
                         )
                 if spec.request is not None:
                     kwargs["payload"] = body(spec.request)
-                result = fn(**kwargs)
+                # Everything the handler turns into text (blocked reasons, flag messages)
+                # is in the client's language, not the token user's UI language.
+                with force_locale(language()):
+                    result = fn(**kwargs)
             except ApiError as exc:
                 db.session.rollback()
                 return error_response(exc.status, exc.code, exc.message, exc.details)

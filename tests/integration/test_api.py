@@ -345,3 +345,21 @@ def test_tokens_from_the_account_page_work_until_revoked(demo):
     assert post(client, f"/account/tokens/{token_id}/revoke", {}).status_code == 302
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     assert token not in client.get("/account").get_data(as_text=True)  # never shown again
+
+
+def test_reasons_in_a_response_follow_accept_language(api):
+    d = ok(
+        api(
+            "POST",
+            "/decisions",
+            json={"case_number": "API/L", "title": "T", "language": "fi", "body": 1},
+        ),
+        201,
+    )
+    a = ok(api("POST", f"/decisions/{d['id']}/assessment", json={}), 201)
+    ok(api("POST", f"/assessments/{a['id']}/transitions", json={"trigger": "start_screening"}))
+    texts = {}
+    for language in ("fi", "sv", "en"):
+        got = ok(api("GET", f"/assessments/{a['id']}", headers={"Accept-Language": language}))
+        texts[language] = [r for b in got["transitions"]["blocked"] for r in b["reasons"]]
+    assert texts["fi"] and texts["fi"] != texts["sv"] != texts["en"]
