@@ -21,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 
+from tests.support import prepared
+
 CONCURRENCY = 20
 DURATION = 8.0  # seconds per scenario
 
@@ -35,11 +37,10 @@ def prepare(db_path: Path) -> tuple[str, list[int]]:
     """A database with the demo data, a token, and one assessment per client thread."""
     from assess import create_app
     from assess.extensions import db
-    from assess.operations import assessments as ops
     from assess.operations import decisions as decision_ops
     from assess.operations.demo import load_demo
     from assess.operations.users import issue_token
-    from tests.support import complete_assessment, complete_screening, user
+    from tests.support import user
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}")
     with app.app_context(), app.test_request_context():
@@ -51,11 +52,7 @@ def prepare(db_path: Path) -> tuple[str, list[int]]:
             d = decision_ops.create_decision(user("preparer"), case_number=f"BENCH/{n}",
                                              title=f"Bench {n}", language="fi", body_id=1,
                                              proposal="")  # fmt: skip
-            a = ops.create_assessment(user("preparer"), d)
-            ops.fire(user("preparer"), a, "start_screening", expected_version=a.version)
-            complete_screening(user("preparer"), a)
-            ops.fire(user("preparer"), a, "start_assessment", expected_version=a.version)
-            complete_assessment(user("preparer"), a)
+            a = prepared(user("preparer"), d)
             ids.append(a.id)
     return token, ids
 

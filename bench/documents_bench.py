@@ -21,7 +21,7 @@ from assess.operations import answers as answer_ops
 from assess.operations import assessments as ops
 from assess.operations.demo import load_demo
 from bench.common import machine, median_ms
-from tests.support import acknowledge_high, complete_assessment, complete_screening, user
+from tests.support import acknowledge_high, prepared, user
 
 DIMENSIONS = ["health", "wellbeing", "access_to_services", "participation", "livelihood",
               "language_rights", "safety", "equality", "employment",
@@ -37,12 +37,8 @@ REALISTIC = (["children", "older_people", "disabled", "swedish_speakers", "low_i
 def realistic_snapshot(groups=None, dimensions=None, decision_id=1) -> tuple[dict, object]:
     """A full assessment, three alternatives, approved: by default every group and ten
     dimensions (the maximum), or the groups and dimensions given."""
-    a = ops.create_assessment(user("preparer"), db.session.get(Decision, decision_id))
+    a = prepared(user("preparer"), db.session.get(Decision, decision_id), level="full")
     fire = lambda who, t: ops.fire(user(who), a, t, expected_version=a.version)  # noqa: E731
-    fire("preparer", "start_screening")
-    complete_screening(user("preparer"), a, level="full")
-    fire("preparer", "start_assessment")
-    complete_assessment(user("preparer"), a, level="full")
     alts = [*a.data["alternatives"], {"id": "ve2", "label": "VE2",
                                       "description": "A mobile clinic twice a week."}]  # fmt: skip
     answer_ops.save_section(user("preparer"), a, "alternatives", {"alternatives": alts},

@@ -16,7 +16,12 @@ from assess.operations import decisions as decision_ops
 from assess.operations import meetings as meeting_ops
 from assess.operations.demo import load_demo
 from bench.common import machine, median_ms
-from tests.support import acknowledge_high, complete_assessment, complete_screening, login, user
+from tests.support import (
+    acknowledge_high,
+    login,
+    to_review,
+    user,
+)
 
 ITEMS = 40
 
@@ -29,13 +34,8 @@ def seed() -> int:
             user("preparer"), case_number=f"KPHA/{600 + n}/2026", language="fi", body_id=1,
             title=f"Päätösasia {n + 1}: palveluverkon muutos alueella {n + 1}", proposal="",
         )  # fmt: skip
-        a = ops.create_assessment(user("preparer"), d)
+        a = to_review(user("preparer"), d)
         fire = lambda who, t, a=a: ops.fire(user(who), a, t, expected_version=a.version)  # noqa: E731
-        fire("preparer", "start_screening")
-        complete_screening(user("preparer"), a)
-        fire("preparer", "start_assessment")
-        complete_assessment(user("preparer"), a)
-        fire("preparer", "submit")
         acknowledge_high(user("reviewer"), a)
         fire("reviewer", "approve")
         meeting_ops.add_item(user("secretary"), m, d.id, expected_version=m.version)

@@ -83,4 +83,6 @@ from assess.operations.demo_scenario import (  # noqa: E402, F401  (re-exported 
     acknowledge_high,
     complete_assessment,
     complete_screening,
+    prepared,
+    to_review,
 )

@@ -282,8 +282,10 @@ def _serialise(model, result):
     return adapter.dump_python(adapter.validate_python(result), mode="json")
 
 
-@bp.errorhandler(404)
-def _unknown(_exc):
+def _unmatched(status: int):
+    """404 and 405 for any URL under /api/, routed or not, in the API's envelope."""
+    if status == 405:
+        return error_response(405, "method_not_allowed", _l("This method is not allowed here."))
     return error_response(404, "not_found", _l("There is no such API endpoint."))
 
 
@@ -300,11 +302,6 @@ def _too_many(exc):
     return response
 
 
-@bp.errorhandler(405)
-def _method(_exc):
-    return error_response(405, "method_not_allowed", _l("This method is not allowed here."))
-
-
 def init_app(app) -> None:
     from flask import current_app
 
@@ -316,3 +313,4 @@ def init_app(app) -> None:
         limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
         bp._limited = True
     app.register_blueprint(bp)
+    app.extensions.setdefault("assess.error_handlers", {})["/api/"] = _unmatched

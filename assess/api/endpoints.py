@@ -490,32 +490,10 @@ def _meeting(m) -> dict:
 )
 def create_meeting(payload: s.MeetingIn):
     """Create a meeting of a deciding body (number: the next of the year unless given)."""
-    from datetime import datetime
-
-    from ..models import Meeting
-
-    try:
-        year = payload.year or datetime.fromisoformat(payload.starts_at).year
-    except ValueError:
-        year = None
-    number = payload.number
-    if number is None and year is not None:
-        number = (
-            db.session.scalar(
-                select(func.max(Meeting.number)).where(
-                    Meeting.body_id == payload.body, Meeting.year == year
-                )
-            )
-            or 0
-        ) + 1
     m = meeting_ops.create_meeting(
-        g.api_user,
-        body_id=payload.body,
-        number=number,
-        year=year,
-        starts_at=payload.starts_at,
-        place=payload.place,
-    )
+        g.api_user, body_id=payload.body, number=payload.number, year=payload.year,
+        starts_at=payload.starts_at, place=payload.place,
+    )  # fmt: skip
     return _meeting(m)
 
 

@@ -135,6 +135,27 @@ def acknowledge_high(reviewer, a, comment="Accepted: the effect is weighed in th
     return acknowledged
 
 
+def prepared(preparer, decision, level: str = "light"):
+    """An assessment of ``decision`` with every section answered, not yet submitted."""
+    from . import assessments as ops
+
+    a = ops.create_assessment(preparer, decision)
+    ops.fire(preparer, a, "start_screening", expected_version=a.version)
+    complete_screening(preparer, a, level)
+    ops.fire(preparer, a, "start_assessment", expected_version=a.version)
+    complete_assessment(preparer, a, level)
+    return a
+
+
+def to_review(preparer, decision, level: str = "light"):
+    """An assessment of ``decision``, answered and submitted for review."""
+    from . import assessments as ops
+
+    a = prepared(preparer, decision, level)
+    ops.fire(preparer, a, "submit", expected_version=a.version)
+    return a
+
+
 def _user(email: str) -> User:
     return db.session.scalar(select(User).where(User.email == email))
 
@@ -156,23 +177,14 @@ def load_scenario() -> bool:
     if None in (preparer, reviewer, secretary, first):
         return False
 
-    def to_review(decision):
-        a = ops.create_assessment(preparer, decision)
-        ops.fire(preparer, a, "start_screening", expected_version=a.version)
-        complete_screening(preparer, a)
-        ops.fire(preparer, a, "start_assessment", expected_version=a.version)
-        complete_assessment(preparer, a)
-        ops.fire(preparer, a, "submit", expected_version=a.version)
-        return a
-
-    a = to_review(first)
+    a = to_review(preparer, first)
     acknowledge_high(reviewer, a, comment="The service bus and the mobile clinic carry it.")
     ops.fire(reviewer, a, "approve", expected_version=a.version)
     second = decision_ops.create_decision(
         preparer, case_number="KPHA/431/2026", language="fi", body_id=first.body_id,
         title="Kotihoidon iltakäyntien järjestäminen Kaustisen seutukunnassa", proposal="",
     )  # fmt: skip
-    to_review(second)
+    to_review(preparer, second)
     when = datetime.combine(today() + timedelta(days=9), datetime.min.time()).replace(hour=14)
     m = meeting_ops.create_meeting(secretary, body_id=first.body_id, number=12, year=when.year,
                                    starts_at=when.isoformat(timespec="minutes"),

@@ -144,15 +144,9 @@ def review_states(assessment: Assessment) -> set[str]:
     }  # fmt: skip
 
 
-def acknowledge(
-    user: User, assessment: Assessment, flag_id: str, comment: str, *, expected_version
-) -> Assessment:
-    """A reviewer accepts a flag knowingly; the comment says why. Audited."""
-    from .assessments import _check_version, _stale
-
+def _check_may_acknowledge(user: User, assessment: Assessment) -> None:
     if not user.has_role("reviewer"):
         raise Forbidden(_l("Only reviewers can acknowledge flags."))
-    _check_version(assessment, expected_version)
     if assessment.state not in review_states(assessment):
         raise Conflict(_l("Flags are acknowledged during the review; this assessment is not "
                           "in review."))  # fmt: skip
@@ -160,6 +154,25 @@ def acknowledge(
                    assessment.decision.preparer_id):  # fmt: skip
         raise Forbidden(_l("You prepared or last edited this assessment, so another reviewer "
                            "must acknowledge its flags (four-eyes principle)."))  # fmt: skip
+
+
+def may_acknowledge(user: User, assessment: Assessment) -> bool:
+    """Whether ``user`` may acknowledge this assessment's flags now (for showing the control)."""
+    try:
+        _check_may_acknowledge(user, assessment)
+    except (Forbidden, Conflict):
+        return False
+    return True
+
+
+def acknowledge(
+    user: User, assessment: Assessment, flag_id: str, comment: str, *, expected_version
+) -> Assessment:
+    """A reviewer accepts a flag knowingly; the comment says why. Audited."""
+    from .assessments import _check_version, _stale
+
+    _check_may_acknowledge(user, assessment)
+    _check_version(assessment, expected_version)
     data = assessment.data or {}
     stored = data.get("flags") or []
     target = next((f for f in stored if f["id"] == flag_id), None)

@@ -8,6 +8,7 @@ refusal lists each item with what it lacks and who must act.
 
 from __future__ import annotations
 
+import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from ..models import AgendaItem, Assessment, Body, Decision, Document, Meeting, 
 from ..models._types import utcnow
 from ._audit import record
 from ._tx import transaction
+from .assessments import active_assessment
 from .errors import Conflict, Forbidden, NotFound, OperationError, Stale, ValidationFailed
 
 # An assessment in one of these states is ready for the meeting.
@@ -83,17 +85,13 @@ def _touch(meeting: Meeting) -> None:
 
 @contextmanager
 def _change(meeting: Meeting, expected):
-    """One change of an agenda: committed whole, or rolled back whole."""
+    """One change of an agenda, in one transaction; a concurrent change is reported stale."""
     try:
-        yield db.session
-        db.session.commit()
+        with transaction() as session:
+            yield session
     except StaleDataError:
-        db.session.rollback()
         db.session.refresh(meeting)
         raise Stale(_stale(meeting, expected)) from None
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 # --- meetings ---------------------------------------------------------------------
@@ -113,8 +111,18 @@ def meetings(user: User, *, body_id: int | None = None) -> list[Meeting]:
     return db.session.scalars(query.order_by(Meeting.starts_at.desc())).all()
 
 
-def create_meeting(user: User, *, body_id, number, year, starts_at, place: str = "") -> Meeting:
+def create_meeting(
+    user: User, *, body_id, number=None, year=None, starts_at, place: str = ""
+) -> Meeting:
+    """A meeting of a body. Without a year, the year of its date; without a number, the
+    body's next number of that year."""
     _secretary(user)
+    if year in (None, "") and isinstance(starts_at, str):
+        with contextlib.suppress(ValueError):
+            year = datetime.fromisoformat(starts_at).year
+    if number in (None, "") and str(body_id or "").isdigit() and str(year or "").isdigit():
+        number = (db.session.scalar(select(func.max(Meeting.number)).where(
+            Meeting.body_id == int(body_id), Meeting.year == int(year))) or 0) + 1  # fmt: skip
     errors: dict[str, list] = {}
     body = db.session.get(Body, int(body_id)) if str(body_id or "").isdigit() else None
     if body is None or body.organisation_id != user.organisation_id:
@@ -168,12 +176,6 @@ def create_meeting(user: User, *, body_id, number, year, starts_at, place: str =
 # --- readiness -----------------------------------------------------------------------
 
 
-def active_assessment(decision: Decision) -> Assessment | None:
-    return db.session.scalar(
-        select(Assessment).where(Assessment.decision_id == decision.id, Assessment.active)
-    )
-
-
 def approved_documents(assessment: Assessment | None) -> list[Document]:
     """The documents of the assessment's latest approving revision, one per language."""
     if assessment is None:
@@ -190,11 +192,6 @@ def approved_documents(assessment: Assessment | None) -> list[Document]:
         .where(Revision.assessment_id == assessment.id, Revision.seq == latest)
         .order_by(Document.language)
     ).all()  # fmt: skip
-
-
-def lacks(item: AgendaItem) -> list[Lack]:
-    """What keeps the item off a published agenda, and who must act."""
-    return readiness([item])[item.id][1]
 
 
 def readiness(items) -> dict[int, tuple[Assessment | None, list[Lack]]]:

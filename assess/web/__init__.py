@@ -88,23 +88,21 @@ def init_app(app: Flask) -> None:
     def forbidden(error):
         return render_template("errors/403.html", required_roles=g.get("required_roles", ())), 403
 
-    def _api(status: int, code: str, message):
-        # A URL under /api/ that matched no route still answers in the API's envelope.
-        from ..api import error_response
-
-        return error_response(status, code, message)
+    def _elsewhere(status: int):
+        # Another part of the app (the JSON API) answers its own URLs' errors in its own
+        # format; it registers a handler per URL prefix (see assess/api).
+        for prefix, handler in app.extensions.get("assess.error_handlers", {}).items():
+            if request.path.startswith(prefix):
+                return handler(status)
+        return None
 
     @app.errorhandler(404)
     def not_found(error):
-        if request.path.startswith("/api/"):
-            return _api(404, "not_found", _l("There is no such API endpoint."))
-        return render_template("errors/404.html"), 404
+        return _elsewhere(404) or (render_template("errors/404.html"), 404)
 
     @app.errorhandler(405)
     def method_not_allowed(error):
-        if request.path.startswith("/api/"):
-            return _api(405, "method_not_allowed", _l("This method is not allowed here."))
-        return render_template("errors/404.html"), 405
+        return _elsewhere(405) or (render_template("errors/404.html"), 405)
 
     @app.errorhandler(500)
     def server_error(error):

@@ -10,6 +10,7 @@ from .. import flags
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Body, Decision, Meeting, User
+from ..operations import assessments as assessment_ops
 from ..operations import meetings as meeting_ops
 from ..operations.decisions import search_decisions
 
@@ -69,7 +70,7 @@ NEXT_STEPS = {
 
 
 def _next_step(decision):
-    assessment = meeting_ops.active_assessment(decision)
+    assessment = assessment_ops.active_assessment(decision)
     return NEXT_STEPS.get(assessment.state if assessment else None, "")
 
 
@@ -96,7 +97,8 @@ def _coming_meetings(org_id):
         days = meeting_ops.days_left(m)
         if days < 0:
             continue
-        not_ready = [i for i in m.items if meeting_ops.lacks(i)] if m.state == "planned" else []
+        ready = meeting_ops.readiness(m.items) if m.state == "planned" else {}
+        not_ready = [i for i in m.items if ready.get(i.id, (None, []))[1]]
         out.append({"meeting": m, "days": days, "not_ready": not_ready})
     return out
 

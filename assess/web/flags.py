@@ -73,15 +73,6 @@ def by_cell(assessment) -> dict[tuple, list[dict]]:
     return out
 
 
-def may_acknowledge(assessment) -> bool:
-    return (
-        current_user.has_role("reviewer")
-        and assessment.state in flag_ops.review_states(assessment)
-        and current_user.id not in (assessment.prepared_by_id, assessment.last_edited_by_id,
-                                    assessment.decision.preparer_id)
-    )  # fmt: skip
-
-
 def template_globals() -> dict:
     return {"SEVERITY_LABELS": SEVERITY_LABELS, "SEVERITY_ICONS": SEVERITY_ICONS,
             "FLAG_STATUS_LABELS": STATUS_LABELS}  # fmt: skip
@@ -103,7 +94,7 @@ def _page(assessment, *, errors=None, typed=None, status=200):
         live=[f for f in stored if f["status"] != flags.RESOLVED],
         resolved=[f for f in stored if f["status"] == flags.RESOLVED],
         counts=flags.counts(stored),
-        can_acknowledge=may_acknowledge(assessment),
+        can_acknowledge=flag_ops.may_acknowledge(current_user, assessment),
         state_label=ops.engine_for(assessment).definition.state_label(
             assessment.state, _language()
         ),

@@ -7,21 +7,14 @@ from playwright.sync_api import expect
 
 from assess.extensions import db
 from assess.models import Decision
-from assess.operations import assessments as ops
 from tests.browser.axe import serious_violations
 from tests.browser.test_foundation import log_in
-from tests.support import complete_assessment, complete_screening, user
+from tests.support import to_review, user
 
 
 def submitted_assessment(app) -> int:
     with app.app_context():
-        a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
-        for trigger in ("start_screening",):
-            ops.fire(user("preparer"), a, trigger, expected_version=a.version)
-        complete_screening(user("preparer"), a)
-        ops.fire(user("preparer"), a, "start_assessment", expected_version=a.version)
-        complete_assessment(user("preparer"), a)
-        ops.fire(user("preparer"), a, "submit", expected_version=a.version)
+        a = to_review(user("preparer"), db.session.get(Decision, 1))
         high = [f for f in a.data["flags"] if f["severity"] == "high" and f["status"] == "open"]
         assert high, "the realistic assessment raises at least one high flag"
         return a.id

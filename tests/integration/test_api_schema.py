@@ -17,7 +17,7 @@ from assess.api import ENDPOINTS
 from assess.extensions import db
 from assess.operations.demo import load_demo
 from assess.operations.users import issue_token
-from tests.support import user
+from tests.support import to_review, user
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]  # fmt: skip
@@ -40,17 +40,9 @@ def api_app(tmp_path_factory):
                     roles=["admin", "preparer", "reviewer", "secretary", "auditor"])  # fmt: skip
         # Something to find: an assessment in review with flags, a meeting with an item.
         from assess.models import Decision
-        from assess.operations import assessments as ops
         from assess.operations import meetings as meeting_ops
-        from tests.support import complete_assessment, complete_screening
 
-        a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
-        for trigger in ("start_screening",):
-            ops.fire(user("preparer"), a, trigger, expected_version=a.version)
-        complete_screening(user("preparer"), a)
-        ops.fire(user("preparer"), a, "start_assessment", expected_version=a.version)
-        complete_assessment(user("preparer"), a)
-        ops.fire(user("preparer"), a, "submit", expected_version=a.version)
+        to_review(user("preparer"), db.session.get(Decision, 1))
         m = meeting_ops.create_meeting(
             user("secretary"), body_id=1, number=1, year=2026, starts_at="2026-12-15T14:00"
         )

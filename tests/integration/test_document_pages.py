@@ -7,9 +7,8 @@ from assess.models import Decision, Document
 from assess.operations import assessments as ops
 from tests.support import (
     acknowledge_high,
-    complete_assessment,
-    complete_screening,
     login,
+    to_review,
     use_language,
     user,
 )
@@ -20,13 +19,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @pytest.fixture
 def approved(demo):
     with demo.app_context():
-        a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
+        a = to_review(user("preparer"), db.session.get(Decision, 1))
         fire = lambda who, t: ops.fire(user(who), a, t, expected_version=a.version)  # noqa: E731
-        fire("preparer", "start_screening")
-        complete_screening(user("preparer"), a)
-        fire("preparer", "start_assessment")
-        complete_assessment(user("preparer"), a)
-        fire("preparer", "submit")
         acknowledge_high(user("reviewer"), a)
         fire("reviewer", "approve")
         return {d.language: (d.id, d.reference, d.sha256) for d in db.session.query(Document)}

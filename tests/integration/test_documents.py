@@ -19,9 +19,8 @@ from assess.operations import assessments as ops
 from assess.operations import documents as doc_ops
 from tests.support import (
     acknowledge_high,
-    complete_assessment,
-    complete_screening,
     missing,
+    prepared,
     user,
 )
 
@@ -35,11 +34,7 @@ def step(who, a, trigger, comment=""):
 
 def approved_full(decision_id=1):
     """A realistic full assessment over every group and eight dimensions, approved."""
-    a = ops.create_assessment(user("preparer"), db.session.get(Decision, decision_id))
-    step("preparer", a, "start_screening")
-    complete_screening(user("preparer"), a, level="full")
-    step("preparer", a, "start_assessment")
-    complete_assessment(user("preparer"), a, level="full")
+    a = prepared(user("preparer"), db.session.get(Decision, decision_id), level="full")
     form = answer_ops.form_for(a)
     groups = [g.id for g in form.groups]
     answer_ops.save_section(user("preparer"), a, "scoping", {"answers": {
@@ -170,11 +165,7 @@ def test_verify_catches_a_changed_byte(approved, app):
 
 
 def test_a_draft_preview_carries_the_mark_on_every_page(ctx):
-    a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
-    step("preparer", a, "start_screening")
-    complete_screening(user("preparer"), a)
-    step("preparer", a, "start_assessment")
-    complete_assessment(user("preparer"), a)
+    a = prepared(user("preparer"), db.session.get(Decision, 1))
     content, name = doc_ops.preview(user("preparer"), a, "fi")
     assert "DRAFT" in name
     d = read(content)

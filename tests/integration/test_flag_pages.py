@@ -10,10 +10,9 @@ from assess.models import Decision
 from assess.operations import assessments as ops
 from tests.support import (
     acknowledge_high,
-    complete_assessment,
-    complete_screening,
     login,
     post,
+    to_review,
     use_language,
     user,
 )
@@ -30,12 +29,7 @@ class Submitted:
     def __init__(self, app):
         self.app = app
         with app.app_context():
-            a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
-            step("preparer", a, "start_screening")
-            complete_screening(user("preparer"), a)
-            step("preparer", a, "start_assessment")
-            complete_assessment(user("preparer"), a)
-            step("preparer", a, "submit")
+            a = to_review(user("preparer"), db.session.get(Decision, 1))
             self.id = a.id
 
     def get(self):

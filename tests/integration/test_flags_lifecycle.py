@@ -13,7 +13,12 @@ from assess.operations import assessments as ops
 from assess.operations import decisions as decision_ops
 from assess.operations import flags as flag_ops
 from assess.workflow import TransitionBlocked
-from tests.support import acknowledge_high, complete_assessment, complete_screening, user
+from tests.support import (
+    acknowledge_high,
+    prepared,
+    to_review,
+    user,
+)
 
 
 def step(who, a, trigger, comment=""):
@@ -38,22 +43,13 @@ def cell(a, **kw):
 
 @pytest.fixture
 def in_review(ctx):
-    a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
-    step("preparer", a, "start_screening")
-    complete_screening(user("preparer"), a)
-    step("preparer", a, "start_assessment")
-    complete_assessment(user("preparer"), a)
-    step("preparer", a, "submit")
+    a = to_review(user("preparer"), db.session.get(Decision, 1))
     return a
 
 
 @pytest.fixture
 def in_assessment(ctx):
-    a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
-    step("preparer", a, "start_screening")
-    complete_screening(user("preparer"), a)
-    step("preparer", a, "start_assessment")
-    complete_assessment(user("preparer"), a)
+    a = prepared(user("preparer"), db.session.get(Decision, 1))
     return a
 
 
@@ -199,12 +195,7 @@ def approved_on(day: date, monkeypatch, case_number: str, group="older_people"):
         user("preparer"), case_number=case_number, title=f"Decision {case_number}",
         language="fi", body_id=1, proposal="",
     )  # fmt: skip
-    a = ops.create_assessment(user("preparer"), d)
-    step("preparer", a, "start_screening")
-    complete_screening(user("preparer"), a)
-    step("preparer", a, "start_assessment")
-    complete_assessment(user("preparer"), a)
-    step("preparer", a, "submit")
+    a = to_review(user("preparer"), d)
     acknowledge_high(user("reviewer"), a)
     step("reviewer", a, "approve")
     return a
@@ -241,11 +232,7 @@ def test_cumulative_burden_across_assessments_and_its_window(ctx, monkeypatch, a
     monkeypatch.setattr(flag_ops, "today", lambda: today)
     d = decision_ops.create_decision(user("preparer"), case_number="NEW/1", title="New",
                                      language="fi", body_id=1, proposal="")  # fmt: skip
-    a = ops.create_assessment(user("preparer"), d)
-    step("preparer", a, "start_screening")
-    complete_screening(user("preparer"), a)
-    step("preparer", a, "start_assessment")
-    complete_assessment(user("preparer"), a)
+    a = prepared(user("preparer"), d)
     cumulative = [f for f in stored(a, "cumulative_burden") if f["status"] == "open"]
     groups = {f["group"] for f in cumulative}
     assert (groups == {"older_people", "rural_residents"}) is fires

@@ -10,10 +10,9 @@ from assess.models import Decision, Meeting
 from assess.operations import assessments as ops
 from tests.support import (
     acknowledge_high,
-    complete_assessment,
-    complete_screening,
     login,
     post,
+    to_review,
     use_language,
     user,
 )
@@ -21,13 +20,8 @@ from tests.support import (
 
 def approve_decision(app, decision_id):
     with app.app_context():
-        a = ops.create_assessment(user("preparer"), db.session.get(Decision, decision_id))
+        a = to_review(user("preparer"), db.session.get(Decision, decision_id))
         fire = lambda who, t: ops.fire(user(who), a, t, expected_version=a.version)  # noqa: E731
-        fire("preparer", "start_screening")
-        complete_screening(user("preparer"), a)
-        fire("preparer", "start_assessment")
-        complete_assessment(user("preparer"), a)
-        fire("preparer", "submit")
         acknowledge_high(user("reviewer"), a)
         fire("reviewer", "approve")
 
@@ -126,13 +120,7 @@ def test_dashboards_say_what_each_person_must_do(client, demo):
     from datetime import timedelta
 
     with demo.app_context():
-        a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
-        fire = lambda who, t: ops.fire(user(who), a, t, expected_version=a.version)  # noqa: E731
-        fire("preparer", "start_screening")
-        complete_screening(user("preparer"), a)
-        fire("preparer", "start_assessment")
-        complete_assessment(user("preparer"), a)
-        fire("preparer", "submit")
+        to_review(user("preparer"), db.session.get(Decision, 1))
     login(client, "secretary")
     use_language(client, "en")
     from assess.operations import flags as flag_ops
