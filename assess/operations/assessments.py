@@ -7,6 +7,7 @@ append the audit event, commit. On any error nothing of it is kept.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 from typing import Any
 
@@ -68,12 +69,15 @@ def options(user: User, assessment: Assessment) -> list[Option]:
     return engine_for(assessment).options(facts(assessment), actor(user))
 
 
+@functools.cache
+def _with_decision() -> tuple:
+    # With its decision and organisation: every use of an assessment needs both. Built
+    # once, because building loader options costs about as much as the query itself.
+    return (joinedload(Assessment.decision).joinedload(Decision.organisation),)
+
+
 def get_assessment(user: User, assessment_id: int) -> Assessment:
-    # With its decision and organisation: every use of an assessment needs both.
-    assessment = db.session.get(
-        Assessment, assessment_id,
-        options=[joinedload(Assessment.decision).joinedload(Decision.organisation)],
-    )  # fmt: skip
+    assessment = db.session.get(Assessment, assessment_id, options=_with_decision())
     if assessment is None or assessment.organisation_id != user.organisation_id:
         raise NotFound(_l("No assessment with id %(id)s.", id=assessment_id))
     return assessment
