@@ -14,8 +14,8 @@ from tests.pgcluster import PG_BIN_DIRS, throwaway_cluster
 from tests.support import missing
 
 
-@pytest.fixture
-def app():
+def in_memory_app():
+    """An app on an empty in-memory SQLite database with the tables created."""
     app = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI="sqlite://",
@@ -24,10 +24,16 @@ def app():
             "connect_args": {"check_same_thread": False},
         },
     )
-    # No application context is held during the test: a request in the test client
-    # must get its own `g` (CSRF token, logged-in user), as in production.
     with app.app_context():
         db.create_all()
+    return app
+
+
+@pytest.fixture
+def app():
+    # No application context is held during the test: a request in the test client
+    # must get its own `g` (CSRF token, logged-in user), as in production.
+    app = in_memory_app()
     yield app
     with app.app_context():
         db.session.remove()

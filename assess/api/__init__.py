@@ -56,6 +56,9 @@ class Endpoint:
     content_type: str | None = None  # a non-JSON response (documents)
     query: dict[str, tuple[str, str]] = field(default_factory=dict)  # name: (type, help)
     if_match: bool = False
+    # The operations' names for fields the API names otherwise (its forms' "body_id" is the
+    # API's "body"), so that a 422 names the field by its path in the request.
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -89,15 +92,14 @@ def _text(detail):
 
 @functools.cache
 def _token_query():
-    # The token, its user, the user's roles and organisation in one query: every request
-    # needs all of them. Built once: constructing the loader options costs more than
-    # running the query on SQLite.
+    # The token, its user and the user's roles in one query: every request needs all
+    # three (the organisation only a few, so it loads when asked for). Built once:
+    # constructing the loader options costs more than running the query on SQLite.
     return (
         select(ApiToken)
         .where(ApiToken.token_hash == bindparam("hash"))
         .options(
             joinedload(ApiToken.user).joinedload(User.role_rows),
-            joinedload(ApiToken.user).joinedload(User.organisation),
         )
     )
 
@@ -239,7 +241,9 @@ def endpoint(rule: str, method: str = "GET", **options):
                 )
             except ValidationFailed as exc:
                 details = [
-                    {"path": path, "message": m} for path, msgs in exc.errors.items() for m in msgs
+                    {"path": spec.fields.get(path, path), "message": m}
+                    for path, msgs in exc.errors.items()
+                    for m in msgs
                 ]
                 return error_response(
                     422, "validation_failed", _l("The request has invalid fields."), details

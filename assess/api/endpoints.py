@@ -20,7 +20,7 @@ from ..operations import meetings as meeting_ops
 from . import ApiError, endpoint, etag, if_match, iso
 from . import schemas as s
 
-ASSESSMENT_ERRORS = (401, 403, 404)
+ASSESSMENT_ERRORS = (401, 404)
 
 
 def _page_args() -> tuple[int, int]:
@@ -141,6 +141,7 @@ def _decision(d: Decision) -> dict:
     status=201,
     roles=("preparer",),
     errors=(400, 401, 403, 422),
+    fields={"body_id": "body"},
 )
 def create_decision(payload: s.DecisionIn):
     """Create a decision draft."""
@@ -487,6 +488,7 @@ def _meeting(m) -> dict:
     status=201,
     roles=("secretary",),
     errors=(400, 401, 403, 422),
+    fields={"body_id": "body"},
 )
 def create_meeting(payload: s.MeetingIn):
     """Create a meeting of a deciding body (number: the next of the year unless given)."""

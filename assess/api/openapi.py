@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 
-from flask import jsonify
+from flask import Response
 from pydantic import TypeAdapter
 
 from . import ENDPOINTS, bp
@@ -140,6 +142,13 @@ def document() -> dict:
     }
 
 
+@functools.cache
+def _document_json() -> str:
+    # The endpoints are all declared at import, so the document never changes while the
+    # process runs; generating it takes tens of milliseconds.
+    return json.dumps(document(), ensure_ascii=False)
+
+
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(document())
+    return Response(_document_json(), mimetype="application/json")

@@ -1,0 +1,248 @@
+"""Who may call what through the API, on real objects: every endpoint × every role of the
+organisation, and every endpoint × every role of another organisation (which must not
+learn that the objects exist, let alone change them)."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+import assess.api.endpoints  # noqa: F401  (declares the endpoints)
+from assess.api import ENDPOINTS
+from assess.extensions import db
+from assess.models import (
+    AgendaItem,
+    Assessment,
+    AuditEvent,
+    Body,
+    Decision,
+    Document,
+    Meeting,
+    Organisation,
+)
+from assess.operations.demo_scenario import load_scenario
+from assess.operations.users import create_user, issue_token
+from tests.support import user
+
+ROLES = ["preparer", "reviewer", "secretary", "auditor", "admin"]
+
+# A request per endpoint, on the demo scenario's objects. The body is valid where a valid
+# body leaves the world as it was for the next call (a blocked step, a refused
+# publication); otherwise it is empty and the allowed roles get 422, after the role check.
+CALLS = {
+    ("GET", "/me"): ("/me", None),
+    ("GET", "/bodies"): ("/bodies", None),
+    ("GET", "/definitions/forms"): ("/definitions/forms", None),
+    ("GET", "/definitions/forms/<key>"): ("/definitions/forms/iva", None),
+    ("GET", "/definitions/workflows/<key>"): ("/definitions/workflows/{workflow}", None),
+    ("POST", "/decisions"): ("/decisions", {}),
+    ("GET", "/decisions"): ("/decisions", None),
+    ("GET", "/decisions/<int:decision_id>"): ("/decisions/{decision}", None),
+    ("POST", "/decisions/<int:decision_id>/assessment"): ("/decisions/{decision}/assessment", {}),
+    ("GET", "/assessments/<int:assessment_id>"): ("/assessments/{approved}", None),
+    ("PATCH", "/assessments/<int:assessment_id>"): ("/assessments/{in_review}", {}),
+    ("POST", "/assessments/<int:assessment_id>/hearings"): (
+        "/assessments/{in_review}/hearings",
+        {},
+    ),
+    ("POST", "/assessments/<int:assessment_id>/flags/<flag_id>/acknowledge"): (
+        "/assessments/{in_review}/flags/{flag}/acknowledge",
+        {},
+    ),
+    ("POST", "/assessments/<int:assessment_id>/transitions"): (
+        "/assessments/{in_review}/transitions",
+        {"trigger": "approve"},  # blocked for everyone: open high flags, or the wrong role
+    ),
+    ("GET", "/assessments/<int:assessment_id>/history"): ("/assessments/{approved}/history", None),
+    ("GET", "/assessments/<int:assessment_id>/revisions"): (
+        "/assessments/{approved}/revisions",
+        None,
+    ),
+    ("GET", "/assessments/<int:assessment_id>/documents"): (
+        "/assessments/{approved}/documents",
+        None,
+    ),
+    ("GET", "/documents/<int:document_id>"): ("/documents/{document}", None),
+    ("POST", "/meetings"): ("/meetings", {}),
+    ("GET", "/meetings/<int:meeting_id>"): ("/meetings/{meeting}", None),
+    ("POST", "/meetings/<int:meeting_id>/items"): ("/meetings/{meeting}/items", {}),
+    ("POST", "/meetings/<int:meeting_id>/publish"): ("/meetings/{meeting}/publish", None),
+    ("GET", "/meetings/<int:meeting_id>/agenda"): ("/meetings/{meeting}/agenda", None),
+    ("POST", "/meetings/<int:meeting_id>/items/<int:item_id>/outcome"): (
+        "/meetings/{meeting}/items/{item}/outcome",
+        {},
+    ),
+    ("GET", "/audit/verify"): ("/audit/verify", None),
+}
+
+# For another organisation's users, valid bodies: the request gets as far as looking up the
+# object, and had it been theirs, would have changed it.
+VALID = {
+    ("POST", "/assessments/<int:assessment_id>/hearings"): {
+        "council": "older_people_council",
+        "requested_on": "2026-09-01",
+    },
+    ("POST", "/assessments/<int:assessment_id>/flags/<flag_id>/acknowledge"): {"comment": "Ok."},
+    ("POST", "/meetings/<int:meeting_id>/items"): {"decision": 1},
+    ("POST", "/meetings/<int:meeting_id>/items/<int:item_id>/outcome"): {"outcome": "approved"},
+}
+
+
+@pytest.fixture(scope="module")
+def world():
+    """The demo scenario (an approved assessment with documents, one in review with open
+    high flags, a meeting with both), tokens for every role, and another organisation
+    with a user and token for every role."""
+    from assess.operations.demo import load_demo
+    from tests.conftest import in_memory_app
+
+    app = in_memory_app()
+
+    with app.app_context():
+        load_demo()
+        assert load_scenario()
+        approved = db.session.scalar(select(Assessment).where(Assessment.state == "approved"))
+        in_review = db.session.scalar(select(Assessment).where(Assessment.state == "in_review"))
+        flag = next(
+            f["id"]
+            for f in in_review.data["flags"]
+            if f["severity"] == "high" and f["status"] == "open"
+        )
+        meeting = db.session.scalar(select(Meeting))
+        ids = {
+            "decision": approved.decision_id,
+            "approved": approved.id,
+            "in_review": in_review.id,
+            "flag": flag,
+            "workflow": approved.workflow_key,
+            "document": db.session.scalar(select(Document.id).limit(1)),
+            "meeting": meeting.id,
+            "item": db.session.scalar(select(AgendaItem.id).limit(1)),
+            "case_number": approved.decision.case_number,
+        }
+        own = {r: {"Authorization": f"Bearer {issue_token(user(r))}"} for r in ROLES}
+        other = Organisation(name_fi="Toinen kunta", name_sv="Annan kommun", bilingual=False)
+        db.session.add_all(
+            [other, Body(organisation=other, name_fi="Hallitus", name_sv="Styrelsen")]
+        )
+        db.session.commit()
+        strangers = {}
+        for r in ROLES:
+            u = create_user(organisation=other, email=f"{r}@other.example", name=f"Other {r}",
+                            roles=[r], password="long enough password")  # fmt: skip
+            strangers[r] = {"Authorization": f"Bearer {issue_token(u)}"}
+    return app, ids, own, strangers
+
+
+def _spec(method, rule):
+    return next(e for e in ENDPOINTS if (e.method, e.rule) == (method, rule))
+
+
+def call(app, method, path, json, headers):
+    return app.test_client().open("/api/v1" + path, method=method, json=json, headers=headers)
+
+
+def test_the_table_has_every_endpoint():
+    assert {(e.method, e.rule) for e in ENDPOINTS if e.auth} == set(CALLS)
+
+
+def _snapshot():
+    return (
+        db.session.scalar(select(func.count()).select_from(AuditEvent)),
+        sorted(db.session.execute(select(Assessment.id, Assessment.version)).all()),
+        sorted(db.session.execute(select(Meeting.id, Meeting.version, Meeting.state)).all()),
+        sorted(db.session.execute(select(Decision.id, Decision.version)).all()),
+    )
+
+
+@pytest.mark.parametrize("key", sorted(CALLS), ids=lambda k: f"{k[0]} {k[1]}")
+def test_every_role_of_the_organisation(world, key):
+    """403 exactly for the roles the endpoint is not for; the others get through the role
+    check (every read answers 200) and get one of the responses the document declares."""
+    app, ids, own, _ = world
+    spec = _spec(*key)
+    path, json = CALLS[key]
+    path = path.format(**ids)
+    with app.app_context():
+        before = _snapshot()
+    for role in ROLES:
+        response = call(app, spec.method, path, json, own[role])
+        if spec.roles and role not in spec.roles:
+            assert response.status_code == 403, (role, response.get_json())
+            assert response.get_json()["error"]["code"] == "forbidden"
+            continue
+        declared = {spec.status, *spec.errors}
+        text = response.data[:300]  # bytes: documents are not text
+        assert response.status_code in declared - {403}, (role, response.status_code, text)
+        if spec.method == "GET":
+            assert response.status_code == 200, (role, text)
+    with app.app_context():
+        assert _snapshot() == before  # no call in the table changes anything
+
+
+def test_a_step_refused_for_a_role_says_which_role_it_needs(world):
+    app, ids, own, _ = world
+    headers = {**own["secretary"], "Accept-Language": "en"}
+    path = f"/assessments/{ids['in_review']}/transitions"
+    response = call(app, "POST", path, {"trigger": "approve"}, headers)
+    assert response.status_code == 409
+    assert any("reviewer" in r.lower() for r in response.get_json()["error"]["details"])
+
+
+@pytest.mark.parametrize("key", sorted(CALLS), ids=lambda k: f"{k[0]} {k[1]}")
+def test_another_organisation_sees_nothing_and_changes_nothing(world, key):
+    """With another organisation's token, an id of this one is 'not found' (not 'forbidden',
+    which would tell that it exists), lists leave its objects out, and nothing changes."""
+    app, ids, _, strangers = world
+    spec = _spec(*key)
+    path, json = CALLS[key]
+    path, json = path.format(**ids), VALID.get(key, json)
+    with app.app_context():
+        before = _snapshot()
+        ours = {
+            b.id: b.name_fi
+            for b in db.session.scalars(select(Body).where(Body.organisation_id == 1))
+        }
+    for role in ROLES:
+        response = call(app, spec.method, path, json, strangers[role])
+        text = response.get_data(as_text=True)
+        if spec.roles and role not in spec.roles:
+            assert response.status_code == 403, role
+        elif re.search(r"<(int:)?\w+>", spec.rule) and "definitions" not in spec.rule:
+            assert response.status_code == 404, (role, text[:300])
+            assert response.get_json()["error"]["code"] == "not_found"
+        else:
+            assert response.status_code in {200, 422}, (role, text[:300])
+        assert ids["case_number"] not in text
+        assert not any(name in text for name in ours.values())
+    with app.app_context():
+        assert _snapshot() == before
+
+
+def test_another_organisations_bodies_and_decisions_cannot_be_used(world):
+    app, ids, _, strangers = world
+    mine = call(app, "GET", "/bodies", None, strangers["preparer"]).get_json()
+    assert [b["name_fi"] for b in mine] == ["Hallitus"]
+    with app.app_context():
+        their_body = db.session.scalar(select(Body.id).where(Body.organisation_id == 1))
+    made = call(app, "POST", "/decisions",
+                {"case_number": "X/1", "title": "T", "language": "fi", "body": their_body},
+                strangers["preparer"])  # fmt: skip
+    assert made.status_code == 422
+    assert [d["path"] for d in made.get_json()["error"]["details"]] == ["body"]
+    meeting = call(app, "POST", "/meetings", {"body": their_body, "starts_at": "2027-01-10T10:00"},
+                   strangers["secretary"])  # fmt: skip
+    assert meeting.status_code == 422
+    assert [d["path"] for d in meeting.get_json()["error"]["details"]] == ["body"]
+    own_meeting = call(app, "POST", "/meetings",
+                       {"body": mine[0]["id"], "starts_at": "2027-01-10T10:00"},
+                       strangers["secretary"]).get_json()  # fmt: skip
+    item = call(app, "POST", f"/meetings/{own_meeting['id']}/items", {"decision": ids["decision"]},
+                strangers["secretary"])  # fmt: skip
+    assert item.status_code in (404, 422), item.get_json()
+    assert ids["case_number"] not in item.get_data(as_text=True)
+    listed = call(app, "GET", f"/decisions?case_number={ids['case_number']}", None,
+                  strangers["auditor"]).get_json()  # fmt: skip
+    assert listed["total"] == 0 and listed["items"] == []
+    verify = call(app, "GET", "/audit/verify", None, strangers["auditor"]).get_json()
+    assert verify["intact"] is True
