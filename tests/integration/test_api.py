@@ -363,3 +363,19 @@ def test_reasons_in_a_response_follow_accept_language(api):
         got = ok(api("GET", f"/assessments/{a['id']}", headers={"Accept-Language": language}))
         texts[language] = [r for b in got["transitions"]["blocked"] for r in b["reasons"]]
     assert texts["fi"] and texts["fi"] != texts["sv"] != texts["en"]
+
+
+def test_a_deactivated_user_or_a_removed_role_takes_effect_at_once(api, demo):
+    from assess.operations import users as user_ops
+
+    assert api("POST", "/meetings", who="secretary", json={}).status_code == 422
+    with demo.app_context():
+        secretary = user_ops.user_by_email("secretary@demo.example")
+        user_ops.update_user(secretary, name=secretary.name, roles=["auditor"], active=True)
+    assert api("POST", "/meetings", who="secretary", json={}).status_code == 403
+    assert ok(api("GET", "/me", who="secretary"))["roles"] == ["auditor"]
+    with demo.app_context():
+        secretary = user_ops.user_by_email("secretary@demo.example")
+        user_ops.update_user(secretary, name=secretary.name, roles=["auditor"], active=False)
+    refused = api("GET", "/me", who="secretary")
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "unauthorized"
