@@ -42,8 +42,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(db_path: Path) -> tuple[str, list[int]]:
+def prepare(url: str) -> tuple[str, list[int]]:
     """A database with the demo data, a token, and one assessment per client thread."""
+    from flask_migrate import upgrade
+
     from assess import create_app
     from assess.extensions import db
     from assess.operations import decisions as decision_ops
@@ -51,9 +53,9 @@ def prepare(db_path: Path) -> tuple[str, list[int]]:
     from assess.operations.users import issue_token
     from tests.support import user
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context(), app.test_request_context():
-        db.create_all()
+        upgrade()  # as in production: on PostgreSQL with the audit log's triggers
         load_demo()
         token = issue_token(user("preparer"))
         ids = []
@@ -63,6 +65,8 @@ def prepare(db_path: Path) -> tuple[str, list[int]]:
                                              proposal="")  # fmt: skip
             a = prepared(user("preparer"), d)
             ids.append(a.id)
+        db.session.remove()
+        db.engine.dispose()  # the server's workers open their own connections
     return token, ids
 
 
@@ -124,14 +128,28 @@ def wrk(url: str, headers: dict[str, str], duration: float) -> dict:
 
 
 def main() -> dict:
+    """The SQLite default and a throwaway PostgreSQL cluster (or BENCH_DATABASE_URL's
+    server), each under the same gunicorn."""
     from bench.common import machine
+    from tests.pgcluster import create_database, throwaway_cluster
 
     tmp = Path(tempfile.mkdtemp())
-    db_path = tmp / "api.db"
-    token, ids = prepare(db_path)
+    results = {"machine": machine(), "concurrency": CONCURRENCY,
+               "sqlite": measure(f"sqlite:///{tmp / 'api.db'}", tmp)}  # fmt: skip
+    server = os.environ.get("BENCH_DATABASE_URL")
+    if server:
+        results["postgresql"] = measure(create_database(server, "bench_api"), tmp)
+    else:
+        with throwaway_cluster() as server:
+            results["postgresql"] = measure(create_database(server, "bench_api"), tmp)
+    return results
+
+
+def measure(url: str, tmp: Path) -> dict:
+    token, ids = prepare(url)
     port = _free_port()
     env = {**os.environ, "ASSESS_CONFIG": "production", "SECRET_KEY": "bench-not-secret",
-           "DATABASE_URL": f"sqlite:///{db_path}", "API_RATE_LIMIT": "1000000 per minute",
+           "DATABASE_URL": url, "API_RATE_LIMIT": "1000000 per minute",
            "ASSESS_INSTANCE_PATH": str(tmp)}  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
@@ -176,9 +194,12 @@ def main() -> dict:
             return r.status
 
         run(port, get, 2.0)  # warm up both workers
-        results = {"machine": machine(), "concurrency": CONCURRENCY, "seconds": DURATION,
-                   "ceiling_healthz": run(port, ceiling), "get_assessment": run(port, get),
-                   "patch_assessment": run(port, patch)}  # fmt: skip
+        results = {
+            "seconds": DURATION,
+            "ceiling_healthz": run(port, ceiling),
+            "get_assessment": run(port, get),
+            "patch_assessment": run(port, patch),
+        }
         for key in ("get_assessment", "patch_assessment"):
             results[key]["ratio_to_ceiling"] = (
                 results[key]["rps"] / results["ceiling_healthz"]["rps"]
