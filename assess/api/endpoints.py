@@ -17,6 +17,7 @@ from ..operations import decisions as decision_ops
 from ..operations import documents as doc_ops
 from ..operations import flags as flag_ops
 from ..operations import meetings as meeting_ops
+from ..operations.errors import ValidationFailed
 from . import ApiError, endpoint, etag, if_match, iso
 from . import schemas as s
 
@@ -317,13 +318,21 @@ def add_hearing(assessment_id: int, payload: s.HearingIn):
     a = ops.get_assessment(g.api_user, assessment_id)
     section = next(sec for sec in answer_ops.form_for(a).sections if sec.kind == "hearings")
     hearings = [*((a.data or {}).get("hearings") or []), payload.model_dump()]
-    answer_ops.save_section(
-        g.api_user,
-        a,
-        section.id,
-        {"hearings": hearings, "no_hearings_reason": (a.data or {}).get("no_hearings_reason")},
-        expected_version=a.version,
-    )
+    try:
+        answer_ops.save_section(
+            g.api_user,
+            a,
+            section.id,
+            {"hearings": hearings, "no_hearings_reason": (a.data or {}).get("no_hearings_reason")},
+            expected_version=a.version,
+        )
+    except ValidationFailed as exc:
+        # The section names the new hearing's fields by their place in the list; the
+        # request's body is that one hearing.
+        new = f"hearings.{len(hearings) - 1}."
+        raise ValidationFailed(
+            {path.removeprefix(new): messages for path, messages in exc.errors.items()}
+        ) from None
     return _assessment(a)
 
 

@@ -301,6 +301,17 @@ def clean_hearings(form: FormDefinition, rows) -> tuple[list, Errors]:
                 errors, f"{p}.not_heard_reason", row.get("not_heard_reason"), LONG_MAX
             ),
         }
+        if item["requested_on"] and item["answered_on"] and (
+            item["answered_on"] < item["requested_on"]  # ISO dates compare as text
+        ):
+            errors.add(
+                f"{p}.answered_on",
+                _l(
+                    "The statement cannot have been received before it was requested "
+                    "(%(requested)s); check both dates.",
+                    requested=item["requested_on"],
+                ),
+            )
         if any(item[k] for k in HEARING_FIELDS[1:]):
             out.append(item)
     return out, errors

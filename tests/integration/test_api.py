@@ -379,3 +379,30 @@ def test_a_deactivated_user_or_a_removed_role_takes_effect_at_once(api, demo):
         user_ops.update_user(secretary, name=secretary.name, roles=["auditor"], active=False)
     refused = api("GET", "/me", who="secretary")
     assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_a_refused_hearing_names_the_fields_of_the_request(api):
+    d = ok(
+        api(
+            "POST",
+            "/decisions",
+            json={"case_number": "API/H", "title": "T", "language": "fi", "body": 1},
+        ),
+        201,
+    )
+    a = ok(api("POST", f"/decisions/{d['id']}/assessment", json={}), 201)
+    path = f"/assessments/{a['id']}/hearings"
+    backwards = api("POST", path, json={"council": "older_people_council",
+                                        "requested_on": "2026-09-10", "answered_on": "2026-09-01"},
+                    headers={"Accept-Language": "en"})  # fmt: skip
+    assert backwards.status_code == 422
+    [detail] = backwards.get_json()["error"]["details"]
+    assert detail["path"] == "answered_on" and "2026-09-10" in detail["message"]
+    unknown = api("POST", path, json={"council": "no_such_council", "requested_on": "2026-09-10"})
+    assert [x["path"] for x in unknown.get_json()["error"]["details"]] == ["council"]
+    assert "older_people_council" in unknown.get_json()["error"]["details"][0]["message"]
+    assert ok(api("GET", f"/assessments/{a['id']}"))["hearings"] == []  # nothing kept
+    good = ok(api("POST", path, json={"council": "older_people_council",
+                                      "requested_on": "2026-09-01", "answered_on": "2026-09-10"}),
+              201)  # fmt: skip
+    assert [h["council"] for h in good["hearings"]] == ["older_people_council"]
