@@ -92,6 +92,12 @@ def test_roles_per_endpoint(api, method, path, allowed):
         assert (status != 403) is (role in allowed), (role, method, path, status)
 
 
+def new_decision(api, case_number):
+    """A decision of the demo's first body, created through the API by the preparer."""
+    body = {"case_number": case_number, "title": "T", "language": "fi", "body": 1}
+    return ok(api("POST", "/decisions", json=body), 201)
+
+
 def patch(api, a, body, who="preparer"):
     return ok(
         api(
@@ -105,14 +111,7 @@ def patch(api, a, body, who="preparer"):
 
 
 def test_if_match_is_required_and_a_stale_one_refused(api):
-    d = ok(
-        api(
-            "POST",
-            "/decisions",
-            json={"case_number": "API/7", "title": "T", "language": "fi", "body": 1},
-        ),
-        201,
-    )
+    d = new_decision(api, "API/7")
     a = ok(api("POST", f"/decisions/{d['id']}/assessment", json={}), 201)
     path = f"/assessments/{a['id']}"
     assert api("PATCH", path, json={"level": "light"}).status_code == 428
@@ -280,14 +279,7 @@ def test_one_full_assessment_only_through_the_api(api):
 
 
 def test_publishing_too_early_lists_what_each_item_lacks(api):
-    d = ok(
-        api(
-            "POST",
-            "/decisions",
-            json={"case_number": "API/9", "title": "T", "language": "fi", "body": 1},
-        ),
-        201,
-    )
+    d = new_decision(api, "API/9")
     m = ok(
         api(
             "POST", "/meetings", who="secretary", json={"body": 1, "starts_at": "2026-12-15T14:00"}
@@ -348,14 +340,7 @@ def test_tokens_from_the_account_page_work_until_revoked(demo):
 
 
 def test_reasons_in_a_response_follow_accept_language(api):
-    d = ok(
-        api(
-            "POST",
-            "/decisions",
-            json={"case_number": "API/L", "title": "T", "language": "fi", "body": 1},
-        ),
-        201,
-    )
+    d = new_decision(api, "API/L")
     a = ok(api("POST", f"/decisions/{d['id']}/assessment", json={}), 201)
     ok(api("POST", f"/assessments/{a['id']}/transitions", json={"trigger": "start_screening"}))
     texts = {}
@@ -382,14 +367,7 @@ def test_a_deactivated_user_or_a_removed_role_takes_effect_at_once(api, demo):
 
 
 def test_a_refused_hearing_names_the_fields_of_the_request(api):
-    d = ok(
-        api(
-            "POST",
-            "/decisions",
-            json={"case_number": "API/H", "title": "T", "language": "fi", "body": 1},
-        ),
-        201,
-    )
+    d = new_decision(api, "API/H")
     a = ok(api("POST", f"/decisions/{d['id']}/assessment", json={}), 201)
     path = f"/assessments/{a['id']}/hearings"
     backwards = api("POST", path, json={"council": "older_people_council",
