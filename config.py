@@ -66,7 +66,7 @@ class Config:
     # Requests per API token (Flask-Limiter syntax); 429 with Retry-After beyond it.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT") or "1200 per minute"
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "assess-memory://"
     # LibreOffice for PDFs; unset: `soffice` or `libreoffice` on the PATH.
     SOFFICE = os.environ.get("SOFFICE") or None
 
