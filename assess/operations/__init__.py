@@ -1,8 +1,10 @@
 """Every change to data goes through here: validate, write, commit, in one transaction.
 
-``web``, ``api`` and ``cli`` call these functions and never commit themselves.
+``web``, ``api`` and ``cli`` call these functions and never commit themselves. A request
+that only reads may run inside ``reading()``.
 """
 
+from ._tx import reading
 from .errors import (
     Conflict,
     Forbidden,
@@ -21,4 +23,5 @@ __all__ = [
     "OperationError",
     "Stale",
     "ValidationFailed",
+    "reading",
 ]

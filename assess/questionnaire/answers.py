@@ -301,8 +301,10 @@ def clean_hearings(form: FormDefinition, rows) -> tuple[list, Errors]:
                 errors, f"{p}.not_heard_reason", row.get("not_heard_reason"), LONG_MAX
             ),
         }
-        if item["requested_on"] and item["answered_on"] and (
-            item["answered_on"] < item["requested_on"]  # ISO dates compare as text
+        if (
+            item["requested_on"]
+            and item["answered_on"]
+            and item["answered_on"] < item["requested_on"]  # ISO dates compare as text
         ):
             errors.add(
                 f"{p}.answered_on",
