@@ -9,10 +9,12 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -65,8 +67,53 @@ def facts(assessment: Assessment, data: dict | None = None) -> Facts:
 
 
 def options(user: User, assessment: Assessment) -> list[Option]:
-    """The transitions from the current state, each available or with its reasons."""
-    return engine_for(assessment).options(facts(assessment), actor(user))
+    """The transitions from the current state, each available or with its reasons.
+
+    Remembered per stored version of the assessment (and everything else the guards see),
+    because checking completeness is the costliest part of reading an assessment, and
+    case-management systems read the same version over and over. Only for showing: firing
+    a transition checks the guards afresh. An assessment with unsaved changes is not
+    remembered, nor answered from memory.
+    """
+    if assessment.id is None or inspect(assessment).modified:
+        return engine_for(assessment).options(facts(assessment), actor(user))
+    decision = assessment.decision
+    key = (
+        assessment.id,
+        assessment.version,
+        decision.preparer_id,
+        decision.language,
+        decision.organisation.bilingual,
+        user.id,
+        frozenset(user.roles),
+        _language(),
+    )
+    cache = current_app.extensions.setdefault("assess.options", _Remembered(512))
+    found = cache.get(key)
+    if found is None:
+        found = engine_for(assessment).options(facts(assessment), actor(user))
+        cache.put(key, found)
+    return list(found)
+
+
+class _Remembered:
+    """A small least-recently-used map, safe to share between a process's threads."""
+
+    def __init__(self, size: int):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 @functools.cache
