@@ -66,6 +66,11 @@ def prepare(url: str) -> tuple[str, list[int]]:
             a = prepared(user("preparer"), d)
             ids.append(a.id)
         db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            # The steady state autovacuum reaches after the seeding's many updates, instead
+            # of autovacuum reaching it during the measurement.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
         db.engine.dispose()  # the server's workers open their own connections
     return token, ids
 
@@ -194,17 +199,10 @@ def measure(url: str, tmp: Path) -> dict:
             return r.status
 
         run(port, get, 2.0)  # warm up both workers
-        results = {
-            "seconds": DURATION,
-            "ceiling_healthz": run(port, ceiling),
-            "get_assessment": run(port, get),
-            "patch_assessment": run(port, patch),
-        }
-        for key in ("get_assessment", "patch_assessment"):
-            results[key]["ratio_to_ceiling"] = (
-                results[key]["rps"] / results["ceiling_healthz"]["rps"]
-            )
+        results: dict = {"seconds": DURATION}
         base = f"http://127.0.0.1:{port}"
+        # The reads first: the PATCH scenario leaves dead row versions behind, and
+        # PostgreSQL's autovacuum cleaning them up would share the two cores with the GET.
         rounds = []
         for _ in range(ROUNDS if shutil.which("wrk") else 0):
             ceiling_round = wrk(base + "/healthz", {}, ROUND_SECONDS)
@@ -223,6 +221,13 @@ def measure(url: str, tmp: Path) -> dict:
                 "errors": sum(r[s]["errors"] for r in rounds for s in ("ceiling_healthz",
                                                                        "get_assessment")),
             }  # fmt: skip
+        results["ceiling_healthz"] = run(port, ceiling)
+        results["get_assessment"] = run(port, get)
+        results["patch_assessment"] = run(port, patch)
+        for key in ("get_assessment", "patch_assessment"):
+            results[key]["ratio_to_ceiling"] = (
+                results[key]["rps"] / results["ceiling_healthz"]["rps"]
+            )
         return results
     finally:
         server.send_signal(signal.SIGTERM)
