@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, g, request
 from flask_babel import force_locale
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
@@ -74,12 +74,12 @@ ENDPOINTS: list[Endpoint] = []
 
 
 def language() -> str:
-    """The client's language from Accept-Language (fi, sv, en), worked out once a request."""
-    try:
-        return g.api_language
-    except AttributeError:
-        g.api_language = request.accept_languages.best_match(LANGUAGES) or "en"
-        return g.api_language
+    """The client's language from Accept-Language (fi, sv, en), worked out once a request
+    (kept with the request: ``g`` may outlive it when an application context is shared)."""
+    environ = request.environ
+    if "assess.api_language" not in environ:
+        environ["assess.api_language"] = request.accept_languages.best_match(LANGUAGES) or "en"
+    return environ["assess.api_language"]
 
 
 def error_response(status: int, code: str, message, details=None) -> Response:
@@ -91,9 +91,7 @@ def error_response(status: int, code: str, message, details=None) -> Response:
                 "details": [_text(d) for d in details or []],
             }
         }
-    response = jsonify(body)
-    response.status_code = status
-    return response
+    return Response(_serialise(None, body), status, mimetype="application/json")
 
 
 def _text(detail):

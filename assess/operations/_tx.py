@@ -3,16 +3,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+
+READS_ONLY = "Reads must not write: a change was attempted inside reading()."
 
 
 @contextmanager
 def transaction() -> Iterator[Session]:
     """One use case, one transaction: commit at the end, roll back on any error."""
     if db.session.info.get("reading"):
-        raise RuntimeError("A change was attempted inside reading(); reads must not write.")
+        raise RuntimeError(READS_ONLY)
     try:
         yield db.session
         db.session.commit()
@@ -23,24 +26,42 @@ def transaction() -> Iterator[Session]:
 
 @contextmanager
 def reading() -> Iterator[Session]:
-    """A request that only reads: ``transaction()`` refuses to run inside, and on PostgreSQL
-    the statements run without a transaction around them.
+    """A request that only reads: nothing may be written inside, and on PostgreSQL the
+    statements run without a transaction around them.
 
     That spares each request two of its round trips (BEGIN and ROLLBACK), which on a busy
-    server are a large part of a small read's time, and loses nothing in consistency: under
-    READ COMMITTED (the default) every statement sees its own snapshot inside a transaction
-    too. SQLite opens no transaction for a read anyway, and switching its isolation level
-    would cost a statement each way. A session already in a transaction goes on in it.
+    server are a large part of a small read's time. It assumes READ COMMITTED, PostgreSQL's
+    default, where every statement sees its own snapshot inside a transaction too; with a
+    stricter ``default_transaction_isolation`` a read's statements would no longer share
+    one. SQLite opens no transaction for a read anyway, and switching its isolation level
+    would cost a statement each way. Any flush (and ``transaction()``) inside raises.
     """
     session = db.session()  # the request's session itself, not the scoped proxy
-    if session.in_transaction():
-        yield session
-        return
-    session.info["reading"] = True
+    outer = session.info.get("reading", 0)
+    fresh = not outer and not session.in_transaction()
+    session.info["reading"] = outer + 1
+    if fresh:
+        # Nothing uncommitted can be seen inside: see committed_view().
+        session.info["committed_view"] = True
     try:
-        if session.get_bind().dialect.name == "postgresql":
+        if fresh and session.get_bind().dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         yield session
     finally:
-        session.info.pop("reading", None)
-        session.rollback()  # no round trip in autocommit; gives the connection back
+        session.info["reading"] = outer
+        if fresh:
+            session.info.pop("committed_view", None)
+            session.rollback()  # no round trip in autocommit; gives the connection back
+
+
+def committed_view() -> bool:
+    """True inside a reading() that began outside any transaction: whatever the session
+    sees then is committed, so what is worked out from it may be remembered."""
+    return bool(db.session().info.get("committed_view"))
+
+
+@event.listens_for(Session, "before_flush")
+def _no_writes_while_reading(session, flush_context, instances) -> None:
+    # In autocommit every statement would be committed at once, past any rollback.
+    if session.info.get("reading"):
+        raise RuntimeError(READS_ONLY)

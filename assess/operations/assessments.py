@@ -27,7 +27,7 @@ from ..questionnaire.answers import screening_problems
 from ..workflow import Actor, Engine, Facts, Option, TransitionBlocked, Workflows
 from . import flags as flag_ops
 from ._audit import record
-from ._tx import transaction
+from ._tx import committed_view, transaction
 from .errors import Conflict, Forbidden, NotFound, Stale
 
 DEFAULT_FORM_KEY = "iva"
@@ -69,13 +69,12 @@ def facts(assessment: Assessment, data: dict | None = None) -> Facts:
 def options(user: User, assessment: Assessment) -> list[Option]:
     """The transitions from the current state, each available or with its reasons.
 
-    Remembered per stored version of the assessment (and everything else the guards see),
-    because checking completeness is the costliest part of reading an assessment, and
-    case-management systems read the same version over and over. Only for showing: firing
-    a transition checks the guards afresh. An assessment with unsaved changes is not
-    remembered, nor answered from memory.
+    Inside ``reading()`` they are remembered per stored version of the assessment (and
+    everything else the guards see), because checking completeness is the costliest part
+    of reading an assessment, and case-management systems read the same version over and
+    over. Only for showing: firing a transition checks the guards afresh.
     """
-    if assessment.id is None or inspect(assessment).modified:
+    if not committed_view() or inspect(assessment).modified:
         return engine_for(assessment).options(facts(assessment), actor(user))
     decision = assessment.decision
     key = (
@@ -88,12 +87,15 @@ def options(user: User, assessment: Assessment) -> list[Option]:
         frozenset(user.roles),
         _language(),
     )
-    cache = current_app.extensions.setdefault("assess.options", _Remembered(512))
+    cache = current_app.extensions.get("assess.options")
+    if cache is None:
+        cache = current_app.extensions["assess.options"] = _Remembered(512)
     found = cache.get(key)
     if found is None:
         found = engine_for(assessment).options(facts(assessment), actor(user))
         cache.put(key, found)
-    return list(found)
+    # Copies, so that no caller can change what the next request is shown.
+    return [Option(o.transition, list(o.reasons)) for o in found]
 
 
 class _Remembered:

@@ -35,6 +35,15 @@ def ok(response, status=200):
     return response.get_json()
 
 
+def test_each_request_answers_in_its_own_language_in_a_shared_app_context(demo, api):
+    # A program's tests (or a command) may hold an application context around several
+    # requests: the language is the request's, not the first one's.
+    with demo.app_context():
+        messages = [api("GET", "/assessments/999", headers={"Accept-Language": lang})
+                    .get_json()["error"]["message"] for lang in ("fi", "sv", "en")]  # fmt: skip
+    assert len(set(messages)) == 3, messages
+
+
 def test_the_openapi_document_describes_every_endpoint(api):
     doc = api("GET", "/openapi.json", who=None).get_json()
     assert doc["openapi"].startswith("3.1")

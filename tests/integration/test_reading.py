@@ -20,12 +20,29 @@ def test_a_change_inside_reading_is_refused_and_changes_nothing(ctx):
     a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
     assessment_id, version = a.id, a.version
     db.session.remove()  # as at the start of a request
-    refused = pytest.raises(RuntimeError, match="reads must not write")
-    with reading(), refused, transaction() as session:
+    with reading(), pytest.raises(RuntimeError, match="Reads must not write"), transaction():
+        pass
+    # A flush of its own (autoflush included) is refused too, before anything is sent.
+    with reading() as session, pytest.raises(RuntimeError, match="Reads must not write"):
         session.get(Assessment, assessment_id).state = "approved"
+        session.flush()
+    db.session.remove()
+    assert db.session.get(Assessment, assessment_id).state == a.state
     assert db.session.get(Assessment, assessment_id).version == version
     with transaction():  # outside, changes work as before
         pass
+
+
+def test_the_guard_holds_when_nested_or_inside_an_open_transaction(ctx):
+    db.session.get(Decision, 1)  # a transaction is open (a test's or a command's session)
+    with reading(), pytest.raises(RuntimeError, match="Reads must not write"), transaction():
+        pass
+    db.session.remove()
+    with reading():
+        with reading():
+            pass
+        with pytest.raises(RuntimeError, match="Reads must not write"), transaction():
+            pass  # the outer reading() still guards after the inner one ends
 
 
 @pytest.mark.postgres
@@ -46,6 +63,8 @@ def test_an_api_get_sends_no_begin_and_a_patch_runs_in_one_transaction(pg_app):
         client = pg_app.test_client()
         auth = {"Authorization": f"Bearer {token}"}
         got = client.get(f"/api/v1/assessments/{assessment_id}", headers=auth)
+        again = client.get(f"/api/v1/assessments/{assessment_id}", headers=auth)
+        assert again.get_json() == got.get_json()  # the second answered partly from memory
         assert got.status_code == 200
         assert len(seen) >= 2 and set(seen) == {IDLE}, seen  # each statement on its own
         seen.clear()
