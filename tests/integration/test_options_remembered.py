@@ -57,7 +57,7 @@ def test_equal_to_a_fresh_check_per_version_user_and_language(ctx):
     assert {t for t, _ in after} != {t for t, _ in first}
 
 
-def test_a_new_preparer_of_the_decision_or_another_language_is_seen(ctx):
+def test_a_new_preparer_of_the_decision_is_seen(ctx):
     # The four-eyes rule: whoever prepares the decision may not approve its assessment.
     reviewer = user("reviewer")
     a = to_review(user("preparer"), new_decision("OPT/2"))
@@ -65,12 +65,26 @@ def test_a_new_preparer_of_the_decision_or_another_language_is_seen(ctx):
     decision = db.session.get(Decision, a.decision_id)
     decision.preparer_id = reviewer.id  # the decision handed to the reviewer
     db.session.commit()
-    now = read(reviewer, a)
-    assert now == fresh(reviewer, a) != before
-    decision.language = "sv"
-    decision.organisation.bilingual = not decision.organisation.bilingual
+    assert read(reviewer, a) == fresh(reviewer, a) != before
+
+
+def test_the_decisions_language_and_a_bilingual_organisation_are_seen(ctx):
+    # The summary is needed in the decision's language, or in fi and sv when the
+    # organisation is bilingual; neither change makes a new version of the assessment.
+    preparer = user("preparer")
+    a = prepared(preparer, new_decision("OPT/4"))
+    a.data = {**a.data, "summary": {"fi": "Tiivistelmä."}}
+    decision = a.decision
+    decision.language, decision.organisation.bilingual = "fi", False
     db.session.commit()
-    assert read(reviewer, a) == fresh(reviewer, a)
+    complete = read(preparer, a)
+    assert complete == fresh(preparer, a)
+    decision.language = "sv"
+    db.session.commit()
+    assert read(preparer, a) == fresh(preparer, a) != complete
+    decision.language, decision.organisation.bilingual = "fi", True
+    db.session.commit()
+    assert read(preparer, a) == fresh(preparer, a) != complete
 
 
 def test_only_committed_state_read_inside_reading_is_remembered(ctx):

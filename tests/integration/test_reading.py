@@ -64,7 +64,7 @@ def test_an_api_get_sends_no_begin_and_a_patch_runs_in_one_transaction(pg_app):
         auth = {"Authorization": f"Bearer {token}"}
         got = client.get(f"/api/v1/assessments/{assessment_id}", headers=auth)
         again = client.get(f"/api/v1/assessments/{assessment_id}", headers=auth)
-        assert again.get_json() == got.get_json()  # the second answered partly from memory
+        assert again.get_json() == got.get_json()  # the same, its steps now from memory
         assert got.status_code == 200
         assert len(seen) >= 2 and set(seen) == {IDLE}, seen  # each statement on its own
         seen.clear()
