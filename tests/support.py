@@ -6,6 +6,15 @@ import re
 
 import pytest
 
+# The realistic answers live with the demo scenario, so the demo shows what the tests check.
+from assess.operations.demo_scenario import (  # noqa: F401  (re-exported for the tests)
+    acknowledge_high,
+    complete_assessment,
+    complete_screening,
+    prepared,
+    to_review,
+)
+
 CSRF_RE = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
@@ -76,13 +85,3 @@ def user(email_or_role: str):
 
     email = DEMO_PASSWORDS[email_or_role][0] if email_or_role in DEMO_PASSWORDS else email_or_role
     return user_by_email(email)
-
-
-# The realistic answers live with the demo scenario, so the demo shows what the tests check.
-from assess.operations.demo_scenario import (  # noqa: E402, F401  (re-exported for the tests)
-    acknowledge_high,
-    complete_assessment,
-    complete_screening,
-    prepared,
-    to_review,
-)
