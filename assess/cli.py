@@ -160,8 +160,10 @@ def definitions_check(workflows_dir, forms_dir):
     try:
         for engine in load_workflows(Path(workflows_dir or current_app.config["WORKFLOWS_DIR"])):
             d = engine.definition
-            lines.append(f"ok: workflow {d.key} version {d.version} ({len(d.states)} states, "
-                         f"{len(d.transitions)} transitions)")  # fmt: skip
+            lines.append(
+                f"ok: workflow {d.key} version {d.version} ({len(d.states)} states, "
+                f"{len(d.transitions)} transitions)"
+            )
     except DefinitionError as exc:
         failed = True
         for problem in exc.problems:

@@ -136,9 +136,15 @@ def load_directory(directory: Path, kind: str, load_one) -> dict[tuple[str, int]
             continue
         ident = (definition.key, definition.version)
         if ident in origin:
-            problems.append(Problem(path.name, "key", f"{definition.key!r} version "
-                                    f"{definition.version} is already defined in {origin[ident]}; "
-                                    "give this one a new version"))  # fmt: skip
+            problems.append(
+                Problem(
+                    path.name,
+                    "key",
+                    f"{definition.key!r} version "
+                    f"{definition.version} is already defined in {origin[ident]}; "
+                    "give this one a new version",
+                )
+            )
             continue
         origin[ident] = path.name
         loaded[ident] = definition

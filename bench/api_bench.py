@@ -60,9 +60,14 @@ def prepare(url: str) -> tuple[str, list[int]]:
         token = issue_token(user("preparer"))
         ids = []
         for n in range(CONCURRENCY):
-            d = decision_ops.create_decision(user("preparer"), case_number=f"BENCH/{n}",
-                                             title=f"Bench {n}", language="fi", body_id=1,
-                                             proposal="")  # fmt: skip
+            d = decision_ops.create_decision(
+                user("preparer"),
+                case_number=f"BENCH/{n}",
+                title=f"Bench {n}",
+                language="fi",
+                body_id=1,
+                proposal="",
+            )
             a = prepared(user("preparer"), d)
             ids.append(a.id)
         db.session.remove()
@@ -127,9 +132,12 @@ def wrk(url: str, headers: dict[str, str], duration: float) -> dict:
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50_ms": ms("50"), "p99_ms": ms("99"),
-            "errors": int(non2xx.group(1)) if non2xx else 0}  # fmt: skip
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": ms("50"),
+        "p99_ms": ms("99"),
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+    }
 
 
 def main() -> dict:
@@ -139,8 +147,11 @@ def main() -> dict:
     from tests.pgcluster import create_database, throwaway_cluster
 
     tmp = Path(tempfile.mkdtemp())
-    results = {"machine": machine(), "concurrency": CONCURRENCY,
-               "sqlite": measure(f"sqlite:///{tmp / 'api.db'}", tmp)}  # fmt: skip
+    results = {
+        "machine": machine(),
+        "concurrency": CONCURRENCY,
+        "sqlite": measure(f"sqlite:///{tmp / 'api.db'}", tmp),
+    }
     server = os.environ.get("BENCH_DATABASE_URL")
     if server:
         results["postgresql"] = measure(create_database(server, "bench_api"), tmp)
@@ -153,14 +164,30 @@ def main() -> dict:
 def measure(url: str, tmp: Path) -> dict:
     token, ids = prepare(url)
     port = _free_port()
-    env = {**os.environ, "ASSESS_CONFIG": "production", "SECRET_KEY": "bench-not-secret",
-           "DATABASE_URL": url, "API_RATE_LIMIT": "1000000 per minute",
-           "ASSESS_INSTANCE_PATH": str(tmp)}  # fmt: skip
+    env = {
+        **os.environ,
+        "ASSESS_CONFIG": "production",
+        "SECRET_KEY": "bench-not-secret",
+        "DATABASE_URL": url,
+        "API_RATE_LIMIT": "1000000 per minute",
+        "ASSESS_INSTANCE_PATH": str(tmp),
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
-        env=env, cwd=Path(__file__).resolve().parent.parent,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     try:
         for _ in range(100):
             try:
@@ -190,9 +217,12 @@ def measure(url: str, tmp: Path) -> dict:
                 state["etag"], state["n"] = r.getheader("ETag"), 0
             state["n"] += 1
             body = json.dumps({"answers": {"scope_notes": f"Note {state['n']}"}})
-            conn.request("PATCH", f"/api/v1/assessments/{ids[i]}", body=body,
-                         headers={**auth, "If-Match": state["etag"],
-                                  "Content-Type": "application/json"})  # fmt: skip
+            conn.request(
+                "PATCH",
+                f"/api/v1/assessments/{ids[i]}",
+                body=body,
+                headers={**auth, "If-Match": state["etag"], "Content-Type": "application/json"},
+            )
             r = conn.getresponse()
             r.read()
             state["etag"] = r.getheader("ETag") or state["etag"]
@@ -207,8 +237,13 @@ def measure(url: str, tmp: Path) -> dict:
         for _ in range(ROUNDS if shutil.which("wrk") else 0):
             ceiling_round = wrk(base + "/healthz", {}, ROUND_SECONDS)
             get_round = wrk(f"{base}/api/v1/assessments/{ids[0]}", auth, ROUND_SECONDS)
-            rounds.append({"ceiling_healthz": ceiling_round, "get_assessment": get_round,
-                           "ratio": get_round["rps"] / ceiling_round["rps"]})  # fmt: skip
+            rounds.append(
+                {
+                    "ceiling_healthz": ceiling_round,
+                    "get_assessment": get_round,
+                    "ratio": get_round["rps"] / ceiling_round["rps"],
+                }
+            )
         if rounds:
             results["wrk"] = {
                 "rounds": rounds,
@@ -218,9 +253,10 @@ def measure(url: str, tmp: Path) -> dict:
                     for side in ("ceiling_healthz", "get_assessment")
                     for key in ("rps", "p50_ms", "p99_ms")
                 },
-                "errors": sum(r[s]["errors"] for r in rounds for s in ("ceiling_healthz",
-                                                                       "get_assessment")),
-            }  # fmt: skip
+                "errors": sum(
+                    r[s]["errors"] for r in rounds for s in ("ceiling_healthz", "get_assessment")
+                ),
+            }
         results["ceiling_healthz"] = run(port, ceiling)
         results["get_assessment"] = run(port, get)
         results["patch_assessment"] = run(port, patch)

@@ -23,15 +23,33 @@ from assess.operations.demo import load_demo
 from bench.common import machine, median_ms
 from tests.support import acknowledge_high, prepared, user
 
-DIMENSIONS = ["health", "wellbeing", "access_to_services", "participation", "livelihood",
-              "language_rights", "safety", "equality", "employment",
-              "living_environment"]  # fmt: skip
+DIMENSIONS = [
+    "health",
+    "wellbeing",
+    "access_to_services",
+    "participation",
+    "livelihood",
+    "language_rights",
+    "safety",
+    "equality",
+    "employment",
+    "living_environment",
+]
 
 
-REALISTIC = (["children", "older_people", "disabled", "swedish_speakers", "low_income",
-              "rural_residents", "informal_carers", "staff"],
-             ["health", "wellbeing", "access_to_services", "participation", "livelihood",
-              "language_rights"])  # fmt: skip
+REALISTIC = (
+    [
+        "children",
+        "older_people",
+        "disabled",
+        "swedish_speakers",
+        "low_income",
+        "rural_residents",
+        "informal_carers",
+        "staff",
+    ],
+    ["health", "wellbeing", "access_to_services", "participation", "livelihood", "language_rights"],
+)
 
 
 def realistic_snapshot(groups=None, dimensions=None, decision_id=1) -> tuple[dict, object]:
@@ -39,32 +57,56 @@ def realistic_snapshot(groups=None, dimensions=None, decision_id=1) -> tuple[dic
     dimensions (the maximum), or the groups and dimensions given."""
     a = prepared(user("preparer"), db.session.get(Decision, decision_id), level="full")
     fire = lambda who, t: ops.fire(user(who), a, t, expected_version=a.version)  # noqa: E731
-    alts = [*a.data["alternatives"], {"id": "ve2", "label": "VE2",
-                                      "description": "A mobile clinic twice a week."}]  # fmt: skip
-    answer_ops.save_section(user("preparer"), a, "alternatives", {"alternatives": alts},
-                            expected_version=a.version)  # fmt: skip
+    alts = [
+        *a.data["alternatives"],
+        {"id": "ve2", "label": "VE2", "description": "A mobile clinic twice a week."},
+    ]
+    answer_ops.save_section(
+        user("preparer"), a, "alternatives", {"alternatives": alts}, expected_version=a.version
+    )
     form = answer_ops.form_for(a)
     groups = groups or [g.id for g in form.groups]
     dimensions = dimensions or DIMENSIONS
-    answer_ops.save_section(user("preparer"), a, "scoping", {"answers": {
-        "groups_in_scope": groups, "dimensions_in_scope": dimensions,
-        "time_horizons": ["budget_year"]}}, expected_version=a.version)  # fmt: skip
+    answer_ops.save_section(
+        user("preparer"),
+        a,
+        "scoping",
+        {
+            "answers": {
+                "groups_in_scope": groups,
+                "dimensions_in_scope": dimensions,
+                "time_horizons": ["budget_year"],
+            }
+        },
+        expected_version=a.version,
+    )
     cells = [
-        {"alternative": alt, "group": g, "dimension": d,
-         "direction": ["positive", "negative", "neutral", "unknown"][(i + j) % 4],
-         "magnitude": None if (i + j) % 4 == 2 else ["small", "moderate", "large"][j % 3],
-         "likelihood": "likely", "rationale": f"Rationale for {g} / {d}.",
-         "evidence": "Visit statistics 2025", "mitigation": "A service bus twice a week."}
-        for alt in ("ve0", "ve1", "ve2") for i, g in enumerate(groups)
+        {
+            "alternative": alt,
+            "group": g,
+            "dimension": d,
+            "direction": ["positive", "negative", "neutral", "unknown"][(i + j) % 4],
+            "magnitude": None if (i + j) % 4 == 2 else ["small", "moderate", "large"][j % 3],
+            "likelihood": "likely",
+            "rationale": f"Rationale for {g} / {d}.",
+            "evidence": "Visit statistics 2025",
+            "mitigation": "A service bus twice a week.",
+        }
+        for alt in ("ve0", "ve1", "ve2")
+        for i, g in enumerate(groups)
         for j, d in enumerate(dimensions)
-    ]  # fmt: skip
+    ]
     data = dict(a.data)
     data["impacts"] = cells  # the operations check each cell; here only the volume matters
     a.data = data
     db.session.commit()
-    answer_ops.save_section(user("preparer"), a, "summary",
-                            {"summary": {"fi": "Tiivistelmä. " * 40, "sv": "Sammandrag. " * 40}},
-                            expected_version=a.version)  # fmt: skip
+    answer_ops.save_section(
+        user("preparer"),
+        a,
+        "summary",
+        {"summary": {"fi": "Tiivistelmä. " * 40, "sv": "Sammandrag. " * 40}},
+        expected_version=a.version,
+    )
     fire("preparer", "submit")
     acknowledge_high(user("reviewer"), a)
     fire("reviewer", "approve")
@@ -93,11 +135,15 @@ def measure(snapshot, form) -> dict:
     full_ms, _ = median_ms(lambda: render(snapshot, form, "fi"), 31)
     floor_ms, _ = median_ms(lambda: floor(paragraphs, shape), 31)
     return {
-        "cells_in_matrix": len(snapshot["data"]["impacts"]), "paragraphs": paragraphs,
-        "tables": len(shape), "table_cells": sum(r * c for r, c in shape),
-        "bytes": len(content), "render_ms": full_ms, "floor_ms": floor_ms,
+        "cells_in_matrix": len(snapshot["data"]["impacts"]),
+        "paragraphs": paragraphs,
+        "tables": len(shape),
+        "table_cells": sum(r * c for r, c in shape),
+        "bytes": len(content),
+        "render_ms": full_ms,
+        "floor_ms": floor_ms,
         "ratio": full_ms / floor_ms,
-    }  # fmt: skip
+    }
 
 
 def main() -> dict:

@@ -35,36 +35,54 @@ DIRECTIONS = ["positive", "negative", "neutral", "unknown", "negative", "neutral
 def big_assessment(form) -> dict:
     """Every group and dimension in scope, three alternatives: ~750 cells."""
     rnd = random.Random(7)
-    alts = [{"id": "ve0", "label": "VE0", "zero_option": True, "description": "d"},
-            {"id": "ve1", "label": "VE1", "recommended": True, "description": "d"},
-            {"id": "ve2", "label": "VE2", "description": "d"}]  # fmt: skip
+    alts = [
+        {"id": "ve0", "label": "VE0", "zero_option": True, "description": "d"},
+        {"id": "ve1", "label": "VE1", "recommended": True, "description": "d"},
+        {"id": "ve2", "label": "VE2", "description": "d"},
+    ]
     cells = [
-        {"alternative": a["id"], "group": g.id, "dimension": d.id,
-         "direction": (direction := rnd.choice(DIRECTIONS)),
-         "magnitude": None if direction == "neutral" else rnd.choice(MAGNITUDES),
-         "rationale": "r", "evidence": "e", "mitigation": rnd.choice(["", "bus"])}
-        for a in alts for g in form.groups for d in form.dimensions
-    ]  # fmt: skip
+        {
+            "alternative": a["id"],
+            "group": g.id,
+            "dimension": d.id,
+            "direction": (direction := rnd.choice(DIRECTIONS)),
+            "magnitude": None if direction == "neutral" else rnd.choice(MAGNITUDES),
+            "rationale": "r",
+            "evidence": "e",
+            "mitigation": rnd.choice(["", "bus"]),
+        }
+        for a in alts
+        for g in form.groups
+        for d in form.dimensions
+    ]
     return {
         "screening": {"level": "full", "answers": {"s_children": "yes", "s_older_people": "yes"}},
-        "answers": {"groups_in_scope": [g.id for g in form.groups],
-                    "dimensions_in_scope": [d.id for d in form.dimensions]},
-        "alternatives": alts, "impacts": cells, "hearings": [], "indicators": [],
-    }  # fmt: skip
+        "answers": {
+            "groups_in_scope": [g.id for g in form.groups],
+            "dimensions_in_scope": [d.id for d in form.dimensions],
+        },
+        "alternatives": alts,
+        "impacts": cells,
+        "hearings": [],
+        "indicators": [],
+    }
 
 
 def bench_rules(app) -> dict:
     with app.app_context(), app.test_request_context():
         form = answer_ops.forms().latest("iva")
         data = big_assessment(form)
-        ctx = FlagContext.of(form, OrgSettings(bilingual=True, minority_language="sv"),
-                             today=TODAY)  # fmt: skip
+        ctx = FlagContext.of(form, OrgSettings(bilingual=True, minority_language="sv"), today=TODAY)
         flags = compute(data, ctx)
         rules_ms, _ = median_ms(lambda: compute(data, ctx), 21)
         stored = merge([], stored_form(flags))
         full_ms, _ = median_ms(lambda: merge(stored, stored_form(compute(data, ctx))), 21)
-        return {"cells": len(data["impacts"]), "flags": len(flags),
-                "rules_ms": rules_ms, "rules_texts_merge_ms": full_ms}  # fmt: skip
+        return {
+            "cells": len(data["impacts"]),
+            "flags": len(flags),
+            "rules_ms": rules_ms,
+            "rules_texts_merge_ms": full_ms,
+        }
 
 
 def seed(form) -> tuple[int, int]:
@@ -74,21 +92,46 @@ def seed(form) -> tuple[int, int]:
     body = Body(organisation=org, name_fi="Hallitus", name_sv="Styrelsen")
     db.session.add_all([org, body])
     db.session.commit()
-    preparer = create_user(organisation=org, email="p@bench.example", name="P",
-                           roles=["preparer", "reviewer"], password="bench password 1")  # fmt: skip
-    db.session.execute(insert(Decision), [
-        {"organisation_id": org.id, "case_number": f"B/{i}", "title": f"Decision {i}",
-         "language": "fi", "body_id": body.id, "preparer_id": preparer.id, "proposal": ""}
-        for i in range(N + 1)
-    ])  # fmt: skip
+    preparer = create_user(
+        organisation=org,
+        email="p@bench.example",
+        name="P",
+        roles=["preparer", "reviewer"],
+        password="bench password 1",
+    )
+    db.session.execute(
+        insert(Decision),
+        [
+            {
+                "organisation_id": org.id,
+                "case_number": f"B/{i}",
+                "title": f"Decision {i}",
+                "language": "fi",
+                "body_id": body.id,
+                "preparer_id": preparer.id,
+                "proposal": "",
+            }
+            for i in range(N + 1)
+        ],
+    )
     ids = db.session.scalars(select(Decision.id).order_by(Decision.id)).all()
-    db.session.execute(insert(Assessment), [
-        {"organisation_id": org.id, "decision_id": d, "workflow_key": "eva-standard",
-         "workflow_version": 1, "form_key": "iva", "form_version": 1,
-         "state": "approved" if i < N else "in_assessment",
-         "data": {"screening": {"level": "light"}}, "prepared_by_id": preparer.id}
-        for i, d in enumerate(ids)
-    ])  # fmt: skip
+    db.session.execute(
+        insert(Assessment),
+        [
+            {
+                "organisation_id": org.id,
+                "decision_id": d,
+                "workflow_key": "eva-standard",
+                "workflow_version": 1,
+                "form_key": "iva",
+                "form_version": 1,
+                "state": "approved" if i < N else "in_assessment",
+                "data": {"screening": {"level": "light"}},
+                "prepared_by_id": preparer.id,
+            }
+            for i, d in enumerate(ids)
+        ],
+    )
     assessment_ids = db.session.scalars(select(Assessment.id).order_by(Assessment.id)).all()
     groups = [g.id for g in form.groups]
     dims = [d.id for d in form.dimensions]
@@ -96,10 +139,16 @@ def seed(form) -> tuple[int, int]:
     for a_id in assessment_ids[:N]:
         on = TODAY - timedelta(days=rnd.randrange(730))
         for _ in range(rnd.randint(1, 4)):
-            rows.append({"organisation_id": org.id, "assessment_id": a_id,
-                         "group_id": rnd.choice(groups), "dimension_id": rnd.choice(dims),
-                         "magnitude": rnd.choice(["small", "moderate", "large"]),
-                         "approved_on": on})  # fmt: skip
+            rows.append(
+                {
+                    "organisation_id": org.id,
+                    "assessment_id": a_id,
+                    "group_id": rnd.choice(groups),
+                    "dimension_id": rnd.choice(dims),
+                    "magnitude": rnd.choice(["small", "moderate", "large"]),
+                    "approved_on": on,
+                }
+            )
     db.session.execute(insert(NegativeEffect), rows)
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
@@ -120,13 +169,24 @@ def bench_cumulative(app) -> dict:
         # A realistic new assessment: negative effects on five groups.
         data = {
             "screening": {"level": "light", "answers": {"s_older_people": "yes"}},
-            "answers": {"groups_in_scope": [g.id for g in form.groups[:5]],
-                        "dimensions_in_scope": ["access_to_services"]},
-            "impacts": [{"alternative": "proposal", "group": g.id,
-                         "dimension": "access_to_services", "direction": "negative",
-                         "magnitude": "moderate", "rationale": "r", "evidence": "e",
-                         "mitigation": "m"} for g in form.groups[:5]],
-        }  # fmt: skip
+            "answers": {
+                "groups_in_scope": [g.id for g in form.groups[:5]],
+                "dimensions_in_scope": ["access_to_services"],
+            },
+            "impacts": [
+                {
+                    "alternative": "proposal",
+                    "group": g.id,
+                    "dimension": "access_to_services",
+                    "direction": "negative",
+                    "magnitude": "moderate",
+                    "rationale": "r",
+                    "evidence": "e",
+                    "mitigation": "m",
+                }
+                for g in form.groups[:5]
+            ],
+        }
         flag_ops.today = lambda: TODAY
         groups = {g.id for g in form.groups[:5]}
         others_ms, _ = median_ms(lambda: flag_ops.others(a, groups, on=TODAY, window_days=365), 21)
@@ -134,10 +194,14 @@ def bench_cumulative(app) -> dict:
         evaluate_ms, _ = median_ms(lambda: flag_ops.evaluate(a, data), 21)
         flags, _ = flag_ops.evaluate(a, data)
         view_ms, _ = median_ms(lambda: flag_ops.cumulative(reviewer, on=TODAY), 7)
-        return {"effects": effects, "others_found": len(found),
-                "cumulative_flags": sum(f["rule"] == "cumulative_burden" for f in flags),
-                "others_query_ms": others_ms, "evaluate_ms": evaluate_ms,
-                "view_ms": view_ms}  # fmt: skip
+        return {
+            "effects": effects,
+            "others_found": len(found),
+            "cumulative_flags": sum(f["rule"] == "cumulative_burden" for f in flags),
+            "others_query_ms": others_ms,
+            "evaluate_ms": evaluate_ms,
+            "view_ms": view_ms,
+        }
 
 
 def main() -> dict:

@@ -27,13 +27,23 @@ ITEMS = 40
 
 
 def seed() -> int:
-    m = meeting_ops.create_meeting(user("secretary"), body_id=1, number=40, year=2026,
-                                   starts_at="2026-12-15T14:00", place="Kokkola")  # fmt: skip
+    m = meeting_ops.create_meeting(
+        user("secretary"),
+        body_id=1,
+        number=40,
+        year=2026,
+        starts_at="2026-12-15T14:00",
+        place="Kokkola",
+    )
     for n in range(ITEMS):
         d = decision_ops.create_decision(
-            user("preparer"), case_number=f"KPHA/{600 + n}/2026", language="fi", body_id=1,
-            title=f"Päätösasia {n + 1}: palveluverkon muutos alueella {n + 1}", proposal="",
-        )  # fmt: skip
+            user("preparer"),
+            case_number=f"KPHA/{600 + n}/2026",
+            language="fi",
+            body_id=1,
+            title=f"Päätösasia {n + 1}: palveluverkon muutos alueella {n + 1}",
+            proposal="",
+        )
         a = to_review(user("preparer"), d)
         fire = lambda who, t, a=a: ops.fire(user(who), a, t, expected_version=a.version)  # noqa: E731
         acknowledge_high(user("reviewer"), a)
@@ -59,11 +69,17 @@ def main() -> dict:
     doc_ms, _ = median_ms(lambda: client.get(url + "/agenda.docx?language=fi"), 21)
     with app.app_context(), app.test_request_context():
         m = meeting_ops.get_meeting(user("secretary"), meeting_id)
-        render_ms, _ = median_ms(lambda: meeting_ops.agenda_document(user("secretary"), m, "fi"),
-                                 21)  # fmt: skip
-    return {"machine": machine(), "items": ITEMS, "attachments": attachments,
-            "page_ms": page_ms, "document_request_ms": doc_ms,
-            "document_render_ms": render_ms}  # fmt: skip
+        render_ms, _ = median_ms(
+            lambda: meeting_ops.agenda_document(user("secretary"), m, "fi"), 21
+        )
+    return {
+        "machine": machine(),
+        "items": ITEMS,
+        "attachments": attachments,
+        "page_ms": page_ms,
+        "document_request_ms": doc_ms,
+        "document_render_ms": render_ms,
+    }
 
 
 if __name__ == "__main__":

@@ -23,20 +23,46 @@ def seed() -> None:
     body = Body(organisation=org, name_fi="Hallitus", name_sv="Styrelsen")
     db.session.add_all([org, body])
     db.session.commit()
-    preparer = create_user(organisation=org, email="p@bench.example", name="P",
-                           roles=["preparer"], password="bench password 1")  # fmt: skip
-    db.session.execute(insert(Decision), [
-        {"organisation_id": org.id, "case_number": f"B/{i}", "title": f"Decision {i}",
-         "language": "fi", "body_id": body.id, "preparer_id": preparer.id, "proposal": ""}
-        for i in range(N)
-    ])  # fmt: skip
+    preparer = create_user(
+        organisation=org,
+        email="p@bench.example",
+        name="P",
+        roles=["preparer"],
+        password="bench password 1",
+    )
+    db.session.execute(
+        insert(Decision),
+        [
+            {
+                "organisation_id": org.id,
+                "case_number": f"B/{i}",
+                "title": f"Decision {i}",
+                "language": "fi",
+                "body_id": body.id,
+                "preparer_id": preparer.id,
+                "proposal": "",
+            }
+            for i in range(N)
+        ],
+    )
     ids = db.session.scalars(select(Decision.id).order_by(Decision.id)).all()
-    db.session.execute(insert(Assessment), [
-        {"organisation_id": org.id, "decision_id": d, "workflow_key": "eva-standard",
-         "workflow_version": 1, "form_key": "iva", "form_version": 1, "state": "draft",
-         "data": {"screening": {"level": "full"}}, "prepared_by_id": preparer.id}
-        for d in ids
-    ])  # fmt: skip
+    db.session.execute(
+        insert(Assessment),
+        [
+            {
+                "organisation_id": org.id,
+                "decision_id": d,
+                "workflow_key": "eva-standard",
+                "workflow_version": 1,
+                "form_key": "iva",
+                "form_version": 1,
+                "state": "draft",
+                "data": {"screening": {"level": "full"}},
+                "prepared_by_id": preparer.id,
+            }
+            for d in ids
+        ],
+    )
     db.session.commit()
 
 
@@ -100,8 +126,10 @@ if __name__ == "__main__":
     r = main()
     print(f"machine: {r['machine']}")
     print(f"load {N} assessments, plain rows:            median {r['load_plain_ms']:.1f} ms")
-    print(f"load {N} assessments with their machines:    median {r['load_with_machines_ms']:.1f} ms"
-          f"  (ratio {r['load_ratio']:.3f}, target < 1.5)")  # fmt: skip
+    print(
+        f"load {N} assessments with their machines:    median {r['load_with_machines_ms']:.1f} ms"
+        f"  (ratio {r['load_ratio']:.3f}, target < 1.5)"
+    )
     print(
         f"fire {N} transitions through operations:    {r['fire_10000_s']:.1f} s"
         f"  ({r['fire_per_transition_ms']:.2f} ms each: validate, revision, audit, commit)"

@@ -29,14 +29,28 @@ def main() -> None:
         load_demo()
         snapshot, form = realistic_snapshot(*REALISTIC)
         (tmp / "assessment.docx").write_bytes(render(snapshot, form, "fi"))
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
-                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp),
-                    str(tmp / "assessment.docx")], check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp),
+            str(tmp / "assessment.docx"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     pdf = tmp / "assessment.pdf"
     page = 1
     while True:
-        out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                             capture_output=True, text=True)  # fmt: skip
+        out = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+        )
         if out.returncode != 0:
             raise SystemExit("no page with an impact table")
         if "Vaikutustaulukko" in out.stdout:

@@ -37,16 +37,37 @@ def throwaway_cluster() -> Iterator[str]:
         shutil.chown(datadir, "postgres")
     port = _free_port()
     subprocess.run(
-        [*prefix, str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres",
-         "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            *prefix,
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        check=True,
+        capture_output=True,
+    )
     subprocess.run(
-        [*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "-w", "-l", str(datadir / "log"),
-         "-o", f"-p {port} -h 127.0.0.1 -k {datadir} -c fsync=off -c full_page_writes=off",
-         "start"],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            *prefix,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir),
+            "-w",
+            "-l",
+            str(datadir / "log"),
+            "-o",
+            f"-p {port} -h 127.0.0.1 -k {datadir} -c fsync=off -c full_page_writes=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:

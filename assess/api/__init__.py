@@ -263,8 +263,9 @@ def _answer(spec: Endpoint, fn: Callable, kwargs: dict) -> Response:
             headers = {}
             if isinstance(result, tuple):
                 result, headers = result
-            response = Response(_serialise(spec.response, result), spec.status, headers,
-                                mimetype="application/json")  # fmt: skip
+            response = Response(
+                _serialise(spec.response, result), spec.status, headers, mimetype="application/json"
+            )
     except ApiError as exc:
         db.session.rollback()
         return error_response(exc.status, exc.code, exc.message, exc.details)

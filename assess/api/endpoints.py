@@ -502,9 +502,13 @@ def _meeting(m) -> dict:
 def create_meeting(payload: s.MeetingIn):
     """Create a meeting of a deciding body (number: the next of the year unless given)."""
     m = meeting_ops.create_meeting(
-        g.api_user, body_id=payload.body, number=payload.number, year=payload.year,
-        starts_at=payload.starts_at, place=payload.place,
-    )  # fmt: skip
+        g.api_user,
+        body_id=payload.body,
+        number=payload.number,
+        year=payload.year,
+        starts_at=payload.starts_at,
+        place=payload.place,
+    )
     return _meeting(m)
 
 

@@ -50,9 +50,13 @@ class AuditActor:
 def canonical_json(value: Any) -> bytes:
     """One byte sequence per value: sorted keys, no spaces, UTF-8, no NaN."""
     return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
         default=_json_default,
-    ).encode("utf-8")  # fmt: skip
+    ).encode("utf-8")
 
 
 def _json_default(value):
@@ -140,15 +144,19 @@ def verify(session: Session, batch: int = 2000) -> Verification:
         for event in rows:
             if event.prev_hash != prev:
                 return Verification(
-                    count, False, event.id,
+                    count,
+                    False,
+                    event.id,
                     f"event {event.id} does not follow the previous event "
                     "(an event before it was changed, removed or moved)",
-                )  # fmt: skip
+                )
             if event_hash(prev, event) != event.hash:
                 return Verification(
-                    count, False, event.id,
+                    count,
+                    False,
+                    event.id,
                     f"event {event.id} was changed after it was written (its hash does not match)",
-                )  # fmt: skip
+                )
             prev = event.hash
             count += 1
             last_id = event.id

@@ -65,9 +65,13 @@ class Writer:
         return self.paragraph(value, f"Heading {level}")
 
     def paragraph(
-        self, value="", style: str | None = None, *, bold_label: str | None = None,
+        self,
+        value="",
+        style: str | None = None,
+        *,
+        bold_label: str | None = None,
         bold: bool = False,
-    ):  # fmt: skip
+    ):
         """A paragraph at the end of the body, as XML: python-docx's ``add_paragraph`` and
         ``add_run`` search the tree on every call, and a full assessment has thousands."""
         p = OxmlElement("w:p")
@@ -95,8 +99,13 @@ class Writer:
 
     # --- tables ----------------------------------------------------------------------
 
-    def table(self, header: list[str], rows: list[list[str]], first_width: float | None = None,
-              font_size: float | None = None):  # fmt: skip
+    def table(
+        self,
+        header: list[str],
+        rows: list[list[str]],
+        first_width: float | None = None,
+        font_size: float | None = None,
+    ):
         """A grid table whose first row is a header row repeated on every page.
 
         Written as XML for the same reason as ``paragraph``: python-docx recomputes the
@@ -116,9 +125,15 @@ class Writer:
         tbl_w.set(_W + "type", "dxa")
         etree.SubElement(tbl_pr, _W + "tblLayout").set(_W + "type", "fixed")
         look = etree.SubElement(tbl_pr, _W + "tblLook")
-        for key, value in (("val", "04A0"), ("firstRow", "1"), ("lastRow", "0"),
-                           ("firstColumn", "1"), ("lastColumn", "0"), ("noHBand", "0"),
-                           ("noVBand", "1")):  # fmt: skip
+        for key, value in (
+            ("val", "04A0"),
+            ("firstRow", "1"),
+            ("lastRow", "0"),
+            ("firstColumn", "1"),
+            ("lastColumn", "0"),
+            ("noHBand", "0"),
+            ("noVBand", "1"),
+        ):
             look.set(_W + key, value)
         grid = etree.SubElement(tbl, _W + "tblGrid")
         for w in twips:
@@ -128,7 +143,8 @@ class Writer:
             tr = etree.SubElement(tbl, _W + "tr")
             if r == 0:
                 etree.SubElement(etree.SubElement(tr, _W + "trPr"), _W + "tblHeader").set(
-                    _W + "val", "true")  # fmt: skip
+                    _W + "val", "true"
+                )
             for value, w in zip(values, twips, strict=True):
                 tc = etree.SubElement(tr, _W + "tc")
                 tc_w = etree.SubElement(etree.SubElement(tc, _W + "tcPr"), _W + "tcW")
@@ -184,8 +200,18 @@ class Writer:
 
     # --- finishing -------------------------------------------------------------------
 
-    def core(self, *, title: str, subject: str, author: str, when: datetime, revision: int,
-             identifier: str, last_modified_by: str, keywords: str):  # fmt: skip
+    def core(
+        self,
+        *,
+        title: str,
+        subject: str,
+        author: str,
+        when: datetime,
+        revision: int,
+        identifier: str,
+        last_modified_by: str,
+        keywords: str,
+    ):
         cp = self.doc.core_properties
         cp.title = self.clean(title)[:255]
         cp.subject = self.clean(subject)[:255]
@@ -220,9 +246,17 @@ class Writer:
             rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
             if rpr is not None:
                 _set_lang(rpr, tag)
-        for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet",
-                     "List Continue",
-                     "Footer", "Header"):  # fmt: skip
+        for name in (
+            "Normal",
+            "Title",
+            "Heading 1",
+            "Heading 2",
+            "Heading 3",
+            "List Bullet",
+            "List Continue",
+            "Footer",
+            "Header",
+        ):
             style = styles[name]
             style.font.name = FONT
             _set_lang(style.element.get_or_add_rPr(), tag)

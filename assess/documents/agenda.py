@@ -24,10 +24,11 @@ def render_agenda(agenda: dict, language: str) -> bytes:
     stamp = datetime.fromisoformat(agenda.get("published_at") or meeting["starts_at"])
     w.footer(f"{body} {label}", t("page"), t("agenda_title"))
     w.heading(f"{t('agenda_title')}: {body} {label}", 1)
-    w.paragraph(agenda["organisation"].get(language) or agenda["organisation"]["fi"],
-                bold_label=t("organisation"))  # fmt: skip
-    w.paragraph(f"{date_text(meeting['starts_at'], language)} {when:%H.%M}",
-                bold_label=t("time"))  # fmt: skip
+    w.paragraph(
+        agenda["organisation"].get(language) or agenda["organisation"]["fi"],
+        bold_label=t("organisation"),
+    )
+    w.paragraph(f"{date_text(meeting['starts_at'], language)} {when:%H.%M}", bold_label=t("time"))
     if meeting.get("place"):
         w.paragraph(meeting["place"], bold_label=t("place"))
     if agenda.get("published_at"):
@@ -46,12 +47,25 @@ def render_agenda(agenda: dict, language: str) -> bytes:
         w.paragraph(paragraph or t("no_paragraph"))
         w.paragraph(t("attachments") + ":", bold=True)
         if item["attachments"]:
-            w.table([t("attachment_title"), t("language"), "SHA-256"],
-                    [[a["title"], t("lang_" + a["language"]), a["sha256"]]
-                     for a in item["attachments"]], first_width=6.0, font_size=8)  # fmt: skip
+            w.table(
+                [t("attachment_title"), t("language"), "SHA-256"],
+                [
+                    [a["title"], t("lang_" + a["language"]), a["sha256"]]
+                    for a in item["attachments"]
+                ],
+                first_width=6.0,
+                font_size=8,
+            )
         else:
             w.paragraph(t("no_attachments"))
-    w.core(title=f"{t('agenda_title')}: {body} {label}", subject=body, author=agenda["author"],
-           when=stamp, revision=1, identifier=f"AGENDA-{meeting['id']}-{language.upper()}",
-           last_modified_by=agenda["author"], keywords=f"{t('agenda_title')}; {label}")  # fmt: skip
+    w.core(
+        title=f"{t('agenda_title')}: {body} {label}",
+        subject=body,
+        author=agenda["author"],
+        when=stamp,
+        revision=1,
+        identifier=f"AGENDA-{meeting['id']}-{language.upper()}",
+        last_modified_by=agenda["author"],
+        keywords=f"{t('agenda_title')}; {label}",
+    )
     return w.save(stamp)

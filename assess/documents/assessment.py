@@ -41,9 +41,13 @@ def revision_time(snapshot: dict) -> datetime:
 
 
 def render(
-    snapshot: dict, form: FormDefinition, language: str, *, draft: bool = False,
+    snapshot: dict,
+    form: FormDefinition,
+    language: str,
+    *,
+    draft: bool = False,
     meeting: str | None = None,
-) -> bytes:  # fmt: skip
+) -> bytes:
     """The .docx of ``snapshot`` in ``language`` (fi or sv; en for tests and previews)."""
     return _Renderer(snapshot, form, language, draft=draft, meeting=meeting).render()
 
@@ -106,11 +110,14 @@ class _Renderer:
         reviewer = (s.get("approved_by") or {}).get("name") or s["by"]["name"]
         w.core(
             title=f"{self.t('doc_title')}: {decision['case_number']} {decision['title']}",
-            subject=decision["title"], author=s["prepared_by"]["name"], when=when,
+            subject=decision["title"],
+            author=s["prepared_by"]["name"],
+            when=when,
             revision=int(s["revision"]) if str(s["revision"]).isdigit() else 1,
-            identifier=doc_id, last_modified_by=reviewer,
+            identifier=doc_id,
+            last_modified_by=reviewer,
             keywords=f"EVA/IVA; {decision['case_number']}; SHA-256 {sha}",
-        )  # fmt: skip
+        )
         return w.save(when)
 
     def heading_block(self, doc_id: str, when: datetime):
@@ -143,8 +150,9 @@ class _Renderer:
         if alts:
             chosen = next((a for a in alts if a.get("recommended")), None)
             if chosen:
-                w.paragraph(chosen.get("label") or self.t("the_proposal"),
-                            bold_label=self.t("recommended"))  # fmt: skip
+                w.paragraph(
+                    chosen.get("label") or self.t("the_proposal"), bold_label=self.t("recommended")
+                )
             reason = (data.get("answers") or {}).get("recommendation_reason")
             if reason:
                 w.paragraph(reason, bold_label=self.t("why"))
@@ -158,8 +166,10 @@ class _Renderer:
         answers = screening.get("answers") or {}
         w.heading(self.t("screening"), 2)
         w.paragraph(self.level_text(screening.get("level")), bold_label=self.t("level"))
-        w.paragraph(self.level_text(recommended_level(self.form, answers)),
-                    bold_label=self.t("recommended_level"))  # fmt: skip
+        w.paragraph(
+            self.level_text(recommended_level(self.form, answers)),
+            bold_label=self.t("recommended_level"),
+        )
         w.paragraph(self.t("yes_answers") + ":")
         yes = [q for q in self.form.screening.questions if answers.get(q.id) in ("yes", "unknown")]
         for q in yes:
@@ -169,10 +179,18 @@ class _Renderer:
         if (screening.get("level_reason") or "").strip():
             w.paragraph(screening["level_reason"], bold_label=self.t("level_reason"))
         if screening.get("exempt_category"):
-            option = next((c for c in self.form.screening.exempt_categories
-                           if c.id == screening["exempt_category"]), None)  # fmt: skip
-            w.paragraph(self.label(option) if option else screening["exempt_category"],
-                        bold_label=self.t("exempt"))  # fmt: skip
+            option = next(
+                (
+                    c
+                    for c in self.form.screening.exempt_categories
+                    if c.id == screening["exempt_category"]
+                ),
+                None,
+            )
+            w.paragraph(
+                self.label(option) if option else screening["exempt_category"],
+                bold_label=self.t("exempt"),
+            )
 
     def answer_text(self, q, value) -> list[str]:
         """An answer as lines of text: choices by their labels, lists item by item."""
@@ -236,19 +254,23 @@ class _Renderer:
         w, data = self.w, self.data
         answers = data.get("answers") or {}
         groups = [g for g in self.form.groups if g.id in (answers.get("groups_in_scope") or [])]
-        dims = [d for d in self.form.dimensions
-                if d.id in (answers.get("dimensions_in_scope") or [])]  # fmt: skip
-        cells = {(c["alternative"], c["group"], c["dimension"]): c
-                 for c in data.get("impacts") or []}  # fmt: skip
+        dims = [
+            d for d in self.form.dimensions if d.id in (answers.get("dimensions_in_scope") or [])
+        ]
+        cells = {
+            (c["alternative"], c["group"], c["dimension"]): c for c in data.get("impacts") or []
+        }
         w.landscape()
         w.heading(self.t("impacts"), 2)
-        legend = "; ".join(f"{v.symbol} {self.label(v)}"
-                           for v in self.form.scales["direction"].values)  # fmt: skip
+        legend = "; ".join(
+            f"{v.symbol} {self.label(v)}" for v in self.form.scales["direction"].values
+        )
         w.paragraph(f"{legend}; — {self.t('not_assessed')}", bold_label=self.t("legend"))
         if not groups or not dims:
             w.paragraph(self.t("no_impacts"))
-        chunks = [dims[i : i + DIMENSIONS_PER_TABLE]
-                  for i in range(0, len(dims), DIMENSIONS_PER_TABLE)]  # fmt: skip
+        chunks = [
+            dims[i : i + DIMENSIONS_PER_TABLE] for i in range(0, len(dims), DIMENSIONS_PER_TABLE)
+        ]
         for alt in alternatives_of(data) if groups and dims else []:
             name = alt.get("label") or self.t("the_proposal")
             for n, part in enumerate(chunks, start=1):
@@ -256,10 +278,17 @@ class _Renderer:
                 if len(chunks) > 1:
                     title += f" ({self.t('part')} {n}/{len(chunks)})"
                 w.heading(title, 3)
-                rows = [[self.label(g)] + [self.cell_text(cells.get((alt["id"], g.id, d.id)))
-                                           for d in part] for g in groups]  # fmt: skip
-                w.table([self.t("group")] + [self.label(d) for d in part], rows,
-                        first_width=4.2, font_size=9)  # fmt: skip
+                rows = [
+                    [self.label(g)]
+                    + [self.cell_text(cells.get((alt["id"], g.id, d.id))) for d in part]
+                    for g in groups
+                ]
+                w.table(
+                    [self.t("group")] + [self.label(d) for d in part],
+                    rows,
+                    first_width=4.2,
+                    font_size=9,
+                )
         w.portrait()
         self.impact_details(groups, dims, cells)
 
@@ -268,8 +297,12 @@ class _Renderer:
         listed = False
         for alt in alternatives_of(self.data):
             name = alt.get("label") or self.t("the_proposal")
-            entries = [(g, d, cells[(alt["id"], g.id, d.id)]) for g in groups for d in dims
-                       if (alt["id"], g.id, d.id) in cells]  # fmt: skip
+            entries = [
+                (g, d, cells[(alt["id"], g.id, d.id)])
+                for g in groups
+                for d in dims
+                if (alt["id"], g.id, d.id) in cells
+            ]
             entries = [(g, d, c) for g, d, c in entries if c.get("direction")]
             if not entries:
                 continue
@@ -285,8 +318,9 @@ class _Renderer:
                 parts = [f"{self.label(d)}: {self.cell_text(c)}"]
                 for scale in ("likelihood", "duration", "reversibility", "confidence"):
                     if c.get(scale):
-                        parts.append(f"{self.label(self.form.scales[scale])}: "
-                                     f"{self.scale(scale, c[scale])}")  # fmt: skip
+                        parts.append(
+                            f"{self.label(self.form.scales[scale])}: {self.scale(scale, c[scale])}"
+                        )
                 w.bullet("; ".join(parts))
                 for key in ("rationale", "evidence", "mitigation"):
                     if (c.get(key) or "").strip():
@@ -325,8 +359,9 @@ class _Renderer:
                 if (h.get(key) or "").strip():
                     w.paragraph(h[key], bold_label=self.t(key))
             if h.get("attachment"):
-                w.paragraph(str(h["attachment"].get("filename", "")),
-                            bold_label=self.t("attachment"))  # fmt: skip
+                w.paragraph(
+                    str(h["attachment"].get("filename", "")), bold_label=self.t("attachment")
+                )
 
     def indicators(self):
         w = self.w
@@ -337,8 +372,13 @@ class _Renderer:
             return
         keys = ("name", "source", "baseline", "target", "owner", "review_date")
         header = [self.t("indicator")] + [self.t(k) for k in keys[1:]]
-        rows = [[date_text(i.get(k), self.lang) if k == "review_date" else (i.get(k) or "")
-                 for k in keys] for i in indicators]  # fmt: skip
+        rows = [
+            [
+                date_text(i.get(k), self.lang) if k == "review_date" else (i.get(k) or "")
+                for k in keys
+            ]
+            for i in indicators
+        ]
         w.table(header, rows, font_size=9)
 
     def approval(self):
@@ -347,8 +387,10 @@ class _Renderer:
         w.paragraph(s["prepared_by"]["name"], bold_label=self.t("preparer"))
         approved = s.get("approved_by")
         if approved:
-            w.paragraph(f"{approved['name']}, {date_text(s['at'], self.lang)}",
-                        bold_label=self.t("approved_by"))  # fmt: skip
+            w.paragraph(
+                f"{approved['name']}, {date_text(s['at'], self.lang)}",
+                bold_label=self.t("approved_by"),
+            )
 
 
 def decision_paragraph(snapshot: dict, form: FormDefinition, language: str) -> str:
@@ -358,8 +400,14 @@ def decision_paragraph(snapshot: dict, form: FormDefinition, language: str) -> s
     head = text("paragraph_head", language)
     if screening.get("level") == "none":
         reason = (screening.get("level_reason") or "").strip()
-        option = next((c for c in form.screening.exempt_categories
-                       if c.id == screening.get("exempt_category")), None)  # fmt: skip
+        option = next(
+            (
+                c
+                for c in form.screening.exempt_categories
+                if c.id == screening.get("exempt_category")
+            ),
+            None,
+        )
         why = reason or (option.labels.get(language) if option else "")
         body = text("paragraph_none", language) + (f": {why}" if why else "") + "."
     else:
@@ -367,7 +415,11 @@ def decision_paragraph(snapshot: dict, form: FormDefinition, language: str) -> s
     approved = snapshot.get("approved_by")
     tail = ""
     if approved:
-        tail = " " + text("paragraph_approved", language, name=approved["name"],
-                          date=date_text(snapshot["at"], language),
-                          doc=document_id(snapshot, language))  # fmt: skip
+        tail = " " + text(
+            "paragraph_approved",
+            language,
+            name=approved["name"],
+            date=date_text(snapshot["at"], language),
+            doc=document_id(snapshot, language),
+        )
     return f"{head}: {body}{tail}".strip()

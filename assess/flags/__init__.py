@@ -16,7 +16,19 @@ from .lifecycle import (
 from .rules import RULES, SEVERITIES, Flag, FlagContext, OtherAssessment, compute
 
 __all__ = [
-    "ACKNOWLEDGED", "OPEN", "RESOLVED", "RULES", "SEVERITIES", "Flag", "FlagContext",
-    "OtherAssessment", "changes", "compute", "counts", "flag_id", "merge", "stored_form",
+    "ACKNOWLEDGED",
+    "OPEN",
+    "RESOLVED",
+    "RULES",
+    "SEVERITIES",
+    "Flag",
+    "FlagContext",
+    "OtherAssessment",
+    "changes",
+    "compute",
+    "counts",
+    "flag_id",
+    "merge",
+    "stored_form",
     "unresolved_high",
-]  # fmt: skip
+]

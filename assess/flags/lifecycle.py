@@ -35,11 +35,16 @@ def flag_id(key: str) -> str:
 def stored_form(flags: list[Flag]) -> list[dict[str, Any]]:
     """The flags as stored: subject, severity and texts in every language."""
     entries = [
-        {"id": flag_id(f.key), "rule": f.rule, "severity": f.severity,
-         **{k: getattr(f, k) for k in SUBJECT if getattr(f, k)},
-         "message": {}, "resolve": {}}
+        {
+            "id": flag_id(f.key),
+            "rule": f.rule,
+            "severity": f.severity,
+            **{k: getattr(f, k) for k in SUBJECT if getattr(f, k)},
+            "message": {},
+            "resolve": {},
+        }
         for f in flags
-    ]  # fmt: skip
+    ]
     # One locale switch per language, not one per text: with ~750 cells this matters.
     for language in LANGUAGES:
         with force_locale(language):
@@ -70,10 +75,15 @@ def merge(stored: Iterable[dict], current: list[dict]) -> list[dict]:
 def sort(flags: list[dict]) -> list[dict]:
     """By status (open first), severity, rule and subject: what needs doing comes first."""
     status = {OPEN: 0, ACKNOWLEDGED: 1, RESOLVED: 2}
-    return sorted(flags, key=lambda f: (
-        status.get(f.get("status"), 3), SEVERITIES.index(f["severity"]), f["rule"],
-        tuple(str(f.get(k) or "") for k in SUBJECT),
-    ))  # fmt: skip
+    return sorted(
+        flags,
+        key=lambda f: (
+            status.get(f.get("status"), 3),
+            SEVERITIES.index(f["severity"]),
+            f["rule"],
+            tuple(str(f.get(k) or "") for k in SUBJECT),
+        ),
+    )
 
 
 def changes(old: Iterable[dict], new: Iterable[dict]) -> list[dict[str, Any]]:
@@ -84,9 +94,16 @@ def changes(old: Iterable[dict], new: Iterable[dict]) -> list[dict[str, Any]]:
         prior = before.get(f["id"])
         was = prior.get("status") if prior else None
         if was != f["status"]:
-            out.append({"field": f"flags.{f['id']}", "old": was, "new": f["status"],
-                        "rule": f["rule"], "severity": f["severity"],
-                        "message": f["message"]})  # fmt: skip
+            out.append(
+                {
+                    "field": f"flags.{f['id']}",
+                    "old": was,
+                    "new": f["status"],
+                    "rule": f["rule"],
+                    "severity": f["severity"],
+                    "message": f["message"],
+                }
+            )
     return out
 
 
@@ -95,8 +112,11 @@ def unresolved_high(stored: Iterable[dict]) -> list:
 
     This is what the process guard "no unresolved high flags" lists.
     """
-    return [localized(f["message"]) for f in stored
-            if f["severity"] == "high" and f.get("status") == OPEN]  # fmt: skip
+    return [
+        localized(f["message"])
+        for f in stored
+        if f["severity"] == "high" and f.get("status") == OPEN
+    ]
 
 
 def counts(stored: Iterable[dict]) -> dict[str, int]:

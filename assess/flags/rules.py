@@ -39,8 +39,10 @@ class Flag:
     @property
     def key(self) -> str:
         """The flag's identity: the same rule on the same subject is the same flag."""
-        return ":".join(str(p or "") for p in (self.rule, self.group, self.dimension,
-                                               self.alternative, self.field))  # fmt: skip
+        return ":".join(
+            str(p or "")
+            for p in (self.rule, self.group, self.dimension, self.alternative, self.field)
+        )
 
     def text(self, language: str) -> str:
         with force_locale(language):
@@ -90,11 +92,13 @@ class FlagContext:
     def of(cls, form: FormDefinition, org: OrgSettings, **kw) -> FlagContext:
         """With the thresholds of the form, as the organisation overrides them."""
         return cls(
-            form=form, org=org,
+            form=form,
+            org=org,
             cumulative_window_days=org.threshold(form, "cumulative_window_days"),
             cumulative_min_others=org.threshold(form, "cumulative_min_others"),
-            late_days=org.threshold(form, "late_days"), **kw,
-        )  # fmt: skip
+            late_days=org.threshold(form, "late_days"),
+            **kw,
+        )
 
 
 Rule = Callable[[dict, FlagContext], list[Flag]]
@@ -124,10 +128,13 @@ def _cells(data: dict, ctx: FlagContext, alternative: dict) -> list[dict]:
     groups = set(answers.get("groups_in_scope") or [])
     dims = set(answers.get("dimensions_in_scope") or [])
     return [
-        c for c in data.get("impacts") or []
-        if c.get("alternative") == alternative["id"] and c.get("group") in groups
-        and c.get("dimension") in dims and c.get("direction")
-    ]  # fmt: skip
+        c
+        for c in data.get("impacts") or []
+        if c.get("alternative") == alternative["id"]
+        and c.get("group") in groups
+        and c.get("dimension") in dims
+        and c.get("direction")
+    ]
 
 
 def negative_cells(data: dict) -> list[dict]:
@@ -144,8 +151,10 @@ def _alt_name(alternative: dict):
 def _labels(ctx: FlagContext, cell: dict):
     g = ctx.form.group(cell["group"])
     d = ctx.form.dimension(cell["dimension"])
-    return (localized(g.labels) if g else cell["group"], localized(d.labels) if d else
-            cell["dimension"])  # fmt: skip
+    return (
+        localized(g.labels) if g else cell["group"],
+        localized(d.labels) if d else cell["dimension"],
+    )
 
 
 def _scale(ctx: FlagContext, scale: str, value: str | None):
@@ -164,10 +173,13 @@ def _level(data: dict) -> str | None:
 def consultation_required(data: dict, ctx: FlagContext) -> list[Flag]:
     alt = recommended(data)
     heard = {
-        h.get("council") for h in data.get("hearings") or []
-        if (h.get("statement") or "").strip() or h.get("answered_on")
-        or (h.get("not_heard_reason") or "").strip() or h.get("attachment")
-    }  # fmt: skip
+        h.get("council")
+        for h in data.get("hearings") or []
+        if (h.get("statement") or "").strip()
+        or h.get("answered_on")
+        or (h.get("not_heard_reason") or "").strip()
+        or h.get("attachment")
+    }
     needed: dict[str, list[str]] = {}
     for c in _cells(data, ctx, alt):
         if c["direction"] == "neutral":
@@ -184,15 +196,28 @@ def consultation_required(data: dict, ctx: FlagContext) -> list[Flag]:
         council = ctx.form.council(council_id)
         name = localized(council.labels) if council else council_id
         group_names = [localized(ctx.form.group(g).labels) for g in groups]
-        flags.append(Flag(
-            "consultation_required", "high",
-            _l("%(council)s has not been heard, although %(alternative)s affects %(groups)s "
-               "(effects recorded in the impact matrix).", council=name,
-               alternative=_alt_name(alt), groups=_join(group_names)),
-            _l("Record the hearing of %(council)s with its statement, or the reason why it was "
-               "not heard.", council=name),
-            group=groups[0], alternative=alt["id"], field=f"hearings.{council_id}",
-        ))  # fmt: skip
+        flags.append(
+            Flag(
+                "consultation_required",
+                "high",
+                _l(
+                    "%(council)s has not been heard, although %(alternative)s affects %(groups)s "
+                    "(effects recorded in the impact matrix).",
+                    council=name,
+                    alternative=_alt_name(alt),
+                    groups=_join(group_names),
+                ),
+                _l(
+                    "Record the hearing of %(council)s with its "
+                    "statement, or the reason why it was "
+                    "not heard.",
+                    council=name,
+                ),
+                group=groups[0],
+                alternative=alt["id"],
+                field=f"hearings.{council_id}",
+            )
+        )
     return flags
 
 
@@ -223,17 +248,34 @@ def serious_negative_effect(data: dict, ctx: FlagContext) -> list[Flag]:
         if not (large or (vulnerable and c.get("magnitude") == "moderate")):
             continue
         g, d = _labels(ctx, c)
-        why = (_l("%(group)s are a vulnerable group.", group=g) if vulnerable and not large
-               else _l("The effect is large."))  # fmt: skip
-        flags.append(Flag(
-            "serious_negative_effect", "high",
-            _l("%(group)s: %(dimension)s is negative and %(magnitude)s in %(alternative)s. "
-               "%(why)s", group=g, dimension=d, magnitude=_scale(ctx, "magnitude", c["magnitude"]),
-               alternative=_alt_name(alt), why=why),
-            _l("Describe how the effect is mitigated, or choose an alternative that avoids it; "
-               "a reviewer may acknowledge the flag with a comment."),
-            group=c["group"], dimension=c["dimension"], alternative=alt["id"],
-        ))  # fmt: skip
+        why = (
+            _l("%(group)s are a vulnerable group.", group=g)
+            if vulnerable and not large
+            else _l("The effect is large.")
+        )
+        flags.append(
+            Flag(
+                "serious_negative_effect",
+                "high",
+                _l(
+                    "%(group)s: %(dimension)s is negative and %(magnitude)s in %(alternative)s. "
+                    "%(why)s",
+                    group=g,
+                    dimension=d,
+                    magnitude=_scale(ctx, "magnitude", c["magnitude"]),
+                    alternative=_alt_name(alt),
+                    why=why,
+                ),
+                _l(
+                    "Describe how the effect is mitigated, or choose "
+                    "an alternative that avoids it; "
+                    "a reviewer may acknowledge the flag with a comment."
+                ),
+                group=c["group"],
+                dimension=c["dimension"],
+                alternative=alt["id"],
+            )
+        )
     return flags
 
 
@@ -244,14 +286,25 @@ def missing_mitigation(data: dict, ctx: FlagContext) -> list[Flag]:
     for c in _cells(data, ctx, alt):
         if c["direction"] == "negative" and not (c.get("mitigation") or "").strip():
             g, d = _labels(ctx, c)
-            flags.append(Flag(
-                "missing_mitigation", "high",
-                _l("%(group)s: %(dimension)s is negative in %(alternative)s, and no mitigation "
-                   "is described.", group=g, dimension=d, alternative=_alt_name(alt)),
-                _l("Describe what reduces the negative effect, or why nothing can."),
-                group=c["group"], dimension=c["dimension"], alternative=alt["id"],
-                field="mitigation",
-            ))  # fmt: skip
+            flags.append(
+                Flag(
+                    "missing_mitigation",
+                    "high",
+                    _l(
+                        "%(group)s: %(dimension)s is negative in "
+                        "%(alternative)s, and no mitigation "
+                        "is described.",
+                        group=g,
+                        dimension=d,
+                        alternative=_alt_name(alt),
+                    ),
+                    _l("Describe what reduces the negative effect, or why nothing can."),
+                    group=c["group"],
+                    dimension=c["dimension"],
+                    alternative=alt["id"],
+                    field="mitigation",
+                )
+            )
     return flags
 
 
@@ -267,14 +320,23 @@ def unequal_distribution(data: dict, ctx: FlagContext) -> list[Flag]:
     if not gainers or not losers:
         return []
     name = lambda ids: _join([localized(ctx.form.group(g).labels) for g in ids])  # noqa: E731
-    return [Flag(
-        "unequal_distribution", "medium",
-        _l("In %(alternative)s %(gainers)s gain while %(losers)s lose.",
-           alternative=_alt_name(alt), gainers=name(gainers), losers=name(losers)),
-        _l("Explain in the comparison why the distribution is acceptable, or how it is "
-           "balanced."),
-        alternative=alt["id"],
-    )]  # fmt: skip
+    return [
+        Flag(
+            "unequal_distribution",
+            "medium",
+            _l(
+                "In %(alternative)s %(gainers)s gain while %(losers)s lose.",
+                alternative=_alt_name(alt),
+                gainers=name(gainers),
+                losers=name(losers),
+            ),
+            _l(
+                "Explain in the comparison why the distribution is acceptable, or how it is "
+                "balanced."
+            ),
+            alternative=alt["id"],
+        )
+    ]
 
 
 @rule("single_alternative")
@@ -285,14 +347,22 @@ def single_alternative(data: dict, ctx: FlagContext) -> list[Flag]:
     reason = ((data.get("answers") or {}).get("single_alternative_reason") or "").strip()
     if (len(alts) >= 2 and any(a.get("zero_option") for a in alts)) or reason:
         return []
-    return [Flag(
-        "single_alternative", "medium",
-        _l("A full assessment with %(n)d alternative(s) and no zero option, and no reason given.",
-           n=len(alts)),
-        _l("Describe the zero option and at least one other alternative, or explain why there "
-           "is only one."),
-        field="alternatives",
-    )]  # fmt: skip
+    return [
+        Flag(
+            "single_alternative",
+            "medium",
+            _l(
+                "A full assessment with %(n)d alternative(s) and no "
+                "zero option, and no reason given.",
+                n=len(alts),
+            ),
+            _l(
+                "Describe the zero option and at least one other alternative, or explain why there "
+                "is only one."
+            ),
+            field="alternatives",
+        )
+    ]
 
 
 @rule("unknown_without_plan")
@@ -304,14 +374,23 @@ def unknown_without_plan(data: dict, ctx: FlagContext) -> list[Flag]:
     for c in _cells(data, ctx, alt):
         if c["direction"] == "unknown":
             g, d = _labels(ctx, c)
-            flags.append(Flag(
-                "unknown_without_plan", "medium",
-                _l("%(group)s: the effect on %(dimension)s is unknown in %(alternative)s, and "
-                   "no follow-up indicator is planned.", group=g, dimension=d,
-                   alternative=_alt_name(alt)),
-                _l("Add a follow-up indicator that will show the effect."),
-                group=c["group"], dimension=c["dimension"], alternative=alt["id"],
-            ))  # fmt: skip
+            flags.append(
+                Flag(
+                    "unknown_without_plan",
+                    "medium",
+                    _l(
+                        "%(group)s: the effect on %(dimension)s is unknown in %(alternative)s, and "
+                        "no follow-up indicator is planned.",
+                        group=g,
+                        dimension=d,
+                        alternative=_alt_name(alt),
+                    ),
+                    _l("Add a follow-up indicator that will show the effect."),
+                    group=c["group"],
+                    dimension=c["dimension"],
+                    alternative=alt["id"],
+                )
+            )
     return flags
 
 
@@ -319,16 +398,25 @@ def unknown_without_plan(data: dict, ctx: FlagContext) -> list[Flag]:
 def no_follow_up(data: dict, ctx: FlagContext) -> list[Flag]:
     if _level(data) != "full":
         return []
-    planned = [i for i in data.get("indicators") or []
-               if i.get("review_date") and (i.get("owner") or "").strip()]  # fmt: skip
+    planned = [
+        i
+        for i in data.get("indicators") or []
+        if i.get("review_date") and (i.get("owner") or "").strip()
+    ]
     if planned:
         return []
-    return [Flag(
-        "no_follow_up", "medium",
-        _l("A full assessment without any follow-up indicator that has a review date and an "
-           "owner."),
-        _l("Add an indicator with a review date and an owner."), field="indicators",
-    )]  # fmt: skip
+    return [
+        Flag(
+            "no_follow_up",
+            "medium",
+            _l(
+                "A full assessment without any follow-up indicator that has a review date and an "
+                "owner."
+            ),
+            _l("Add an indicator with a review date and an owner."),
+            field="indicators",
+        )
+    ]
 
 
 CASES_LISTED = 5
@@ -339,8 +427,9 @@ def cumulative_burden(data: dict, ctx: FlagContext) -> list[Flag]:
     if ctx.today is None:
         return []
     alt = recommended(data)
-    negative = dict.fromkeys(c["group"] for c in _cells(data, ctx, alt)
-                             if c["direction"] == "negative")  # fmt: skip
+    negative = dict.fromkeys(
+        c["group"] for c in _cells(data, ctx, alt) if c["direction"] == "negative"
+    )
     flags = []
     for group_id in negative:
         others = [
@@ -373,12 +462,20 @@ def cumulative_burden(data: dict, ctx: FlagContext) -> list[Flag]:
                 days=ctx.cumulative_window_days,
                 cases=cases,
             )
-        flags.append(Flag(
-            "cumulative_burden", "medium", message,
-            _l("Consider the combined effect on this group and say in the comparison how it is "
-               "taken into account."),
-            group=group_id, alternative=alt["id"],
-        ))  # fmt: skip
+        flags.append(
+            Flag(
+                "cumulative_burden",
+                "medium",
+                message,
+                _l(
+                    "Consider the combined effect on this group and "
+                    "say in the comparison how it is "
+                    "taken into account."
+                ),
+                group=group_id,
+                alternative=alt["id"],
+            )
+        )
     return flags
 
 
@@ -389,17 +486,30 @@ def late_assessment(data: dict, ctx: FlagContext) -> list[Flag]:
     days = (ctx.meeting_date - ctx.submitted_on).days
     if days >= ctx.late_days:
         return []
-    return [Flag(
-        "late_assessment", "medium",
-        _l("Submitted for review %(days)d days before the meeting; at least %(min)d are needed "
-           "for the assessment to shape the proposal.", days=days, min=ctx.late_days),
-        _l("Start assessments earlier; for this one, tell the reviewer what could not be done "
-           "in time."),
-    )]  # fmt: skip
+    return [
+        Flag(
+            "late_assessment",
+            "medium",
+            _l(
+                "Submitted for review %(days)d days before the "
+                "meeting; at least %(min)d are needed "
+                "for the assessment to shape the proposal.",
+                days=days,
+                min=ctx.late_days,
+            ),
+            _l(
+                "Start assessments earlier; for this one, tell the reviewer what could not be done "
+                "in time."
+            ),
+        )
+    ]
 
 
-LEVEL_LABELS = {"none": _l("no assessment"), "light": _l("light assessment"),
-                "full": _l("full assessment")}  # fmt: skip
+LEVEL_LABELS = {
+    "none": _l("no assessment"),
+    "light": _l("light assessment"),
+    "full": _l("full assessment"),
+}
 
 
 @rule("screening_override")
@@ -409,13 +519,20 @@ def screening_override(data: dict, ctx: FlagContext) -> list[Flag]:
     recommended_ = recommended_level(ctx.form, screening.get("answers") or {})
     if not is_below(level, recommended_):
         return []
-    return [Flag(
-        "screening_override", "medium",
-        _l("The chosen level (%(level)s) is lower than the screening recommends "
-           "(%(recommended)s).", level=LEVEL_LABELS[level],
-           recommended=LEVEL_LABELS[recommended_]),
-        _l("Check the reason given for the lower level."), field="screening.level",
-    )]  # fmt: skip
+    return [
+        Flag(
+            "screening_override",
+            "medium",
+            _l(
+                "The chosen level (%(level)s) is lower than the screening recommends "
+                "(%(recommended)s).",
+                level=LEVEL_LABELS[level],
+                recommended=LEVEL_LABELS[recommended_],
+            ),
+            _l("Check the reason given for the lower level."),
+            field="screening.level",
+        )
+    ]
 
 
 @rule("unsupported_no_impact")
@@ -428,24 +545,33 @@ def unsupported_no_impact(data: dict, ctx: FlagContext) -> list[Flag]:
     if level == "none":
         if (screening.get("level_reason") or "").strip() or screening.get("exempt_category"):
             return []
-        message = _l("No assessment, although the screening answered yes to %(n)d question(s), "
-                     "and no reason is given.", n=len(yes))  # fmt: skip
+        message = _l(
+            "No assessment, although the screening answered yes to %(n)d question(s), "
+            "and no reason is given.",
+            n=len(yes),
+        )
     else:
         cells = _cells(data, ctx, recommended(data))
         if not cells or any(c["direction"] != "neutral" for c in cells):
             return []
-        if any((c.get("rationale") or "").strip() or (c.get("evidence") or "").strip()
-               for c in cells):  # fmt: skip
+        if any(
+            (c.get("rationale") or "").strip() or (c.get("evidence") or "").strip() for c in cells
+        ):
             return []
         message = _l(
             "Every effect is neutral, although the screening answered yes to %(n)d "
             "question(s), and no rationale or evidence is given.",
             n=len(yes),
         )
-    return [Flag(
-        "unsupported_no_impact", "high", message,
-        _l("Give the reason and the evidence for “no impact”."), field="screening",
-    )]  # fmt: skip
+    return [
+        Flag(
+            "unsupported_no_impact",
+            "high",
+            message,
+            _l("Give the reason and the evidence for “no impact”."),
+            field="screening",
+        )
+    ]
 
 
 def compute(data: dict, ctx: FlagContext) -> list[Flag]:

@@ -108,7 +108,7 @@ class NegativeEffect(db.Model):
             "group_id",
             "approved_on",
             "assessment_id",
-        ),  # fmt: skip
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

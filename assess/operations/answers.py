@@ -85,8 +85,9 @@ def save_section(
     elif section.kind == "hearings":
         value, errors = clean.clean_hearings(form, payload.get("hearings"))
         # A statement file stays with its hearing; the form does not carry it.
-        files = {h.get("id"): h["attachment"] for h in data.get("hearings") or []
-                 if h.get("attachment")}  # fmt: skip
+        files = {
+            h.get("id"): h["attachment"] for h in data.get("hearings") or [] if h.get("attachment")
+        }
         for h in value:
             if h["id"] in files:
                 h["attachment"] = files[h["id"]]
@@ -247,8 +248,9 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
         given = payload["answers"] if isinstance(payload["answers"], dict) else {}
         by_section: dict[str, dict] = {}
         for key, value in given.items():
-            section = next((s for s in form.sections if any(q.id == key for q in s.questions)),
-                           None)  # fmt: skip
+            section = next(
+                (s for s in form.sections if any(q.id == key for q in s.questions)), None
+            )
             if section is None:
                 collect({f"answers.{key}": [_l("Unknown question %(id)r.", id=key)]})
             else:

@@ -187,14 +187,18 @@ def create_assessment(
         session.add(assessment)
         session.flush()
         record(
-            session, user, "assessment.created", "assessment", assessment.id,
+            session,
+            user,
+            "assessment.created",
+            "assessment",
+            assessment.id,
             changes=[
                 {"field": "state", "old": None, "new": assessment.state},
                 {"field": "workflow", "old": None, "new": pinned},
                 {"field": "form", "old": None, "new": f"{form_key}@{form_version}"},
                 {"field": "decision", "old": None, "new": decision.id},
             ],
-        )  # fmt: skip
+        )
     return assessment
 
 
@@ -247,9 +251,13 @@ def save_answers(
             assessment.last_edited_by_id = user.id
             session.flush()  # the version check happens here, before the audit lock
             record(
-                session, user, "assessment.answers_saved", "assessment", assessment.id,
+                session,
+                user,
+                "assessment.answers_saved",
+                "assessment",
+                assessment.id,
                 changes=field_changes,
-            )  # fmt: skip
+            )
     except StaleDataError:
         db.session.refresh(assessment)
         raise Stale(_stale(assessment, expected_version)) from None
@@ -310,8 +318,9 @@ def fire(
             transition = {"trigger": trigger, "from": old_state, "to": new_state}
             if comment:
                 transition["comment"] = comment
-            snap = snapshot(assessment, seq=seq, user=user, transition=transition,
-                            approves=taken.documents)  # fmt: skip
+            snap = snapshot(
+                assessment, seq=seq, user=user, transition=transition, approves=taken.documents
+            )
             revision = Revision(
                 assessment=assessment,
                 seq=seq,
@@ -328,15 +337,23 @@ def fire(
                 changes.append({"field": "active", "old": True, "new": False})
             changes += flag_changes
             record(
-                session, user, "assessment.transition", "assessment", assessment.id,
-                changes=changes, transition={**transition, "revision": seq},
-            )  # fmt: skip
+                session,
+                user,
+                "assessment.transition",
+                "assessment",
+                assessment.id,
+                changes=changes,
+                transition={**transition, "revision": seq},
+            )
             if taken.documents:
                 from .documents import attach
 
                 attach(session, user, assessment, revision)
-            if (old_state in ("approved", "screened_out") and definition.states[new_state].editable
-                    and trigger != "return_for_preparation"):  # fmt: skip
+            if (
+                old_state in ("approved", "screened_out")
+                and definition.states[new_state].editable
+                and trigger != "return_for_preparation"
+            ):
                 from .meetings import note_assessment_change
 
                 note_assessment_change(session, user, assessment)

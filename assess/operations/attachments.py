@@ -33,15 +33,17 @@ def _clean_name(filename: str) -> str:
     return name[-200:] or "statement"
 
 
-def attach_statement(user: User, a: Assessment, hearing_id: str, filename: str, content: bytes,
-                     *, expected_version) -> Attachment:  # fmt: skip
+def attach_statement(
+    user: User, a: Assessment, hearing_id: str, filename: str, content: bytes, *, expected_version
+) -> Attachment:
     """Store a statement file for one hearing; one audited change."""
     if not user.has_role("preparer"):
         raise Forbidden(_l("Only preparers can change the answers of an assessment."))
     _check_version(a, expected_version)
     if not engine_for(a).definition.states[a.state].editable:
-        raise Conflict(_l("The answers cannot be changed in this state of the process; you can "
-                          "read them."))  # fmt: skip
+        raise Conflict(
+            _l("The answers cannot be changed in this state of the process; you can read them.")
+        )
     data = copy.deepcopy(a.data or {})
     hearing = next((h for h in data.get("hearings") or [] if h.get("id") == hearing_id), None)
     if hearing is None:
@@ -50,34 +52,57 @@ def attach_statement(user: User, a: Assessment, hearing_id: str, filename: str, 
     ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     errors = {}
     if ext not in ALLOWED:
-        errors["file"] = [_l("Upload a PDF, Word, OpenDocument, RTF or text file; %(name)s is "
-                             "not one.", name=name)]  # fmt: skip
+        errors["file"] = [
+            _l(
+                "Upload a PDF, Word, OpenDocument, RTF or text file; %(name)s is not one.",
+                name=name,
+            )
+        ]
     elif not content:
         errors["file"] = [_l("The file %(name)s is empty.", name=name)]
     elif len(content) > MAX_BYTES:
-        errors["file"] = [_l("The file is %(mb).1f MB; at most 10 MB is allowed.",
-                             mb=len(content) / 1024 / 1024)]  # fmt: skip
+        errors["file"] = [
+            _l("The file is %(mb).1f MB; at most 10 MB is allowed.", mb=len(content) / 1024 / 1024)
+        ]
     if errors:
         raise ValidationFailed(errors)
     old = hearing.get("attachment")
     try:
         with transaction() as session:
             attachment = Attachment(
-                assessment_id=a.id, subject=f"hearing:{hearing_id}", filename=name,
-                content_type=ALLOWED[ext], size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(), content=content,
+                assessment_id=a.id,
+                subject=f"hearing:{hearing_id}",
+                filename=name,
+                content_type=ALLOWED[ext],
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                content=content,
                 uploaded_by_id=user.id,
-            )  # fmt: skip
+            )
             session.add(attachment)
             session.flush()
-            hearing["attachment"] = {"id": attachment.id, "filename": name,
-                                     "sha256": attachment.sha256}  # fmt: skip
+            hearing["attachment"] = {
+                "id": attachment.id,
+                "filename": name,
+                "sha256": attachment.sha256,
+            }
             a.data = data
             a.last_edited_by_id = user.id
             session.flush()
-            record(session, user, "assessment.answers_saved", "assessment", a.id, changes=[
-                {"field": f"hearings.{hearing_id}.attachment", "old": old,
-                 "new": hearing["attachment"]}])  # fmt: skip
+            record(
+                session,
+                user,
+                "assessment.answers_saved",
+                "assessment",
+                a.id,
+                changes=[
+                    {
+                        "field": f"hearings.{hearing_id}.attachment",
+                        "old": old,
+                        "new": hearing["attachment"],
+                    }
+                ],
+            )
     except StaleDataError:
         db.session.refresh(a)
         raise Stale(_stale(a, expected_version)) from None

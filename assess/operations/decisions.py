@@ -71,9 +71,13 @@ def create_decision(actor: User, **data) -> Decision:
         session.add(decision)
         session.flush()
         record(
-            session, actor, "decision.created", "decision", decision.id,
+            session,
+            actor,
+            "decision.created",
+            "decision",
+            decision.id,
             changes=[{"field": k, "old": None, "new": v} for k, v in _audited(clean).items()],
-        )  # fmt: skip
+        )
     return decision
 
 

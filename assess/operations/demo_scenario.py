@@ -24,8 +24,9 @@ def complete_screening(preparer, a, level="light"):
     answers["s_many_residents"] = "yes"
     if level == "full":
         answers["s_service_network"] = "yes"
-    answer_ops.save_screening(preparer, a, {"answers": answers, "level": level},
-                              expected_version=a.version)  # fmt: skip
+    answer_ops.save_screening(
+        preparer, a, {"answers": answers, "level": level}, expected_version=a.version
+    )
 
 
 def complete_assessment(preparer, a, level="light"):
@@ -181,14 +182,23 @@ def load_scenario() -> bool:
     acknowledge_high(reviewer, a, comment="The service bus and the mobile clinic carry it.")
     ops.fire(reviewer, a, "approve", expected_version=a.version)
     second = decision_ops.create_decision(
-        preparer, case_number="KPHA/431/2026", language="fi", body_id=first.body_id,
-        title="Kotihoidon iltakäyntien järjestäminen Kaustisen seutukunnassa", proposal="",
-    )  # fmt: skip
+        preparer,
+        case_number="KPHA/431/2026",
+        language="fi",
+        body_id=first.body_id,
+        title="Kotihoidon iltakäyntien järjestäminen Kaustisen seutukunnassa",
+        proposal="",
+    )
     to_review(preparer, second)
     when = datetime.combine(today() + timedelta(days=9), datetime.min.time()).replace(hour=14)
-    m = meeting_ops.create_meeting(secretary, body_id=first.body_id, number=12, year=when.year,
-                                   starts_at=when.isoformat(timespec="minutes"),
-                                   place="Kokkola, valtuustosali")  # fmt: skip
+    m = meeting_ops.create_meeting(
+        secretary,
+        body_id=first.body_id,
+        number=12,
+        year=when.year,
+        starts_at=when.isoformat(timespec="minutes"),
+        place="Kokkola, valtuustosali",
+    )
     for d in (first, second):
         meeting_ops.add_item(secretary, m, d.id, expected_version=m.version)
     meeting_ops.attach_documents(secretary, m, expected_version=m.version)

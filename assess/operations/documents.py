@@ -67,21 +67,41 @@ def attach(session: Session, user: User, assessment: Assessment, revision: Revis
         content = documents.render(revision.snapshot, _form(revision.snapshot), language)
         reference = documents.document_id(revision.snapshot, language)
         doc = Document(
-            organisation_id=assessment.organisation_id, assessment_id=assessment.id,
-            decision_id=assessment.decision_id, revision=revision, kind="assessment",
-            language=language, reference=reference,
+            organisation_id=assessment.organisation_id,
+            assessment_id=assessment.id,
+            decision_id=assessment.decision_id,
+            revision=revision,
+            kind="assessment",
+            language=language,
+            reference=reference,
             filename=filename(reference, assessment.decision.case_number),
-            content=content, sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-            renderer_version=documents.RENDERER_VERSION, created_by_id=user.id,
-        )  # fmt: skip
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+            renderer_version=documents.RENDERER_VERSION,
+            created_by_id=user.id,
+        )
         session.add(doc)
         session.flush()
         record(
-            session, user, "assessment.document_generated", "assessment", assessment.id,
-            changes=[{"field": f"documents.{language}", "old": None,
-                      "new": {"id": doc.id, "reference": reference, "sha256": doc.sha256,
-                              "revision": revision.seq}}],
-        )  # fmt: skip
+            session,
+            user,
+            "assessment.document_generated",
+            "assessment",
+            assessment.id,
+            changes=[
+                {
+                    "field": f"documents.{language}",
+                    "old": None,
+                    "new": {
+                        "id": doc.id,
+                        "reference": reference,
+                        "sha256": doc.sha256,
+                        "revision": revision.seq,
+                    },
+                }
+            ],
+        )
         made.append(doc)
     return made
 
@@ -116,9 +136,12 @@ def preview(user: User, assessment: Assessment, language: str) -> tuple[bytes, s
 
     if language not in ("fi", "sv", "en"):
         raise NotFound(_l("Documents exist in Finnish and Swedish (fi, sv)."))
-    snap = snapshot(assessment, seq="DRAFT", user=user,
-                    transition={"trigger": None, "from": assessment.state,
-                                "to": assessment.state})  # fmt: skip
+    snap = snapshot(
+        assessment,
+        seq="DRAFT",
+        user=user,
+        transition={"trigger": None, "from": assessment.state, "to": assessment.state},
+    )
     content = render_snapshot(snap, language, draft=True)
     reference = documents.document_id(snap, language, draft=True)
     return content, filename(reference, assessment.decision.case_number)
@@ -167,9 +190,12 @@ def to_pdf(user: User | None, doc: Document) -> Document:
         return doc
     binary = soffice()
     if binary is None:
-        raise ConversionUnavailable(_l(
-            "LibreOffice is not installed on the server, so no PDF can be made. An "
-            "administrator can install it (Debian: libreoffice-writer-nogui)."))  # fmt: skip
+        raise ConversionUnavailable(
+            _l(
+                "LibreOffice is not installed on the server, so no PDF can be made. An "
+                "administrator can install it (Debian: libreoffice-writer-nogui)."
+            )
+        )
     with tempfile.TemporaryDirectory(prefix="assess-pdf-") as tmp:
         work = Path(tmp)
         source = work / doc.filename
@@ -178,13 +204,28 @@ def to_pdf(user: User | None, doc: Document) -> Document:
         profile = (work / "profile").as_uri()
         try:
             subprocess.run(
-                [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                 "--convert-to", "pdf", "--outdir", str(work), str(source)],
-                check=True, capture_output=True, timeout=PDF_TIMEOUT_SECONDS,
-            )  # fmt: skip
+                [
+                    binary,
+                    f"-env:UserInstallation={profile}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(work),
+                    str(source),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=PDF_TIMEOUT_SECONDS,
+            )
         except subprocess.TimeoutExpired:
-            raise Conflict(_l("LibreOffice did not finish the PDF within %(n)d seconds; try "
-                              "again later.", n=PDF_TIMEOUT_SECONDS)) from None  # fmt: skip
+            raise Conflict(
+                _l(
+                    "LibreOffice did not finish the PDF within %(n)d seconds; try again later.",
+                    n=PDF_TIMEOUT_SECONDS,
+                )
+            ) from None
         except subprocess.CalledProcessError as exc:
             current_app.logger.error("soffice failed: %s", exc.stderr.decode(errors="replace"))
             raise Conflict(_l("LibreOffice could not convert the document to PDF.")) from None
@@ -197,10 +238,18 @@ def to_pdf(user: User | None, doc: Document) -> Document:
         doc.pdf_sha256 = hashlib.sha256(content).hexdigest()
         doc.pdf_created_at = utcnow()
         record(
-            session, user, "assessment.document_pdf", "assessment", doc.assessment_id,
-            changes=[{"field": f"documents.{doc.language}.pdf", "old": None,
-                      "new": {"id": doc.id, "reference": doc.reference,
-                              "sha256": doc.pdf_sha256}}],
+            session,
+            user,
+            "assessment.document_pdf",
+            "assessment",
+            doc.assessment_id,
+            changes=[
+                {
+                    "field": f"documents.{doc.language}.pdf",
+                    "old": None,
+                    "new": {"id": doc.id, "reference": doc.reference, "sha256": doc.pdf_sha256},
+                }
+            ],
             organisation_id=doc.organisation_id,
-        )  # fmt: skip
+        )
     return doc

@@ -59,10 +59,14 @@ def meeting_date(assessment: Assessment) -> date | None:
     from ..models import AgendaItem, Meeting
 
     starts = db.session.scalar(
-        select(func.min(Meeting.starts_at)).join(AgendaItem).where(
-            AgendaItem.decision_id == assessment.decision_id, AgendaItem.outcome.is_(None),
-            Meeting.state.in_(("planned", "published", "held")))
-    )  # fmt: skip
+        select(func.min(Meeting.starts_at))
+        .join(AgendaItem)
+        .where(
+            AgendaItem.decision_id == assessment.decision_id,
+            AgendaItem.outcome.is_(None),
+            Meeting.state.in_(("planned", "published", "held")),
+        )
+    )
     return _local_date(starts) if starts else None
 
 
@@ -92,18 +96,23 @@ def others(assessment: Assessment, groups, *, on: date, window_days: int):
         ids = [i for i, (_, gs) in found.items() if group in gs]
         ids.sort(key=lambda i: (found[i][0], i), reverse=True)
         named.update(ids[: flags.rules.CASES_LISTED])
-    cases = dict(
-        db.session.execute(
-            select(Assessment.id, Decision.case_number)
-            .join(Decision, Decision.id == Assessment.decision_id)
-            .where(Assessment.id.in_(named))
-        ).all()
-    ) if named else {}  # fmt: skip
+    cases = (
+        dict(
+            db.session.execute(
+                select(Assessment.id, Decision.case_number)
+                .join(Decision, Decision.id == Assessment.decision_id)
+                .where(Assessment.id.in_(named))
+            ).all()
+        )
+        if named
+        else {}
+    )
     return tuple(
-        flags.OtherAssessment(id=i, case_number=cases.get(i, ""), approved_on=d,
-                              negative_groups=frozenset(gs))
+        flags.OtherAssessment(
+            id=i, case_number=cases.get(i, ""), approved_on=d, negative_groups=frozenset(gs)
+        )
         for i, (d, gs) in sorted(found.items())
-    )  # fmt: skip
+    )
 
 
 def context(assessment: Assessment, data: dict, *, submitted: date | None = None):
@@ -115,11 +124,13 @@ def context(assessment: Assessment, data: dict, *, submitted: date | None = None
     window = org.threshold(form, "cumulative_window_days")
     negative = {c["group"] for c in flags.rules.negative_cells(data)}
     return flags.FlagContext.of(
-        form, org, today=on,
+        form,
+        org,
+        today=on,
         submitted_on=submitted or submitted_on(assessment),
         meeting_date=meeting_date(assessment),
         others=others(assessment, negative, on=on, window_days=window),
-    )  # fmt: skip
+    )
 
 
 def evaluate(assessment: Assessment, data: dict, *, submitted: date | None = None):
@@ -139,21 +150,31 @@ def review_states(assessment: Assessment) -> set[str]:
 
     definition = engine_for(assessment).definition
     return {
-        s for t in definition.transitions if APPROVAL_GUARD in t.guards and t.source != "*"
+        s
+        for t in definition.transitions
+        if APPROVAL_GUARD in t.guards and t.source != "*"
         for s in t.source
-    }  # fmt: skip
+    }
 
 
 def _check_may_acknowledge(user: User, assessment: Assessment) -> None:
     if not user.has_role("reviewer"):
         raise Forbidden(_l("Only reviewers can acknowledge flags."))
     if assessment.state not in review_states(assessment):
-        raise Conflict(_l("Flags are acknowledged during the review; this assessment is not "
-                          "in review."))  # fmt: skip
-    if user.id in (assessment.prepared_by_id, assessment.last_edited_by_id,
-                   assessment.decision.preparer_id):  # fmt: skip
-        raise Forbidden(_l("You prepared or last edited this assessment, so another reviewer "
-                           "must acknowledge its flags (four-eyes principle)."))  # fmt: skip
+        raise Conflict(
+            _l("Flags are acknowledged during the review; this assessment is not in review.")
+        )
+    if user.id in (
+        assessment.prepared_by_id,
+        assessment.last_edited_by_id,
+        assessment.decision.preparer_id,
+    ):
+        raise Forbidden(
+            _l(
+                "You prepared or last edited this assessment, so another reviewer "
+                "must acknowledge its flags (four-eyes principle)."
+            )
+        )
 
 
 def may_acknowledge(user: User, assessment: Assessment) -> bool:
@@ -181,8 +202,9 @@ def acknowledge(
     if target["status"] == flags.RESOLVED:
         raise Conflict(_l("This flag no longer applies; there is nothing to acknowledge."))
     if target["status"] == flags.ACKNOWLEDGED:
-        raise Conflict(_l("%(name)s already acknowledged this flag.",
-                          name=target["acknowledged"]["name"]))  # fmt: skip
+        raise Conflict(
+            _l("%(name)s already acknowledged this flag.", name=target["acknowledged"]["name"])
+        )
     comment = (comment or "").strip()
     if not comment:
         raise ValidationFailed(
@@ -197,16 +219,29 @@ def acknowledge(
             }
         )
     if len(comment) > COMMENT_MAX:
-        raise ValidationFailed({"comment": [_l(
-            "The comment has %(n)d characters; at most %(max)d are allowed.",
-            n=len(comment), max=COMMENT_MAX)]})  # fmt: skip
-    ack = {"by": user.id, "name": user.name, "at": utcnow().isoformat(timespec="seconds"),
-           "comment": comment}  # fmt: skip
+        raise ValidationFailed(
+            {
+                "comment": [
+                    _l(
+                        "The comment has %(n)d characters; at most %(max)d are allowed.",
+                        n=len(comment),
+                        max=COMMENT_MAX,
+                    )
+                ]
+            }
+        )
+    ack = {
+        "by": user.id,
+        "name": user.name,
+        "at": utcnow().isoformat(timespec="seconds"),
+        "comment": comment,
+    }
     new_flags = [
         {**copy.deepcopy(f), "status": flags.ACKNOWLEDGED, "acknowledged": ack}
-        if f["id"] == flag_id else f
+        if f["id"] == flag_id
+        else f
         for f in stored
-    ]  # fmt: skip
+    ]
     from sqlalchemy.orm.exc import StaleDataError
 
     try:
@@ -214,12 +249,23 @@ def acknowledge(
             assessment.data = {**data, "flags": flags.lifecycle.sort(new_flags)}
             session.flush()
             record(
-                session, user, "assessment.flag_acknowledged", "assessment", assessment.id,
-                changes=[{"field": f"flags.{flag_id}", "old": flags.OPEN,
-                          "new": flags.ACKNOWLEDGED, "rule": target["rule"],
-                          "severity": target["severity"], "message": target["message"],
-                          "comment": comment}],
-            )  # fmt: skip
+                session,
+                user,
+                "assessment.flag_acknowledged",
+                "assessment",
+                assessment.id,
+                changes=[
+                    {
+                        "field": f"flags.{flag_id}",
+                        "old": flags.OPEN,
+                        "new": flags.ACKNOWLEDGED,
+                        "rule": target["rule"],
+                        "severity": target["severity"],
+                        "message": target["message"],
+                        "comment": comment,
+                    }
+                ],
+            )
     except StaleDataError:
         db.session.refresh(assessment)
         raise Stale(_stale(assessment, expected_version)) from None
@@ -234,12 +280,15 @@ def record_effects(session: Session, assessment: Assessment, on: date) -> None:
     session.execute(delete(NegativeEffect).where(NegativeEffect.assessment_id == assessment.id))
     session.add_all(
         NegativeEffect(
-            organisation_id=assessment.organisation_id, assessment_id=assessment.id,
-            group_id=c["group"], dimension_id=c["dimension"], magnitude=c.get("magnitude"),
+            organisation_id=assessment.organisation_id,
+            assessment_id=assessment.id,
+            group_id=c["group"],
+            dimension_id=c["dimension"],
+            magnitude=c.get("magnitude"),
             approved_on=on,
         )
         for c in flags.rules.negative_cells(assessment.data or {})
-    )  # fmt: skip
+    )
 
 
 def forget_effects(session: Session, assessment: Assessment) -> None:
@@ -275,20 +324,25 @@ def cumulative(user: User, *, on: date | None = None, group: str | None = None, 
     window = org.threshold(form, "cumulative_window_days")
     first = on - timedelta(days=window)  # the same window as the rule: 365 days old counts
     ne = NegativeEffect
-    where = [ne.organisation_id == user.organisation_id, ne.approved_on >= first,
-             ne.approved_on <= on]  # fmt: skip
+    where = [
+        ne.organisation_id == user.organisation_id,
+        ne.approved_on >= first,
+        ne.approved_on <= on,
+    ]
     if group is not None:
         where.append(ne.group_id == group)
     burdens: dict[str, Burden] = {}
     for g, n in db.session.execute(
-        select(ne.group_id, func.count(distinct(ne.assessment_id))).where(*where)
+        select(ne.group_id, func.count(distinct(ne.assessment_id)))
+        .where(*where)
         .group_by(ne.group_id)
-    ):  # fmt: skip
+    ):
         burdens[g] = Burden(g, count=n)
     for g, magnitude, n in db.session.execute(
-        select(ne.group_id, ne.magnitude, func.count()).where(*where)
+        select(ne.group_id, ne.magnitude, func.count())
+        .where(*where)
         .group_by(ne.group_id, ne.magnitude)
-    ):  # fmt: skip
+    ):
         burdens[g].magnitudes[magnitude or ""] = n
 
     pairs = select(ne.group_id, ne.assessment_id, ne.approved_on).where(*where).distinct()
@@ -311,22 +365,28 @@ def cumulative(user: User, *, on: date | None = None, group: str | None = None, 
         listed.join(Assessment, Assessment.id == ranked.c.assessment_id)
         .join(Decision, Decision.id == Assessment.decision_id)
         .order_by(ranked.c.group_id, ranked.c.rank)
-    )  # fmt: skip
+    )
     if group is None:
         listed = listed.where(ranked.c.rank <= limit)
     entries: dict[tuple[str, int], dict] = {}
     for g, a_id, approved_on, d_id, case, title, language in db.session.execute(listed):
         entries[(g, a_id)] = entry = {
-            "assessment": a_id, "decision": d_id, "case_number": case, "title": title,
-            "language": language, "approved_on": approved_on, "effects": [],
-        }  # fmt: skip
+            "assessment": a_id,
+            "decision": d_id,
+            "case_number": case,
+            "title": title,
+            "language": language,
+            "approved_on": approved_on,
+            "effects": [],
+        }
         burdens[g].decisions.append(entry)
     ids = sorted({a_id for _, a_id in entries})
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         for g, a_id, dim, magnitude in db.session.execute(
             select(ne.group_id, ne.assessment_id, ne.dimension_id, ne.magnitude)
-            .where(*where, ne.assessment_id.in_(chunk)).order_by(ne.id)
-        ):  # fmt: skip
+            .where(*where, ne.assessment_id.in_(chunk))
+            .order_by(ne.id)
+        ):
             if (g, a_id) in entries:
                 entries[(g, a_id)]["effects"].append((dim, magnitude))
     order = {g.id: i for i, g in enumerate(form.groups)}

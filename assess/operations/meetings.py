@@ -29,9 +29,13 @@ from .errors import Conflict, Forbidden, NotFound, OperationError, Stale, Valida
 # An assessment in one of these states is ready for the meeting.
 READY_STATES = ("approved", "screened_out", "decided", "follow_up", "closed")
 # The assessment's transition for each outcome: a decision made, or returned to preparation.
-FIRES = {"approved": "record_decision", "approved_amended": "record_decision",
-         "rejected": "record_decision", "returned": "return_for_preparation",
-         "tabled": None}  # fmt: skip
+FIRES = {
+    "approved": "record_decision",
+    "approved_amended": "record_decision",
+    "rejected": "record_decision",
+    "returned": "return_for_preparation",
+    "tabled": None,
+}
 OUTCOME_LABELS = {
     "approved": _l("approved as proposed"),
     "approved_amended": _l("approved amended"),
@@ -70,9 +74,13 @@ def _check_version(meeting: Meeting, expected: int | None) -> None:
 
 
 def _stale(meeting: Meeting, expected):
-    return _l("Someone else changed this agenda while you were working on it (you had version "
-              "%(mine)s, it is now %(now)s). Nothing was changed: reload the page and try "
-              "again.", mine=expected, now=meeting.version)  # fmt: skip
+    return _l(
+        "Someone else changed this agenda while you were working on it (you had version "
+        "%(mine)s, it is now %(now)s). Nothing was changed: reload the page and try "
+        "again.",
+        mine=expected,
+        now=meeting.version,
+    )
 
 
 def _touch(meeting: Meeting) -> None:
@@ -121,8 +129,14 @@ def create_meeting(
         with contextlib.suppress(ValueError):
             year = datetime.fromisoformat(starts_at).year
     if number in (None, "") and str(body_id or "").isdigit() and str(year or "").isdigit():
-        number = (db.session.scalar(select(func.max(Meeting.number)).where(
-            Meeting.body_id == int(body_id), Meeting.year == int(year))) or 0) + 1  # fmt: skip
+        number = (
+            db.session.scalar(
+                select(func.max(Meeting.number)).where(
+                    Meeting.body_id == int(body_id), Meeting.year == int(year)
+                )
+            )
+            or 0
+        ) + 1
     errors: dict[str, list] = {}
     body = db.session.get(Body, int(body_id)) if str(body_id or "").isdigit() else None
     if body is None or body.organisation_id != user.organisation_id:
@@ -155,21 +169,55 @@ def create_meeting(
         from .flags import HELSINKI
 
         starts_at = starts_at.replace(tzinfo=HELSINKI)
-    exists = db.session.scalar(select(Meeting.id).where(
-        Meeting.body_id == body.id, Meeting.year == year, Meeting.number == number))  # fmt: skip
+    exists = db.session.scalar(
+        select(Meeting.id).where(
+            Meeting.body_id == body.id, Meeting.year == year, Meeting.number == number
+        )
+    )
     if exists:
-        raise ValidationFailed({"number": [_l(
-            "%(body)s already has meeting %(number)d/%(year)d.",
-            body=body.name_fi, number=number, year=year)]})  # fmt: skip
+        raise ValidationFailed(
+            {
+                "number": [
+                    _l(
+                        "%(body)s already has meeting %(number)d/%(year)d.",
+                        body=body.name_fi,
+                        number=number,
+                        year=year,
+                    )
+                ]
+            }
+        )
     with transaction() as session:
-        meeting = Meeting(organisation_id=user.organisation_id, body=body, number=number,
-                          year=year, starts_at=starts_at, place=place)  # fmt: skip
+        meeting = Meeting(
+            organisation_id=user.organisation_id,
+            body=body,
+            number=number,
+            year=year,
+            starts_at=starts_at,
+            place=place,
+        )
         session.add(meeting)
         session.flush()
-        record(session, user, "meeting.created", "meeting", meeting.id, changes=[
-            {"field": "meeting", "old": None,
-             "new": {"body": body.id, "number": number, "year": year,
-                     "starts_at": starts_at.isoformat(), "place": place}}])  # fmt: skip
+        record(
+            session,
+            user,
+            "meeting.created",
+            "meeting",
+            meeting.id,
+            changes=[
+                {
+                    "field": "meeting",
+                    "old": None,
+                    "new": {
+                        "body": body.id,
+                        "number": number,
+                        "year": year,
+                        "starts_at": starts_at.isoformat(),
+                        "place": place,
+                    },
+                }
+            ],
+        )
     return meeting
 
 
@@ -188,10 +236,11 @@ def approved_documents(assessment: Assessment | None) -> list[Document]:
     if latest is None:
         return []
     return db.session.scalars(
-        select(Document).join(Revision, Document.revision_id == Revision.id)
+        select(Document)
+        .join(Revision, Document.revision_id == Revision.id)
         .where(Revision.assessment_id == assessment.id, Revision.seq == latest)
         .order_by(Document.language)
-    ).all()  # fmt: skip
+    ).all()
 
 
 def readiness(items) -> dict[int, tuple[Assessment | None, list[Lack]]]:
@@ -201,16 +250,19 @@ def readiness(items) -> dict[int, tuple[Assessment | None, list[Lack]]]:
     stays fast.
     """
     decision_ids = [i.decision_id for i in items]
-    assessments = {a.decision_id: a for a in db.session.scalars(
-        select(Assessment).where(Assessment.decision_id.in_(decision_ids),
-                                 Assessment.active))}  # fmt: skip
+    assessments = {
+        a.decision_id: a
+        for a in db.session.scalars(
+            select(Assessment).where(Assessment.decision_id.in_(decision_ids), Assessment.active)
+        )
+    }
     # The documents of each assessment's latest revision that has documents.
     latest: dict[int, tuple[int, set[int]]] = {}
     for doc_id, assessment_id, seq in db.session.execute(
         select(Document.id, Document.assessment_id, Revision.seq)
         .join(Revision, Document.revision_id == Revision.id)
         .where(Document.assessment_id.in_([a.id for a in assessments.values()]))
-    ):  # fmt: skip
+    ):
         best = latest.get(assessment_id)
         if best is None or seq > best[0]:
             latest[assessment_id] = (seq, {doc_id})
@@ -233,18 +285,21 @@ def _lacks(item: AgendaItem, assessment: Assessment | None, wanted: set[int]) ->
         what = {
             "draft": _l("The assessment has not started."),
             "screening": _l("The screening is not finished."),
-            "screen_out_proposed": _l("A reviewer has not confirmed that no assessment is "
-                                      "needed."),
+            "screen_out_proposed": _l("A reviewer has not confirmed that no assessment is needed."),
             "in_assessment": _l("The assessment is being prepared and has not been submitted."),
             "in_review": _l("The assessment is waiting for a reviewer's approval."),
-        }.get(state, _l("The assessment is not approved."))  # fmt: skip
+        }.get(state, _l("The assessment is not approved."))
         who = _l("a reviewer") if state in ("screen_out_proposed", "in_review") else preparer
         return [Lack(what, who)]
     if not wanted:
         return [Lack(_l("The approved assessment has no documents."), preparer)]
     if not wanted <= {d.id for d in item.documents}:
-        return [Lack(_l("The assessment documents are not attached to the item."),
-                     _l("the board secretary"))]  # fmt: skip
+        return [
+            Lack(
+                _l("The assessment documents are not attached to the item."),
+                _l("the board secretary"),
+            )
+        ]
     return []
 
 
@@ -256,12 +311,17 @@ def candidates(meeting: Meeting) -> list[Decision]:
         .where(Meeting.state.in_(("planned", "published", "held")), AgendaItem.outcome.is_(None))
     )
     decided = select(AgendaItem.decision_id).where(
-        AgendaItem.outcome.in_(("approved", "approved_amended", "rejected")))  # fmt: skip
+        AgendaItem.outcome.in_(("approved", "approved_amended", "rejected"))
+    )
     return db.session.scalars(
-        select(Decision).where(Decision.body_id == meeting.body_id,
-                               Decision.id.not_in(busy), Decision.id.not_in(decided))
+        select(Decision)
+        .where(
+            Decision.body_id == meeting.body_id,
+            Decision.id.not_in(busy),
+            Decision.id.not_in(decided),
+        )
         .order_by(Decision.case_number)
-    ).all()  # fmt: skip
+    ).all()
 
 
 # --- building the agenda ------------------------------------------------------------
@@ -269,15 +329,20 @@ def candidates(meeting: Meeting) -> list[Decision]:
 
 def _planned(meeting: Meeting) -> None:
     if meeting.state != "planned":
-        raise Conflict(_l("The agenda of meeting %(label)s is published; it can no longer be "
-                          "changed.", label=meeting.label))  # fmt: skip
+        raise Conflict(
+            _l(
+                "The agenda of meeting %(label)s is published; it can no longer be changed.",
+                label=meeting.label,
+            )
+        )
 
 
 def _item(meeting: Meeting, item_id) -> AgendaItem:
     item = next((i for i in meeting.items if str(i.id) == str(item_id)), None)
     if item is None:
-        raise NotFound(_l("Meeting %(label)s has no agenda item %(id)s.", label=meeting.label,
-                          id=item_id))  # fmt: skip
+        raise NotFound(
+            _l("Meeting %(label)s has no agenda item %(id)s.", label=meeting.label, id=item_id)
+        )
     return item
 
 
@@ -289,31 +354,69 @@ def add_item(user: User, meeting: Meeting, decision_id, *, expected_version) -> 
     if decision is None or decision.organisation_id != user.organisation_id:
         raise ValidationFailed({"decision": [_l("Choose a decision of this organisation.")]})
     if decision.body_id != meeting.body_id:
-        raise ValidationFailed({"decision": [_l(
-            "%(case)s is for %(other)s, not for %(body)s; it cannot be on this agenda.",
-            case=decision.case_number, other=decision.body.name_fi,
-            body=meeting.body.name_fi)]})  # fmt: skip
+        raise ValidationFailed(
+            {
+                "decision": [
+                    _l(
+                        "%(case)s is for %(other)s, not for %(body)s; it cannot be on this agenda.",
+                        case=decision.case_number,
+                        other=decision.body.name_fi,
+                        body=meeting.body.name_fi,
+                    )
+                ]
+            }
+        )
     same = next((i for i in meeting.items if i.decision_id == decision.id), None)
     if same is not None:
-        raise Conflict(_l("%(case)s is already item %(n)d of this agenda.",
-                          case=decision.case_number, n=same.position))  # fmt: skip
+        raise Conflict(
+            _l(
+                "%(case)s is already item %(n)d of this agenda.",
+                case=decision.case_number,
+                n=same.position,
+            )
+        )
     elsewhere = db.session.scalar(
-        select(Meeting).join(AgendaItem).where(
-            AgendaItem.decision_id == decision.id, AgendaItem.outcome.is_(None),
+        select(Meeting)
+        .join(AgendaItem)
+        .where(
+            AgendaItem.decision_id == decision.id,
+            AgendaItem.outcome.is_(None),
             Meeting.state.in_(("planned", "published", "held")),
-            Meeting.id != meeting.id))  # fmt: skip
+            Meeting.id != meeting.id,
+        )
+    )
     if elsewhere is not None:
-        raise Conflict(_l("%(case)s is already on the agenda of meeting %(label)s; remove it "
-                          "there, or record its outcome, first.", case=decision.case_number,
-                          label=elsewhere.label))  # fmt: skip
+        raise Conflict(
+            _l(
+                "%(case)s is already on the agenda of meeting %(label)s; remove it "
+                "there, or record its outcome, first.",
+                case=decision.case_number,
+                label=elsewhere.label,
+            )
+        )
     with _change(meeting, expected_version) as session:
-        item = AgendaItem(meeting=meeting, decision=decision, position=len(meeting.items) + 1,
-                          presenter=decision.preparer.name)  # fmt: skip
+        item = AgendaItem(
+            meeting=meeting,
+            decision=decision,
+            position=len(meeting.items) + 1,
+            presenter=decision.preparer.name,
+        )
         session.add(item)
         _touch(meeting)
-        record(session, user, "meeting.item_added", "meeting", meeting.id, changes=[
-            {"field": f"items.{item.position}", "old": None,
-             "new": {"decision": decision.id, "case_number": decision.case_number}}])  # fmt: skip
+        record(
+            session,
+            user,
+            "meeting.item_added",
+            "meeting",
+            meeting.id,
+            changes=[
+                {
+                    "field": f"items.{item.position}",
+                    "old": None,
+                    "new": {"decision": decision.id, "case_number": decision.case_number},
+                }
+            ],
+        )
     return item
 
 
@@ -329,8 +432,14 @@ def remove_item(user: User, meeting: Meeting, item_id, *, expected_version) -> N
         for n, other in enumerate(meeting.items, start=1):
             other.position = n
         _touch(meeting)
-        record(session, user, "meeting.item_removed", "meeting", meeting.id,
-               changes=[{"field": "items", "old": case, "new": None}])  # fmt: skip
+        record(
+            session,
+            user,
+            "meeting.item_removed",
+            "meeting",
+            meeting.id,
+            changes=[{"field": "items", "old": case, "new": None}],
+        )
 
 
 def move_item(user: User, meeting: Meeting, item_id, to_position, *, expected_version) -> None:
@@ -345,8 +454,7 @@ def move_item(user: User, meeting: Meeting, item_id, to_position, *, expected_ve
     except (TypeError, ValueError):
         raise ValidationFailed({"position": [_l("Give the new position as a number.")]}) from None
     if not 1 <= target <= len(items):
-        raise ValidationFailed({"position": [_l(
-            "Give a position from 1 to %(n)d.", n=len(items))]})  # fmt: skip
+        raise ValidationFailed({"position": [_l("Give a position from 1 to %(n)d.", n=len(items))]})
     old = item.position
     if old == target:
         return
@@ -357,9 +465,21 @@ def move_item(user: User, meeting: Meeting, item_id, to_position, *, expected_ve
         for n, other in enumerate(items, start=1):
             other.position = n
         _touch(meeting)
-        record(session, user, "meeting.item_moved", "meeting", meeting.id, changes=[
-            {"field": "position", "old": old, "new": target,
-             "case_number": item.decision.case_number}])  # fmt: skip
+        record(
+            session,
+            user,
+            "meeting.item_moved",
+            "meeting",
+            meeting.id,
+            changes=[
+                {
+                    "field": "position",
+                    "old": old,
+                    "new": target,
+                    "case_number": item.decision.case_number,
+                }
+            ],
+        )
     db.session.expire(meeting, ["items"])
 
 
@@ -368,19 +488,35 @@ def attach_documents(user: User, meeting: Meeting, *, expected_version) -> int:
     _secretary(user)
     _check_version(meeting, expected_version)
     _planned(meeting)
-    wanted = [(item, doc) for item in meeting.items
-              for doc in approved_documents(active_assessment(item.decision))
-              if doc.id not in {d.id for d in item.documents}]  # fmt: skip
+    wanted = [
+        (item, doc)
+        for item in meeting.items
+        for doc in approved_documents(active_assessment(item.decision))
+        if doc.id not in {d.id for d in item.documents}
+    ]
     if not wanted:
         return 0
     with _change(meeting, expected_version) as session:
         for item, doc in wanted:
             item.documents.append(doc)
         _touch(meeting)
-        added = [{"item": item.position, "document": doc.id, "reference": doc.reference,
-                  "sha256": doc.sha256} for item, doc in wanted]  # fmt: skip
-        record(session, user, "meeting.documents_attached", "meeting", meeting.id,
-               changes=[{"field": "documents", "old": None, "new": added}])  # fmt: skip
+        added = [
+            {
+                "item": item.position,
+                "document": doc.id,
+                "reference": doc.reference,
+                "sha256": doc.sha256,
+            }
+            for item, doc in wanted
+        ]
+        record(
+            session,
+            user,
+            "meeting.documents_attached",
+            "meeting",
+            meeting.id,
+            changes=[{"field": "documents", "old": None, "new": added}],
+        )
     return len(wanted)
 
 
@@ -391,18 +527,25 @@ def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
     _secretary(user)
     _check_version(meeting, expected_version)
     if meeting.state != "planned":
-        raise Conflict(_l("The agenda of meeting %(label)s is already published.",
-                          label=meeting.label))  # fmt: skip
+        raise Conflict(
+            _l("The agenda of meeting %(label)s is already published.", label=meeting.label)
+        )
     if not meeting.items:
         raise AgendaNotReady(_l("The agenda has no items."))
     ready = readiness(meeting.items)
     problems = [(item, ready[item.id][1]) for item in meeting.items if ready[item.id][1]]
     if problems:
         details = [
-            _l("Item %(n)d, %(case)s: %(what)s (to act: %(who)s)", n=item.position,
-               case=item.decision.case_number, what=lack.what, who=lack.who)
-            for item, found in problems for lack in found
-        ]  # fmt: skip
+            _l(
+                "Item %(n)d, %(case)s: %(what)s (to act: %(who)s)",
+                n=item.position,
+                case=item.decision.case_number,
+                what=lack.what,
+                who=lack.who,
+            )
+            for item, found in problems
+            for lack in found
+        ]
         raise AgendaNotReady(
             _l("The agenda cannot be published: %(n)d item(s) are not ready.", n=len(problems)),
             details=details,
@@ -411,68 +554,145 @@ def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
         meeting.state = "published"
         meeting.published_at = utcnow()
         session.flush()
-        record(session, user, "meeting.published", "meeting", meeting.id, changes=[
-            {"field": "state", "old": "planned", "new": "published"},
-            {"field": "items", "old": None, "new": [
-                {"position": i.position, "case_number": i.decision.case_number,
-                 "documents": [{"reference": d.reference, "sha256": d.sha256}
-                               for d in i.documents]} for i in meeting.items]},
-        ])  # fmt: skip
+        record(
+            session,
+            user,
+            "meeting.published",
+            "meeting",
+            meeting.id,
+            changes=[
+                {"field": "state", "old": "planned", "new": "published"},
+                {
+                    "field": "items",
+                    "old": None,
+                    "new": [
+                        {
+                            "position": i.position,
+                            "case_number": i.decision.case_number,
+                            "documents": [
+                                {"reference": d.reference, "sha256": d.sha256} for d in i.documents
+                            ],
+                        }
+                        for i in meeting.items
+                    ],
+                },
+            ],
+        )
     return meeting
 
 
 def note_assessment_change(session, user: User, assessment: Assessment) -> None:
     """An approved assessment was reopened: mark it on any published agenda waiting for it."""
     items = session.scalars(
-        select(AgendaItem).join(Meeting).where(
-            AgendaItem.decision_id == assessment.decision_id, AgendaItem.outcome.is_(None),
-            Meeting.state.in_(("published", "held")))).all()  # fmt: skip
+        select(AgendaItem)
+        .join(Meeting)
+        .where(
+            AgendaItem.decision_id == assessment.decision_id,
+            AgendaItem.outcome.is_(None),
+            Meeting.state.in_(("published", "held")),
+        )
+    ).all()
     for item in items:
         item.assessment_changed = True
-        record(session, user, "meeting.assessment_changed", "meeting", item.meeting_id,
-               changes=[{"field": f"items.{item.position}.assessment_changed", "old": False,
-                         "new": True, "case_number": assessment.decision.case_number}],
-               organisation_id=assessment.organisation_id)  # fmt: skip
+        record(
+            session,
+            user,
+            "meeting.assessment_changed",
+            "meeting",
+            item.meeting_id,
+            changes=[
+                {
+                    "field": f"items.{item.position}.assessment_changed",
+                    "old": False,
+                    "new": True,
+                    "case_number": assessment.decision.case_number,
+                }
+            ],
+            organisation_id=assessment.organisation_id,
+        )
 
 
-def record_outcome(user: User, meeting: Meeting, item_id, outcome: str, note: str = "", *,
-                   expected_version) -> AgendaItem:  # fmt: skip
+def record_outcome(
+    user: User, meeting: Meeting, item_id, outcome: str, note: str = "", *, expected_version
+) -> AgendaItem:
     """The body's decision on an item; fires the assessment's transition to match."""
     from . import assessments as assessment_ops
 
     _secretary(user)
     _check_version(meeting, expected_version)
     if meeting.state not in ("published", "held"):
-        raise Conflict(_l("Outcomes are recorded once the agenda is published; meeting "
-                          "%(label)s is %(state)s.", label=meeting.label,
-                          state=STATE_LABELS[meeting.state]))  # fmt: skip
+        raise Conflict(
+            _l(
+                "Outcomes are recorded once the agenda is published; meeting "
+                "%(label)s is %(state)s.",
+                label=meeting.label,
+                state=STATE_LABELS[meeting.state],
+            )
+        )
     if outcome not in FIRES:
-        raise ValidationFailed({"outcome": [_l(
-            "Choose one of: %(choices)s.",
-            choices=", ".join(str(v) for v in OUTCOME_LABELS.values()))]})  # fmt: skip
+        raise ValidationFailed(
+            {
+                "outcome": [
+                    _l(
+                        "Choose one of: %(choices)s.",
+                        choices=", ".join(str(v) for v in OUTCOME_LABELS.values()),
+                    )
+                ]
+            }
+        )
     item = _item(meeting, item_id)
     if item.outcome is not None:
-        raise Conflict(_l("The outcome of item %(n)d is already recorded (%(outcome)s).",
-                          n=item.position, outcome=OUTCOME_LABELS[item.outcome]))  # fmt: skip
+        raise Conflict(
+            _l(
+                "The outcome of item %(n)d is already recorded (%(outcome)s).",
+                n=item.position,
+                outcome=OUTCOME_LABELS[item.outcome],
+            )
+        )
     note = (note or "").strip()
     if outcome in ("approved_amended", "returned") and not note:
-        raise ValidationFailed({"note": [_l(
-            "Say what the body changed or why it returned the decision.")]})  # fmt: skip
+        raise ValidationFailed(
+            {"note": [_l("Say what the body changed or why it returned the decision.")]}
+        )
     assessment = active_assessment(item.decision)
     trigger = FIRES[outcome]
     if trigger and assessment is not None:
-        assessment_ops.fire(user, assessment, trigger, comment=note or str(
-            _l("Meeting %(label)s: %(outcome)s", label=meeting.label,
-               outcome=OUTCOME_LABELS[outcome])), expected_version=assessment.version)  # fmt: skip
+        assessment_ops.fire(
+            user,
+            assessment,
+            trigger,
+            comment=note
+            or str(
+                _l(
+                    "Meeting %(label)s: %(outcome)s",
+                    label=meeting.label,
+                    outcome=OUTCOME_LABELS[outcome],
+                )
+            ),
+            expected_version=assessment.version,
+        )
     with _change(meeting, expected_version) as session:
         item.outcome = outcome
         item.outcome_note = note
         item.outcome_at = utcnow()
         item.outcome_by_id = user.id
         _touch(meeting)
-        record(session, user, "meeting.outcome_recorded", "meeting", meeting.id, changes=[
-            {"field": f"items.{item.position}.outcome", "old": None, "new": outcome,
-             "case_number": item.decision.case_number, "note": note}])  # fmt: skip
+        record(
+            session,
+            user,
+            "meeting.outcome_recorded",
+            "meeting",
+            meeting.id,
+            changes=[
+                {
+                    "field": f"items.{item.position}.outcome",
+                    "old": None,
+                    "new": outcome,
+                    "case_number": item.decision.case_number,
+                    "note": note,
+                }
+            ],
+        )
     return item
 
 
@@ -482,19 +702,34 @@ def set_state(user: User, meeting: Meeting, state: str, *, expected_version) -> 
     _check_version(meeting, expected_version)
     allowed = {"held": "published", "minutes_approved": "held"}
     if allowed.get(state) != meeting.state:
-        raise Conflict(_l("Meeting %(label)s is %(state)s; that step is not possible now.",
-                          label=meeting.label, state=STATE_LABELS[meeting.state]))  # fmt: skip
+        raise Conflict(
+            _l(
+                "Meeting %(label)s is %(state)s; that step is not possible now.",
+                label=meeting.label,
+                state=STATE_LABELS[meeting.state],
+            )
+        )
     if state == "minutes_approved":
         missing = [i.position for i in meeting.items if i.outcome is None]
         if missing:
-            raise Conflict(_l("Record the outcome of every item first (items %(items)s).",
-                              items=", ".join(map(str, missing))))  # fmt: skip
+            raise Conflict(
+                _l(
+                    "Record the outcome of every item first (items %(items)s).",
+                    items=", ".join(map(str, missing)),
+                )
+            )
     old = meeting.state
     with _change(meeting, expected_version) as session:
         meeting.state = state
         session.flush()
-        record(session, user, "meeting.state_changed", "meeting", meeting.id,
-               changes=[{"field": "state", "old": old, "new": state}])  # fmt: skip
+        record(
+            session,
+            user,
+            "meeting.state_changed",
+            "meeting",
+            meeting.id,
+            changes=[{"field": "state", "old": old, "new": state}],
+        )
     return meeting
 
 
@@ -528,25 +763,41 @@ def agenda_data(meeting: Meeting) -> dict:
             paragraphs.setdefault(
                 doc.language, documents.decision_paragraph(snap, _form(snap), doc.language)
             )
-        items.append({
-            "position": item.position, "case_number": item.decision.case_number,
-            "title": item.decision.title, "language": item.decision.language,
-            "preparer": item.decision.preparer.name, "presenter": item.presenter,
-            "paragraphs": paragraphs,
-            "attachments": [{"title": d.filename, "reference": d.reference,
-                             "language": d.language, "sha256": d.sha256}
-                            for d in item.documents],
-        })  # fmt: skip
+        items.append(
+            {
+                "position": item.position,
+                "case_number": item.decision.case_number,
+                "title": item.decision.title,
+                "language": item.decision.language,
+                "preparer": item.decision.preparer.name,
+                "presenter": item.presenter,
+                "paragraphs": paragraphs,
+                "attachments": [
+                    {
+                        "title": d.filename,
+                        "reference": d.reference,
+                        "language": d.language,
+                        "sha256": d.sha256,
+                    }
+                    for d in item.documents
+                ],
+            }
+        )
     return {
         "organisation": {"fi": org.name_fi, "sv": org.name_sv},
         "body": {"fi": meeting.body.name_fi, "sv": meeting.body.name_sv},
-        "meeting": {"id": meeting.id, "number": meeting.number, "year": meeting.year,
-                    "starts_at": meeting.starts_at.isoformat(), "place": meeting.place,
-                    "state": meeting.state},
+        "meeting": {
+            "id": meeting.id,
+            "number": meeting.number,
+            "year": meeting.year,
+            "starts_at": meeting.starts_at.isoformat(),
+            "place": meeting.place,
+            "state": meeting.state,
+        },
         "published_at": meeting.published_at.isoformat() if meeting.published_at else None,
         "author": org.name_fi,
         "items": items,
-    }  # fmt: skip
+    }
 
 
 def agenda_document(user: User, meeting: Meeting, language: str) -> tuple[bytes, str]:

@@ -58,9 +58,15 @@ def update_settings(
                 if not low <= number <= high:
                     raise ValueError
             except (TypeError, ValueError):
-                errors.add(name, _l("Enter a whole number from %(low)d to %(high)d, or leave it "
-                                    "empty to use the questionnaire's default.",
-                                    low=low, high=high))  # fmt: skip
+                errors.add(
+                    name,
+                    _l(
+                        "Enter a whole number from %(low)d to %(high)d, or leave it "
+                        "empty to use the questionnaire's default.",
+                        low=low,
+                        high=high,
+                    ),
+                )
             else:
                 thresholds[name] = number
     errors.raise_if_any()
@@ -73,11 +79,16 @@ def update_settings(
     )
     if flag_thresholds is not None:
         settings["flag_thresholds"] = thresholds
-    before = {"bilingual": organisation.bilingual,
-              "minority_language": organisation.minority_language,
-              "settings": organisation.settings or {}}  # fmt: skip
-    after = {"bilingual": bool(bilingual), "minority_language": minority_language,
-             "settings": settings}  # fmt: skip
+    before = {
+        "bilingual": organisation.bilingual,
+        "minority_language": organisation.minority_language,
+        "settings": organisation.settings or {},
+    }
+    after = {
+        "bilingual": bool(bilingual),
+        "minority_language": minority_language,
+        "settings": settings,
+    }
     from .. import audit
 
     changes = audit.diff(before, after)
@@ -87,6 +98,12 @@ def update_settings(
         organisation.bilingual = bool(bilingual)
         organisation.minority_language = minority_language
         organisation.settings = settings
-        record(session, actor, "organisation.settings_changed", "organisation", organisation.id,
-               changes=changes)  # fmt: skip
+        record(
+            session,
+            actor,
+            "organisation.settings_changed",
+            "organisation",
+            organisation.id,
+            changes=changes,
+        )
     return organisation

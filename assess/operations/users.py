@@ -99,13 +99,18 @@ def create_user(
         session.add(user)
         session.flush()
         record(
-            session, actor, "user.created", "user", user.id, organisation_id=organisation.id,
+            session,
+            actor,
+            "user.created",
+            "user",
+            user.id,
+            organisation_id=organisation.id,
             changes=[
                 {"field": "email", "old": None, "new": email},
                 {"field": "name", "old": None, "new": name},
                 {"field": "roles", "old": None, "new": roles},
             ],
-        )  # fmt: skip
+        )
     return user
 
 
@@ -141,8 +146,15 @@ def update_user(
         user.active = active
         if password:
             user.password_hash = _hasher().hash(password)
-        record(session, actor, "user.updated", "user", user.id, changes=changes,
-               organisation_id=user.organisation_id)  # fmt: skip
+        record(
+            session,
+            actor,
+            "user.updated",
+            "user",
+            user.id,
+            changes=changes,
+            organisation_id=user.organisation_id,
+        )
     return user
 
 
@@ -152,8 +164,14 @@ def set_password(user: User, password: str) -> None:
     errors.raise_if_any()
     with transaction() as session:
         user.password_hash = _hasher().hash(password)
-        record(session, user, "user.password_changed", "user", user.id,
-               changes=[{"field": "password", "old": None, "new": "(changed)"}])  # fmt: skip
+        record(
+            session,
+            user,
+            "user.password_changed",
+            "user",
+            user.id,
+            changes=[{"field": "password", "old": None, "new": "(changed)"}],
+        )
 
 
 def set_preferred_language(user: User, language: str) -> None:
@@ -256,8 +274,14 @@ def issue_token(user: User) -> str:
         )
         session.add(row)
         session.flush()
-        record(session, user, "token.issued", "user", user.id,
-               changes=[{"field": "api_token", "old": None, "new": row.prefix + "…"}])  # fmt: skip
+        record(
+            session,
+            user,
+            "token.issued",
+            "user",
+            user.id,
+            changes=[{"field": "api_token", "old": None, "new": row.prefix + "…"}],
+        )
     return token
 
 
@@ -276,8 +300,14 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
         return row
     with transaction() as session:
         row.revoked_at = utcnow()
-        record(session, user, "token.revoked", "user", user.id,
-               changes=[{"field": "api_token", "old": row.prefix + "…", "new": None}])  # fmt: skip
+        record(
+            session,
+            user,
+            "token.revoked",
+            "user",
+            user.id,
+            changes=[{"field": "api_token", "old": row.prefix + "…", "new": None}],
+        )
     return row
 
 

@@ -122,8 +122,10 @@ class FlagSettings(Strict):
     def bounds(cls, name: str) -> tuple[int, int]:
         """The allowed range of a threshold, from its Field constraints above."""
         meta = cls.model_fields[name].metadata
-        return (next(m.ge for m in meta if hasattr(m, "ge")),
-                next(m.le for m in meta if hasattr(m, "le")))  # fmt: skip
+        return (
+            next(m.ge for m in meta if hasattr(m, "ge")),
+            next(m.le for m in meta if hasattr(m, "le")),
+        )
 
 
 class FormDefinition(Strict):

@@ -33,11 +33,14 @@ class OrgSettings:
             groups_off=frozenset(settings.get("groups_off") or ()),
             exempt_categories=None if exempt is None else frozenset(exempt),
             investment_threshold_eur=int(settings.get("investment_threshold_eur") or 100_000),
-            flag_thresholds=tuple(sorted(
-                (k, int(v)) for k, v in (settings.get("flag_thresholds") or {}).items()
-                if k in FLAG_THRESHOLDS and v is not None
-            )),
-        )  # fmt: skip
+            flag_thresholds=tuple(
+                sorted(
+                    (k, int(v))
+                    for k, v in (settings.get("flag_thresholds") or {}).items()
+                    if k in FLAG_THRESHOLDS and v is not None
+                )
+            ),
+        )
 
     def threshold(self, form: FormDefinition, name: str) -> int:
         """A flag threshold: the organisation's own, or the form's default."""

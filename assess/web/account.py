@@ -50,8 +50,9 @@ def index():
             else:
                 flash(str(_l("Your password has been changed.")), "success")
                 return redirect(url_for(".index"))
-    return render_template("account.html", form=form, tokens=user_ops.tokens_of(current_user),
-                           new_token=None), 422 if form.errors else 200  # fmt: skip
+    return render_template(
+        "account.html", form=form, tokens=user_ops.tokens_of(current_user), new_token=None
+    ), 422 if form.errors else 200
 
 
 @bp.post("/tokens")
@@ -59,8 +60,12 @@ def index():
 def new_token():
     token = user_ops.issue_token(current_user)
     # Shown once, on this response only; only its hash is stored.
-    return render_template("account.html", form=PasswordForm(formdata=None),
-                           tokens=user_ops.tokens_of(current_user), new_token=token)  # fmt: skip
+    return render_template(
+        "account.html",
+        form=PasswordForm(formdata=None),
+        tokens=user_ops.tokens_of(current_user),
+        new_token=token,
+    )
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
@@ -71,6 +76,7 @@ def revoke_token(token_id: int):
     except NotFound as exc:
         flash(str(exc), "danger")
     else:
-        flash(str(_l("The token is revoked; programs using it are refused from now on.")),
-              "success")  # fmt: skip
+        flash(
+            str(_l("The token is revoked; programs using it are refused from now on.")), "success"
+        )
     return redirect(url_for(".index") + "#tokens")

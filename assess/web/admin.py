@@ -145,11 +145,16 @@ class OrganisationForm(FlaskForm):
     bilingual = BooleanField(_l("Bilingual organisation (Finnish and Swedish)"))
     minority_language = RadioField(
         _l("Minority language"),
-        choices=[SelectChoice("none", _l("none")), SelectChoice("sv", _l("Swedish")),
-                 SelectChoice("fi", _l("Finnish"))],
-        description=_l("Its speakers are the group whose effects call for hearing the national "
-                       "languages committee."),
-    )  # fmt: skip
+        choices=[
+            SelectChoice("none", _l("none")),
+            SelectChoice("sv", _l("Swedish")),
+            SelectChoice("fi", _l("Finnish")),
+        ],
+        description=_l(
+            "Its speakers are the group whose effects call for hearing the national "
+            "languages committee."
+        ),
+    )
     groups_used = CheckboxesField(
         _l("Population groups used in assessments"),
         description=_l("Groups left out are not offered in scoping."),
@@ -163,20 +168,29 @@ class OrganisationForm(FlaskForm):
         [InputRequired(_l("Enter the amount in euros, for example 100000.")), NumberRange(min=0)],
     )
     cumulative_window_days = IntegerField(
-        _l("Cumulative burden: window in days"), [Optional()],
-        description=_l("Approved assessments within this many days count towards the "
-                       "cumulative burden of a group. Empty: the questionnaire's default."),
-    )  # fmt: skip
+        _l("Cumulative burden: window in days"),
+        [Optional()],
+        description=_l(
+            "Approved assessments within this many days count towards the "
+            "cumulative burden of a group. Empty: the questionnaire's default."
+        ),
+    )
     cumulative_min_others = IntegerField(
-        _l("Cumulative burden: number of other decisions"), [Optional()],
-        description=_l("A group affected negatively by at least this many other approved "
-                       "decisions in the window is flagged. Empty: the questionnaire's default."),
-    )  # fmt: skip
+        _l("Cumulative burden: number of other decisions"),
+        [Optional()],
+        description=_l(
+            "A group affected negatively by at least this many other approved "
+            "decisions in the window is flagged. Empty: the questionnaire's default."
+        ),
+    )
     late_days = IntegerField(
-        _l("Late assessment: days before the meeting"), [Optional()],
-        description=_l("An assessment submitted for review later than this before the meeting "
-                       "is flagged. Empty: the questionnaire's default."),
-    )  # fmt: skip
+        _l("Late assessment: days before the meeting"),
+        [Optional()],
+        description=_l(
+            "An assessment submitted for review later than this before the meeting "
+            "is flagged. Empty: the questionnaire's default."
+        ),
+    )
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
@@ -205,12 +219,16 @@ def organisation():
     if form.validate_on_submit():
         try:
             org_ops.update_settings(
-                current_user, org, form_def,
-                bilingual=form.bilingual.data, minority_language=form.minority_language.data,
-                groups_used=form.groups_used.data, exempt_categories=form.exempt_categories.data,
+                current_user,
+                org,
+                form_def,
+                bilingual=form.bilingual.data,
+                minority_language=form.minority_language.data,
+                groups_used=form.groups_used.data,
+                exempt_categories=form.exempt_categories.data,
                 investment_threshold_eur=form.investment_threshold_eur.data,
                 flag_thresholds={name: form[name].data for name in FLAG_THRESHOLDS},
-            )  # fmt: skip
+            )
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:

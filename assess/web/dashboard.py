@@ -77,21 +77,31 @@ def _next_step(decision):
 def _review_queue(org_id):
     """Assessments waiting for a reviewer, the longest-waiting first."""
     rows = db.session.scalars(
-        select(Assessment).where(Assessment.organisation_id == org_id, Assessment.active,
-                                 Assessment.state.in_(("in_review", "screen_out_proposed")))
+        select(Assessment)
+        .where(
+            Assessment.organisation_id == org_id,
+            Assessment.active,
+            Assessment.state.in_(("in_review", "screen_out_proposed")),
+        )
         .order_by(Assessment.updated_at)
-    ).all()  # fmt: skip
-    return [{"assessment": a, "decision": a.decision,
-             "open": flags.counts((a.data or {}).get("flags") or [])} for a in rows]  # fmt: skip
+    ).all()
+    return [
+        {
+            "assessment": a,
+            "decision": a.decision,
+            "open": flags.counts((a.data or {}).get("flags") or []),
+        }
+        for a in rows
+    ]
 
 
 def _coming_meetings(org_id):
     """Meetings still ahead, with how many items are not ready and the days left."""
     meetings = db.session.scalars(
-        select(Meeting).where(Meeting.organisation_id == org_id,
-                              Meeting.state.in_(("planned", "published")))
+        select(Meeting)
+        .where(Meeting.organisation_id == org_id, Meeting.state.in_(("planned", "published")))
         .order_by(Meeting.starts_at)
-    ).all()  # fmt: skip
+    ).all()
     out = []
     for m in meetings:
         days = meeting_ops.days_left(m)
@@ -110,10 +120,12 @@ def _follow_up_tasks():
     """
     me = {current_user.name.casefold(), current_user.email.casefold()}
     rows = db.session.scalars(
-        select(Assessment).where(Assessment.organisation_id == current_user.organisation_id,
-                                 Assessment.active,
-                                 Assessment.state.in_(("decided", "follow_up")))
-    ).all()  # fmt: skip
+        select(Assessment).where(
+            Assessment.organisation_id == current_user.organisation_id,
+            Assessment.active,
+            Assessment.state.in_(("decided", "follow_up")),
+        )
+    ).all()
     tasks = []
     for a in rows:
         for i in (a.data or {}).get("indicators") or []:

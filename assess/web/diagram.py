@@ -54,8 +54,13 @@ def process_svg(d: WorkflowDefinition, current: str, language: str, title: str) 
     for col in sorted(columns):
 
         def centre(state, col=col):
-            preds = [row[s] for t in d.transitions if t.dest == state
-                     for s in d.sources(t) if s in row and layer[s] < col]  # fmt: skip
+            preds = [
+                row[s]
+                for t in d.transitions
+                if t.dest == state
+                for s in d.sources(t)
+                if s in row and layer[s] < col
+            ]
             return sum(preds) / len(preds) if preds else 0
 
         columns[col].sort(key=centre)

@@ -24,8 +24,14 @@ def _document(document_id: int) -> Document:
 
 
 def _send(content: bytes, mimetype: str, name: str, etag: str | None = None):
-    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
-                         download_name=name, etag=etag or False, max_age=0)  # fmt: skip
+    response = send_file(
+        io.BytesIO(content),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=name,
+        etag=etag or False,
+        max_age=0,
+    )
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 
@@ -43,8 +49,9 @@ def pdf(document_id: int):
     doc = _document(document_id)
     if doc.pdf is None:
         abort(404)
-    return _send(doc.pdf, "application/pdf", doc.filename.rsplit(".", 1)[0] + ".pdf",
-                 doc.pdf_sha256)  # fmt: skip
+    return _send(
+        doc.pdf, "application/pdf", doc.filename.rsplit(".", 1)[0] + ".pdf", doc.pdf_sha256
+    )
 
 
 @bp.post("/documents/<int:document_id>/pdf")

@@ -32,12 +32,21 @@ STATUS_LABELS = {
 _PAGE_RULES = {
     "alternatives": {"single_alternative", "unequal_distribution"},
     "hearings": {"consultation_required"},
-    "impacts": {"serious_negative_effect", "missing_mitigation", "unknown_without_plan",
-                "unequal_distribution", "cumulative_burden"},
-    "mitigation": {"serious_negative_effect", "missing_mitigation", "unequal_distribution",
-                   "cumulative_burden"},
+    "impacts": {
+        "serious_negative_effect",
+        "missing_mitigation",
+        "unknown_without_plan",
+        "unequal_distribution",
+        "cumulative_burden",
+    },
+    "mitigation": {
+        "serious_negative_effect",
+        "missing_mitigation",
+        "unequal_distribution",
+        "cumulative_burden",
+    },
     "follow_up": {"no_follow_up", "unknown_without_plan"},
-}  # fmt: skip
+}
 
 
 def _language() -> str:
@@ -58,10 +67,12 @@ def for_page(assessment, page: str) -> list[dict]:
 
 def for_cell(assessment, alternative: str, group: str, dimension: str) -> list[dict]:
     return [
-        f for f in live(assessment)
-        if f.get("alternative") == alternative and f.get("group") == group
+        f
+        for f in live(assessment)
+        if f.get("alternative") == alternative
+        and f.get("group") == group
         and f.get("dimension") in (None, dimension)
-    ]  # fmt: skip
+    ]
 
 
 def by_cell(assessment) -> dict[tuple, list[dict]]:
@@ -74,8 +85,11 @@ def by_cell(assessment) -> dict[tuple, list[dict]]:
 
 
 def template_globals() -> dict:
-    return {"SEVERITY_LABELS": SEVERITY_LABELS, "SEVERITY_ICONS": SEVERITY_ICONS,
-            "FLAG_STATUS_LABELS": STATUS_LABELS}  # fmt: skip
+    return {
+        "SEVERITY_LABELS": SEVERITY_LABELS,
+        "SEVERITY_ICONS": SEVERITY_ICONS,
+        "FLAG_STATUS_LABELS": STATUS_LABELS,
+    }
 
 
 def _assessment(assessment_id: int):
@@ -128,8 +142,9 @@ def acknowledge(assessment_id: int, flag_id: str):
         abort(404)
     except (Conflict, Forbidden) as exc:
         status = 403 if isinstance(exc, Forbidden) else 409
-        return _page(assessment, errors={flag_id: [str(exc)]}, typed={flag_id: comment},
-                     status=status)  # fmt: skip
+        return _page(
+            assessment, errors={flag_id: [str(exc)]}, typed={flag_id: comment}, status=status
+        )
     flash(str(_l("The flag is acknowledged; your comment is in the history.")), "success")
     return redirect(url_for(".review", assessment_id=assessment.id) + f"#flag-{flag_id}")
 

@@ -460,9 +460,13 @@ def upload_statement(assessment_id: int, hearing_id: str):
         return redirect(back)
     try:
         attachment_ops.attach_statement(
-            current_user, a, hearing_id, upload.filename, upload.read(),
+            current_user,
+            a,
+            hearing_id,
+            upload.filename,
+            upload.read(),
             expected_version=_version(),
-        )  # fmt: skip
+        )
     except ValidationFailed as exc:
         for messages in exc.errors.values():
             for m in messages:
@@ -487,6 +491,9 @@ def attachment(assessment_id: int, attachment_id: int):
     except NotFound:
         abort(404)
     return send_file(
-        io.BytesIO(found.content), mimetype=found.content_type, as_attachment=True,
-        download_name=found.filename, etag=found.sha256,
-    )  # fmt: skip
+        io.BytesIO(found.content),
+        mimetype=found.content_type,
+        as_attachment=True,
+        download_name=found.filename,
+        etag=found.sha256,
+    )

@@ -45,24 +45,32 @@ def _bodies():
 def index(errors=None, typed=None, status=200):
     body_id = request.args.get("body", type=int)
     return render_template(
-        "meetings/list.html", meetings=ops.meetings(current_user, body_id=body_id),
-        bodies=_bodies(), body_id=body_id, errors=errors or {}, typed=typed or {},
-        state_labels=ops.STATE_LABELS, days_left=ops.days_left,
-    ), status  # fmt: skip
+        "meetings/list.html",
+        meetings=ops.meetings(current_user, body_id=body_id),
+        bodies=_bodies(),
+        body_id=body_id,
+        errors=errors or {},
+        typed=typed or {},
+        state_labels=ops.STATE_LABELS,
+        days_left=ops.days_left,
+    ), status
 
 
 @bp.post("")
 @roles_required("secretary")
 def create():
-    typed = {k: request.form.get(k, "") for k in ("body_id", "number", "year", "starts_at",
-                                                   "place")}  # fmt: skip
+    typed = {
+        k: request.form.get(k, "") for k in ("body_id", "number", "year", "starts_at", "place")
+    }
     try:
         meeting = ops.create_meeting(current_user, **typed)
     except ValidationFailed as exc:
         errors = {k: [str(m) for m in v] for k, v in exc.errors.items()}
         return index(errors=errors, typed=typed, status=422)
-    flash(str(_l("Meeting %(label)s created; now add decisions to its agenda.",
-                 label=meeting.label)), "success")  # fmt: skip
+    flash(
+        str(_l("Meeting %(label)s created; now add decisions to its agenda.", label=meeting.label)),
+        "success",
+    )
     return redirect(url_for(".view", meeting_id=meeting.id))
 
 
@@ -88,14 +96,20 @@ def _language() -> str:
 
 def _page(meeting, *, refused=None, refused_details=(), errors=None, status=200):
     return render_template(
-        "meetings/view.html", meeting=meeting, rows=_readiness(meeting),
+        "meetings/view.html",
+        meeting=meeting,
+        rows=_readiness(meeting),
         candidates=ops.candidates(meeting) if meeting.state == "planned" else [],
         outcomes=[(o, ops.OUTCOME_LABELS[o]) for o in OUTCOMES],
-        outcome_labels=ops.OUTCOME_LABELS, state_labels=ops.STATE_LABELS,
-        languages=ops.agenda_languages(meeting), days=ops.days_left(meeting),
-        refused=refused, refused_details=refused_details, errors=errors or {},
+        outcome_labels=ops.OUTCOME_LABELS,
+        state_labels=ops.STATE_LABELS,
+        languages=ops.agenda_languages(meeting),
+        days=ops.days_left(meeting),
+        refused=refused,
+        refused_details=refused_details,
+        errors=errors or {},
         can_edit=current_user.has_role("secretary"),
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.get("/<int:meeting_id>")
@@ -124,60 +138,90 @@ def _act(meeting, action, done_message):
 @roles_required("secretary")
 def add_item(meeting_id: int):
     m = _meeting(meeting_id)
-    return _act(m, lambda: ops.add_item(current_user, m, request.form.get("decision", ""),
-                                        expected_version=_version()),
-                _l("The decision is on the agenda."))  # fmt: skip
+    return _act(
+        m,
+        lambda: ops.add_item(
+            current_user, m, request.form.get("decision", ""), expected_version=_version()
+        ),
+        _l("The decision is on the agenda."),
+    )
 
 
 @bp.post("/<int:meeting_id>/items/<int:item_id>/remove")
 @roles_required("secretary")
 def remove_item(meeting_id: int, item_id: int):
     m = _meeting(meeting_id)
-    return _act(m, lambda: ops.remove_item(current_user, m, item_id, expected_version=_version()),
-                _l("The item was removed from the agenda."))  # fmt: skip
+    return _act(
+        m,
+        lambda: ops.remove_item(current_user, m, item_id, expected_version=_version()),
+        _l("The item was removed from the agenda."),
+    )
 
 
 @bp.post("/<int:meeting_id>/items/<int:item_id>/move")
 @roles_required("secretary")
 def move_item(meeting_id: int, item_id: int):
     m = _meeting(meeting_id)
-    return _act(m, lambda: ops.move_item(current_user, m, item_id, request.form.get("position"),
-                                         expected_version=_version()),
-                _l("The agenda was reordered."))  # fmt: skip
+    return _act(
+        m,
+        lambda: ops.move_item(
+            current_user, m, item_id, request.form.get("position"), expected_version=_version()
+        ),
+        _l("The agenda was reordered."),
+    )
 
 
 @bp.post("/<int:meeting_id>/documents")
 @roles_required("secretary")
 def attach(meeting_id: int):
     m = _meeting(meeting_id)
-    return _act(m, lambda: ops.attach_documents(current_user, m, expected_version=_version()),
-                _l("The approved assessment documents are attached."))  # fmt: skip
+    return _act(
+        m,
+        lambda: ops.attach_documents(current_user, m, expected_version=_version()),
+        _l("The approved assessment documents are attached."),
+    )
 
 
 @bp.post("/<int:meeting_id>/publish")
 @roles_required("secretary")
 def publish(meeting_id: int):
     m = _meeting(meeting_id)
-    return _act(m, lambda: ops.publish(current_user, m, expected_version=_version()),
-                _l("The agenda is published."))  # fmt: skip
+    return _act(
+        m,
+        lambda: ops.publish(current_user, m, expected_version=_version()),
+        _l("The agenda is published."),
+    )
 
 
 @bp.post("/<int:meeting_id>/items/<int:item_id>/outcome")
 @roles_required("secretary")
 def outcome(meeting_id: int, item_id: int):
     m = _meeting(meeting_id)
-    return _act(m, lambda: ops.record_outcome(
-        current_user, m, item_id, request.form.get("outcome", ""), request.form.get("note", ""),
-        expected_version=_version()), _l("The outcome is recorded."))  # fmt: skip
+    return _act(
+        m,
+        lambda: ops.record_outcome(
+            current_user,
+            m,
+            item_id,
+            request.form.get("outcome", ""),
+            request.form.get("note", ""),
+            expected_version=_version(),
+        ),
+        _l("The outcome is recorded."),
+    )
 
 
 @bp.post("/<int:meeting_id>/state")
 @roles_required("secretary")
 def state(meeting_id: int):
     m = _meeting(meeting_id)
-    return _act(m, lambda: ops.set_state(current_user, m, request.form.get("state", ""),
-                                         expected_version=_version()),
-                _l("The meeting's state is changed."))  # fmt: skip
+    return _act(
+        m,
+        lambda: ops.set_state(
+            current_user, m, request.form.get("state", ""), expected_version=_version()
+        ),
+        _l("The meeting's state is changed."),
+    )
 
 
 @bp.get("/<int:meeting_id>/agenda.docx")
@@ -188,5 +232,10 @@ def agenda(meeting_id: int):
         content, name = ops.agenda_document(current_user, m, request.args.get("language", "fi"))
     except NotFound:
         abort(404)
-    return send_file(io.BytesIO(content), mimetype=Document.DOCX, as_attachment=True,
-                     download_name=name, max_age=0)  # fmt: skip
+    return send_file(
+        io.BytesIO(content),
+        mimetype=Document.DOCX,
+        as_attachment=True,
+        download_name=name,
+        max_age=0,
+    )

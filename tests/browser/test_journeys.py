@@ -12,8 +12,12 @@ from playwright.sync_api import expect
 from tests.browser.axe import serious_violations
 from tests.browser.test_foundation import log_in
 
-GROUPS = ["older people", "persons with disabilities", "Swedish speakers",
-          "rural and remote residents"]  # fmt: skip
+GROUPS = [
+    "older people",
+    "persons with disabilities",
+    "Swedish speakers",
+    "rural and remote residents",
+]
 
 
 def checked(page):

@@ -39,8 +39,12 @@ def test_each_request_answers_in_its_own_language_in_a_shared_app_context(demo, 
     # A program's tests (or a command) may hold an application context around several
     # requests: the language is the request's, not the first one's.
     with demo.app_context():
-        messages = [api("GET", "/assessments/999", headers={"Accept-Language": lang})
-                    .get_json()["error"]["message"] for lang in ("fi", "sv", "en")]  # fmt: skip
+        messages = [
+            api("GET", "/assessments/999", headers={"Accept-Language": lang}).get_json()["error"][
+                "message"
+            ]
+            for lang in ("fi", "sv", "en")
+        ]
     assert len(set(messages)) == 3, messages
 
 
@@ -315,14 +319,16 @@ def test_rate_limit_per_token_says_when_to_retry(tokens, demo):
     assert client.get("/api/v1/me", headers=tokens["reviewer"]).status_code == 200
 
 
-@pytest.mark.parametrize("spec", [e for e in ENDPOINTS if e.roles],
-                         ids=lambda e: f"{e.method} {e.rule}")  # fmt: skip
+@pytest.mark.parametrize(
+    "spec", [e for e in ENDPOINTS if e.roles], ids=lambda e: f"{e.method} {e.rule}"
+)
 def test_every_role_restricted_endpoint_refuses_the_other_roles(api, spec):
     path = spec.rule.replace("<int:", "<").replace("<flag_id>", "abc")
     path = __import__("re").sub(r"<\w+>", "1", path)
     for role in ROLES:
-        response = api(spec.method, path, who=role,
-                       json={} if spec.method in ("POST", "PATCH") else None)  # fmt: skip
+        response = api(
+            spec.method, path, who=role, json={} if spec.method in ("POST", "PATCH") else None
+        )
         refused = response.status_code == 403
         assert refused is (role not in spec.roles), (role, response.status_code)
         if refused:
@@ -379,9 +385,16 @@ def test_a_refused_hearing_names_the_fields_of_the_request(api):
     d = new_decision(api, "API/H")
     a = ok(api("POST", f"/decisions/{d['id']}/assessment", json={}), 201)
     path = f"/assessments/{a['id']}/hearings"
-    backwards = api("POST", path, json={"council": "older_people_council",
-                                        "requested_on": "2026-09-10", "answered_on": "2026-09-01"},
-                    headers={"Accept-Language": "en"})  # fmt: skip
+    backwards = api(
+        "POST",
+        path,
+        json={
+            "council": "older_people_council",
+            "requested_on": "2026-09-10",
+            "answered_on": "2026-09-01",
+        },
+        headers={"Accept-Language": "en"},
+    )
     assert backwards.status_code == 422
     [detail] = backwards.get_json()["error"]["details"]
     assert detail["path"] == "answered_on" and "2026-09-10" in detail["message"]
@@ -389,7 +402,16 @@ def test_a_refused_hearing_names_the_fields_of_the_request(api):
     assert [x["path"] for x in unknown.get_json()["error"]["details"]] == ["council"]
     assert "older_people_council" in unknown.get_json()["error"]["details"][0]["message"]
     assert ok(api("GET", f"/assessments/{a['id']}"))["hearings"] == []  # nothing kept
-    good = ok(api("POST", path, json={"council": "older_people_council",
-                                      "requested_on": "2026-09-01", "answered_on": "2026-09-10"}),
-              201)  # fmt: skip
+    good = ok(
+        api(
+            "POST",
+            path,
+            json={
+                "council": "older_people_council",
+                "requested_on": "2026-09-01",
+                "answered_on": "2026-09-10",
+            },
+        ),
+        201,
+    )
     assert [h["council"] for h in good["hearings"]] == ["older_people_council"]

@@ -128,8 +128,13 @@ def world():
         db.session.commit()
         strangers = {}
         for r in ROLES:
-            u = create_user(organisation=other, email=f"{r}@other.example", name=f"Other {r}",
-                            roles=[r], password="long enough password")  # fmt: skip
+            u = create_user(
+                organisation=other,
+                email=f"{r}@other.example",
+                name=f"Other {r}",
+                roles=[r],
+                password="long enough password",
+            )
             strangers[r] = {"Authorization": f"Bearer {issue_token(u)}"}
     return app, ids, own, strangers
 
@@ -225,24 +230,43 @@ def test_another_organisations_bodies_and_decisions_cannot_be_used(world):
     assert [b["name_fi"] for b in mine] == ["Hallitus"]
     with app.app_context():
         their_body = db.session.scalar(select(Body.id).where(Body.organisation_id == 1))
-    made = call(app, "POST", "/decisions",
-                {"case_number": "X/1", "title": "T", "language": "fi", "body": their_body},
-                strangers["preparer"])  # fmt: skip
+    made = call(
+        app,
+        "POST",
+        "/decisions",
+        {"case_number": "X/1", "title": "T", "language": "fi", "body": their_body},
+        strangers["preparer"],
+    )
     assert made.status_code == 422
     assert [d["path"] for d in made.get_json()["error"]["details"]] == ["body"]
-    meeting = call(app, "POST", "/meetings", {"body": their_body, "starts_at": "2027-01-10T10:00"},
-                   strangers["secretary"])  # fmt: skip
+    meeting = call(
+        app,
+        "POST",
+        "/meetings",
+        {"body": their_body, "starts_at": "2027-01-10T10:00"},
+        strangers["secretary"],
+    )
     assert meeting.status_code == 422
     assert [d["path"] for d in meeting.get_json()["error"]["details"]] == ["body"]
-    own_meeting = call(app, "POST", "/meetings",
-                       {"body": mine[0]["id"], "starts_at": "2027-01-10T10:00"},
-                       strangers["secretary"]).get_json()  # fmt: skip
-    item = call(app, "POST", f"/meetings/{own_meeting['id']}/items", {"decision": ids["decision"]},
-                strangers["secretary"])  # fmt: skip
+    own_meeting = call(
+        app,
+        "POST",
+        "/meetings",
+        {"body": mine[0]["id"], "starts_at": "2027-01-10T10:00"},
+        strangers["secretary"],
+    ).get_json()
+    item = call(
+        app,
+        "POST",
+        f"/meetings/{own_meeting['id']}/items",
+        {"decision": ids["decision"]},
+        strangers["secretary"],
+    )
     assert item.status_code in (404, 422), item.get_json()
     assert ids["case_number"] not in item.get_data(as_text=True)
-    listed = call(app, "GET", f"/decisions?case_number={ids['case_number']}", None,
-                  strangers["auditor"]).get_json()  # fmt: skip
+    listed = call(
+        app, "GET", f"/decisions?case_number={ids['case_number']}", None, strangers["auditor"]
+    ).get_json()
     assert listed["total"] == 0 and listed["items"] == []
     verify = call(app, "GET", "/audit/verify", None, strangers["auditor"]).get_json()
     assert verify["intact"] is True

@@ -21,8 +21,10 @@ def test_same_if_match_from_two_clients(pg_app):
         assessment_id, version = a.id, a.version
         token = issue_token(user("preparer"))
     headers = {"Authorization": f"Bearer {token}", "If-Match": f'"{version}"'}
-    bodies = [{"answers": {"scope_notes": "From system A."}},
-              {"answers": {"scope_notes": "From system B."}}]  # fmt: skip
+    bodies = [
+        {"answers": {"scope_notes": "From system A."}},
+        {"answers": {"scope_notes": "From system B."}},
+    ]
     results: list = [None, None]
     start = threading.Barrier(2)
 

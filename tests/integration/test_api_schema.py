@@ -19,15 +19,20 @@ from assess.operations.demo import load_demo
 from assess.operations.users import issue_token
 from tests.support import to_review, user
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]  # fmt: skip
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture(scope="module")
 def api_app(tmp_path_factory):
     path = tmp_path_factory.mktemp("schema") / "api.db"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-                     API_RATE_LIMIT="100000 per minute")  # fmt: skip
+    app = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", API_RATE_LIMIT="100000 per minute"
+    )
     with app.app_context():
         db.create_all()
         load_demo()
@@ -36,8 +41,13 @@ def api_app(tmp_path_factory):
         from assess.operations.users import update_user
 
         admin = user("admin")
-        update_user(admin, name=admin.name, active=True, actor=admin,
-                    roles=["admin", "preparer", "reviewer", "secretary", "auditor"])  # fmt: skip
+        update_user(
+            admin,
+            name=admin.name,
+            active=True,
+            actor=admin,
+            roles=["admin", "preparer", "reviewer", "secretary", "auditor"],
+        )
         # Something to find: an assessment in review with flags, a meeting with an item.
         from assess.models import Decision
         from assess.operations import meetings as meeting_ops
@@ -57,8 +67,9 @@ def api_schema(api_app):
 
 # schemathesis' own pytest plugin does not run under this pytest (9): each operation's
 # strategy is driven with hypothesis here instead, which is what the plugin does.
-@pytest.mark.parametrize("method_path", [(e.method, e.rule) for e in ENDPOINTS],
-                         ids=lambda mp: f"{mp[0]} {mp[1]}")  # fmt: skip
+@pytest.mark.parametrize(
+    "method_path", [(e.method, e.rule) for e in ENDPOINTS], ids=lambda mp: f"{mp[0]} {mp[1]}"
+)
 def test_every_endpoint_answers_as_documented(api_schema, api_app, method_path):
     headers = {"Authorization": f"Bearer {api_app.config['SCHEMA_TOKEN']}"}
     method, rule = method_path
@@ -66,8 +77,9 @@ def test_every_endpoint_answers_as_documented(api_schema, api_app, method_path):
     operation = api_schema[path][method]
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=12, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(
+        max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     def run(case):
         # Fold generated ids onto the few that exist, so that real code paths run too.
         for name, value in (case.path_parameters or {}).items():

@@ -20,8 +20,11 @@ def version_on(page: str) -> str:
 
 def fire(client, trigger, comment="", assessment_id=1):
     page = client.get("/decisions/1").get_data(as_text=True)
-    return post(client, f"/assessments/{assessment_id}/transitions",
-                {"trigger": trigger, "comment": comment, "version": version_on(page)})  # fmt: skip
+    return post(
+        client,
+        f"/assessments/{assessment_id}/transitions",
+        {"trigger": trigger, "comment": comment, "version": version_on(page)},
+    )
 
 
 @pytest.fixture
@@ -68,9 +71,11 @@ def test_a_blocked_step_keeps_the_typed_comment(demo, client):
         ops.fire(user("preparer"), a, "start_screening", expected_version=a.version)
     login(client, "reviewer")
     use_language(client, "en")
-    response = post(client, "/assessments/1/transitions",
-                    {"trigger": "return_for_revision", "comment": "My long review text",
-                     "version": "2"})  # fmt: skip
+    response = post(
+        client,
+        "/assessments/1/transitions",
+        {"trigger": "return_for_revision", "comment": "My long review text", "version": "2"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "This step was not taken" in page
@@ -83,9 +88,11 @@ def test_a_stale_page_is_refused_with_a_clear_message(demo, preparer):
     with demo.app_context():  # someone else acts in between
         a = db.session.get(Assessment, 1)
         ops.fire(user("preparer"), a, "start_screening", expected_version=a.version)
-    response = post(preparer, "/assessments/1/transitions",
-                    {"trigger": "withdraw", "comment": "Not needed after all",
-                     "version": version_on(page)})  # fmt: skip
+    response = post(
+        preparer,
+        "/assessments/1/transitions",
+        {"trigger": "withdraw", "comment": "Not needed after all", "version": version_on(page)},
+    )
     assert response.status_code == 409
     assert "Someone else changed this assessment" in response.get_data(as_text=True)
     with demo.app_context():
@@ -101,10 +108,16 @@ def test_history_is_readable_and_complete(demo, client):
     with demo.app_context():
         a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
         ops.fire(user("preparer"), a, "start_screening", expected_version=a.version)
-        ops.save_answers(user("preparer"), a, {"screening": {"level": "full"}},
-                         expected_version=a.version)  # fmt: skip
-        ops.fire(user("preparer"), a, "withdraw", comment="Päätös peruttiin <b>.",
-                 expected_version=a.version)  # fmt: skip
+        ops.save_answers(
+            user("preparer"), a, {"screening": {"level": "full"}}, expected_version=a.version
+        )
+        ops.fire(
+            user("preparer"),
+            a,
+            "withdraw",
+            comment="Päätös peruttiin <b>.",
+            expected_version=a.version,
+        )
     login(client, "auditor")
     use_language(client, "sv")
     page = client.get("/assessments/1/history").get_data(as_text=True)

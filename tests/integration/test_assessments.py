@@ -73,8 +73,13 @@ def test_the_whole_standard_process(assessment):
     assert [r.state for r in a.revisions][-3:] == ["decided", "follow_up", "closed"]
     history = ops.history(a)
     transitions = [e.transition["trigger"] for e in history if e.transition]
-    assert transitions[:5] == ["start_screening", "start_assessment", "submit",
-                               "return_for_revision", "submit"]  # fmt: skip
+    assert transitions[:5] == [
+        "start_screening",
+        "start_assessment",
+        "submit",
+        "return_for_revision",
+        "submit",
+    ]
     returned = next(
         e for e in history if e.transition and e.transition["trigger"] == "return_for_revision"
     )
@@ -118,8 +123,12 @@ def test_concurrent_write_is_caught_by_the_version_column(assessment, demo):
     finally:
         other_session.close()
     with pytest.raises(Conflict):
-        ops.save_answers(user("preparer"), assessment, {"screening": {"level": "full"}},
-                         expected_version=assessment.version)  # fmt: skip
+        ops.save_answers(
+            user("preparer"),
+            assessment,
+            {"screening": {"level": "full"}},
+            expected_version=assessment.version,
+        )
     db.session.refresh(assessment)
     assert assessment.data == {"screening": {"level": "light"}}
 
@@ -132,12 +141,18 @@ def test_answers_cannot_change_outside_editable_states(assessment):
 
 def test_saving_answers_records_field_level_changes(assessment):
     step("preparer", assessment, "start_screening")
-    ops.save_answers(user("preparer"), assessment,
-                     {"screening": {"level": "light", "answers": {"s_children": "yes"}}},
-                     expected_version=assessment.version)  # fmt: skip
-    ops.save_answers(user("preparer"), assessment,
-                     {"screening": {"level": "full", "answers": {"s_children": "yes"}}},
-                     expected_version=assessment.version)  # fmt: skip
+    ops.save_answers(
+        user("preparer"),
+        assessment,
+        {"screening": {"level": "light", "answers": {"s_children": "yes"}}},
+        expected_version=assessment.version,
+    )
+    ops.save_answers(
+        user("preparer"),
+        assessment,
+        {"screening": {"level": "full", "answers": {"s_children": "yes"}}},
+        expected_version=assessment.version,
+    )
     last = ops.history(assessment)[-1]
     assert last.action == "assessment.answers_saved"
     answers = [c for c in last.changes if not c["field"].startswith("flags.")]
@@ -207,7 +222,12 @@ def test_other_organisations_assessments_are_not_found(assessment):
     org = Organisation(name_fi="Muu", name_sv="Annan")
     db.session.add(org)
     db.session.commit()
-    stranger = create_user(organisation=org, email="x@muu.example", name="X", roles=["reviewer"],
-                           password="long enough password")  # fmt: skip
+    stranger = create_user(
+        organisation=org,
+        email="x@muu.example",
+        name="X",
+        roles=["reviewer"],
+        password="long enough password",
+    )
     with pytest.raises(NotFound):
         ops.get_assessment(stranger, assessment.id)

@@ -83,8 +83,11 @@ def test_a_rehashed_edit_still_breaks_the_next_link(ctx):
     target.actor_name = "Mallory"
     new_hash = audit.event_hash(target.prev_hash, target)
     db.session.rollback()
-    _tamper("UPDATE audit_events SET actor_name = 'Mallory', hash = :h WHERE id = :id",
-            h=new_hash, id=ids[5])  # fmt: skip
+    _tamper(
+        "UPDATE audit_events SET actor_name = 'Mallory', hash = :h WHERE id = :id",
+        h=new_hash,
+        id=ids[5],
+    )
     assert audit.verify(db.session).first_broken == ids[6]
 
 

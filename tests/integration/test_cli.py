@@ -26,10 +26,19 @@ def run(app, *args, stdin=""):
 
 def test_users_create(demo):
     result = run(
-        demo, "users", "create", "Maija.Meikalainen@Example.fi", "--name", "Maija Meikäläinen",
-        "--role", "preparer", "--role", "reviewer", "--password-stdin",
+        demo,
+        "users",
+        "create",
+        "Maija.Meikalainen@Example.fi",
+        "--name",
+        "Maija Meikäläinen",
+        "--role",
+        "preparer",
+        "--role",
+        "reviewer",
+        "--password-stdin",
         stdin="a long enough password\n",
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     with demo.app_context():
         user = db.session.scalar(select(User).where(User.email == "maija.meikalainen@example.fi"))
@@ -49,9 +58,16 @@ def test_users_create(demo):
 def test_users_create_refuses_bad_input(demo, args, stdin, message):
     before = _users(demo)
     result = run(
-        demo, "users", "create", "new@example.fi", "--name", "New", *args, "--password-stdin",
+        demo,
+        "users",
+        "create",
+        "new@example.fi",
+        "--name",
+        "New",
+        *args,
+        "--password-stdin",
         stdin=stdin,
-    )  # fmt: skip
+    )
     assert result.exit_code == 2
     assert message in result.output
     assert _users(demo) == before
@@ -60,9 +76,17 @@ def test_users_create_refuses_bad_input(demo, args, stdin, message):
 def test_users_create_refuses_a_duplicate_email(demo):
     before = _users(demo)
     result = run(
-        demo, "users", "create", "PREPARER@demo.example", "--name", "Someone", "--role", "preparer",
-        "--password-stdin", stdin="a long enough password\n",
-    )  # fmt: skip
+        demo,
+        "users",
+        "create",
+        "PREPARER@demo.example",
+        "--name",
+        "Someone",
+        "--role",
+        "preparer",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
     assert result.exit_code == 2
     assert "preparer@demo.example exists already" in result.output
     assert _users(demo) == before
@@ -114,8 +138,12 @@ def test_malformed_database_url_stops_the_command_with_the_variable_named(tmp_pa
     }
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr

@@ -95,10 +95,15 @@ def test_stale_edit_is_refused_and_keeps_what_was_typed(demo, preparer):
     with demo.app_context():  # someone else saves first
         decision = db.session.get(Decision, 1)
         ops.update_decision(
-            decision.preparer, decision, expected_version=1,
-            case_number=decision.case_number, title="Toisen muutos", language="fi",
-            body_id=decision.body_id, proposal="",
-        )  # fmt: skip
+            decision.preparer,
+            decision,
+            expected_version=1,
+            case_number=decision.case_number,
+            title="Toisen muutos",
+            language="fi",
+            body_id=decision.body_id,
+            proposal="",
+        )
     response = post(preparer, "/decisions/1/edit", data)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
@@ -123,9 +128,12 @@ def test_other_organisations_decisions_are_invisible(ctx):
     db.session.add_all([other, body])
     db.session.commit()
     stranger = user_ops.create_user(
-        organisation=other, email="s@other.example", name="S", roles=["preparer"],
+        organisation=other,
+        email="s@other.example",
+        name="S",
+        roles=["preparer"],
         password="long enough password",
-    )  # fmt: skip
+    )
     with pytest.raises(Exception) as err:
         ops.get_decision(stranger, 1)
     assert err.value.code == "not_found"

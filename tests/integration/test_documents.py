@@ -24,8 +24,16 @@ from tests.support import (
     user,
 )
 
-DIMENSIONS = ["health", "wellbeing", "access_to_services", "participation", "livelihood",
-              "language_rights", "safety", "equality"]  # fmt: skip
+DIMENSIONS = [
+    "health",
+    "wellbeing",
+    "access_to_services",
+    "participation",
+    "livelihood",
+    "language_rights",
+    "safety",
+    "equality",
+]
 
 
 def step(who, a, trigger, comment=""):
@@ -37,16 +45,35 @@ def approved_full(decision_id=1):
     a = prepared(user("preparer"), db.session.get(Decision, decision_id), level="full")
     form = answer_ops.form_for(a)
     groups = [g.id for g in form.groups]
-    answer_ops.save_section(user("preparer"), a, "scoping", {"answers": {
-        "groups_in_scope": groups, "dimensions_in_scope": DIMENSIONS,
-        "time_horizons": ["budget_year"]}}, expected_version=a.version)  # fmt: skip
+    answer_ops.save_section(
+        user("preparer"),
+        a,
+        "scoping",
+        {
+            "answers": {
+                "groups_in_scope": groups,
+                "dimensions_in_scope": DIMENSIONS,
+                "time_horizons": ["budget_year"],
+            }
+        },
+        expected_version=a.version,
+    )
     for i, (alt, group) in enumerate((alt, g) for alt in ("ve0", "ve1") for g in groups):
-        answer_ops.save_cell(user("preparer"), a, {
-            "alternative": alt, "group": group, "dimension": DIMENSIONS[i % len(DIMENSIONS)],
-            "direction": ["positive", "neutral", "unknown"][i % 3],
-            "magnitude": None if i % 3 == 1 else "small", "likelihood": "likely",
-            "rationale": f"Reason {i}.", "evidence": "Statistics 2025",
-        }, expected_version=a.version)  # fmt: skip
+        answer_ops.save_cell(
+            user("preparer"),
+            a,
+            {
+                "alternative": alt,
+                "group": group,
+                "dimension": DIMENSIONS[i % len(DIMENSIONS)],
+                "direction": ["positive", "neutral", "unknown"][i % 3],
+                "magnitude": None if i % 3 == 1 else "small",
+                "likelihood": "likely",
+                "rationale": f"Reason {i}.",
+                "evidence": "Statistics 2025",
+            },
+            expected_version=a.version,
+        )
     step("preparer", a, "submit")
     acknowledge_high(user("reviewer"), a, comment="Weighed against the staff shortage.")
     step("reviewer", a, "approve")
@@ -66,8 +93,11 @@ def all_text(d) -> str:
 
 
 def headings(d):
-    return [(int(p.style.name.split()[-1]), p.text) for p in d.paragraphs
-            if p.style.name.startswith("Heading")]  # fmt: skip
+    return [
+        (int(p.style.name.split()[-1]), p.text)
+        for p in d.paragraphs
+        if p.style.name.startswith("Heading")
+    ]
 
 
 @pytest.fixture
@@ -77,8 +107,9 @@ def approved(ctx):
 
 @pytest.mark.parametrize("language, other", [("fi", "sv"), ("sv", "fi")])
 def test_the_document_reads_back_in_each_language(approved, language, other):
-    doc_row = db.session.scalar(select(Document).where(
-        Document.assessment_id == approved.id, Document.language == language))  # fmt: skip
+    doc_row = db.session.scalar(
+        select(Document).where(Document.assessment_id == approved.id, Document.language == language)
+    )
     assert doc_row is not None, "a bilingual organisation gets Finnish and Swedish"
     d = read(doc_row.content)
     form = answer_ops.form_for(approved)
@@ -87,12 +118,28 @@ def test_the_document_reads_back_in_each_language(approved, language, other):
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     titles = [t for level, t in headings(d) if level == 2]
-    expected = {"fi": ["Tiivistelmä päätösesitykseen", "Tarveharkinta", "Vaihtoehdot",
-                       "Vaikutukset väestöryhmiin", "Huomautukset ja niiden käsittely",
-                       "Kuulemiset", "Seuranta", "Hyväksyntä"],
-                "sv": ["Sammandrag för beslutsförslaget", "Behovsprövning", "Alternativ",
-                       "Konsekvenser för befolkningsgrupper", "Anmärkningar och hur de hanterats",
-                       "Hörande", "Uppföljning", "Godkännande"]}[language]  # fmt: skip
+    expected = {
+        "fi": [
+            "Tiivistelmä päätösesitykseen",
+            "Tarveharkinta",
+            "Vaihtoehdot",
+            "Vaikutukset väestöryhmiin",
+            "Huomautukset ja niiden käsittely",
+            "Kuulemiset",
+            "Seuranta",
+            "Hyväksyntä",
+        ],
+        "sv": [
+            "Sammandrag för beslutsförslaget",
+            "Behovsprövning",
+            "Alternativ",
+            "Konsekvenser för befolkningsgrupper",
+            "Anmärkningar och hur de hanterats",
+            "Hörande",
+            "Uppföljning",
+            "Godkännande",
+        ],
+    }[language]
     assert [t for t in titles if t in expected] == expected
 
     for table in d.tables:
@@ -150,15 +197,19 @@ def test_verify_catches_a_changed_byte(approved, app):
     doc_row = db.session.scalar(select(Document).where(Document.language == "fi"))
     changed = bytearray(doc_row.content)
     changed[len(changed) // 2] ^= 0x01
-    db.session.execute(update(Document).where(Document.id == doc_row.id)
-                       .values(content=bytes(changed)))  # fmt: skip
+    db.session.execute(
+        update(Document).where(Document.id == doc_row.id).values(content=bytes(changed))
+    )
     db.session.commit()
     bad = runner.invoke(args=["documents", "verify"])
     assert bad.exit_code == 1
     assert f"MISMATCH document {doc_row.id}" in bad.output and "SHA-256" in bad.output
     # Someone who also rewrites the checksum is caught by the re-rendering.
-    db.session.execute(update(Document).where(Document.id == doc_row.id)
-                       .values(sha256=hashlib.sha256(bytes(changed)).hexdigest()))  # fmt: skip
+    db.session.execute(
+        update(Document)
+        .where(Document.id == doc_row.id)
+        .values(sha256=hashlib.sha256(bytes(changed)).hexdigest())
+    )
     db.session.commit()
     _, problems = doc_ops.verify()
     assert [p.problem for p in problems] == ["a new rendering of its revision gives other bytes"]
@@ -180,10 +231,16 @@ def test_confirming_a_screen_out_attaches_a_document(ctx):
     a = ops.create_assessment(user("preparer"), db.session.get(Decision, 2))
     step("preparer", a, "start_screening")
     form = answer_ops.form_for(a)
-    answer_ops.save_screening(user("preparer"), a, {
-        "answers": {q.id: "no" for q in form.screening.questions}, "level": "none",
-        "level_reason": "A technical correction of the fee table."},
-        expected_version=a.version)  # fmt: skip
+    answer_ops.save_screening(
+        user("preparer"),
+        a,
+        {
+            "answers": {q.id: "no" for q in form.screening.questions},
+            "level": "none",
+            "level_reason": "A technical correction of the fee table.",
+        },
+        expected_version=a.version,
+    )
     step("preparer", a, "propose_screen_out")
     step("reviewer", a, "confirm_screen_out")
     rows = doc_ops.documents_of(a.decision)
@@ -196,8 +253,7 @@ def test_hard_text_still_makes_a_document_and_says_what_was_left_out(approved):
     snapshot = dict(approved.revisions[-1].snapshot)
     data = dict(snapshot["data"])
     arabic = "هذا نص عربي من اليمين إلى اليسار"
-    data["summary"] = {"fi": "Alku\x00\x07 loppu 👩‍⚕️ " + arabic + " " + "pitkä " * 20000,
-                       "sv": "x"}  # fmt: skip
+    data["summary"] = {"fi": "Alku\x00\x07 loppu 👩‍⚕️ " + arabic + " " + "pitkä " * 20000, "sv": "x"}
     snapshot["data"] = data
     content = documents.render(snapshot, answer_ops.form_for(approved), "fi")
     text = all_text(read(content))
@@ -211,12 +267,15 @@ def test_pdf_conversion_keeps_the_text(approved, tmp_path):
         missing("LibreOffice (libreoffice-writer-nogui) or pdftotext (poppler-utils) is missing")
     doc_row = db.session.scalar(select(Document).where(Document.language == "fi"))
     doc_ops.to_pdf(user("reviewer"), doc_row)
-    assert doc_row.pdf.startswith(b"%PDF") and doc_row.pdf_sha256 == hashlib.sha256(
-        doc_row.pdf).hexdigest()  # fmt: skip
+    assert (
+        doc_row.pdf.startswith(b"%PDF")
+        and doc_row.pdf_sha256 == hashlib.sha256(doc_row.pdf).hexdigest()
+    )
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(doc_row.pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          check=True, text=True).stdout  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
     assert approved.decision.case_number in text
     form = answer_ops.form_for(approved)
     for g in form.groups:

@@ -101,16 +101,22 @@ def test_preparer_sees_no_acknowledge_control(client, submitted):
     page = as_(client, "preparer").get(f"/assessments/{submitted.id}/flags").get_data(as_text=True)
     assert "/acknowledge" not in page
     flag = high_flag(submitted)
-    response = post(client, f"/assessments/{submitted.id}/flags/{flag['id']}/acknowledge",
-                    {"comment": "mine", "version": submitted.version})  # fmt: skip
+    response = post(
+        client,
+        f"/assessments/{submitted.id}/flags/{flag['id']}/acknowledge",
+        {"comment": "mine", "version": submitted.version},
+    )
     assert response.status_code == 403
 
 
 def test_a_stale_acknowledgement_keeps_the_comment(client, submitted):
     flag = high_flag(submitted)
     as_(client, "reviewer")
-    response = post(client, f"/assessments/{submitted.id}/flags/{flag['id']}/acknowledge",
-                    {"comment": "My long reasoning", "version": submitted.version - 1})  # fmt: skip
+    response = post(
+        client,
+        f"/assessments/{submitted.id}/flags/{flag['id']}/acknowledge",
+        {"comment": "My long reasoning", "version": submitted.version - 1},
+    )
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "Someone else changed this assessment" in page and "My long reasoning" in page

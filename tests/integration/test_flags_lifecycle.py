@@ -34,10 +34,18 @@ def events() -> int:
 
 
 def cell(a, **kw):
-    value = {"alternative": "proposal", "group": "older_people",
-             "dimension": "access_to_services", "direction": "negative", "magnitude": "moderate",
-             "likelihood": "likely", "rationale": "Longer trips.", "evidence": "Statistics",
-             "mitigation": "A service bus.", **kw}  # fmt: skip
+    value = {
+        "alternative": "proposal",
+        "group": "older_people",
+        "dimension": "access_to_services",
+        "direction": "negative",
+        "magnitude": "moderate",
+        "likelihood": "likely",
+        "rationale": "Longer trips.",
+        "evidence": "Statistics",
+        "mitigation": "A service bus.",
+        **kw,
+    }
     answer_ops.save_cell(user("preparer"), a, value, expected_version=a.version)
 
 
@@ -70,8 +78,9 @@ def test_a_flag_that_no_longer_applies_resolves_itself_and_the_history_says_so(i
     [missing] = stored(a, "missing_mitigation")
     assert missing["status"] == "open"
     appeared = ops.history(a)[-1]
-    assert any(c["field"] == f"flags.{missing['id']}" and c["new"] == "open"
-               for c in appeared.changes)  # fmt: skip
+    assert any(
+        c["field"] == f"flags.{missing['id']}" and c["new"] == "open" for c in appeared.changes
+    )
     cell(a, mitigation="A service bus twice a week.")
     [missing] = stored(a, "missing_mitigation")
     assert missing["status"] == "resolved"
@@ -101,8 +110,9 @@ def test_acknowledging_needs_a_comment_and_changes_nothing_without_one(in_review
     before = (a.version, events())
     for comment in ("", "   ", "x" * 2001):
         with pytest.raises(ValidationFailed) as refused:
-            flag_ops.acknowledge(user("reviewer"), a, flag["id"], comment,
-                                 expected_version=a.version)  # fmt: skip
+            flag_ops.acknowledge(
+                user("reviewer"), a, flag["id"], comment, expected_version=a.version
+            )
         assert "comment" in refused.value.errors
     assert (a.version, events()) == before
 
@@ -110,8 +120,9 @@ def test_acknowledging_needs_a_comment_and_changes_nothing_without_one(in_review
 def test_acknowledging_is_audited_with_the_comment(in_review):
     a = in_review
     flag = next(f for f in stored(a) if f["severity"] == "high")
-    flag_ops.acknowledge(user("reviewer"), a, flag["id"], "Weighed against the costs.",
-                         expected_version=a.version)  # fmt: skip
+    flag_ops.acknowledge(
+        user("reviewer"), a, flag["id"], "Weighed against the costs.", expected_version=a.version
+    )
     [now] = [f for f in stored(a) if f["id"] == flag["id"]]
     assert now["status"] == "acknowledged"
     assert now["acknowledged"]["comment"] == "Weighed against the costs."
@@ -163,8 +174,13 @@ def test_an_acknowledgement_survives_while_the_same_flag_applies_and_goes_with_i
     step("reviewer", a, "return_for_revision", "Please add a source.")
     # An unrelated change: the acknowledged flags still apply, so they stay acknowledged.
     sources = [{"title": "Survey 2026", "kind": "research"}]
-    answer_ops.save_section(user("preparer"), a, "evidence", {"answers": {"sources": sources}},
-                            expected_version=a.version)  # fmt: skip
+    answer_ops.save_section(
+        user("preparer"),
+        a,
+        "evidence",
+        {"answers": {"sources": sources}},
+        expected_version=a.version,
+    )
     serious = [f for f in stored(a, "serious_negative_effect") if f["group"] == "older_people"]
     assert serious[0]["status"] == "acknowledged"
     # The effect becomes small: the flag no longer applies, and the acknowledgement goes.
@@ -192,9 +208,13 @@ def approved_on(day: date, monkeypatch, case_number: str, group="older_people"):
     """An assessment with a negative effect on ``group``, approved on ``day``."""
     monkeypatch.setattr(flag_ops, "today", lambda: day)
     d = decision_ops.create_decision(
-        user("preparer"), case_number=case_number, title=f"Decision {case_number}",
-        language="fi", body_id=1, proposal="",
-    )  # fmt: skip
+        user("preparer"),
+        case_number=case_number,
+        title=f"Decision {case_number}",
+        language="fi",
+        body_id=1,
+        proposal="",
+    )
     a = to_review(user("preparer"), d)
     acknowledge_high(user("reviewer"), a)
     step("reviewer", a, "approve")
@@ -230,8 +250,9 @@ def test_cumulative_burden_across_assessments_and_its_window(ctx, monkeypatch, a
     for i, age in enumerate(ages):
         approved_on(today - timedelta(days=age), monkeypatch, f"C/{i}")
     monkeypatch.setattr(flag_ops, "today", lambda: today)
-    d = decision_ops.create_decision(user("preparer"), case_number="NEW/1", title="New",
-                                     language="fi", body_id=1, proposal="")  # fmt: skip
+    d = decision_ops.create_decision(
+        user("preparer"), case_number="NEW/1", title="New", language="fi", body_id=1, proposal=""
+    )
     a = prepared(user("preparer"), d)
     cumulative = [f for f in stored(a, "cumulative_burden") if f["status"] == "open"]
     groups = {f["group"] for f in cumulative}
@@ -272,12 +293,17 @@ def test_the_organisations_thresholds_override_the_forms(ctx):
     from assess.operations import organisations as org_ops
 
     settings = OrgSettings.of(org)
-    common = dict(bilingual=org.bilingual, minority_language=org.minority_language,
-                  groups_used=[g.id for g in form.groups], exempt_categories=[],
-                  investment_threshold_eur=settings.investment_threshold_eur)  # fmt: skip
+    common = dict(
+        bilingual=org.bilingual,
+        minority_language=org.minority_language,
+        groups_used=[g.id for g in form.groups],
+        exempt_categories=[],
+        investment_threshold_eur=settings.investment_threshold_eur,
+    )
     with pytest.raises(ValidationFailed) as refused:
-        org_ops.update_settings(user("admin"), org, form, **common,
-                                flag_thresholds={"late_days": "soon"})  # fmt: skip
+        org_ops.update_settings(
+            user("admin"), org, form, **common, flag_thresholds={"late_days": "soon"}
+        )
     assert "late_days" in refused.value.errors
     assert "0 to 365" in str(refused.value)
     org_ops.update_settings(

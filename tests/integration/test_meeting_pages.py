@@ -38,8 +38,14 @@ def version(page: str) -> str:
 
 
 def create(client, **over):
-    data = {"body_id": "1", "number": "12", "year": "2026", "starts_at": "2026-12-15T14:00",
-            "place": "Kokkola", **over}  # fmt: skip
+    data = {
+        "body_id": "1",
+        "number": "12",
+        "year": "2026",
+        "starts_at": "2026-12-15T14:00",
+        "place": "Kokkola",
+        **over,
+    }
     return post(client, "/meetings", data)
 
 
@@ -82,8 +88,11 @@ def test_secretary_builds_refuses_publishes_and_records(secretary, demo):
     assert "agenda published" in page and "Record the outcome" in page
 
     item_id = re.search(r'id="item-(\d+)"', page).group(1)
-    recorded = post(secretary, f"{url}/items/{item_id}/outcome",
-                    {"outcome": "approved", "note": "", "version": version(page)})  # fmt: skip
+    recorded = post(
+        secretary,
+        f"{url}/items/{item_id}/outcome",
+        {"outcome": "approved", "note": "", "version": version(page)},
+    )
     assert recorded.status_code == 302
     page = secretary.get(url).get_data(as_text=True)
     assert "Outcome:</strong> approved as proposed" in page
@@ -97,23 +106,30 @@ def test_reorder_forms_move_items(secretary, demo):
     from assess.operations import decisions as decision_ops
 
     with demo.app_context():
-        other = decision_ops.create_decision(user("preparer"), case_number="KPHA/500/2026",
-                                             title="Toinen asia", language="fi", body_id=1,
-                                             proposal="").id  # fmt: skip
+        other = decision_ops.create_decision(
+            user("preparer"),
+            case_number="KPHA/500/2026",
+            title="Toinen asia",
+            language="fi",
+            body_id=1,
+            proposal="",
+        ).id
     url = create(secretary).headers["Location"]
     for decision_id in ("1", str(other)):
         page = secretary.get(url).get_data(as_text=True)
         post(secretary, url + "/items", {"decision": decision_id, "version": version(page)})
     page = secretary.get(url).get_data(as_text=True)
     ids = re.findall(r'id="item-(\d+)"', page)
-    moved = post(secretary, f"{url}/items/{ids[1]}/move", {"position": "1",
-                                                           "version": version(page)})  # fmt: skip
+    moved = post(
+        secretary, f"{url}/items/{ids[1]}/move", {"position": "1", "version": version(page)}
+    )
     assert moved.status_code == 302
     page = secretary.get(url).get_data(as_text=True)
     assert re.findall(r'id="item-(\d+)"', page) == [ids[1], ids[0]]
     stale = post(secretary, f"{url}/items/{ids[1]}/move", {"position": "2", "version": "1"})
     assert stale.status_code == 409 and "Someone else changed this agenda" in stale.get_data(
-        as_text=True)  # fmt: skip
+        as_text=True
+    )
 
 
 def test_dashboards_say_what_each_person_must_do(client, demo):
@@ -151,8 +167,9 @@ def test_follow_up_tasks_reach_the_indicators_owner(client, demo):
     with demo.app_context():
         a = db.session.get(Decision, 1)
         assessment = ops.active_assessment(a)
-        ops.fire(user("secretary"), assessment, "record_decision",
-                 expected_version=assessment.version)  # fmt: skip
+        ops.fire(
+            user("secretary"), assessment, "record_decision", expected_version=assessment.version
+        )
     login(client, "preparer")  # Paula prepared it (the indicator's owner is "Paula")
     use_language(client, "en")
     home = client.get("/").get_data(as_text=True)

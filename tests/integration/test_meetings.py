@@ -26,13 +26,25 @@ def events() -> int:
 
 
 def meeting(number=1, body_id=1, when="2026-12-15T14:00"):
-    return meeting_ops.create_meeting(user("secretary"), body_id=body_id, number=number,
-                                      year=2026, starts_at=when, place="Kokkola")  # fmt: skip
+    return meeting_ops.create_meeting(
+        user("secretary"),
+        body_id=body_id,
+        number=number,
+        year=2026,
+        starts_at=when,
+        place="Kokkola",
+    )
 
 
 def decision(case, body_id=1):
-    return decision_ops.create_decision(user("preparer"), case_number=case, title=f"Asia {case}",
-                                        language="fi", body_id=body_id, proposal="")  # fmt: skip
+    return decision_ops.create_decision(
+        user("preparer"),
+        case_number=case,
+        title=f"Asia {case}",
+        language="fi",
+        body_id=body_id,
+        proposal="",
+    )
 
 
 def to_review(d):
@@ -61,8 +73,9 @@ def test_the_gate_refuses_and_lists_then_allows_after_approval(ctx):
         meeting_ops.publish(user("secretary"), m, expected_version=m.version)
     details = refused.value.details
     assert any("G/2" in d and "waiting for a reviewer" in d for d in details)
-    assert any("G/3" in d and "No impact assessment" in d and "Paula Peltonen" in d
-               for d in details)  # fmt: skip
+    assert any(
+        "G/3" in d and "No impact assessment" in d and "Paula Peltonen" in d for d in details
+    )
     assert not any("G/1" in d for d in details)
     assert (events(), m.version, m.state) == (*before, "planned")
 
@@ -74,8 +87,9 @@ def test_the_gate_refuses_and_lists_then_allows_after_approval(ctx):
     meeting_ops.attach_documents(user("secretary"), m, expected_version=m.version)
     meeting_ops.publish(user("secretary"), m, expected_version=m.version)
     assert m.state == "published" and m.published_at is not None
-    published = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "meeting.published"))  # fmt: skip
+    published = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "meeting.published")
+    )
     shas = [d["sha256"] for i in published.changes[1]["new"] for d in i["documents"]]
     assert len(shas) == 4  # two items, fi and sv each
 
@@ -89,7 +103,11 @@ def test_reordering_by_position(ctx):
     assert [i.decision.case_number for i in m.items] == ["R/4", "R/1", "R/2", "R/3"]
     meeting_ops.move_item(user("secretary"), m, m.items[0].id, 3, expected_version=m.version)
     assert [(i.position, i.decision.case_number) for i in m.items] == [
-        (1, "R/1"), (2, "R/2"), (3, "R/4"), (4, "R/3")]  # fmt: skip
+        (1, "R/1"),
+        (2, "R/2"),
+        (3, "R/4"),
+        (4, "R/3"),
+    ]
     with pytest.raises(ValidationFailed):
         meeting_ops.move_item(user("secretary"), m, m.items[0].id, 9, expected_version=m.version)
 
@@ -108,25 +126,31 @@ def test_tabled_decision_moves_to_a_later_meeting_and_keeps_its_assessment(ctx):
     approve(a)
     first = published_with(d)
     item = first.items[0]
-    meeting_ops.record_outcome(user("secretary"), first, item.id, "tabled",
-                               expected_version=first.version)  # fmt: skip
+    meeting_ops.record_outcome(
+        user("secretary"), first, item.id, "tabled", expected_version=first.version
+    )
     assert a.state == "approved"
     later = meeting(number=8, when="2027-01-12T14:00")
     assert d in meeting_ops.candidates(later)
     add(later, d)
     meeting_ops.attach_documents(user("secretary"), later, expected_version=later.version)
-    assert [x.reference for x in later.items[0].documents] == [
-        x.reference for x in item.documents]  # fmt: skip
+    assert [x.reference for x in later.items[0].documents] == [x.reference for x in item.documents]
     meeting_ops.publish(user("secretary"), later, expected_version=later.version)
-    meeting_ops.record_outcome(user("secretary"), later, later.items[0].id, "approved",
-                               expected_version=later.version)  # fmt: skip
+    meeting_ops.record_outcome(
+        user("secretary"), later, later.items[0].id, "approved", expected_version=later.version
+    )
     assert a.state == "decided"
     assert len([r for r in a.revisions if r.state == "approved"]) == 1  # history kept
 
 
 def test_outcomes_fire_the_assessments_transitions(ctx):
-    cases = {"approved": "decided", "approved_amended": "decided", "rejected": "decided",
-             "returned": "in_assessment", "tabled": "approved"}  # fmt: skip
+    cases = {
+        "approved": "decided",
+        "approved_amended": "decided",
+        "rejected": "decided",
+        "returned": "in_assessment",
+        "tabled": "approved",
+    }
     m = meeting(number=3)
     assessments = {}
     for n, outcome in enumerate(cases):
@@ -138,8 +162,9 @@ def test_outcomes_fire_the_assessments_transitions(ctx):
     meeting_ops.attach_documents(user("secretary"), m, expected_version=m.version)
     meeting_ops.publish(user("secretary"), m, expected_version=m.version)
     for item, outcome in zip(m.items, cases, strict=True):
-        meeting_ops.record_outcome(user("secretary"), m, item.id, outcome, "Pykälä muutettiin.",
-                                   expected_version=m.version)  # fmt: skip
+        meeting_ops.record_outcome(
+            user("secretary"), m, item.id, outcome, "Pykälä muutettiin.", expected_version=m.version
+        )
     for outcome, state in cases.items():
         assert assessments[outcome].state == state, outcome
     meeting_ops.set_state(user("secretary"), m, "held", expected_version=m.version)
@@ -160,8 +185,9 @@ def test_publication_locks_and_reopening_is_marked_and_audited(ctx):
     step("reviewer", a, "reopen", "The proposal changed after publication.")
     db.session.refresh(m.items[0])
     assert m.items[0].assessment_changed is True
-    marked = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "meeting.assessment_changed"))  # fmt: skip
+    marked = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "meeting.assessment_changed")
+    )
     assert marked.object_id == m.id and marked.changes[0]["case_number"] == "L/1"
 
 
@@ -186,8 +212,9 @@ def test_agenda_document_lists_items_in_order_with_checksums(ctx):
                 assert doc.sha256 in cells and doc.filename in cells
         assert d.core_properties.language == {"fi": "fi-FI", "sv": "sv-FI"}[language]
         text = "\n".join(p.text for p in d.paragraphs)
-        assert {"fi": "Vaikutusten ennakkoarviointi:", "sv": "Förhandsbedömning av "
-                "konsekvenser:"}[language] in text  # fmt: skip
+        assert {"fi": "Vaikutusten ennakkoarviointi:", "sv": "Förhandsbedömning av konsekvenser:"}[
+            language
+        ] in text
         assert name.endswith(f"_{language}.docx")
 
 
@@ -219,14 +246,14 @@ def test_bad_input_is_refused_with_a_message_and_nothing_changes(ctx):
         add(m, d)
     assert "already item 1" in str(twice.value)
     with pytest.raises(Conflict) as early:
-        meeting_ops.record_outcome(user("secretary"), m, m.items[0].id, "approved",
-                                   expected_version=m.version)  # fmt: skip
+        meeting_ops.record_outcome(
+            user("secretary"), m, m.items[0].id, "approved", expected_version=m.version
+        )
     assert "once the agenda is published" in str(early.value)
     with pytest.raises(Forbidden):
         meeting_ops.add_item(user("preparer"), m, d.id, expected_version=m.version)
     with pytest.raises(Conflict):  # stale
-        meeting_ops.remove_item(user("secretary"), m, m.items[0].id,
-                                expected_version=m.version - 1)  # fmt: skip
+        meeting_ops.remove_item(user("secretary"), m, m.items[0].id, expected_version=m.version - 1)
     assert (events(), m.version, len(m.items)) == before
 
     approve(to_review(d))
@@ -236,17 +263,20 @@ def test_bad_input_is_refused_with_a_message_and_nothing_changes(ctx):
         meeting_ops.publish(user("secretary"), m, expected_version=m.version)
     assert "already published" in str(again.value)
     with pytest.raises(ValidationFailed):
-        meeting_ops.record_outcome(user("secretary"), m, m.items[0].id, "postponed",
-                                   expected_version=m.version)  # fmt: skip
+        meeting_ops.record_outcome(
+            user("secretary"), m, m.items[0].id, "postponed", expected_version=m.version
+        )
     with pytest.raises(ValidationFailed):  # a return needs its reason
-        meeting_ops.record_outcome(user("secretary"), m, m.items[0].id, "returned",
-                                   expected_version=m.version)  # fmt: skip
+        meeting_ops.record_outcome(
+            user("secretary"), m, m.items[0].id, "returned", expected_version=m.version
+        )
 
 
 def test_creating_a_meeting_checks_its_fields(ctx):
     with pytest.raises(ValidationFailed) as refused:
-        meeting_ops.create_meeting(user("secretary"), body_id=999, number="x", year=1900,
-                                   starts_at="tomorrow", place="")  # fmt: skip
+        meeting_ops.create_meeting(
+            user("secretary"), body_id=999, number="x", year=1900, starts_at="tomorrow", place=""
+        )
     assert set(refused.value.errors) == {"body_id", "number", "year", "starts_at"}
     meeting(number=5)
     with pytest.raises(ValidationFailed) as duplicate:

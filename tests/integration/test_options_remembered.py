@@ -33,8 +33,9 @@ def remembered() -> int:
 
 
 def new_decision(case: str) -> Decision:
-    return decision_ops.create_decision(user("preparer"), case_number=case, title=case,
-                                        language="fi", body_id=1, proposal="")  # fmt: skip
+    return decision_ops.create_decision(
+        user("preparer"), case_number=case, title=case, language="fi", body_id=1, proposal=""
+    )
 
 
 def test_equal_to_a_fresh_check_per_version_user_and_language(ctx):

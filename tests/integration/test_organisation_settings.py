@@ -49,21 +49,29 @@ def test_switched_off_group_is_neither_offered_nor_accepted(ctx):
     a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
     ops.fire(user("preparer"), a, "start_screening", expected_version=a.version)
     with pytest.raises(ValidationFailed) as err:
-        answer_ops.save_section(user("preparer"), a, "scoping",
-                                {"answers": {"groups_in_scope": ["businesses"]}},
-                                expected_version=a.version)  # fmt: skip
+        answer_ops.save_section(
+            user("preparer"),
+            a,
+            "scoping",
+            {"answers": {"groups_in_scope": ["businesses"]}},
+            expected_version=a.version,
+        )
     assert "answers.groups_in_scope" in err.value.errors
     with pytest.raises(ValidationFailed):
-        answer_ops.save_screening(user("preparer"), a, {"exempt_category": "filling_posts"},
-                                  expected_version=a.version)  # fmt: skip
+        answer_ops.save_screening(
+            user("preparer"), a, {"exempt_category": "filling_posts"}, expected_version=a.version
+        )
 
 
 def test_settings_are_validated_and_audited(ctx):
     org = db.session.get(Organisation, 1)
     with pytest.raises(ValidationFailed) as err:
-        org_ops.update_settings(user("admin"), org, form(),
-                                **settings(minority_language="none", groups_used=[],
-                                           investment_threshold_eur="lots"))  # fmt: skip
+        org_ops.update_settings(
+            user("admin"),
+            org,
+            form(),
+            **settings(minority_language="none", groups_used=[], investment_threshold_eur="lots"),
+        )
     assert set(err.value.errors) == {"minority_language", "groups_used", "investment_threshold_eur"}
     assert org.settings.get("investment_threshold_eur") == 100000  # nothing changed
     org_ops.update_settings(user("admin"), org, form(), **settings())

@@ -24,17 +24,34 @@ action = st.one_of(
         st.just("fire"),
         st.sampled_from(PEOPLE),
         st.sampled_from(
-            ["start_screening", "propose_screen_out", "confirm_screen_out", "reject_screen_out",
-             "start_assessment", "submit", "return_for_revision", "approve", "record_decision",
-             "start_follow_up", "close", "reopen", "return_for_preparation", "withdraw",
-             "no_such_trigger"]
+            [
+                "start_screening",
+                "propose_screen_out",
+                "confirm_screen_out",
+                "reject_screen_out",
+                "start_assessment",
+                "submit",
+                "return_for_revision",
+                "approve",
+                "record_decision",
+                "start_follow_up",
+                "close",
+                "reopen",
+                "return_for_preparation",
+                "withdraw",
+                "no_such_trigger",
+            ]
         ),
         st.sampled_from(["", "A comment."]),
     ),
-    st.tuples(st.just("save"), st.sampled_from(PEOPLE), st.sampled_from(LEVELS),
-              st.sampled_from(["", "Only for information."])),
+    st.tuples(
+        st.just("save"),
+        st.sampled_from(PEOPLE),
+        st.sampled_from(LEVELS),
+        st.sampled_from(["", "Only for information."]),
+    ),
     st.tuples(st.just("stale"), st.sampled_from(PEOPLE), st.just("withdraw"), st.just("c")),
-)  # fmt: skip
+)
 
 _case = itertools.count(1)
 
@@ -51,9 +68,13 @@ def count_events() -> int:
 @given(actions=st.lists(action, max_size=30))
 def test_random_sequences_keep_the_invariants(ctx, actions):
     decision = decision_ops.create_decision(
-        user("preparer"), case_number=f"PROP/{next(_case)}", title="Property", language="fi",
-        body_id=1, proposal="",
-    )  # fmt: skip
+        user("preparer"),
+        case_number=f"PROP/{next(_case)}",
+        title="Property",
+        language="fi",
+        body_id=1,
+        proposal="",
+    )
     a = ops.create_assessment(user("preparer"), decision)
     states = set(ops.engine_for(a).definition.states)
     frozen: dict[int, str] = {}  # approved revisions: id -> sha256 when written
@@ -65,9 +86,11 @@ def test_random_sequences_keep_the_invariants(ctx, actions):
                 ops.fire(user(who), a, arg, comment=extra, expected_version=a.version)
             elif kind == "save":
                 ops.save_answers(
-                    user(who), a, {"screening": {"level": arg, "level_reason": extra}},
+                    user(who),
+                    a,
+                    {"screening": {"level": arg, "level_reason": extra}},
                     expected_version=a.version,
-                )  # fmt: skip
+                )
                 accepted = count_events() > before  # an unchanged save records nothing
             else:
                 ops.fire(user(who), a, arg, comment=extra, expected_version=a.version - 1)

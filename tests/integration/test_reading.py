@@ -68,9 +68,11 @@ def test_an_api_get_sends_no_begin_and_a_patch_runs_in_one_transaction(pg_app):
         assert got.status_code == 200
         assert len(seen) >= 2 and set(seen) == {IDLE}, seen  # each statement on its own
         seen.clear()
-        changed = client.patch(f"/api/v1/assessments/{assessment_id}",
-                               json={"answers": {"scope_notes": "Read, then changed."}},
-                               headers={**auth, "If-Match": got.headers["ETag"]})  # fmt: skip
+        changed = client.patch(
+            f"/api/v1/assessments/{assessment_id}",
+            json={"answers": {"scope_notes": "Read, then changed."}},
+            headers={**auth, "If-Match": got.headers["ETag"]},
+        )
         assert changed.status_code == 200
         assert seen and set(seen) == {INTRANS}, seen  # the change is one transaction
     finally:
@@ -79,8 +81,11 @@ def test_an_api_get_sends_no_begin_and_a_patch_runs_in_one_transaction(pg_app):
 
 @pytest.mark.postgres
 def test_the_connection_goes_back_to_the_pool_as_it_came(postgres_url):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=postgres_url,
-                     SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0})  # fmt: skip
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=postgres_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0},
+    )
     with app.app_context():
         with reading() as session:
             session.execute(select(1))

@@ -30,8 +30,13 @@ def english(app):
 
 def good_facts(state: str) -> Facts:
     """Facts under which every guard passes (a reviewer who did not prepare it)."""
-    return Facts(state=state, prepared_by=PREPARER, last_edited_by=PREPARER,
-                 decision_preparer=PREPARER, level="full")  # fmt: skip
+    return Facts(
+        state=state,
+        prepared_by=PREPARER,
+        last_edited_by=PREPARER,
+        decision_preparer=PREPARER,
+        level="full",
+    )
 
 
 def all_transitions():

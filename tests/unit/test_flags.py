@@ -25,15 +25,38 @@ def app_context():
         yield
 
 
-def cell(group="older_people", dimension="access_to_services", direction="negative",
-         magnitude="moderate", alternative="ve1", **extra):  # fmt: skip
-    return {"alternative": alternative, "group": group, "dimension": dimension,
-            "direction": direction, "magnitude": magnitude, "mitigation": "A bus.",
-            "rationale": "Longer trips.", **extra}  # fmt: skip
+def cell(
+    group="older_people",
+    dimension="access_to_services",
+    direction="negative",
+    magnitude="moderate",
+    alternative="ve1",
+    **extra,
+):
+    return {
+        "alternative": alternative,
+        "group": group,
+        "dimension": dimension,
+        "direction": direction,
+        "magnitude": magnitude,
+        "mitigation": "A bus.",
+        "rationale": "Longer trips.",
+        **extra,
+    }
 
 
-def data(cells=(), *, level="full", hearings=(), indicators=None, alternatives=None, yes=(),
-         level_reason="", exempt=None, groups=None):  # fmt: skip
+def data(
+    cells=(),
+    *,
+    level="full",
+    hearings=(),
+    indicators=None,
+    alternatives=None,
+    yes=(),
+    level_reason="",
+    exempt=None,
+    groups=None,
+):
     cells = list(cells)
     if alternatives is None:
         alternatives = [
@@ -45,13 +68,21 @@ def data(cells=(), *, level="full", hearings=(), indicators=None, alternatives=N
     groups = groups or sorted({c["group"] for c in cells} | {"older_people"})
     answers = {q.id: ("yes" if q.id in yes else "no") for q in FORM.screening.questions}
     return {
-        "screening": {"answers": answers, "level": level, "level_reason": level_reason,
-                      "exempt_category": exempt},
-        "answers": {"groups_in_scope": groups,
-                    "dimensions_in_scope": [d.id for d in FORM.dimensions]},
-        "alternatives": alternatives, "impacts": cells, "hearings": list(hearings),
+        "screening": {
+            "answers": answers,
+            "level": level,
+            "level_reason": level_reason,
+            "exempt_category": exempt,
+        },
+        "answers": {
+            "groups_in_scope": groups,
+            "dimensions_in_scope": [d.id for d in FORM.dimensions],
+        },
+        "alternatives": alternatives,
+        "impacts": cells,
+        "hearings": list(hearings),
         "indicators": indicators,
-    }  # fmt: skip
+    }
 
 
 HEARD = [{"council": "older_people_council", "statement": "Fine."}]
@@ -243,12 +274,18 @@ def test_severity_comes_first():
 
 
 GROUPS = [g.id for g in FORM.groups]
-cells_strategy = st.lists(st.builds(
-    cell, group=st.sampled_from(GROUPS), dimension=st.sampled_from(["health", "safety"]),
-    direction=st.sampled_from(["positive", "negative", "neutral", "unknown"]),
-    magnitude=st.sampled_from(["small", "moderate", "large"]),
-    mitigation=st.sampled_from(["", "A bus."]),
-), max_size=12, unique_by=lambda c: (c["group"], c["dimension"]))  # fmt: skip
+cells_strategy = st.lists(
+    st.builds(
+        cell,
+        group=st.sampled_from(GROUPS),
+        dimension=st.sampled_from(["health", "safety"]),
+        direction=st.sampled_from(["positive", "negative", "neutral", "unknown"]),
+        magnitude=st.sampled_from(["small", "moderate", "large"]),
+        mitigation=st.sampled_from(["", "A bus."]),
+    ),
+    max_size=12,
+    unique_by=lambda c: (c["group"], c["dimension"]),
+)
 
 
 @settings(max_examples=60, deadline=None)

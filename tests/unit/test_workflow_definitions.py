@@ -26,13 +26,28 @@ CONTRACT = {  # trigger: (sources, dest, roles) of eva-standard, from the issue
     # Added with the meetings: the secretary records that the body returned the decision.
     "return_for_preparation": ({"approved", "screened_out"}, "in_assessment", {"secretary"}),
     "withdraw": (
-        {"draft", "screening", "screen_out_proposed", "screened_out", "in_assessment",
-         "in_review", "approved", "decided", "follow_up"},
-        "withdrawn", {"preparer", "reviewer", "admin"},
+        {
+            "draft",
+            "screening",
+            "screen_out_proposed",
+            "screened_out",
+            "in_assessment",
+            "in_review",
+            "approved",
+            "decided",
+            "follow_up",
+        },
+        "withdrawn",
+        {"preparer", "reviewer", "admin"},
     ),
-}  # fmt: skip
-COMMENT_REQUIRED = {"reject_screen_out", "return_for_revision", "reopen", "withdraw",
-                    "return_for_preparation"}  # fmt: skip
+}
+COMMENT_REQUIRED = {
+    "reject_screen_out",
+    "return_for_revision",
+    "reopen",
+    "withdraw",
+    "return_for_preparation",
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +74,12 @@ def test_eva_light_is_shorter_with_the_same_review(shipped):
         a = next(t for t in light.transitions if t.trigger == trigger)
         b = next(t for t in standard.transitions if t.trigger == trigger)
         assert (a.source, a.dest, a.roles, a.guards, a.comment_required) == (
-            b.source, b.dest, b.roles, b.guards, b.comment_required,
-        )  # fmt: skip
+            b.source,
+            b.dest,
+            b.roles,
+            b.guards,
+            b.comment_required,
+        )
 
 
 def _write(tmp_path, mutate, name="broken.yaml"):
@@ -77,42 +96,52 @@ def _t(data, trigger):
 BROKEN = {
     "unknown guard": (
         lambda d: _t(d, "approve")["guards"].append("coffee_break"),
-        "transitions.7(approve).guards.2", "unknown guard 'coffee_break'",
+        "transitions.7(approve).guards.2",
+        "unknown guard 'coffee_break'",
     ),
     "unknown role": (
         lambda d: _t(d, "approve")["roles"].append("mayor"),
-        "transitions.7.roles.1", "Input should be",
+        "transitions.7.roles.1",
+        "Input should be",
     ),
     "unreachable state": (
-        lambda d: d["states"].update({"limbo": {"labels": {"fi": "a", "sv": "b", "en": "c"},
-                                                "final": True}}),
-        "states.limbo", "cannot be reached",
+        lambda d: d["states"].update(
+            {"limbo": {"labels": {"fi": "a", "sv": "b", "en": "c"}, "final": True}}
+        ),
+        "states.limbo",
+        "cannot be reached",
     ),
     "transition from a final state": (
         lambda d: _t(d, "reopen")["source"].append("withdrawn"),
-        "transitions.9(reopen).source.2", "final state",
+        "transitions.9(reopen).source.2",
+        "final state",
     ),
     "duplicate trigger from one state": (
         lambda d: d["transitions"].append({**_t(d, "submit"), "dest": "approved"}),
-        "transitions.12(submit)", "declared twice from state 'in_assessment'",
+        "transitions.12(submit)",
+        "declared twice from state 'in_assessment'",
     ),
     "missing translation": (
         lambda d: d["states"]["draft"]["labels"].pop("sv"),
-        "states.draft.labels.sv", "missing translation (sv)",
+        "states.draft.labels.sv",
+        "missing translation (sv)",
     ),
     "empty translation": (
         lambda d: _t(d, "submit")["labels"].update({"en": ""}),
-        "transitions.5.labels.en", "empty translation (en)",
+        "transitions.5.labels.en",
+        "empty translation (en)",
     ),
     "unknown destination": (
         lambda d: _t(d, "submit").update({"dest": "in_reveiw"}),
-        "transitions.5(submit).dest", "unknown state 'in_reveiw'",
+        "transitions.5(submit).dest",
+        "unknown state 'in_reveiw'",
     ),
     "misspelt key": (
         lambda d: _t(d, "submit").update({"comment_requird": True}),
-        "transitions.5.comment_requird", "unknown key",
+        "transitions.5.comment_requird",
+        "unknown key",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("kind", BROKEN)
