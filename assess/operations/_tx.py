@@ -9,19 +9,45 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 
 READS_ONLY = "Reads must not write: a change was attempted inside reading()."
+PART_FAILED = (
+    "A use case inside this transaction failed and everything was rolled back; "
+    "the rest cannot be committed on its own."
+)
+_DEPTH, _FAILED = "transaction_depth", "transaction_failed"
 
 
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """One use case, one transaction: commit at the end, roll back on any error."""
-    if db.session.info.get("reading"):
+    """One request-level use case, one transaction: commit at the end, roll back on any error.
+
+    Transactions nest: a use case run inside another joins it and only the outermost one
+    commits (its inner ones only flush), so a composite action - record an outcome and move
+    the assessment on, attach the documents and publish - happens whole or not at all. An
+    error in an inner one rolls back everything at once, and the outer one then refuses to
+    commit even if someone caught the error in between: nothing half done is ever kept.
+    """
+    session = db.session()  # the request's session itself, not the scoped proxy
+    if session.info.get("reading"):
         raise RuntimeError(READS_ONLY)
+    depth = session.info.get(_DEPTH, 0)
+    session.info[_DEPTH] = depth + 1
+    if not depth:
+        session.info.pop(_FAILED, None)
     try:
-        yield db.session
-        db.session.commit()
+        yield session
+        if not depth:
+            if session.info.pop(_FAILED, False):
+                raise RuntimeError(PART_FAILED)
+            session.commit()
     except BaseException:
-        db.session.rollback()
+        session.rollback()
+        if depth:
+            session.info[_FAILED] = True
         raise
+    finally:
+        session.info[_DEPTH] = depth
+        if not depth:
+            session.info.pop(_FAILED, None)
 
 
 @contextmanager

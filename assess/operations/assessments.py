@@ -16,7 +16,6 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, flags, questionnaire
 from ..extensions import db
@@ -27,8 +26,9 @@ from ..questionnaire.answers import screening_problems
 from ..workflow import Actor, Engine, Facts, Option, TransitionBlocked, Workflows
 from . import flags as flag_ops
 from ._audit import record
+from ._stale import changing, check_version
 from ._tx import committed_view, transaction
-from .errors import Conflict, Forbidden, NotFound, Stale
+from .errors import Conflict, Forbidden, NotFound
 
 DEFAULT_FORM_KEY = "iva"
 
@@ -202,21 +202,6 @@ def create_assessment(
     return assessment
 
 
-def _check_version(assessment: Assessment, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != assessment.version:
-        raise Stale(_stale(assessment, expected_version))
-
-
-def _stale(assessment: Assessment, expected: int | None):
-    return _l(
-        "Someone else changed this assessment while you were working on it (you had "
-        "version %(mine)s, it is now version %(now)s). Nothing of yours was saved: reload "
-        "the page, then make your change again.",
-        mine=expected,
-        now=assessment.version,
-    )
-
-
 def save_answers(
     user: User,
     assessment: Assessment,
@@ -227,7 +212,7 @@ def save_answers(
     """Merge ``changes`` (top-level answer keys) into the answers, in an editable state."""
     if not user.has_role("preparer"):
         raise Forbidden(_l("Only preparers can change the answers of an assessment."))
-    _check_version(assessment, expected_version)
+    check_version(assessment, expected_version)
     state = engine_for(assessment).definition.states[assessment.state]
     if not state.editable:
         raise Conflict(
@@ -245,22 +230,18 @@ def save_answers(
         return assessment
     new["flags"], flag_changes = flag_ops.evaluate(assessment, new)
     field_changes += flag_changes
-    try:
-        with transaction() as session:
-            assessment.data = new
-            assessment.last_edited_by_id = user.id
-            session.flush()  # the version check happens here, before the audit lock
-            record(
-                session,
-                user,
-                "assessment.answers_saved",
-                "assessment",
-                assessment.id,
-                changes=field_changes,
-            )
-    except StaleDataError:
-        db.session.refresh(assessment)
-        raise Stale(_stale(assessment, expected_version)) from None
+    with changing(assessment, expected_version) as session:
+        assessment.data = new
+        assessment.last_edited_by_id = user.id
+        session.flush()  # the version check happens here, before the audit lock
+        record(
+            session,
+            user,
+            "assessment.answers_saved",
+            "assessment",
+            assessment.id,
+            changes=field_changes,
+        )
     return assessment
 
 
@@ -277,7 +258,7 @@ def fire(
     expected_version: int | None,
 ) -> Assessment:
     """Fire ``trigger``; raises TransitionBlocked with every reason, or Conflict when stale."""
-    _check_version(assessment, expected_version)
+    check_version(assessment, expected_version)
     engine = engine_for(assessment)
     comment = (comment or "").strip()
     if len(comment) > 5000:
@@ -297,69 +278,65 @@ def fire(
     final = definition.states[new_state].final
     taken = definition.transition(trigger, old_state)
     approval = taken if flag_ops.APPROVAL_GUARD in taken.guards else None
-    try:
-        with transaction() as session:
-            assessment.state = new_state
-            if flag_changes:
-                assessment.data = data
-            if new_state == "withdrawn":
-                assessment.active = False
-            if approval is not None:
-                flag_ops.record_effects(session, assessment, flag_ops.today())
-            elif definition.states[new_state].editable or not assessment.active:
-                flag_ops.forget_effects(session, assessment)
-            session.flush()
-            seq = (
-                session.scalar(
-                    select(func.max(Revision.seq)).where(Revision.assessment_id == assessment.id)
-                )
-                or 0
-            ) + 1
-            transition = {"trigger": trigger, "from": old_state, "to": new_state}
-            if comment:
-                transition["comment"] = comment
-            snap = snapshot(
-                assessment, seq=seq, user=user, transition=transition, approves=taken.documents
+    with changing(assessment, expected_version) as session:
+        assessment.state = new_state
+        if flag_changes:
+            assessment.data = data
+        if new_state == "withdrawn":
+            assessment.active = False
+        if approval is not None:
+            flag_ops.record_effects(session, assessment, flag_ops.today())
+        elif definition.states[new_state].editable or not assessment.active:
+            flag_ops.forget_effects(session, assessment)
+        session.flush()
+        seq = (
+            session.scalar(
+                select(func.max(Revision.seq)).where(Revision.assessment_id == assessment.id)
             )
-            revision = Revision(
-                assessment=assessment,
-                seq=seq,
-                state=new_state,
-                trigger=trigger,
-                snapshot=snap,
-                sha256=hashlib.sha256(audit.canonical_json(snap)).hexdigest(),
-                created_by_id=user.id,
-            )
-            session.add(revision)
-            session.flush()
-            changes = [{"field": "state", "old": old_state, "new": new_state}]
-            if final and not assessment.active:
-                changes.append({"field": "active", "old": True, "new": False})
-            changes += flag_changes
-            record(
-                session,
-                user,
-                "assessment.transition",
-                "assessment",
-                assessment.id,
-                changes=changes,
-                transition={**transition, "revision": seq},
-            )
-            if taken.documents:
-                from .documents import attach
+            or 0
+        ) + 1
+        transition = {"trigger": trigger, "from": old_state, "to": new_state}
+        if comment:
+            transition["comment"] = comment
+        snap = snapshot(
+            assessment, seq=seq, user=user, transition=transition, approves=taken.documents
+        )
+        revision = Revision(
+            assessment=assessment,
+            seq=seq,
+            state=new_state,
+            trigger=trigger,
+            snapshot=snap,
+            sha256=hashlib.sha256(audit.canonical_json(snap)).hexdigest(),
+            created_by_id=user.id,
+        )
+        session.add(revision)
+        session.flush()
+        changes = [{"field": "state", "old": old_state, "new": new_state}]
+        if final and not assessment.active:
+            changes.append({"field": "active", "old": True, "new": False})
+        changes += flag_changes
+        record(
+            session,
+            user,
+            "assessment.transition",
+            "assessment",
+            assessment.id,
+            changes=changes,
+            transition={**transition, "revision": seq},
+        )
+        if taken.documents:
+            from .documents import attach
 
-                attach(session, user, assessment, revision)
-            if (
-                old_state in ("approved", "screened_out")
-                and definition.states[new_state].editable
-                and trigger != "return_for_preparation"
-            ):
-                from .meetings import note_assessment_change
+            attach(session, user, assessment, revision)
+        if (
+            old_state in ("approved", "screened_out")
+            and definition.states[new_state].editable
+            and trigger != "return_for_preparation"
+        ):
+            from .meetings import note_assessment_change
 
-                note_assessment_change(session, user, assessment)
-    except StaleDataError:
-        db.session.refresh(assessment)
-        raise Stale(_stale(assessment, expected_version)) from None
+            note_assessment_change(session, user, assessment)
     return assessment
 
 

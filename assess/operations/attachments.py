@@ -6,15 +6,13 @@ import copy
 import hashlib
 import re
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Attachment, User
 from ._audit import record
-from ._tx import transaction
-from .assessments import _check_version, _stale, engine_for
-from .errors import Conflict, Forbidden, NotFound, Stale, ValidationFailed
+from ._stale import changing, check_version
+from .assessments import engine_for
+from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
 ALLOWED = {
@@ -39,7 +37,7 @@ def attach_statement(
     """Store a statement file for one hearing; one audited change."""
     if not user.has_role("preparer"):
         raise Forbidden(_l("Only preparers can change the answers of an assessment."))
-    _check_version(a, expected_version)
+    check_version(a, expected_version)
     if not engine_for(a).definition.states[a.state].editable:
         raise Conflict(
             _l("The answers cannot be changed in this state of the process; you can read them.")
@@ -67,45 +65,41 @@ def attach_statement(
     if errors:
         raise ValidationFailed(errors)
     old = hearing.get("attachment")
-    try:
-        with transaction() as session:
-            attachment = Attachment(
-                assessment_id=a.id,
-                subject=f"hearing:{hearing_id}",
-                filename=name,
-                content_type=ALLOWED[ext],
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-                content=content,
-                uploaded_by_id=user.id,
-            )
-            session.add(attachment)
-            session.flush()
-            hearing["attachment"] = {
-                "id": attachment.id,
-                "filename": name,
-                "sha256": attachment.sha256,
-            }
-            a.data = data
-            a.last_edited_by_id = user.id
-            session.flush()
-            record(
-                session,
-                user,
-                "assessment.answers_saved",
-                "assessment",
-                a.id,
-                changes=[
-                    {
-                        "field": f"hearings.{hearing_id}.attachment",
-                        "old": old,
-                        "new": hearing["attachment"],
-                    }
-                ],
-            )
-    except StaleDataError:
-        db.session.refresh(a)
-        raise Stale(_stale(a, expected_version)) from None
+    with changing(a, expected_version) as session:
+        attachment = Attachment(
+            assessment_id=a.id,
+            subject=f"hearing:{hearing_id}",
+            filename=name,
+            content_type=ALLOWED[ext],
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+            uploaded_by_id=user.id,
+        )
+        session.add(attachment)
+        session.flush()
+        hearing["attachment"] = {
+            "id": attachment.id,
+            "filename": name,
+            "sha256": attachment.sha256,
+        }
+        a.data = data
+        a.last_edited_by_id = user.id
+        session.flush()
+        record(
+            session,
+            user,
+            "assessment.answers_saved",
+            "assessment",
+            a.id,
+            changes=[
+                {
+                    "field": f"hearings.{hearing_id}.attachment",
+                    "old": old,
+                    "new": hearing["attachment"],
+                }
+            ],
+        )
     return attachment
 
 

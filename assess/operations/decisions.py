@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Body, Decision, User
 from ._audit import record
 from ._check import choice, text
+from ._stale import changing, check_version
 from ._tx import transaction
-from .errors import Errors, Forbidden, NotFound, Stale
+from .errors import Errors, Forbidden, NotFound
 
 LANGUAGES = ("fi", "sv")
 PROPOSAL_MAX = 20_000
@@ -89,8 +89,7 @@ def update_decision(actor: User, decision: Decision, *, expected_version: int, *
     _require_preparer(actor)
     if decision.organisation_id != actor.organisation_id:
         raise NotFound(_l("No such decision."))
-    if expected_version != decision.version:
-        raise Stale(_stale_message(decision))
+    check_version(decision, expected_version)
     clean = _validate(actor, data, decision=decision)
     before = _audited({key: getattr(decision, key) for key in clean})
     after = _audited(clean)
@@ -99,22 +98,12 @@ def update_decision(actor: User, decision: Decision, *, expected_version: int, *
     ]
     if not changes:
         return decision
-    try:
-        with transaction() as session:
-            for key, value in clean.items():
-                setattr(decision, key, value)
-            session.flush()
-            record(session, actor, "decision.updated", "decision", decision.id, changes=changes)
-    except StaleDataError:
-        raise Stale(_stale_message(decision)) from None
+    with changing(decision, expected_version) as session:
+        for key, value in clean.items():
+            setattr(decision, key, value)
+        session.flush()
+        record(session, actor, "decision.updated", "decision", decision.id, changes=changes)
     return decision
-
-
-def _stale_message(decision: Decision):
-    return _l(
-        "Someone else saved this decision while you were editing it. Your changes were not "
-        "saved; they are shown below so you can copy them. Reload to see the current version."
-    )
 
 
 def get_decision(actor: User, decision_id: int) -> Decision:

@@ -23,8 +23,8 @@ from ..models import Assessment, Decision, NegativeEffect, Revision, User
 from ..models._types import utcnow
 from ..questionnaire.organisation import OrgSettings
 from ._audit import record
-from ._tx import transaction
-from .errors import Conflict, Forbidden, NotFound, Stale, ValidationFailed
+from ._stale import changing, check_version
+from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 COMMENT_MAX = 2000
@@ -190,10 +190,8 @@ def acknowledge(
     user: User, assessment: Assessment, flag_id: str, comment: str, *, expected_version
 ) -> Assessment:
     """A reviewer accepts a flag knowingly; the comment says why. Audited."""
-    from .assessments import _check_version, _stale
-
     _check_may_acknowledge(user, assessment)
-    _check_version(assessment, expected_version)
+    check_version(assessment, expected_version)
     data = assessment.data or {}
     stored = data.get("flags") or []
     target = next((f for f in stored if f["id"] == flag_id), None)
@@ -242,33 +240,27 @@ def acknowledge(
         else f
         for f in stored
     ]
-    from sqlalchemy.orm.exc import StaleDataError
-
-    try:
-        with transaction() as session:
-            assessment.data = {**data, "flags": flags.lifecycle.sort(new_flags)}
-            session.flush()
-            record(
-                session,
-                user,
-                "assessment.flag_acknowledged",
-                "assessment",
-                assessment.id,
-                changes=[
-                    {
-                        "field": f"flags.{flag_id}",
-                        "old": flags.OPEN,
-                        "new": flags.ACKNOWLEDGED,
-                        "rule": target["rule"],
-                        "severity": target["severity"],
-                        "message": target["message"],
-                        "comment": comment,
-                    }
-                ],
-            )
-    except StaleDataError:
-        db.session.refresh(assessment)
-        raise Stale(_stale(assessment, expected_version)) from None
+    with changing(assessment, expected_version) as session:
+        assessment.data = {**data, "flags": flags.lifecycle.sort(new_flags)}
+        session.flush()
+        record(
+            session,
+            user,
+            "assessment.flag_acknowledged",
+            "assessment",
+            assessment.id,
+            changes=[
+                {
+                    "field": f"flags.{flag_id}",
+                    "old": flags.OPEN,
+                    "new": flags.ACKNOWLEDGED,
+                    "rule": target["rule"],
+                    "severity": target["severity"],
+                    "message": target["message"],
+                    "comment": comment,
+                }
+            ],
+        )
     return assessment
 
 

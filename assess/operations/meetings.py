@@ -9,22 +9,21 @@ refusal lists each item with what it lacks and who must act.
 from __future__ import annotations
 
 import contextlib
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import AgendaItem, Assessment, Body, Decision, Document, Meeting, Revision, User
 from ..models._types import utcnow
 from ._audit import record
+from ._stale import changing, check_version
 from ._tx import transaction
 from .assessments import active_assessment
-from .errors import Conflict, Forbidden, NotFound, OperationError, Stale, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, OperationError, ValidationFailed
 
 # An assessment in one of these states is ready for the meeting.
 READY_STATES = ("approved", "screened_out", "decided", "follow_up", "closed")
@@ -68,38 +67,12 @@ def _secretary(user: User) -> None:
         raise Forbidden(_l("Only board secretaries can change meetings and agendas."))
 
 
-def _check_version(meeting: Meeting, expected: int | None) -> None:
-    if expected is not None and expected != meeting.version:
-        raise Stale(_stale(meeting, expected))
-
-
-def _stale(meeting: Meeting, expected):
-    return _l(
-        "Someone else changed this agenda while you were working on it (you had version "
-        "%(mine)s, it is now %(now)s). Nothing was changed: reload the page and try "
-        "again.",
-        mine=expected,
-        now=meeting.version,
-    )
-
-
 def _touch(meeting: Meeting) -> None:
     # The agenda's version moves with every change of its items, so two secretaries
     # editing one agenda do not overwrite each other.
     meeting.state  # noqa: B018  (loads it if the last commit expired it)
     flag_modified(meeting, "state")
     db.session.flush()
-
-
-@contextmanager
-def _change(meeting: Meeting, expected):
-    """One change of an agenda, in one transaction; a concurrent change is reported stale."""
-    try:
-        with transaction() as session:
-            yield session
-    except StaleDataError:
-        db.session.refresh(meeting)
-        raise Stale(_stale(meeting, expected)) from None
 
 
 # --- meetings ---------------------------------------------------------------------
@@ -348,7 +321,7 @@ def _item(meeting: Meeting, item_id) -> AgendaItem:
 
 def add_item(user: User, meeting: Meeting, decision_id, *, expected_version) -> AgendaItem:
     _secretary(user)
-    _check_version(meeting, expected_version)
+    check_version(meeting, expected_version)
     _planned(meeting)
     decision = db.session.get(Decision, int(decision_id)) if str(decision_id).isdigit() else None
     if decision is None or decision.organisation_id != user.organisation_id:
@@ -394,7 +367,7 @@ def add_item(user: User, meeting: Meeting, decision_id, *, expected_version) -> 
                 label=elsewhere.label,
             )
         )
-    with _change(meeting, expected_version) as session:
+    with changing(meeting, expected_version) as session:
         item = AgendaItem(
             meeting=meeting,
             decision=decision,
@@ -422,11 +395,11 @@ def add_item(user: User, meeting: Meeting, decision_id, *, expected_version) -> 
 
 def remove_item(user: User, meeting: Meeting, item_id, *, expected_version) -> None:
     _secretary(user)
-    _check_version(meeting, expected_version)
+    check_version(meeting, expected_version)
     _planned(meeting)
     item = _item(meeting, item_id)
     case = item.decision.case_number
-    with _change(meeting, expected_version) as session:
+    with changing(meeting, expected_version) as session:
         meeting.items.remove(item)
         session.delete(item)
         for n, other in enumerate(meeting.items, start=1):
@@ -445,7 +418,7 @@ def remove_item(user: User, meeting: Meeting, item_id, *, expected_version) -> N
 def move_item(user: User, meeting: Meeting, item_id, to_position, *, expected_version) -> None:
     """Put the item at ``to_position`` (1-based); the others keep their order."""
     _secretary(user)
-    _check_version(meeting, expected_version)
+    check_version(meeting, expected_version)
     _planned(meeting)
     item = _item(meeting, item_id)
     items = list(meeting.items)
@@ -460,7 +433,7 @@ def move_item(user: User, meeting: Meeting, item_id, to_position, *, expected_ve
         return
     items.remove(item)
     items.insert(target - 1, item)
-    with _change(meeting, expected_version) as session:
+    with changing(meeting, expected_version) as session:
         # Positions carry no unique constraint, so renumbering needs no shuffling.
         for n, other in enumerate(items, start=1):
             other.position = n
@@ -486,7 +459,7 @@ def move_item(user: User, meeting: Meeting, item_id, to_position, *, expected_ve
 def attach_documents(user: User, meeting: Meeting, *, expected_version) -> int:
     """Attach to every item the documents of its approved assessment. Returns how many."""
     _secretary(user)
-    _check_version(meeting, expected_version)
+    check_version(meeting, expected_version)
     _planned(meeting)
     wanted = [
         (item, doc)
@@ -496,7 +469,7 @@ def attach_documents(user: User, meeting: Meeting, *, expected_version) -> int:
     ]
     if not wanted:
         return 0
-    with _change(meeting, expected_version) as session:
+    with changing(meeting, expected_version) as session:
         for item, doc in wanted:
             item.documents.append(doc)
         _touch(meeting)
@@ -525,7 +498,7 @@ def attach_documents(user: User, meeting: Meeting, *, expected_version) -> int:
 
 def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
     _secretary(user)
-    _check_version(meeting, expected_version)
+    check_version(meeting, expected_version)
     if meeting.state != "planned":
         raise Conflict(
             _l("The agenda of meeting %(label)s is already published.", label=meeting.label)
@@ -550,7 +523,7 @@ def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
             _l("The agenda cannot be published: %(n)d item(s) are not ready.", n=len(problems)),
             details=details,
         )
-    with _change(meeting, expected_version) as session:
+    with changing(meeting, expected_version) as session:
         meeting.state = "published"
         meeting.published_at = utcnow()
         session.flush()
@@ -619,7 +592,7 @@ def record_outcome(
     from . import assessments as assessment_ops
 
     _secretary(user)
-    _check_version(meeting, expected_version)
+    check_version(meeting, expected_version)
     if meeting.state not in ("published", "held"):
         raise Conflict(
             _l(
@@ -671,7 +644,7 @@ def record_outcome(
             ),
             expected_version=assessment.version,
         )
-    with _change(meeting, expected_version) as session:
+    with changing(meeting, expected_version) as session:
         item.outcome = outcome
         item.outcome_note = note
         item.outcome_at = utcnow()
@@ -699,7 +672,7 @@ def record_outcome(
 def set_state(user: User, meeting: Meeting, state: str, *, expected_version) -> Meeting:
     """Mark the meeting held, or its minutes approved (every outcome recorded first)."""
     _secretary(user)
-    _check_version(meeting, expected_version)
+    check_version(meeting, expected_version)
     allowed = {"held": "published", "minutes_approved": "held"}
     if allowed.get(state) != meeting.state:
         raise Conflict(
@@ -719,7 +692,7 @@ def set_state(user: User, meeting: Meeting, state: str, *, expected_version) -> 
                 )
             )
     old = meeting.state
-    with _change(meeting, expected_version) as session:
+    with changing(meeting, expected_version) as session:
         meeting.state = state
         session.flush()
         record(
