@@ -1,4 +1,5 @@
-# The two commands: `make run` and `make test`. Everything else is set-up they need.
+# The two commands: `make run` and `make test`; `make check` runs the gates CI runs before the
+# tests. Everything else is set-up they need.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations extract-messages lint bench clean screenshots
+.PHONY: run test check install install-dev translations extract-messages lint bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,13 @@ test: install-dev translations
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# Lint, formatting, types (configuration in pyproject.toml) and the layers' import contracts.
+check: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy assess
+	$(BIN)/lint-imports
 
 bench: install-dev translations
 	$(BIN)/python -m bench

@@ -3,6 +3,7 @@
 import hashlib
 import sqlite3
 import time
+from typing import TYPE_CHECKING
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
@@ -31,6 +32,19 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. At run time it is ``db.Model``, which Flask-SQLAlchemy builds from
+# Base's bases and body plus its own ``Model`` mixin (``query``, ``__repr__``): a class made
+# at run time, which a type checker cannot see through (``class X(db.Model)`` would make
+# every model ``Any``). The checker is shown the same class, declared.
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FlaskSQLAlchemyModel
+
+    class Model(_FlaskSQLAlchemyModel, Base):
+        __abstract__ = True
+
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -6,13 +6,13 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import UTCDateTime, utcnow
 from .decision import Decision
 from .user import User
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """The impact assessment of one decision, driven by a pinned workflow and form."""
 
     __tablename__ = "assessments"
@@ -54,7 +54,7 @@ class Assessment(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Revision(db.Model):
+class Revision(Model):
     """A frozen snapshot of an assessment, taken at every transition. Never changed."""
 
     __tablename__ = "revisions"
@@ -73,7 +73,7 @@ class Revision(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="revisions")
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A file belonging to an assessment, such as a council's statement. Kept, never changed."""
 
     __tablename__ = "attachments"
@@ -91,7 +91,7 @@ class Attachment(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class NegativeEffect(db.Model):
+class NegativeEffect(Model):
     """One negative cell of an approved assessment's recommended alternative.
 
     Kept while the assessment is approved (or beyond) so that the cumulative rule and
@@ -122,7 +122,7 @@ class NegativeEffect(db.Model):
     assessment: Mapped[Assessment] = relationship()
 
 
-class Document(db.Model):
+class Document(Model):
     """A rendered document of one revision, in one language. Its bytes never change.
 
     ``documents verify`` re-renders each one from its revision and compares the bytes;

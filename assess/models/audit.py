@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import UTCDateTime
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One line of the append-only, hash-chained audit log.
 
     ``hash = sha256(prev_hash + canonical JSON of the event)``; see ``assess.audit``.

@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import UTCDateTime, utcnow
 from .organisation import Body, Organisation
 from .user import User
 
 
-class Decision(db.Model):
+class Decision(Model):
     """A decision draft (a case) that a body will decide on."""
 
     __tablename__ = "decisions"

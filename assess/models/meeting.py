@@ -13,7 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from ._types import UTCDateTime, utcnow
 from .assessment import Document
 from .decision import Decision
@@ -32,7 +32,7 @@ agenda_item_documents = Table(
 )
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     """A meeting of a deciding body: its agenda is built, published, held, minuted."""
 
     __tablename__ = "meetings"
@@ -63,7 +63,7 @@ class Meeting(db.Model):
         return f"{self.number}/{self.year}"
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Model):
     """A decision on a meeting's agenda, with its documents and, later, the outcome."""
 
     __tablename__ = "agenda_items"

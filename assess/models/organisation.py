@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 
 if TYPE_CHECKING:
     from .user import User
@@ -17,7 +17,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A municipality or wellbeing services county."""
 
     __tablename__ = "organisations"
@@ -44,7 +44,7 @@ class Organisation(db.Model):
         return (self.settings or {}).get(key, DEFAULT_SETTINGS.get(key))
 
 
-class Body(db.Model):
+class Body(Model):
     """A deciding body: a board, a committee, a council."""
 
     __tablename__ = "bodies"
