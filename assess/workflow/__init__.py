@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..definitions import Versioned, load_directory
-from .definition import TransitionDef, WorkflowDefinition, load_workflow
+from .definition import MEETING_OUTCOMES, TransitionDef, WorkflowDefinition, load_workflow
 from .engine import Engine, Option, TransitionBlocked
 from .guards import Actor, Facts, known_guards
 
@@ -13,6 +14,7 @@ __all__ = [
     "Actor",
     "Engine",
     "Facts",
+    "MEETING_OUTCOMES",
     "Option",
     "TransitionBlocked",
     "TransitionDef",
@@ -24,6 +26,22 @@ __all__ = [
 
 class Workflows(Versioned):
     """Every loaded version of every workflow, each with its engine built once."""
+
+    def __init__(self, kind: str, items: dict[tuple[str, int], object]):
+        super().__init__(kind, items)
+        self._meanings: dict = {}
+
+    def states_where(
+        self, meaning: Callable[[WorkflowDefinition, str], bool]
+    ) -> dict[tuple[str, int], frozenset[str]]:
+        """For each loaded (key, version), its states with ``meaning``: what a query across
+        assessments of several workflows filters by (``WorkflowDefinition.is_approved``...)."""
+        found = self._meanings.get(meaning)
+        if found is None:
+            found = self._meanings[meaning] = {
+                engine.definition.ident: engine.definition.states_where(meaning) for engine in self
+            }
+        return found
 
 
 def load_workflows(directory: Path) -> Workflows:

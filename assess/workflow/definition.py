@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -15,11 +17,33 @@ ANY_OPEN_STATE = "*"  # as a source: every state that is not final
 
 Identifier = Field(pattern=r"^[a-z][a-z0-9_]*$")
 
+# What a body can decide on an agenda item (the agenda's outcomes, models.meeting.OUTCOMES):
+# each workflow says which of its triggers each one fires.
+MEETING_OUTCOMES = ("approved", "approved_amended", "returned", "tabled", "rejected")
+
 
 class StateDef(Strict):
+    """A state, with what it means to the rest of the product (see docs/workflows.md)."""
+
     labels: Labels
     editable: bool = False
     final: bool = False
+    # The decision may be published on an agenda: its assessment is approved, screened
+    # out, or already decided.
+    ready_for_agenda: bool = False
+    # A reviewer must act: the assessment is in the reviewers' queue.
+    awaits_review: bool = False
+    # The content is approved: its negative effects count for the cumulative rule; the
+    # states that lead here are where reviewers acknowledge flags.
+    approved: bool = False
+    # Decided and followed up: the indicators' owners see their review dates as tasks.
+    in_follow_up: bool = False
+    # False: the assessment ends here and the decision may get a new one.
+    active: bool = True
+    # What the preparer's dashboard says comes next (default: the state's label).
+    next_step: Labels | None = None
+    # Why an agenda item whose assessment is here is not ready (default: not approved).
+    not_ready: Labels | None = None
 
 
 class TransitionDef(Strict):
@@ -50,10 +74,80 @@ class WorkflowDefinition(Strict):
     initial: str
     states: dict[str, StateDef]
     transitions: list[TransitionDef] = Field(min_length=1)
+    # The trigger that submits an assessment for review; its day starts the review's clock.
+    # Optional here only so that a missing one is reported with what would be right.
+    submit: str | None = None
+    # For each meeting outcome, the trigger it fires (null: the assessment stays as it is).
+    outcomes: dict[str, str | None] = {}
 
     @property
     def ident(self) -> tuple[str, int]:
         return (self.key, self.version)
+
+    # --- what the states and triggers mean: code asks these, never compares an id ---
+
+    def is_editable(self, state: str) -> bool:
+        return self._state(state).editable
+
+    def is_final(self, state: str) -> bool:
+        return self._state(state).final
+
+    def is_ready_for_agenda(self, state: str) -> bool:
+        return self._state(state).ready_for_agenda
+
+    def awaits_review(self, state: str) -> bool:
+        return self._state(state).awaits_review
+
+    def is_approved(self, state: str) -> bool:
+        return self._state(state).approved
+
+    def is_in_follow_up(self, state: str) -> bool:
+        return self._state(state).in_follow_up
+
+    def is_active(self, state: str) -> bool:
+        return self._state(state).active
+
+    def leads_to_approval(self, state: str) -> bool:
+        """Whether an approval leaves ``state`` (a "*" source does not count): the state
+        in which reviewers weigh and acknowledge the flags."""
+        return state in self._before_approval
+
+    @property
+    def submit_trigger(self) -> str:
+        assert self.submit is not None  # the loader refuses a workflow without one
+        return self.submit
+
+    def outcome_trigger(self, outcome: str) -> str | None:
+        """The trigger a meeting's ``outcome`` fires, or None when the assessment stays."""
+        if outcome not in MEETING_OUTCOMES:
+            raise LookupError(f"{outcome!r} is not a meeting outcome")
+        return self.outcomes.get(outcome)
+
+    def next_step(self, state: str) -> Labels:
+        found = self._state(state)
+        return found.next_step or found.labels
+
+    def not_ready(self, state: str) -> Labels | None:
+        return self._state(state).not_ready
+
+    def states_where(self, meaning: Callable[[WorkflowDefinition, str], bool]) -> frozenset[str]:
+        """The ids of the states with ``meaning`` (e.g. ``WorkflowDefinition.is_approved``)."""
+        return frozenset(s for s in self.states if meaning(self, s))
+
+    def _state(self, state: str) -> StateDef:
+        try:
+            return self.states[state]
+        except KeyError:
+            raise LookupError(f"{state!r} is not a state of workflow {self.key!r}") from None
+
+    @functools.cached_property
+    def _before_approval(self) -> frozenset[str]:
+        return frozenset(
+            s
+            for t in self.transitions
+            if t.source != ANY_OPEN_STATE and self.states[t.dest].approved
+            for s in t.source
+        )
 
     def sources(self, transition: TransitionDef) -> list[str]:
         if transition.source == ANY_OPEN_STATE:
@@ -107,6 +201,7 @@ def _semantic_problems(file: str, d: WorkflowDefinition, known_guards: set[str])
             if (t.trigger, s) in seen:
                 add(here, f"trigger {t.trigger!r} is declared twice from state {s!r}")
             seen[(t.trigger, s)] = i
+    _meaning_problems(d, add)
     if problems or d.initial not in states:
         return problems
     reached = {d.initial}
@@ -124,3 +219,93 @@ def _semantic_problems(file: str, d: WorkflowDefinition, known_guards: set[str])
         if not sd.final and s in reached and not any(s in d.sources(t) for t in d.transitions):
             add(f"states.{s}", f"state {s!r} is not final but has no way out; mark it final: true")
     return problems
+
+
+# Flags that say what a state is for; an editable state is still being prepared.
+_NOT_WHILE_EDITABLE = ("ready_for_agenda", "awaits_review", "approved", "in_follow_up")
+
+
+def _meaning_problems(d: WorkflowDefinition, add) -> None:
+    """What the rest of the product asks the workflow: every answer must exist and agree."""
+    states = d.states
+    triggers = sorted({t.trigger for t in d.transitions})
+    for s, sd in states.items():
+        for flag in _NOT_WHILE_EDITABLE:
+            if sd.editable and getattr(sd, flag):
+                add(f"states.{s}.{flag}", f"an editable state cannot also be {flag}")
+        if sd.awaits_review and sd.ready_for_agenda:
+            add(
+                f"states.{s}.ready_for_agenda",
+                "a state awaiting review is not ready for an agenda; remove one of the two",
+            )
+        if sd.approved and not sd.ready_for_agenda:
+            add(
+                f"states.{s}.ready_for_agenda",
+                "an approved state is ready for an agenda: add ready_for_agenda: true",
+            )
+        if sd.in_follow_up and not sd.ready_for_agenda:
+            add(
+                f"states.{s}.ready_for_agenda",
+                "a decided state in follow-up is ready for an agenda: add ready_for_agenda: true",
+            )
+        if not sd.active and not sd.final:
+            add(f"states.{s}.active", "only a final state can end the assessment: add final: true")
+    if not any(sd.ready_for_agenda for sd in states.values()):
+        add(
+            "states",
+            "no state is ready_for_agenda: true; mark the states in which a decision may go "
+            "to its meeting (approved, screened out, decided)",
+        )
+    if not any(sd.approved for sd in states.values()):
+        add("states", "no state is approved: true; mark the state an approval leads to")
+    submitting = [t for t in d.transitions if t.trigger == d.submit]
+    if d.submit is None:
+        add(
+            "submit",
+            f"missing: name the trigger that submits an assessment for review "
+            f"(one of: {', '.join(triggers)})",
+        )
+    elif not submitting:
+        add("submit", f"unknown trigger {d.submit!r}; expected one of: {', '.join(triggers)}")
+    for t in submitting:
+        if t.dest in states and not states[t.dest].awaits_review:
+            add(
+                "submit",
+                f"trigger {d.submit!r} leads to {t.dest!r}, which does not await review; "
+                f"mark {t.dest!r} awaits_review: true, or name the trigger that submits "
+                "for review",
+            )
+    if not d.outcomes:
+        add(
+            "outcomes",
+            "missing: for each meeting outcome "
+            f"({', '.join(MEETING_OUTCOMES)}) name the trigger it fires, or null when the "
+            "assessment stays as it is",
+        )
+    for outcome in MEETING_OUTCOMES if d.outcomes else ():
+        if outcome not in d.outcomes:
+            add(
+                f"outcomes.{outcome}",
+                "missing: name the trigger this meeting outcome fires, or null when the "
+                "assessment stays as it is",
+            )
+    for outcome, trigger in d.outcomes.items():
+        here = f"outcomes.{outcome}"
+        if outcome not in MEETING_OUTCOMES:
+            add(here, f"unknown meeting outcome; expected one of: {', '.join(MEETING_OUTCOMES)}")
+        elif trigger is None:
+            continue
+        elif trigger not in triggers:
+            add(here, f"unknown trigger {trigger!r}; expected one of: {', '.join(triggers)}")
+        elif not any(
+            states[s].ready_for_agenda
+            for t in d.transitions
+            if t.trigger == trigger
+            for s in d.sources(t)
+            if s in states
+        ):
+            add(
+                here,
+                f"trigger {trigger!r} leaves no state that is ready for an agenda, so the "
+                "outcome could never be recorded",
+            )

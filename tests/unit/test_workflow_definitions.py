@@ -7,7 +7,8 @@ import yaml
 
 from assess import create_app
 from assess.definitions import DefinitionError
-from assess.workflow import load_workflows
+from assess.models import OUTCOMES
+from assess.workflow import MEETING_OUTCOMES, WorkflowDefinition, load_workflows
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = {  # trigger: (sources, dest, roles) of eva-standard, from the issue
@@ -141,6 +142,97 @@ BROKEN = {
         "transitions.5.comment_requird",
         "unknown key",
     ),
+    # What the rest of the product asks the workflow (docs/workflows.md, "What the states mean").
+    "no submit trigger": (
+        lambda d: d.pop("submit"),
+        "submit",
+        "missing: name the trigger that submits an assessment for review",
+    ),
+    "unknown submit trigger": (
+        lambda d: d.update({"submit": "sumbit"}),
+        "submit",
+        "unknown trigger 'sumbit'; expected one of: ",
+    ),
+    "submit that does not lead to review": (
+        lambda d: d.update({"submit": "start_assessment"}),
+        "submit",
+        "leads to 'in_assessment', which does not await review",
+    ),
+    "no outcomes": (
+        lambda d: d.pop("outcomes"),
+        "outcomes",
+        "missing: for each meeting outcome (approved, approved_amended, returned, tabled, "
+        "rejected) name the trigger it fires",
+    ),
+    "an outcome left out": (
+        lambda d: d["outcomes"].pop("tabled"),
+        "outcomes.tabled",
+        "missing: name the trigger this meeting outcome fires, or null",
+    ),
+    "unknown outcome": (
+        lambda d: d["outcomes"].update({"postponed": None}),
+        "outcomes.postponed",
+        "unknown meeting outcome; expected one of: approved, approved_amended",
+    ),
+    "outcome firing an unknown trigger": (
+        lambda d: d["outcomes"].update({"returned": "send_back"}),
+        "outcomes.returned",
+        "unknown trigger 'send_back'; expected one of: ",
+    ),
+    "outcome firing a trigger no ready state has": (
+        lambda d: d["outcomes"].update({"approved": "submit"}),
+        "outcomes.approved",
+        "trigger 'submit' leaves no state that is ready for an agenda",
+    ),
+    "no state ready for an agenda": (
+        lambda d: [
+            s.pop(k, None)
+            for s in d["states"].values()
+            for k in ("ready_for_agenda", "approved", "in_follow_up")
+        ],
+        "states",
+        "no state is ready_for_agenda: true",
+    ),
+    "no approved state": (
+        lambda d: d["states"]["approved"].pop("approved"),
+        "states",
+        "no state is approved: true",
+    ),
+    "an editable state ready for an agenda": (
+        lambda d: d["states"]["screening"].update({"ready_for_agenda": True}),
+        "states.screening.ready_for_agenda",
+        "an editable state cannot also be ready_for_agenda",
+    ),
+    "an editable state awaiting review": (
+        lambda d: d["states"]["in_assessment"].update({"awaits_review": True}),
+        "states.in_assessment.awaits_review",
+        "an editable state cannot also be awaits_review",
+    ),
+    "a state awaiting review and ready": (
+        lambda d: d["states"]["in_review"].update({"ready_for_agenda": True}),
+        "states.in_review.ready_for_agenda",
+        "a state awaiting review is not ready for an agenda",
+    ),
+    "an approved state not ready": (
+        lambda d: d["states"]["approved"].pop("ready_for_agenda"),
+        "states.approved.ready_for_agenda",
+        "an approved state is ready for an agenda: add ready_for_agenda: true",
+    ),
+    "a state in follow-up not ready": (
+        lambda d: d["states"]["decided"].pop("ready_for_agenda"),
+        "states.decided.ready_for_agenda",
+        "add ready_for_agenda: true",
+    ),
+    "a state that ends the assessment but is not final": (
+        lambda d: d["states"]["in_review"].update({"active": False}),
+        "states.in_review.active",
+        "only a final state can end the assessment: add final: true",
+    ),
+    "misspelt meaning": (
+        lambda d: d["states"]["approved"].update({"ready_for_agnda": True}),
+        "states.approved.ready_for_agnda",
+        "unknown key",
+    ),
 }
 
 
@@ -181,6 +273,62 @@ def test_the_app_refuses_to_start_on_a_broken_definition(tmp_path):
         create_app("testing", WORKFLOWS_DIR=str(tmp_path))
 
 
+def test_the_meaning_of_the_shipped_workflows(shipped):
+    """What meetings, dashboards and flags ask of eva-standard and eva-light."""
+    W = WorkflowDefinition
+    for key, ready, follow_up in (
+        (
+            "eva-standard",
+            {"approved", "screened_out", "decided", "follow_up", "closed"},
+            {
+                "decided",
+                "follow_up",
+            },
+        ),
+        ("eva-light", {"approved", "screened_out", "decided"}, {"decided"}),
+    ):
+        d = shipped.latest(key).definition
+        assert d.states_where(W.is_ready_for_agenda) == ready
+        assert d.states_where(W.is_in_follow_up) == follow_up
+        assert d.states_where(W.awaits_review) == {"in_review", "screen_out_proposed"}
+        assert d.states_where(W.is_approved) == {"approved"}
+        assert d.states_where(W.leads_to_approval) == {"in_review"}
+        assert d.states_where(W.is_editable) == {"draft", "screening", "in_assessment"}
+        assert d.states_where(lambda d, s: not d.is_active(s)) == {"withdrawn"}
+        assert d.submit_trigger == "submit"
+        assert {o: d.outcome_trigger(o) for o in MEETING_OUTCOMES} == {
+            "approved": "record_decision",
+            "approved_amended": "record_decision",
+            "rejected": "record_decision",
+            "returned": "return_for_preparation",
+            "tabled": None,
+        }
+    assert shipped.states_where(W.awaits_review) == {
+        ("eva-standard", 1): {"in_review", "screen_out_proposed"},
+        ("eva-light", 1): {"in_review", "screen_out_proposed"},
+    }
+
+
+def test_texts_of_a_state_fall_back_to_its_label(tmp_path):
+    def strip(d):
+        d["states"]["approved"].pop("next_step")
+        d["states"]["draft"].pop("not_ready")
+
+    d = load_workflows(_write(tmp_path, strip)).latest("eva-light").definition
+    assert d.next_step("approved") == d.states["approved"].labels
+    assert d.next_step("draft").en == "Start the screening."
+    assert d.not_ready("draft") is None
+    assert d.not_ready("screening").en == "The screening is not finished."
+    with pytest.raises(LookupError):
+        d.outcome_trigger("postponed")
+    with pytest.raises(LookupError):
+        d.is_ready_for_agenda("limbo")
+
+
+def test_the_workflow_knows_every_outcome_an_agenda_item_can_have():
+    assert set(MEETING_OUTCOMES) == set(OUTCOMES)
+
+
 def test_definitions_check_command(tmp_path):
     app = create_app("testing")
     ok = app.test_cli_runner().invoke(args=["definitions", "check"])
@@ -189,3 +337,7 @@ def test_definitions_check_command(tmp_path):
     bad = app.test_cli_runner().invoke(args=["definitions", "check", "--workflows", str(tmp_path)])
     assert bad.exit_code == 1
     assert "broken.yaml: states.draft.labels.fi: missing translation (fi)" in bad.output
+    _write(tmp_path, lambda d: d["outcomes"].update({"returned": "send_back"}))
+    bad = app.test_cli_runner().invoke(args=["definitions", "check", "--workflows", str(tmp_path)])
+    assert bad.exit_code == 1
+    assert "broken.yaml: outcomes.returned: unknown trigger 'send_back'" in bad.output
