@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..assessment_data import AssessmentData, Snapshot
 from ..extensions import Model
 from ._types import UTCDateTime, utcnow
 from .decision import Decision
@@ -53,6 +54,16 @@ class Assessment(Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def content(self) -> AssessmentData:
+        """The data, typed. A changed copy is stored by assigning it back (``a.content = c``)."""
+        return AssessmentData.load(self.data)
+
+    @content.setter
+    def content(self, value: AssessmentData) -> None:
+        # A new dict: the JSON column sees the assignment and writes it.
+        self.data = value.dump()
+
 
 class Revision(Model):
     """A frozen snapshot of an assessment, taken at every transition. Never changed."""
@@ -71,6 +82,11 @@ class Revision(Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     assessment: Mapped[Assessment] = relationship(back_populates="revisions")
+
+    @property
+    def content(self) -> Snapshot:
+        """The snapshot, typed (read only: a revision never changes)."""
+        return Snapshot.load(self.snapshot)
 
 
 class Attachment(Model):

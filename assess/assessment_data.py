@@ -1,0 +1,287 @@
+"""What an assessment holds (``Assessment.data``) and what a revision freezes
+(``Revision.snapshot``), as pydantic models.
+
+The stored JSON is the models' serialised form: ``AssessmentData.load(stored).dump()``
+gives back exactly what was stored. Two rules make that hold:
+
+- a key that was absent stays absent (``dump`` leaves out what was never set), and one
+  stored as ``null`` or ``""`` stays so;
+- keys the models do not name (from an older or newer release) are kept as they are
+  (``extra="allow"``), so no row loses anything by being read and written again.
+
+The models give the shape; whether a value fits the form (a known question, a value of
+its scale) is the questionnaire's to check. Pure: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+import functools
+import typing
+from collections.abc import Mapping
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Level = Literal["none", "light", "full"]
+
+
+class Part(BaseModel):
+    """A stored mapping: lenient about keys it does not know, exact about what it dumps."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    @classmethod
+    def load(cls, stored: Mapping[str, Any] | Self | None) -> Self:
+        """The typed value of ``stored`` (a model is returned as it is)."""
+        if isinstance(stored, cls):
+            return stored
+        return cls.model_validate(stored or {})
+
+    def dump(self) -> dict[str, Any]:
+        """The JSON to store: what was read or set, nothing added."""
+        _settle(self)
+        return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
+
+
+def _settle(model: BaseModel) -> None:
+    # A part left at its default and then changed in place (``data.screening.level = x``,
+    # ``data.impacts.append(cell)``) is not "set" to pydantic, and would be left out of the
+    # dump: count it as set. Scalars cannot change in place, so only containers are looked at.
+    fields_set = model.model_fields_set
+    for name in _containers(type(model)):
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            _settle(value)
+            changed = bool(value.model_fields_set)
+        else:
+            if (
+                isinstance(value, list)
+                and value
+                and isinstance(value[0], BaseModel)
+                and _containers(type(value[0]))
+            ):
+                for item in value:
+                    _settle(item)
+            changed = bool(value)
+        if changed and name not in fields_set:
+            fields_set.add(name)
+
+
+@functools.cache
+def _containers(cls: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``cls`` whose value may change in place (models, lists, dicts)."""
+    names = []
+    for name, info in cls.model_fields.items():
+        default = info.get_default(call_default_factory=True)
+        if isinstance(default, BaseModel | list | dict) or _holds_model(info.annotation):
+            names.append(name)
+    return tuple(names)
+
+
+def _holds_model(annotation: Any) -> bool:
+    args = typing.get_args(annotation)
+    return any(isinstance(a, type) and issubclass(a, BaseModel) for a in args) or (
+        isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    )
+
+
+# --- screening -------------------------------------------------------------------------
+
+
+class Screening(Part):
+    """The screening answers and the level chosen (``questionnaire.answers.clean_screening``)."""
+
+    answers: dict[str, str] = {}  # screening question id -> yes / no / unknown
+    level: Level | None = None
+    level_reason: str | None = ""
+    exempt_category: str | None = None
+    recommended_level: Level | None = None
+
+
+# --- the sections ----------------------------------------------------------------------
+
+
+class Alternative(Part):
+    id: str
+    label: str = ""
+    description: str = ""
+    zero_option: bool = False
+    recommended: bool = False
+
+
+class ImpactCell(Part):
+    """One cell of the impact matrix: an alternative's effect on a group in a dimension."""
+
+    alternative: str
+    group: str
+    dimension: str
+    direction: str | None = None
+    magnitude: str | None = None
+    likelihood: str | None = None
+    duration: str | None = None
+    reversibility: str | None = None
+    confidence: str | None = None
+    rationale: str = ""
+    evidence: str = ""
+    mitigation: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.alternative, self.group, self.dimension)
+
+
+class AttachmentRef(Part):
+    """The statement file of a hearing (``operations.attachments``)."""
+
+    id: int
+    filename: str = ""
+    sha256: str = ""
+
+
+class Hearing(Part):
+    id: str
+    council: str | None = None
+    requested_on: str | None = None  # ISO dates, as stored
+    answered_on: str | None = None
+    statement: str = ""
+    taken_into_account: str = ""
+    not_heard_reason: str = ""
+    attachment: AttachmentRef | None = None
+
+    @property
+    def heard(self) -> bool:
+        """A statement, an answer date, a reason why not, or a file is recorded."""
+        return bool(
+            self.statement.strip()
+            or self.answered_on
+            or self.not_heard_reason.strip()
+            or self.attachment
+        )
+
+
+class Indicator(Part):
+    id: str
+    name: str = ""
+    source: str = ""
+    baseline: str = ""
+    target: str = ""
+    owner: str = ""
+    review_date: str | None = None
+
+    @property
+    def planned(self) -> bool:
+        """Has a review date and an owner: a follow-up someone will do."""
+        return bool(self.review_date and self.owner.strip())
+
+
+class Acknowledgement(Part):
+    by: int
+    name: str
+    at: str
+    comment: str
+
+
+class StoredFlag(Part):
+    """A flag as stored with the assessment (``flags.lifecycle``): texts in every language."""
+
+    id: str
+    rule: str
+    severity: str
+    group: str | None = None
+    dimension: str | None = None
+    alternative: str | None = None
+    field: str | None = None
+    message: dict[str, str] = {}
+    resolve: dict[str, str] = {}
+    status: str = "open"
+    acknowledged: Acknowledgement | None = None
+
+
+# --- the whole ---------------------------------------------------------------------------
+
+
+class AssessmentData(Part):
+    """Everything ``Assessment.data`` holds. Every part may be absent (not yet answered)."""
+
+    screening: Screening = Field(default_factory=Screening)
+    answers: dict[str, Any] = {}  # question id -> value; the form says which and what
+    alternatives: list[Alternative] = []
+    impacts: list[ImpactCell] = []
+    hearings: list[Hearing] = []
+    no_hearings_reason: str | None = ""
+    indicators: list[Indicator] = []
+    summary: dict[str, str] = {}  # language (fi, sv) -> text
+    flags: list[StoredFlag] = []
+
+    @property
+    def level(self) -> Level | None:
+        return self.screening.level
+
+    def answer(self, question_id: str, default: Any = None) -> Any:
+        return self.answers.get(question_id, default)
+
+    @property
+    def groups_in_scope(self) -> list[str]:
+        return list(self.answers.get("groups_in_scope") or [])
+
+    @property
+    def dimensions_in_scope(self) -> list[str]:
+        return list(self.answers.get("dimensions_in_scope") or [])
+
+
+# --- a revision's snapshot ------------------------------------------------------------------
+
+
+class Ident(Part):
+    key: str
+    version: int
+
+
+class Names(Part):
+    """A name in the two national languages."""
+
+    fi: str | None = None
+    sv: str | None = None
+
+
+class Body(Names):
+    id: int
+
+
+class SnapshotDecision(Part):
+    id: int
+    case_number: str
+    title: str
+    language: str
+    body: Body
+    proposal: str | None = ""
+
+
+class Person(Part):
+    id: int | None = None
+    name: str
+
+
+class Transition(Part):
+    trigger: str | None  # None in a draft's snapshot
+    from_: str | None = Field(default=None, alias="from")
+    to: str
+    comment: str | None = None
+
+
+class Snapshot(Part):
+    """A revision's frozen, self-contained JSON (``operations.assessments.snapshot``)."""
+
+    assessment: int
+    revision: int | str  # a sequence number, or "DRAFT" for a preview
+    state: str
+    workflow: Ident
+    form: Ident
+    decision: SnapshotDecision
+    organisation: Names
+    data: AssessmentData = Field(default_factory=AssessmentData)
+    prepared_by: Person
+    transition: Transition | None = None
+    by: Person
+    at: str
+    approved_by: Person | None = None
