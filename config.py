@@ -140,7 +140,7 @@ CONFIGS = {
 }
 
 
-def config_class(name: str | None):
+def config_class(name: str | None) -> type[Config]:
     name = name or os.environ.get("ASSESS_CONFIG") or "development"
     try:
         return CONFIGS[name]

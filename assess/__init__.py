@@ -7,12 +7,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import config_class
+from config import Config, config_class
 
 from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 
-def create_app(config_name_or_object: str | type | None = None, **overrides) -> Flask:
+def create_app(config_name_or_object: str | type[Config] | None = None, **overrides) -> Flask:
     """Build the application.
 
     ``config_name_or_object`` is ``development``, ``testing``, ``production`` or a

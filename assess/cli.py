@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import click
 from flask import Flask
@@ -47,7 +48,7 @@ def forms_migrate(key, from_version, to_version, dry_run):
     )
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(2)
 
@@ -117,6 +118,10 @@ def _organisation(organisation_id: int | None) -> Organisation:
 @demo_cli.command("load")
 def demo_load():
     """Load the demo organisation, users and decisions (idempotent)."""
+    _load_demo()
+
+
+def _load_demo() -> None:
     added = demo_ops.load_demo()
     click.echo("Demo data: " + ", ".join(f"{v} {k} added" for k, v in added.items()))
 
@@ -124,6 +129,10 @@ def demo_load():
 @demo_cli.command("scenario")
 def demo_scenario():
     """Add assessments and a meeting to the demo (once; needs `demo load` first)."""
+    _load_scenario()
+
+
+def _load_scenario() -> None:
     from .operations.demo_scenario import load_scenario
 
     if load_scenario():
@@ -136,8 +145,8 @@ def demo_scenario():
 def demo_load_if_empty():
     """Load the demo data and scenario only into an empty database (used by `make run`)."""
     if db.session.scalar(select(Organisation.id).limit(1)) is None:
-        demo_load.callback()
-        demo_scenario.callback()
+        _load_demo()
+        _load_scenario()
     else:
         click.echo("Database has data; demo data not loaded.")
 
@@ -189,7 +198,7 @@ def audit_verify():
     """Walk the audit chain: exit 0 with the count, or 1 naming the first broken event."""
     from . import audit
 
-    result = audit.verify(db.session)
+    result = audit.verify(db.session())
     if result.intact:
         click.echo(f"Audit log intact: {result.events} events verified.")
         return
@@ -228,10 +237,11 @@ def documents_pdf(document_id: int):
         click.echo(f"error: no document with id {document_id}.", err=True)
         sys.exit(1)
     try:
-        doc_ops.to_pdf(None, doc)
+        doc = doc_ops.to_pdf(None, doc)
     except OperationError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    assert doc.pdf is not None  # to_pdf keeps the PDF or raises
     click.echo(f"PDF of {doc.reference}: {len(doc.pdf)} bytes, SHA-256 {doc.pdf_sha256}")
 
 

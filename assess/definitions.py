@@ -6,8 +6,10 @@ and what is expected, so the person editing the YAML can fix all of them at once
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -91,20 +93,34 @@ def localized(labels: Labels) -> Localized:
     return Localized(labels)
 
 
-class Versioned:
+class Keyed(Protocol):
+    """A loaded definition: what ``load_directory`` files it under."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+D = TypeVar("D", bound=Keyed)
+T = TypeVar("T")
+
+
+class Versioned(Generic[T]):
     """Every loaded version of every definition of one kind, by (key, version)."""
 
-    def __init__(self, kind: str, items: dict[tuple[str, int], object]):
+    def __init__(self, kind: str, items: dict[tuple[str, int], T]):
         self.kind = kind
         self._items = items
 
-    def get(self, key: str, version: int):
+    def get(self, key: str, version: int) -> T:
         try:
             return self._items[(key, version)]
         except KeyError:
             raise LookupError(f"{self.kind} {key!r} version {version} is not loaded") from None
 
-    def latest(self, key: str):
+    def latest(self, key: str) -> T:
         versions = [v for k, v in self._items if k == key]
         if not versions:
             raise LookupError(f"no {self.kind} {key!r} is loaded")
@@ -113,18 +129,20 @@ class Versioned:
     def names(self) -> list[str]:
         return sorted({k for k, _ in self._items})
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[T]:
         return iter(self._items.values())
 
 
-def load_directory(directory: Path, kind: str, load_one) -> dict[tuple[str, int], object]:
+def load_directory(
+    directory: Path, kind: str, load_one: Callable[[Path], tuple[D | None, list[Problem]]]
+) -> dict[tuple[str, int], D]:
     """Load every ``*.yaml`` of ``directory`` with ``load_one(path) -> (definition, problems)``.
 
     Raises DefinitionError listing every problem of every file, including the same
     (key, version) defined twice.
     """
     problems: list[Problem] = []
-    loaded: dict[tuple[str, int], object] = {}
+    loaded: dict[tuple[str, int], D] = {}
     origin: dict[tuple[str, int], str] = {}
     files = sorted(Path(directory).glob("*.yaml"))
     if not files:

@@ -85,7 +85,8 @@ class SweepingMemoryStorage(MemoryStorage):
         now = time.monotonic()
         if now >= self._next_sweep:
             self._next_sweep = now + self.SWEEP_SECONDS
-            super()._MemoryStorage__schedule_expiry()
+            # mypy does not apply Python's name mangling, so it cannot find the hook.
+            super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
 
 
 # Limits are applied to the API blueprint only (see assess/api); storage is in memory per

@@ -330,15 +330,21 @@ def _too_many(exc):
     return response
 
 
+# The blueprint lives as long as the process and every app made in it shares it: its limit
+# is declared once.
+_blueprint_limited = False
+
+
 def init_app(app) -> None:
     from flask import current_app
 
     from ..extensions import limiter
     from . import endpoints, openapi  # noqa: F401  (they declare routes on the blueprint)
 
+    global _blueprint_limited
     limiter.init_app(app)
-    if not getattr(bp, "_limited", False):
+    if not _blueprint_limited:
         limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
-        bp._limited = True
+        _blueprint_limited = True
     app.register_blueprint(bp)
     app.extensions.setdefault("assess.error_handlers", {})["/api/"] = _unmatched

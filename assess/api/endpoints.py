@@ -298,7 +298,7 @@ def patch_assessment(assessment_id: int, payload: s.AssessmentPatch):
     a = ops.get_assessment(g.api_user, assessment_id)
     version = if_match(a.version)
     given = payload.model_dump(exclude_unset=True)
-    if "screening" in given:
+    if payload.screening is not None:  # a null screening stays None: nothing given
         given["screening"] = payload.screening.model_dump(exclude_unset=True)
     answer_ops.patch(g.api_user, a, given, expected_version=version)
     return _assessment(a)
@@ -594,5 +594,5 @@ def outcome(meeting_id: int, item_id: int, payload: s.OutcomeIn):
 @endpoint("/audit/verify", response=s.AuditOut, roles=("auditor", "admin"), errors=(401, 403))
 def audit_verify():
     """Walk the hash chain of the audit log."""
-    result = audit.verify(db.session)
+    result = audit.verify(db.session())
     return {"events": result.events, "intact": result.intact, "first_broken": result.first_broken}

@@ -217,7 +217,7 @@ def _lock_until(email: str, address: str, now: datetime) -> datetime | None:
     return None
 
 
-def authenticate(email: str, password: str, address: str) -> User | None:
+def authenticate(email: str, password: str, address: str | None) -> User | None:
     """Check a log-in. Returns the user, or None for a wrong e-mail or password.
 
     Raises ``LockedOut`` while the account is locked for this address: after too many

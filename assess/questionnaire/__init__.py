@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-class Forms(Versioned):
+class Forms(Versioned[FormDefinition]):
     """Every loaded version of every questionnaire."""
 
 

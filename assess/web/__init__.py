@@ -34,7 +34,10 @@ from . import (
 def init_app(app: Flask) -> None:
     hops = int(os.environ.get("PROXY_FIX_X_FOR", "0") or 0)
     if hops:  # behind a reverse proxy: trust that many X-Forwarded-* hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask's documented way to add WSGI middleware; its types declare wsgi_app a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")

@@ -22,7 +22,6 @@ def roles_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.required_roles = roles
         return wrapped
 
     return decorator

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
@@ -43,7 +45,7 @@ def panel_context(decision, *, comment: str = "", failed: str | None = None, rea
     """What the decision page needs to show the assessment's process."""
     assessment = ops.active_assessment(decision)
     stored = doc_ops.documents_of(decision)
-    context = {
+    context: dict[str, Any] = {
         "assessment": assessment,
         "workflows": ops.workflows(),
         "documents": stored,

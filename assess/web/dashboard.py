@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -21,7 +23,7 @@ bp = Blueprint("dashboard", __name__)
 @login_required
 def index():
     org_id = current_user.organisation_id
-    sections = {}
+    sections: dict[str, Any] = {}
     if current_user.has_role("preparer"):
         mine = db.session.scalars(
             search_decisions(current_user, preparer=current_user).limit(20)

@@ -111,10 +111,12 @@ def process_svg(d: WorkflowDefinition, current: str, language: str, title: str) 
         final = d.states[state].final
         label = d.states[state].labels.get(language)
         lines = _wrap(("● " if here else "") + label)
-        fill, stroke, line = ("#e7f1ff", "#0b4dbd", 4) if here else ("#ffffff", "#6c757d", 1.5)
+        fill, stroke, stroke_width = (
+            ("#e7f1ff", "#0b4dbd", 4) if here else ("#ffffff", "#6c757d", 1.5)
+        )
         parts.append(
             f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="{4 if final else 10}" '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="{line}"/>'
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"/>'
         )
         first = y + BOX_H / 2 - (len(lines) - 1) * 7 + 4
         weight = ' font-weight="700"' if here else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -341,7 +342,7 @@ def suggest_summary(a, form) -> str:
                 language, f"Level: {level}."
             )
         )
-    negatives = {}
+    negatives: dict[str, list[dict[str, Any]]] = {}
     for c in data.get("impacts") or []:
         if c.get("direction") == "negative":
             g = form.group(c["group"])
@@ -386,7 +387,7 @@ def cell(assessment_id: int, alternative: str, group: str, dimension: str):
         abort(404)
     cls = qforms.cell_form(form, _language())
     key = (alternative, group, dimension)
-    stored = next(
+    stored: dict[str, Any] = next(
         (
             c
             for c in (a.data or {}).get("impacts") or []

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 
-class Workflows(Versioned):
+class Workflows(Versioned[Engine]):
     """Every loaded version of every workflow, each with its engine built once."""
 
     def __init__(self, kind: str, items: dict[tuple[str, int], object]):

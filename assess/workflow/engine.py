@@ -113,6 +113,7 @@ class Engine:
         result = []
         for trigger in self.machine.get_triggers(facts.state):
             t = self.definition.transition(trigger, facts.state)
+            assert t is not None  # the machine was built from this definition's transitions
             ctx = GuardContext(facts=facts, actor=actor, transition=t)
             result.append(Option(t, self._reasons(ctx, with_comment=False)))
         return result

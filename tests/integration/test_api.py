@@ -145,6 +145,18 @@ def test_if_match_is_required_and_a_stale_one_refused(api):
     assert invalid.get_json()["error"]["details"][0]["path"] == "answers.no_such_question"
 
 
+def test_a_null_screening_in_a_patch_changes_nothing_of_the_screening(api):
+    # `null` for an object the PATCH merges is "nothing given", as the operation reads it,
+    # not a failure of the endpoint.
+    d = new_decision(api, "API/8")
+    a = ok(api("POST", f"/decisions/{d['id']}/assessment", json={}), 201)
+    a = ok(api("POST", f"/assessments/{a['id']}/transitions", json={"trigger": "start_screening"}))
+    a = patch(api, a, {"screening": {"answers": {"s_many_residents": "yes"}}})
+    before = a["screening"]
+    a = patch(api, a, {"screening": None})
+    assert a["screening"] == before
+
+
 def test_one_full_assessment_only_through_the_api(api):
     bodies = ok(api("GET", "/bodies"))
     d = ok(
