@@ -112,7 +112,10 @@ class Writer:
         grid of a table on every ``row.cells``.
         """
         section = self.doc.sections[-1]
-        usable = (section.page_width - section.left_margin - section.right_margin) // 635
+        width, left, right = section.page_width, section.left_margin, section.right_margin
+        if width is None or left is None or right is None:
+            raise ValueError("the document's last section sets no page width or margins")
+        usable = (width - left - right) // 635
         # The page's width: the first column as asked (in cm), the others share the rest.
         first = int(Cm(first_width) // 635) if first_width else int(usable // len(header))
         rest = int((usable - first) // max(1, len(header) - 1))

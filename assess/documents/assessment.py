@@ -199,7 +199,7 @@ class _Renderer:
         if q.type in ("choice", "multi_choice"):
             options = {o.id: self.label(o) for o in self.form.options_of(q)}
             values = value if isinstance(value, list) else [value]
-            return [", ".join(options.get(v, v) for v in values)]
+            return [", ".join(options.get(v, str(v)) for v in values)]
         if q.type == "list":
             lines = []
             for item in value:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import or_, select
 
 from ..extensions import db
@@ -19,7 +21,7 @@ PROPOSAL_MAX = 20_000
 
 def _validate(actor: User, data: dict, *, decision: Decision | None = None) -> dict:
     errors = Errors()
-    clean = {
+    clean: dict[str, Any] = {
         "case_number": text(errors, "case_number", data.get("case_number"), max_length=60),
         "title": text(errors, "title", data.get("title"), max_length=300),
         "language": choice(errors, "language", data.get("language"), LANGUAGES),

@@ -5,6 +5,8 @@ Idempotent: running it again adds only what is missing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from ..extensions import db
@@ -36,7 +38,7 @@ USERS = [
     ("admin@demo.example", "Anders Holm", ["admin"], "demo-admin-2026", "en"),
 ]
 
-DECISIONS = [
+DECISIONS: list[dict[str, Any]] = [
     {
         "case_number": "KPHA/412/2026",
         "title": "Halsuan terveysaseman vastaanoton lakkauttaminen ja palvelujen siirto Kokkolaan",
@@ -100,7 +102,7 @@ def load_demo() -> dict[str, int]:
             )
             added["users"] += 1
 
-    preparer = db.session.scalar(select(User).where(User.email == USERS[0][0]))
+    preparer = db.session.scalars(select(User).where(User.email == USERS[0][0])).one()
     for spec in DECISIONS:
         exists = db.session.scalar(
             select(Decision.id).where(

@@ -249,14 +249,16 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
                     f"unknown question {q.show_if.question!r}: a condition may refer to a "
                     "screening question or an earlier question",
                 )
-            elif q.show_if and known[q.show_if.question] is not None:
-                values = known[q.show_if.question]
-                if q.show_if.equals not in values:
-                    add(
-                        f"{qhere}.show_if.equals",
-                        f"{q.show_if.equals!r} is not a value of {q.show_if.question!r}; "
-                        f"expected one of: {', '.join(sorted(values))}",
-                    )
+            elif (
+                q.show_if
+                and (values := known[q.show_if.question]) is not None
+                and q.show_if.equals not in values
+            ):
+                add(
+                    f"{qhere}.show_if.equals",
+                    f"{q.show_if.equals!r} is not a value of {q.show_if.question!r}; "
+                    f"expected one of: {', '.join(sorted(values))}",
+                )
             known[q.id] = _values(f, q)
     for version, mapping in f.migrations.items():
         if version >= f.version:

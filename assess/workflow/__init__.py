@@ -27,9 +27,9 @@ __all__ = [
 class Workflows(Versioned[Engine]):
     """Every loaded version of every workflow, each with its engine built once."""
 
-    def __init__(self, kind: str, items: dict[tuple[str, int], object]):
+    def __init__(self, kind: str, items: dict[tuple[str, int], Engine]):
         super().__init__(kind, items)
-        self._meanings: dict = {}
+        self._meanings: dict[Callable[[WorkflowDefinition, str], bool], dict] = {}
 
     def states_where(
         self, meaning: Callable[[WorkflowDefinition, str], bool]
