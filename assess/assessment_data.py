@@ -139,7 +139,7 @@ class AttachmentRef(Part):
 
 
 class Hearing(Part):
-    id: str
+    id: str = ""  # given when saved (``questionnaire.answers.clean_hearings``)
     council: str | None = None
     requested_on: str | None = None  # ISO dates, as stored
     answered_on: str | None = None
@@ -160,7 +160,7 @@ class Hearing(Part):
 
 
 class Indicator(Part):
-    id: str
+    id: str = ""  # given when saved
     name: str = ""
     source: str = ""
     baseline: str = ""
@@ -242,6 +242,10 @@ class Names(Part):
 
     fi: str | None = None
     sv: str | None = None
+
+    def name(self, language: str) -> str:
+        """In ``language``; in Finnish when there is none in it."""
+        return {"fi": self.fi, "sv": self.sv}.get(language) or self.fi or ""
 
 
 class Body(Names):

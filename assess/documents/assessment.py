@@ -10,8 +10,11 @@ canonical JSON, so a printed page can be traced to the exact data it came from.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
+from ..assessment_data import AssessmentData, ImpactCell, Snapshot
 from ..audit import canonical_json
 from ..questionnaire.completeness import alternatives as alternatives_of
 from ..questionnaire.definition import FormDefinition
@@ -26,22 +29,27 @@ RENDERER_VERSION = 1
 DIMENSIONS_PER_TABLE = 6
 
 
-def document_id(snapshot: dict, language: str, *, draft: bool = False) -> str:
-    revision = "DRAFT" if draft else snapshot["revision"]
-    return f"EVA-{snapshot['assessment']}-{revision}-{language.upper()}"
+StoredSnapshot = Snapshot | Mapping[str, Any]
 
 
-def revision_sha256(snapshot: dict) -> str:
-    return hashlib.sha256(canonical_json(snapshot)).hexdigest()
+def document_id(snapshot: StoredSnapshot, language: str, *, draft: bool = False) -> str:
+    s = Snapshot.load(snapshot)
+    revision = "DRAFT" if draft else s.revision
+    return f"EVA-{s.assessment}-{revision}-{language.upper()}"
 
 
-def revision_time(snapshot: dict) -> datetime:
-    at = datetime.fromisoformat(snapshot["at"])
+def revision_sha256(snapshot: StoredSnapshot) -> str:
+    stored = snapshot.dump() if isinstance(snapshot, Snapshot) else snapshot
+    return hashlib.sha256(canonical_json(stored)).hexdigest()
+
+
+def revision_time(snapshot: StoredSnapshot) -> datetime:
+    at = datetime.fromisoformat(Snapshot.load(snapshot).at)
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def render(
-    snapshot: dict,
+    snapshot: StoredSnapshot,
     form: FormDefinition,
     language: str,
     *,
@@ -53,13 +61,15 @@ def render(
 
 
 class _Renderer:
-    def __init__(self, snapshot, form, language, *, draft, meeting):
-        self.s = snapshot
+    def __init__(self, snapshot: StoredSnapshot, form, language, *, draft, meeting):
+        self.s = Snapshot.load(snapshot)
+        # The checksum is of the JSON as stored, not as it is read.
+        self.sha = revision_sha256(snapshot)
         self.form = form
         self.lang = language
         self.draft = draft
         self.meeting = meeting
-        self.data = snapshot.get("data") or {}
+        self.data: AssessmentData = self.s.data
         self.w = Writer(language)
 
     def t(self, key, **params):
@@ -77,20 +87,20 @@ class _Renderer:
     def render(self) -> bytes:
         s, w = self.s, self.w
         doc_id = document_id(s, self.lang, draft=self.draft)
-        sha = revision_sha256(s)
-        decision = s["decision"]
+        sha = self.sha
+        decision = s.decision
         when = revision_time(s)
         if self.draft:
             w.header_mark(f"{self.t('draft')} / LUONNOS / UTKAST / DRAFT")
-        w.footer(f"{decision['case_number']} · {doc_id}", self.t("page"), f"SHA-256 {sha}")
+        w.footer(f"{decision.case_number} · {doc_id}", self.t("page"), f"SHA-256 {sha}")
 
-        w.heading(f"{self.t('doc_title')}: {decision['title']}", 1)
+        w.heading(f"{self.t('doc_title')}: {decision.title}", 1)
         if self.draft:
             w.paragraph(self.t("draft_note"), bold=True)
         self.heading_block(doc_id, when)
         self.summary()
         self.screening()
-        level = (self.data.get("screening") or {}).get("level")
+        level = self.data.level
         if level in ("light", "full"):
             for section in self.form.sections_for(level):
                 if section.kind == "questions" and section.id != "mitigation":
@@ -107,35 +117,33 @@ class _Renderer:
         self.approval()
         if w.dropped:
             w.paragraph(self.t("dropped", n=w.dropped))
-        reviewer = (s.get("approved_by") or {}).get("name") or s["by"]["name"]
+        reviewer = (s.approved_by.name if s.approved_by else None) or s.by.name
         w.core(
-            title=f"{self.t('doc_title')}: {decision['case_number']} {decision['title']}",
-            subject=decision["title"],
-            author=s["prepared_by"]["name"],
+            title=f"{self.t('doc_title')}: {decision.case_number} {decision.title}",
+            subject=decision.title,
+            author=s.prepared_by.name,
             when=when,
-            revision=int(s["revision"]) if str(s["revision"]).isdigit() else 1,
+            revision=int(s.revision) if str(s.revision).isdigit() else 1,
             identifier=doc_id,
             last_modified_by=reviewer,
-            keywords=f"EVA/IVA; {decision['case_number']}; SHA-256 {sha}",
+            keywords=f"EVA/IVA; {decision.case_number}; SHA-256 {sha}",
         )
         return w.save(when)
 
     def heading_block(self, doc_id: str, when: datetime):
         s, w = self.s, self.w
-        decision = s["decision"]
-        org = s.get("organisation") or {}
-        body = decision.get("body") or {}
-        approved = (s.get("approved_by") or {}).get("name")
+        decision = s.decision
+        approved = s.approved_by.name if s.approved_by else None
         rows = [
-            ("organisation", org.get(self.lang) or org.get("fi") or ""),
-            ("body", body.get(self.lang) or body.get("fi") or ""),
-            ("case_number", decision["case_number"]),
-            ("decision", decision["title"]),
-            ("preparer", s["prepared_by"]["name"]),
+            ("organisation", s.organisation.name(self.lang)),
+            ("body", decision.body.name(self.lang)),
+            ("case_number", decision.case_number),
+            ("decision", decision.title),
+            ("preparer", s.prepared_by.name),
             ("reviewer", approved or "—"),
             ("meeting", self.meeting or self.t("not_known")),
             ("document_id", doc_id),
-            ("revision", f"{s['revision']} · {date_text(when.isoformat(), self.lang)}"),
+            ("revision", f"{s.revision} · {date_text(when.isoformat(), self.lang)}"),
         ]
         for key, value in rows:
             if value:
@@ -144,16 +152,16 @@ class _Renderer:
     def summary(self):
         w, data = self.w, self.data
         w.heading(self.t("summary"), 2)
-        summary = (data.get("summary") or {}).get(self.lang) or ""
+        summary = data.summary.get(self.lang) or ""
         w.paragraph(summary or self.t("no_summary"))
-        alts = data.get("alternatives") or []
+        alts = data.alternatives
         if alts:
-            chosen = next((a for a in alts if a.get("recommended")), None)
+            chosen = next((a for a in alts if a.recommended), None)
             if chosen:
                 w.paragraph(
-                    chosen.get("label") or self.t("the_proposal"), bold_label=self.t("recommended")
+                    chosen.label or self.t("the_proposal"), bold_label=self.t("recommended")
                 )
-            reason = (data.get("answers") or {}).get("recommendation_reason")
+            reason = data.answer("recommendation_reason")
             if reason:
                 w.paragraph(reason, bold_label=self.t("why"))
 
@@ -162,10 +170,10 @@ class _Renderer:
 
     def screening(self):
         w = self.w
-        screening = self.data.get("screening") or {}
-        answers = screening.get("answers") or {}
+        screening = self.data.screening
+        answers = screening.answers
         w.heading(self.t("screening"), 2)
-        w.paragraph(self.level_text(screening.get("level")), bold_label=self.t("level"))
+        w.paragraph(self.level_text(screening.level), bold_label=self.t("level"))
         w.paragraph(
             self.level_text(recommended_level(self.form, answers)),
             bold_label=self.t("recommended_level"),
@@ -176,19 +184,19 @@ class _Renderer:
             w.bullet(f"{self.label(q)} ({self.t('answer_' + answers[q.id])})")
         if not yes:
             w.paragraph(self.t("none_yes"))
-        if (screening.get("level_reason") or "").strip():
-            w.paragraph(screening["level_reason"], bold_label=self.t("level_reason"))
-        if screening.get("exempt_category"):
+        if (screening.level_reason or "").strip():
+            w.paragraph(screening.level_reason, bold_label=self.t("level_reason"))
+        if screening.exempt_category:
             option = next(
                 (
                     c
                     for c in self.form.screening.exempt_categories
-                    if c.id == screening["exempt_category"]
+                    if c.id == screening.exempt_category
                 ),
                 None,
             )
             w.paragraph(
-                self.label(option) if option else screening["exempt_category"],
+                self.label(option) if option else screening.exempt_category,
                 bold_label=self.t("exempt"),
             )
 
@@ -213,8 +221,7 @@ class _Renderer:
         return [str(value)]
 
     def questions(self, section):
-        answers = self.data.get("answers") or {}
-        shown = [(q, self.answer_text(q, answers.get(q.id))) for q in section.questions]
+        shown = [(q, self.answer_text(q, self.data.answer(q.id))) for q in section.questions]
         shown = [(q, lines) for q, lines in shown if lines]
         if not shown:
             return
@@ -228,38 +235,31 @@ class _Renderer:
                 self.w.paragraph(lines[0], bold_label=self.label(q))
 
     def alternatives(self):
-        alts = self.data.get("alternatives") or []
+        alts = self.data.alternatives
         if not alts:
             return
         self.w.heading(self.t("alternatives"), 2)
         for a in alts:
-            marks = [self.t("zero_option")] if a.get("zero_option") else []
-            if a.get("recommended"):
+            marks = [self.t("zero_option")] if a.zero_option else []
+            if a.recommended:
                 marks.append(self.t("recommended_mark"))
-            name = (a.get("label") or self.t("the_proposal")) + (
-                f" ({', '.join(marks)})" if marks else ""
-            )
-            self.w.paragraph(a.get("description") or "", bold_label=name)
+            name = (a.label or self.t("the_proposal")) + (f" ({', '.join(marks)})" if marks else "")
+            self.w.paragraph(a.description or "", bold_label=name)
 
-    def cell_text(self, c) -> str:
-        if not c or not c.get("direction"):
+    def cell_text(self, c: ImpactCell | None) -> str:
+        if not c or not c.direction:
             return "—"
-        v = self.form.scale_value("direction", c["direction"])
+        v = self.form.scale_value("direction", c.direction)
         words = [self.label(v)]
-        if c.get("magnitude"):
-            words.append(self.scale("magnitude", c["magnitude"]))
+        if c.magnitude:
+            words.append(self.scale("magnitude", c.magnitude))
         return f"{v.symbol if v else ''} {', '.join(words)}".strip()
 
     def impacts(self):
         w, data = self.w, self.data
-        answers = data.get("answers") or {}
-        groups = [g for g in self.form.groups if g.id in (answers.get("groups_in_scope") or [])]
-        dims = [
-            d for d in self.form.dimensions if d.id in (answers.get("dimensions_in_scope") or [])
-        ]
-        cells = {
-            (c["alternative"], c["group"], c["dimension"]): c for c in data.get("impacts") or []
-        }
+        groups = [g for g in self.form.groups if g.id in data.groups_in_scope]
+        dims = [d for d in self.form.dimensions if d.id in data.dimensions_in_scope]
+        cells = {c.key: c for c in data.impacts}
         w.landscape()
         w.heading(self.t("impacts"), 2)
         legend = "; ".join(
@@ -272,7 +272,7 @@ class _Renderer:
             dims[i : i + DIMENSIONS_PER_TABLE] for i in range(0, len(dims), DIMENSIONS_PER_TABLE)
         ]
         for alt in alternatives_of(data) if groups and dims else []:
-            name = alt.get("label") or self.t("the_proposal")
+            name = alt.label or self.t("the_proposal")
             for n, part in enumerate(chunks, start=1):
                 title = f"{self.t('impact_table')}: {name}"
                 if len(chunks) > 1:
@@ -280,7 +280,7 @@ class _Renderer:
                 w.heading(title, 3)
                 rows = [
                     [self.label(g)]
-                    + [self.cell_text(cells.get((alt["id"], g.id, d.id))) for d in part]
+                    + [self.cell_text(cells.get((alt.id, g.id, d.id))) for d in part]
                     for g in groups
                 ]
                 w.table(
@@ -296,14 +296,14 @@ class _Renderer:
         w = self.w
         listed = False
         for alt in alternatives_of(self.data):
-            name = alt.get("label") or self.t("the_proposal")
+            name = alt.label or self.t("the_proposal")
             entries = [
-                (g, d, cells[(alt["id"], g.id, d.id)])
+                (g, d, cells[(alt.id, g.id, d.id)])
                 for g in groups
                 for d in dims
-                if (alt["id"], g.id, d.id) in cells
+                if (alt.id, g.id, d.id) in cells
             ]
-            entries = [(g, d, c) for g, d, c in entries if c.get("direction")]
+            entries = [(g, d, c) for g, d, c in entries if c.direction]
             if not entries:
                 continue
             if not listed:
@@ -317,55 +317,57 @@ class _Renderer:
                     current = g
                 parts = [f"{self.label(d)}: {self.cell_text(c)}"]
                 for scale in ("likelihood", "duration", "reversibility", "confidence"):
-                    if c.get(scale):
+                    value = getattr(c, scale)
+                    if value:
                         parts.append(
-                            f"{self.label(self.form.scales[scale])}: {self.scale(scale, c[scale])}"
+                            f"{self.label(self.form.scales[scale])}: {self.scale(scale, value)}"
                         )
                 w.bullet("; ".join(parts))
                 for key in ("rationale", "evidence", "mitigation"):
-                    if (c.get(key) or "").strip():
-                        w.paragraph(c[key], "List Continue", bold_label=self.t(key))
+                    text_ = getattr(c, key)
+                    if (text_ or "").strip():
+                        w.paragraph(text_, "List Continue", bold_label=self.t(key))
 
     def flags(self):
         w = self.w
-        stored = self.data.get("flags") or []
+        stored = self.data.flags
         w.heading(self.t("flags"), 2)
         if not stored:
             w.paragraph(self.t("no_flags"))
             return
         for f in stored:
-            label = f"{self.t('severity_' + f['severity'])}, {self.t('status_' + f['status'])}"
-            w.bullet(f["message"].get(self.lang) or f["message"].get("en", ""), bold_label=label)
-            ack = f.get("acknowledged")
+            label = f"{self.t('severity_' + f.severity)}, {self.t('status_' + f.status)}"
+            w.bullet(f.message.get(self.lang) or f.message.get("en", ""), bold_label=label)
+            ack = f.acknowledged
             if ack:
-                when = date_text(ack["at"], self.lang)
-                who = self.t("acknowledged_by", name=ack["name"], date=when)
-                w.paragraph(ack["comment"], bold_label=who)
+                when = date_text(ack.at, self.lang)
+                who = self.t("acknowledged_by", name=ack.name, date=when)
+                w.paragraph(ack.comment, bold_label=who)
 
     def hearings(self):
         w = self.w
-        hearings = self.data.get("hearings") or []
+        hearings = self.data.hearings
         w.heading(self.t("hearings"), 2)
         if not hearings:
-            w.paragraph(self.data.get("no_hearings_reason") or self.t("no_hearings"))
+            w.paragraph(self.data.no_hearings_reason or self.t("no_hearings"))
             return
         for h in hearings:
-            council = self.form.council(h.get("council") or "")
-            w.heading(self.label(council) if council else (h.get("council") or "—"), 3)
+            council = self.form.council(h.council or "")
+            w.heading(self.label(council) if council else (h.council or "—"), 3)
             for key in ("requested_on", "answered_on"):
-                if h.get(key):
-                    w.paragraph(date_text(h[key], self.lang), bold_label=self.t(key))
+                when = getattr(h, key)
+                if when:
+                    w.paragraph(date_text(when, self.lang), bold_label=self.t(key))
             for key in ("statement", "taken_into_account", "not_heard_reason"):
-                if (h.get(key) or "").strip():
-                    w.paragraph(h[key], bold_label=self.t(key))
-            if h.get("attachment"):
-                w.paragraph(
-                    str(h["attachment"].get("filename", "")), bold_label=self.t("attachment")
-                )
+                text_ = getattr(h, key)
+                if (text_ or "").strip():
+                    w.paragraph(text_, bold_label=self.t(key))
+            if h.attachment:
+                w.paragraph(h.attachment.filename, bold_label=self.t("attachment"))
 
     def indicators(self):
         w = self.w
-        indicators = self.data.get("indicators") or []
+        indicators = self.data.indicators
         w.heading(self.t("follow_up"), 2)
         if not indicators:
             w.paragraph(self.t("no_indicators"))
@@ -374,7 +376,7 @@ class _Renderer:
         header = [self.t("indicator")] + [self.t(k) for k in keys[1:]]
         rows = [
             [
-                date_text(i.get(k), self.lang) if k == "review_date" else (i.get(k) or "")
+                date_text(i.review_date, self.lang) if k == "review_date" else (getattr(i, k) or "")
                 for k in keys
             ]
             for i in indicators
@@ -384,42 +386,39 @@ class _Renderer:
     def approval(self):
         s, w = self.s, self.w
         w.heading(self.t("approval"), 2)
-        w.paragraph(s["prepared_by"]["name"], bold_label=self.t("preparer"))
-        approved = s.get("approved_by")
+        w.paragraph(s.prepared_by.name, bold_label=self.t("preparer"))
+        approved = s.approved_by
         if approved:
             w.paragraph(
-                f"{approved['name']}, {date_text(s['at'], self.lang)}",
+                f"{approved.name}, {date_text(s.at, self.lang)}",
                 bold_label=self.t("approved_by"),
             )
 
 
-def decision_paragraph(snapshot: dict, form: FormDefinition, language: str) -> str:
+def decision_paragraph(snapshot: StoredSnapshot, form: FormDefinition, language: str) -> str:
     """The plain-text paragraph for the decision proposal, ready to copy."""
-    data = snapshot.get("data") or {}
-    screening = data.get("screening") or {}
+    s = Snapshot.load(snapshot)
+    data = s.data
+    screening = data.screening
     head = text("paragraph_head", language)
-    if screening.get("level") == "none":
-        reason = (screening.get("level_reason") or "").strip()
+    if screening.level == "none":
+        reason = (screening.level_reason or "").strip()
         option = next(
-            (
-                c
-                for c in form.screening.exempt_categories
-                if c.id == screening.get("exempt_category")
-            ),
+            (c for c in form.screening.exempt_categories if c.id == screening.exempt_category),
             None,
         )
         why = reason or (option.labels.get(language) if option else "")
         body = text("paragraph_none", language) + (f": {why}" if why else "") + "."
     else:
-        body = ((data.get("summary") or {}).get(language) or "").strip()
-    approved = snapshot.get("approved_by")
+        body = (data.summary.get(language) or "").strip()
+    approved = s.approved_by
     tail = ""
     if approved:
         tail = " " + text(
             "paragraph_approved",
             language,
-            name=approved["name"],
-            date=date_text(snapshot["at"], language),
-            doc=document_id(snapshot, language),
+            name=approved.name,
+            date=date_text(s.at, language),
+            doc=document_id(s, language),
         )
     return f"{head}: {body}{tail}".strip()

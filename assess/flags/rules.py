@@ -7,14 +7,16 @@ context (the organisation's settings), group facts (vulnerable, council) from th
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask_babel import force_locale
 
+from ..assessment_data import Alternative, AssessmentData, ImpactCell
 from ..definitions import localized
 from ..i18n import lazy_text as _l
 from ..questionnaire.completeness import alternatives
@@ -101,14 +103,21 @@ class FlagContext:
         )
 
 
-Rule = Callable[[dict, FlagContext], list[Flag]]
-RULES: dict[str, Rule] = {}
+Data = AssessmentData | Mapping[str, Any]
+Rule = Callable[[AssessmentData, FlagContext], list[Flag]]
+RULES: dict[str, Callable[[Data, FlagContext], list[Flag]]] = {}
 
 
 def rule(name: str):
-    def register(fn: Rule) -> Rule:
-        RULES[name] = fn
-        return fn
+    """Register a rule; it is given the typed data, whether called with it or a mapping."""
+
+    def register(fn: Rule) -> Callable[[Data, FlagContext], list[Flag]]:
+        @functools.wraps(fn)
+        def typed(data: Data, ctx: FlagContext) -> list[Flag]:
+            return fn(AssessmentData.load(data), ctx)
+
+        RULES[name] = typed
+        return typed
 
     return register
 
@@ -116,44 +125,44 @@ def rule(name: str):
 # --- helpers -----------------------------------------------------------------------
 
 
-def recommended(data: dict) -> dict:
+def recommended(data: AssessmentData) -> Alternative:
     alts = alternatives(data)
-    return next((a for a in alts if a.get("recommended")), None) or next(
-        (a for a in alts if not a.get("zero_option")), alts[0]
+    return next((a for a in alts if a.recommended), None) or next(
+        (a for a in alts if not a.zero_option), alts[0]
     )
 
 
-def _cells(data: dict, ctx: FlagContext, alternative: dict) -> list[dict]:
-    answers = data.get("answers") or {}
-    groups = set(answers.get("groups_in_scope") or [])
-    dims = set(answers.get("dimensions_in_scope") or [])
+def _cells(data: AssessmentData, alternative: Alternative) -> list[ImpactCell]:
+    groups = set(data.groups_in_scope)
+    dims = set(data.dimensions_in_scope)
     return [
         c
-        for c in data.get("impacts") or []
-        if c.get("alternative") == alternative["id"]
-        and c.get("group") in groups
-        and c.get("dimension") in dims
-        and c.get("direction")
+        for c in data.impacts
+        if c.alternative == alternative.id
+        and c.group in groups
+        and c.dimension in dims
+        and c.direction
     ]
 
 
-def negative_cells(data: dict) -> list[dict]:
+def negative_cells(data: Data) -> list[ImpactCell]:
     """The negative cells of the recommended alternative, within the scope."""
+    data = AssessmentData.load(data)
     if not alternatives(data):
         return []
-    return [c for c in _cells(data, None, recommended(data)) if c["direction"] == "negative"]
+    return [c for c in _cells(data, recommended(data)) if c.direction == "negative"]
 
 
-def _alt_name(alternative: dict):
-    return alternative.get("label") or _l("the proposal")
+def _alt_name(alternative: Alternative):
+    return alternative.label or _l("the proposal")
 
 
-def _labels(ctx: FlagContext, cell: dict):
-    g = ctx.form.group(cell["group"])
-    d = ctx.form.dimension(cell["dimension"])
+def _labels(ctx: FlagContext, cell: ImpactCell):
+    g = ctx.form.group(cell.group)
+    d = ctx.form.dimension(cell.dimension)
     return (
-        localized(g.labels) if g else cell["group"],
-        localized(d.labels) if d else cell["dimension"],
+        localized(g.labels) if g else cell.group,
+        localized(d.labels) if d else cell.dimension,
     )
 
 
@@ -162,33 +171,26 @@ def _scale(ctx: FlagContext, scale: str, value: str | None):
     return localized(v.labels) if v else value or "—"
 
 
-def _level(data: dict) -> str | None:
-    return (data.get("screening") or {}).get("level")
+def _level(data: AssessmentData) -> str | None:
+    return data.level
 
 
 # --- the rules -----------------------------------------------------------------------
 
 
 @rule("consultation_required")
-def consultation_required(data: dict, ctx: FlagContext) -> list[Flag]:
+def consultation_required(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     alt = recommended(data)
-    heard = {
-        h.get("council")
-        for h in data.get("hearings") or []
-        if (h.get("statement") or "").strip()
-        or h.get("answered_on")
-        or (h.get("not_heard_reason") or "").strip()
-        or h.get("attachment")
-    }
+    heard = {h.council for h in data.hearings if h.heard}
     needed: dict[str, list[str]] = {}
-    for c in _cells(data, ctx, alt):
-        if c["direction"] == "neutral":
+    for c in _cells(data, alt):
+        if c.direction == "neutral":
             continue
-        council = council_for(ctx.form, c["group"], ctx.org)
+        council = council_for(ctx.form, c.group, ctx.org)
         if council and council not in heard:
             needed.setdefault(council, [])
-            if c["group"] not in needed[council]:
-                needed[council].append(c["group"])
+            if c.group not in needed[council]:
+                needed[council].append(c.group)
     order = {g.id: i for i, g in enumerate(ctx.form.groups)}
     flags = []
     for council_id, groups in sorted(needed.items()):
@@ -214,7 +216,7 @@ def consultation_required(data: dict, ctx: FlagContext) -> list[Flag]:
                     council=name,
                 ),
                 group=groups[0],
-                alternative=alt["id"],
+                alternative=alt.id,
                 field=f"hearings.{council_id}",
             )
         )
@@ -236,16 +238,16 @@ def _join(items) -> _Join:
 
 
 @rule("serious_negative_effect")
-def serious_negative_effect(data: dict, ctx: FlagContext) -> list[Flag]:
+def serious_negative_effect(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     alt = recommended(data)
     flags = []
-    for c in _cells(data, ctx, alt):
-        if c["direction"] != "negative":
+    for c in _cells(data, alt):
+        if c.direction != "negative":
             continue
-        group = ctx.form.group(c["group"])
+        group = ctx.form.group(c.group)
         vulnerable = bool(group and group.vulnerable)
-        large = c.get("magnitude") == "large"
-        if not (large or (vulnerable and c.get("magnitude") == "moderate")):
+        large = c.magnitude == "large"
+        if not (large or (vulnerable and c.magnitude == "moderate")):
             continue
         g, d = _labels(ctx, c)
         why = (
@@ -262,7 +264,7 @@ def serious_negative_effect(data: dict, ctx: FlagContext) -> list[Flag]:
                     "%(why)s",
                     group=g,
                     dimension=d,
-                    magnitude=_scale(ctx, "magnitude", c["magnitude"]),
+                    magnitude=_scale(ctx, "magnitude", c.magnitude),
                     alternative=_alt_name(alt),
                     why=why,
                 ),
@@ -271,20 +273,20 @@ def serious_negative_effect(data: dict, ctx: FlagContext) -> list[Flag]:
                     "an alternative that avoids it; "
                     "a reviewer may acknowledge the flag with a comment."
                 ),
-                group=c["group"],
-                dimension=c["dimension"],
-                alternative=alt["id"],
+                group=c.group,
+                dimension=c.dimension,
+                alternative=alt.id,
             )
         )
     return flags
 
 
 @rule("missing_mitigation")
-def missing_mitigation(data: dict, ctx: FlagContext) -> list[Flag]:
+def missing_mitigation(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     alt = recommended(data)
     flags = []
-    for c in _cells(data, ctx, alt):
-        if c["direction"] == "negative" and not (c.get("mitigation") or "").strip():
+    for c in _cells(data, alt):
+        if c.direction == "negative" and not c.mitigation.strip():
             g, d = _labels(ctx, c)
             flags.append(
                 Flag(
@@ -299,9 +301,9 @@ def missing_mitigation(data: dict, ctx: FlagContext) -> list[Flag]:
                         alternative=_alt_name(alt),
                     ),
                     _l("Describe what reduces the negative effect, or why nothing can."),
-                    group=c["group"],
-                    dimension=c["dimension"],
-                    alternative=alt["id"],
+                    group=c.group,
+                    dimension=c.dimension,
+                    alternative=alt.id,
                     field="mitigation",
                 )
             )
@@ -309,11 +311,11 @@ def missing_mitigation(data: dict, ctx: FlagContext) -> list[Flag]:
 
 
 @rule("unequal_distribution")
-def unequal_distribution(data: dict, ctx: FlagContext) -> list[Flag]:
+def unequal_distribution(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     alt = recommended(data)
-    cells = _cells(data, ctx, alt)
-    gain = [c["group"] for c in cells if c["direction"] == "positive"]
-    lose = [c["group"] for c in cells if c["direction"] == "negative"]
+    cells = _cells(data, alt)
+    gain = [c.group for c in cells if c.direction == "positive"]
+    lose = [c.group for c in cells if c.direction == "negative"]
     # In the form's group order, so the text does not depend on the order of the cells.
     gainers = [g.id for g in ctx.form.groups if g.id in gain and g.id not in lose]
     losers = [g.id for g in ctx.form.groups if g.id in lose and g.id not in gain]
@@ -334,18 +336,18 @@ def unequal_distribution(data: dict, ctx: FlagContext) -> list[Flag]:
                 "Explain in the comparison why the distribution is acceptable, or how it is "
                 "balanced."
             ),
-            alternative=alt["id"],
+            alternative=alt.id,
         )
     ]
 
 
 @rule("single_alternative")
-def single_alternative(data: dict, ctx: FlagContext) -> list[Flag]:
+def single_alternative(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     if _level(data) != "full":
         return []
-    alts = data.get("alternatives") or []
-    reason = ((data.get("answers") or {}).get("single_alternative_reason") or "").strip()
-    if (len(alts) >= 2 and any(a.get("zero_option") for a in alts)) or reason:
+    alts = data.alternatives
+    reason = (data.answer("single_alternative_reason") or "").strip()
+    if (len(alts) >= 2 and any(a.zero_option for a in alts)) or reason:
         return []
     return [
         Flag(
@@ -366,13 +368,13 @@ def single_alternative(data: dict, ctx: FlagContext) -> list[Flag]:
 
 
 @rule("unknown_without_plan")
-def unknown_without_plan(data: dict, ctx: FlagContext) -> list[Flag]:
-    if data.get("indicators"):
+def unknown_without_plan(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
+    if data.indicators:
         return []
     alt = recommended(data)
     flags = []
-    for c in _cells(data, ctx, alt):
-        if c["direction"] == "unknown":
+    for c in _cells(data, alt):
+        if c.direction == "unknown":
             g, d = _labels(ctx, c)
             flags.append(
                 Flag(
@@ -386,23 +388,19 @@ def unknown_without_plan(data: dict, ctx: FlagContext) -> list[Flag]:
                         alternative=_alt_name(alt),
                     ),
                     _l("Add a follow-up indicator that will show the effect."),
-                    group=c["group"],
-                    dimension=c["dimension"],
-                    alternative=alt["id"],
+                    group=c.group,
+                    dimension=c.dimension,
+                    alternative=alt.id,
                 )
             )
     return flags
 
 
 @rule("no_follow_up")
-def no_follow_up(data: dict, ctx: FlagContext) -> list[Flag]:
+def no_follow_up(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     if _level(data) != "full":
         return []
-    planned = [
-        i
-        for i in data.get("indicators") or []
-        if i.get("review_date") and (i.get("owner") or "").strip()
-    ]
+    planned = [i for i in data.indicators if i.planned]
     if planned:
         return []
     return [
@@ -423,13 +421,11 @@ CASES_LISTED = 5
 
 
 @rule("cumulative_burden")
-def cumulative_burden(data: dict, ctx: FlagContext) -> list[Flag]:
+def cumulative_burden(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     if ctx.today is None:
         return []
     alt = recommended(data)
-    negative = dict.fromkeys(
-        c["group"] for c in _cells(data, ctx, alt) if c["direction"] == "negative"
-    )
+    negative = dict.fromkeys(c.group for c in _cells(data, alt) if c.direction == "negative")
     flags = []
     for group_id in negative:
         others = [
@@ -473,14 +469,14 @@ def cumulative_burden(data: dict, ctx: FlagContext) -> list[Flag]:
                     "taken into account."
                 ),
                 group=group_id,
-                alternative=alt["id"],
+                alternative=alt.id,
             )
         )
     return flags
 
 
 @rule("late_assessment")
-def late_assessment(data: dict, ctx: FlagContext) -> list[Flag]:
+def late_assessment(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     if ctx.submitted_on is None or ctx.meeting_date is None:
         return []
     days = (ctx.meeting_date - ctx.submitted_on).days
@@ -513,10 +509,10 @@ LEVEL_LABELS = {
 
 
 @rule("screening_override")
-def screening_override(data: dict, ctx: FlagContext) -> list[Flag]:
-    screening = data.get("screening") or {}
-    level = screening.get("level")
-    recommended_ = recommended_level(ctx.form, screening.get("answers") or {})
+def screening_override(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
+    screening = data.screening
+    level = screening.level
+    recommended_ = recommended_level(ctx.form, screening.answers)
     if not is_below(level, recommended_):
         return []
     return [
@@ -536,14 +532,14 @@ def screening_override(data: dict, ctx: FlagContext) -> list[Flag]:
 
 
 @rule("unsupported_no_impact")
-def unsupported_no_impact(data: dict, ctx: FlagContext) -> list[Flag]:
-    screening = data.get("screening") or {}
-    yes = [q for q, v in (screening.get("answers") or {}).items() if v in ("yes", "unknown")]
+def unsupported_no_impact(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
+    screening = data.screening
+    yes = [q for q, v in screening.answers.items() if v in ("yes", "unknown")]
     if not yes:
         return []
-    level = screening.get("level")
+    level = screening.level
     if level == "none":
-        if (screening.get("level_reason") or "").strip() or screening.get("exempt_category"):
+        if (screening.level_reason or "").strip() or screening.exempt_category:
             return []
         message = _l(
             "No assessment, although the screening answered yes to %(n)d question(s), "
@@ -551,12 +547,10 @@ def unsupported_no_impact(data: dict, ctx: FlagContext) -> list[Flag]:
             n=len(yes),
         )
     else:
-        cells = _cells(data, ctx, recommended(data))
-        if not cells or any(c["direction"] != "neutral" for c in cells):
+        cells = _cells(data, recommended(data))
+        if not cells or any(c.direction != "neutral" for c in cells):
             return []
-        if any(
-            (c.get("rationale") or "").strip() or (c.get("evidence") or "").strip() for c in cells
-        ):
+        if any(c.rationale.strip() or c.evidence.strip() for c in cells):
             return []
         message = _l(
             "Every effect is neutral, although the screening answered yes to %(n)d "
@@ -574,7 +568,8 @@ def unsupported_no_impact(data: dict, ctx: FlagContext) -> list[Flag]:
     ]
 
 
-def compute(data: dict, ctx: FlagContext) -> list[Flag]:
+def compute(data: Data, ctx: FlagContext) -> list[Flag]:
     """Every flag of every rule, sorted by severity, then rule and subject."""
+    data = AssessmentData.load(data)
     flags = [f for fn in RULES.values() for f in fn(data, ctx)]
     return sorted(flags, key=lambda f: (SEVERITIES.index(f.severity), f.rule, f.key))

@@ -79,7 +79,7 @@ def save_section(
         _raise(errors)
         answers = {**(data.get("answers") or {}), "single_alternative_reason": reason}
         changes = {"alternatives": value, "answers": answers}
-        ids = {alt["id"] for alt in alternatives_of({"alternatives": value})}
+        ids = {alt.id for alt in alternatives_of({"alternatives": value})}
         # Cells of an alternative that was removed go with it.
         changes["impacts"] = [c for c in data.get("impacts") or [] if c.get("alternative") in ids]
     elif section.kind == "hearings":
@@ -115,7 +115,7 @@ def save_cell(
     """Add, replace or (with ``remove``) take out one cell of the impact matrix."""
     form = form_for(a)
     data = a.data or {}
-    ids = [alt["id"] for alt in alternatives_of(data)]
+    ids = [alt.id for alt in alternatives_of(data)]
     value, errors = clean.clean_cell(form, cell, ids, org_settings(a))
     _raise(errors)
     key = (value["alternative"], value["group"], value["dimension"])
@@ -265,7 +265,7 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
         alternatives, found = clean.clean_alternatives(payload["alternatives"])
         collect(found)
         changes["alternatives"] = alternatives
-    ids = [alt["id"] for alt in alternatives_of({"alternatives": alternatives})]
+    ids = [alt.id for alt in alternatives_of({"alternatives": alternatives})]
     if "impacts" in payload:
         cells = payload["impacts"] if isinstance(payload["impacts"], list) else None
         if cells is None:

@@ -122,7 +122,7 @@ def context(assessment: Assessment, data: dict, *, submitted: date | None = None
     org = OrgSettings.of(assessment.decision.organisation)
     on = today()
     window = org.threshold(form, "cumulative_window_days")
-    negative = {c["group"] for c in flags.rules.negative_cells(data)}
+    negative = {c.group for c in flags.rules.negative_cells(data)}
     return flags.FlagContext.of(
         form,
         org,
@@ -274,12 +274,12 @@ def record_effects(session: Session, assessment: Assessment, on: date) -> None:
         NegativeEffect(
             organisation_id=assessment.organisation_id,
             assessment_id=assessment.id,
-            group_id=c["group"],
-            dimension_id=c["dimension"],
-            magnitude=c.get("magnitude"),
+            group_id=c.group,
+            dimension_id=c.dimension,
+            magnitude=c.magnitude,
             approved_on=on,
         )
-        for c in flags.rules.negative_cells(assessment.data or {})
+        for c in flags.rules.negative_cells(assessment.content)
     )
 
 

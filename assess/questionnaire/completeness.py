@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..assessment_data import Alternative, AssessmentData, ImpactCell
 from ..definitions import localized
 from ..i18n import lazy_text as _l
 from .definition import FormDefinition, Question, Section
 
 SUMMARY_MAX = 1500
-DEFAULT_ALTERNATIVE = {
+DEFAULT_ALTERNATIVE: dict[str, Any] = {
     "id": "proposal",
     "label": "",
     "description": "",
     "zero_option": False,
     "recommended": True,
 }
+Data = AssessmentData | Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -28,30 +31,29 @@ class Context:
     bilingual: bool = False  # then the summary is needed in fi and sv
 
 
-def visible(question: Question, data: dict[str, Any]) -> bool:
+def visible(question: Question, data: Data) -> bool:
     """Whether a question is shown: its ``show_if`` holds on the earlier answers."""
     cond = question.show_if
     if cond is None:
         return True
-    screening = (data.get("screening") or {}).get("answers") or {}
-    answers = data.get("answers") or {}
-    value = screening.get(cond.question, answers.get(cond.question))
+    data = AssessmentData.load(data)
+    value = data.screening.answers.get(cond.question, data.answer(cond.question))
     if isinstance(value, list):
         return cond.equals in value
     return value == cond.equals
 
 
-def alternatives(data: dict[str, Any]) -> list[dict[str, Any]]:
+def alternatives(data: Data) -> list[Alternative]:
     """The alternatives; a light assessment without any has one: the proposal."""
-    return data.get("alternatives") or [DEFAULT_ALTERNATIVE]
+    return AssessmentData.load(data).alternatives or [Alternative(**DEFAULT_ALTERNATIVE)]
 
 
 def _empty(value) -> bool:
     return value in (None, "", [], {}) or (isinstance(value, str) and not value.strip())
 
 
-def _questions(form: FormDefinition, section: Section, data: dict[str, Any]) -> list:
-    answers = data.get("answers") or {}
+def _questions(form: FormDefinition, section: Section, data: AssessmentData) -> list:
+    answers = data.answers
     missing = []
     for q in section.questions:
         if not visible(q, data):
@@ -79,42 +81,42 @@ def _questions(form: FormDefinition, section: Section, data: dict[str, Any]) -> 
     return missing
 
 
-def cell_problems(form: FormDefinition, cell: dict[str, Any]) -> list:
+def cell_problems(form: FormDefinition, cell: ImpactCell | Mapping[str, Any]) -> list:
     """What one impact cell lacks (domain.md, "Scales of one impact cell")."""
+    if not isinstance(cell, ImpactCell):
+        cell = ImpactCell.model_construct(**cell)  # a cell being entered may lack its keys
     missing = []
-    direction = cell.get("direction")
+    direction = cell.direction
     if not direction:
         missing.append(_l("Choose the direction of the effect."))
         return missing
     if direction != "neutral":
-        if not cell.get("magnitude"):
+        if not cell.magnitude:
             missing.append(_l("A non-neutral effect needs its magnitude."))
-        if _empty(cell.get("rationale")):
+        if _empty(cell.rationale):
             missing.append(
                 _l("A non-neutral effect needs a rationale: who is affected, how and why.")
             )
     return missing
 
 
-def _impacts(form: FormDefinition, data: dict[str, Any], ctx: Context) -> list:
-    answers = data.get("answers") or {}
-    groups = answers.get("groups_in_scope") or []
-    dims = set(answers.get("dimensions_in_scope") or [])
+def _impacts(form: FormDefinition, data: AssessmentData, ctx: Context) -> list:
+    groups = data.groups_in_scope
+    dims = set(data.dimensions_in_scope)
     if not groups or not dims:
         return [_l("Choose the groups and the dimensions in scope first (section Scoping).")]
     missing = []
-    cells = data.get("impacts") or []
+    # The cells per (alternative, group) in their order, found once: a full assessment
+    # has hundreds of cells, and every pair would otherwise look through all of them.
+    cells: dict[tuple[str, str], list[ImpactCell]] = {}
+    for c in data.impacts:
+        if c.dimension in dims:
+            cells.setdefault((c.alternative, c.group), []).append(c)
     for alt in alternatives(data):
         for group_id in groups:
             group = form.group(group_id)
-            mine = [
-                c
-                for c in cells
-                if c.get("alternative") == alt["id"]
-                and c.get("group") == group_id
-                and c.get("dimension") in dims
-            ]
-            name = alt.get("label") or str(_l("the proposal"))
+            mine = cells.get((alt.id, group_id), [])
+            name = alt.label or str(_l("the proposal"))
             if not mine:
                 missing.append(
                     _l(
@@ -125,12 +127,12 @@ def _impacts(form: FormDefinition, data: dict[str, Any], ctx: Context) -> list:
                 )
             for cell in mine:
                 for problem in cell_problems(form, cell):
-                    dim = form.dimension(cell["dimension"])
+                    dim = form.dimension(cell.dimension)
                     missing.append(
                         _l(
                             "%(group)s / %(dimension)s in %(alternative)s: %(problem)s",
                             group=localized(group.labels) if group else group_id,
-                            dimension=localized(dim.labels) if dim else cell["dimension"],
+                            dimension=localized(dim.labels) if dim else cell.dimension,
                             alternative=name,
                             problem=problem,
                         )
@@ -138,11 +140,11 @@ def _impacts(form: FormDefinition, data: dict[str, Any], ctx: Context) -> list:
     return missing
 
 
-def _alternatives(data: dict[str, Any], ctx: Context) -> list:
-    alts = data.get("alternatives") or []
+def _alternatives(data: AssessmentData, ctx: Context) -> list:
+    alts = data.alternatives
     missing = []
-    reason = (data.get("answers") or {}).get("single_alternative_reason") or ""
-    too_few = len(alts) < 2 or not any(a.get("zero_option") for a in alts)
+    reason = data.answer("single_alternative_reason") or ""
+    too_few = len(alts) < 2 or not any(a.zero_option for a in alts)
     if ctx.level == "full" and too_few and not reason.strip():
         missing.append(
             _l(
@@ -151,41 +153,41 @@ def _alternatives(data: dict[str, Any], ctx: Context) -> list:
             )
         )
     for i, alt in enumerate(alts, 1):
-        if _empty(alt.get("label")) or _empty(alt.get("description")):
+        if _empty(alt.label) or _empty(alt.description):
             missing.append(_l("Alternative %(n)d needs a name and a description.", n=i))
-    if alts and sum(1 for a in alts if a.get("recommended")) != 1:
+    if alts and sum(1 for a in alts if a.recommended) != 1:
         missing.append(_l("Mark exactly one alternative as recommended."))
     return missing
 
 
-def _hearings(data: dict[str, Any]) -> list:
-    hearings = data.get("hearings") or []
+def _hearings(data: AssessmentData) -> list:
+    hearings = data.hearings
     missing = []
-    if not hearings and _empty(data.get("no_hearings_reason")):
+    if not hearings and _empty(data.no_hearings_reason):
         missing.append(_l("Record the hearings, or explain why nobody needs to be heard."))
     for i, h in enumerate(hearings, 1):
-        if _empty(h.get("council")):
+        if _empty(h.council):
             missing.append(_l("Hearing %(n)d: choose who was heard.", n=i))
-        heard = not _empty(h.get("statement")) or h.get("answered_on")
-        if not heard and _empty(h.get("not_heard_reason")):
+        heard = not _empty(h.statement) or h.answered_on
+        if not heard and _empty(h.not_heard_reason):
             missing.append(_l("Hearing %(n)d: record the statement, or why it was not heard.", n=i))
     return missing
 
 
-def _indicators(data: dict[str, Any], ctx: Context) -> list:
-    indicators = data.get("indicators") or []
+def _indicators(data: AssessmentData, ctx: Context) -> list:
+    indicators = data.indicators
     missing = []
     for i, ind in enumerate(indicators, 1):
-        if _empty(ind.get("name")):
+        if _empty(ind.name):
             missing.append(_l("Indicator %(n)d needs a name.", n=i))
-    planned = [i for i in indicators if i.get("review_date") and not _empty(i.get("owner"))]
+    planned = [i for i in indicators if i.planned]
     if ctx.level == "full" and not planned:
         missing.append(_l("Add at least one indicator with a review date and an owner."))
     return missing
 
 
-def _summary(data: dict[str, Any], ctx: Context) -> list:
-    summary = data.get("summary") or {}
+def _summary(data: AssessmentData, ctx: Context) -> list:
+    summary = data.summary
     needed = ["fi", "sv"] if ctx.bilingual else [ctx.language]
     missing = []
     names = {"fi": _l("Finnish"), "sv": _l("Swedish")}
@@ -205,10 +207,9 @@ def _summary(data: dict[str, Any], ctx: Context) -> list:
     return missing
 
 
-def section_problems(
-    form: FormDefinition, section: Section, data: dict[str, Any], ctx: Context
-) -> list:
+def section_problems(form: FormDefinition, section: Section, data: Data, ctx: Context) -> list:
     """What the section still lacks; an empty list means complete."""
+    data = AssessmentData.load(data)
     if section.kind == "questions":
         return _questions(form, section, data)
     if section.kind == "impacts":
@@ -222,8 +223,9 @@ def section_problems(
     return _summary(data, ctx)
 
 
-def incomplete_sections(form: FormDefinition, data: dict[str, Any], ctx: Context) -> list:
+def incomplete_sections(form: FormDefinition, data: Data, ctx: Context) -> list:
     """The labels of the sections of the chosen level that are not complete."""
+    data = AssessmentData.load(data)
     return [
         localized(s.labels)
         for s in form.sections_for(ctx.level)

@@ -382,7 +382,7 @@ def impacts(a, form, section):
 def cell(assessment_id: int, alternative: str, group: str, dimension: str):
     a, form = _load(assessment_id)
     g, d = form.group(group), form.dimension(dimension)
-    alts = {alt["id"]: alt for alt in alternatives(a.data or {})}
+    alts = {alt.id: alt for alt in alternatives(a.data or {})}
     if g is None or d is None or alternative not in alts:
         abort(404)
     cls = qforms.cell_form(form, _language())

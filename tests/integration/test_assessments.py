@@ -181,7 +181,7 @@ def test_reopen_keeps_the_approved_revision(assessment):
     approved = a.revisions[-1]
     frozen = (approved.seq, approved.state, approved.sha256, dict(approved.snapshot))
     step("reviewer", a, "reopen", "The proposal changed.")
-    ops.save_answers(user("preparer"), a, {"summary": "new"}, expected_version=a.version)
+    ops.save_answers(user("preparer"), a, {"summary": {"fi": "new"}}, expected_version=a.version)
     db.session.expire_all()
     again = db.session.get(Revision, approved.id)
     assert (again.seq, again.state, again.sha256, again.snapshot) == frozen
