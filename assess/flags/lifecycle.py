@@ -78,7 +78,7 @@ def sort(flags: list[dict]) -> list[dict]:
     return sorted(
         flags,
         key=lambda f: (
-            status.get(f.get("status"), 3),
+            status.get(f.get("status") or "", 3),
             SEVERITIES.index(f["severity"]),
             f["rule"],
             tuple(str(f.get(k) or "") for k in SUBJECT),

@@ -324,7 +324,7 @@ def clean_indicators(rows) -> tuple[list, Errors]:
     out = []
     for i, row in enumerate(_rows(errors, "indicators", rows, INDICATOR_FIELDS)):
         p = f"indicators.{i}"
-        item = {"id": _row_id(row)}
+        item: dict[str, str | None] = {"id": _row_id(row)}
         for key in ("name", "source", "baseline", "target", "owner"):
             item[key] = _text(errors, f"{p}.{key}", row.get(key), TEXT_MAX)
         item["review_date"] = _date(errors, f"{p}.review_date", row.get("review_date"))

@@ -30,7 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import lazy_text as _l
 from .answers import LONG_MAX, TEXT_MAX
-from .definition import FormDefinition, Question, Section
+from .definition import FormDefinition, Question
 
 
 class DateField(wtforms.DateField):
@@ -137,7 +137,9 @@ _SCREENING = [
 @per_form
 def questions_form(form: FormDefinition, section_id: str, language: str) -> type[Form]:
     """The form class of a ``questions`` section, in ``language``."""
-    section: Section = form.section(section_id)
+    section = form.section(section_id)
+    if section is None:
+        raise LookupError(f"no section {section_id!r} in form {form.key} version {form.version}")
     attrs = {q.id: _field(form, q, language) for q in section.questions}
     return type(f"{section.id}_form", (Form,), attrs)
 
