@@ -266,27 +266,27 @@ def fire(
     old_state = assessment.state
     definition = engine.definition
     data, flag_changes = assessment.data or {}, []
-    reviewing = flag_ops.review_states(assessment)
-    if definition.states[old_state].editable or old_state in reviewing:
+    if definition.is_editable(old_state) or definition.leads_to_approval(old_state):
         # Flags are recomputed before the guards see them: a submission may be late, the
         # organisation's settings may have changed, other decisions may have been approved.
         moving = next((t for t in definition.transitions if t.trigger == trigger), None)
-        submitted = flag_ops.today() if moving and moving.dest in reviewing else None
+        submitted = (
+            flag_ops.today() if moving and definition.leads_to_approval(moving.dest) else None
+        )
         new_flags, flag_changes = flag_ops.evaluate(assessment, data, submitted=submitted)
         data = {**data, "flags": new_flags}
     new_state = engine.fire(trigger, facts(assessment, data), actor(user), comment)
     final = definition.states[new_state].final
     taken = definition.transition(trigger, old_state)
-    approval = taken if flag_ops.APPROVAL_GUARD in taken.guards else None
     with changing(assessment, expected_version) as session:
         assessment.state = new_state
         if flag_changes:
             assessment.data = data
-        if new_state == "withdrawn":
+        if not definition.is_active(new_state):
             assessment.active = False
-        if approval is not None:
+        if definition.is_approved(new_state):
             flag_ops.record_effects(session, assessment, flag_ops.today())
-        elif definition.states[new_state].editable or not assessment.active:
+        elif definition.is_editable(new_state) or not assessment.active:
             flag_ops.forget_effects(session, assessment)
         session.flush()
         seq = (
@@ -329,10 +329,11 @@ def fire(
             from .documents import attach
 
             attach(session, user, assessment, revision)
+        # Reopened after it was ready for the meeting, other than by the meeting itself.
         if (
-            old_state in ("approved", "screened_out")
-            and definition.states[new_state].editable
-            and trigger != "return_for_preparation"
+            definition.is_ready_for_agenda(old_state)
+            and definition.is_editable(new_state)
+            and trigger != definition.outcome_trigger("returned")
         ):
             from .meetings import note_assessment_change
 

@@ -22,13 +22,13 @@ from ..i18n import lazy_text as _l
 from ..models import Assessment, Decision, NegativeEffect, Revision, User
 from ..models._types import utcnow
 from ..questionnaire.organisation import OrgSettings
+from ..workflow import WorkflowDefinition
 from ._audit import record
 from ._stale import changing, check_version
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 COMMENT_MAX = 2000
-APPROVAL_GUARD = "no_unresolved_high_flags"
 
 
 def today() -> date:
@@ -43,11 +43,20 @@ def _local_date(moment: datetime) -> date:
 # --- context -----------------------------------------------------------------------
 
 
+def _definition(assessment: Assessment) -> WorkflowDefinition:
+    from .assessments import engine_for
+
+    return engine_for(assessment).definition
+
+
 def submitted_on(assessment: Assessment) -> date | None:
-    """The day of the latest submission for review (the workflow's ``submit``)."""
+    """The day of the latest submission for review (the workflow's ``submit`` trigger)."""
     moment = db.session.scalar(
         select(Revision.created_at)
-        .where(Revision.assessment_id == assessment.id, Revision.trigger == "submit")
+        .where(
+            Revision.assessment_id == assessment.id,
+            Revision.trigger == _definition(assessment).submit_trigger,
+        )
         .order_by(Revision.seq.desc())
         .limit(1)
     )
@@ -144,23 +153,11 @@ def evaluate(assessment: Assessment, data: dict, *, submitted: date | None = Non
 # --- acknowledging -------------------------------------------------------------------
 
 
-def review_states(assessment: Assessment) -> set[str]:
-    """States from which an approval (a transition guarded by the flags) leaves."""
-    from .assessments import engine_for
-
-    definition = engine_for(assessment).definition
-    return {
-        s
-        for t in definition.transitions
-        if APPROVAL_GUARD in t.guards and t.source != "*"
-        for s in t.source
-    }
-
-
 def _check_may_acknowledge(user: User, assessment: Assessment) -> None:
     if not user.has_role("reviewer"):
         raise Forbidden(_l("Only reviewers can acknowledge flags."))
-    if assessment.state not in review_states(assessment):
+    # The review that leads to approval is where flags are weighed.
+    if not _definition(assessment).leads_to_approval(assessment.state):
         raise Conflict(
             _l("Flags are acknowledged during the review; this assessment is not in review.")
         )

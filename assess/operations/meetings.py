@@ -15,26 +15,27 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
 
+from ..definitions import localized
 from ..extensions import db
 from ..i18n import lazy_text as _l
-from ..models import AgendaItem, Assessment, Body, Decision, Document, Meeting, Revision, User
+from ..models import (
+    OUTCOMES,
+    AgendaItem,
+    Assessment,
+    Body,
+    Decision,
+    Document,
+    Meeting,
+    Revision,
+    User,
+)
 from ..models._types import utcnow
 from ._audit import record
 from ._stale import changing, check_version
 from ._tx import transaction
-from .assessments import active_assessment
+from .assessments import active_assessment, engine_for
 from .errors import Conflict, Forbidden, NotFound, OperationError, ValidationFailed
 
-# An assessment in one of these states is ready for the meeting.
-READY_STATES = ("approved", "screened_out", "decided", "follow_up", "closed")
-# The assessment's transition for each outcome: a decision made, or returned to preparation.
-FIRES = {
-    "approved": "record_decision",
-    "approved_amended": "record_decision",
-    "rejected": "record_decision",
-    "returned": "return_for_preparation",
-    "tabled": None,
-}
 OUTCOME_LABELS = {
     "approved": _l("approved as proposed"),
     "approved_amended": _l("approved amended"),
@@ -253,16 +254,11 @@ def _lacks(item: AgendaItem, assessment: Assessment | None, wanted: set[int]) ->
     preparer = item.decision.preparer.name
     if assessment is None:
         return [Lack(_l("No impact assessment has been started."), preparer)]
-    state = assessment.state
-    if state not in READY_STATES:
-        what = {
-            "draft": _l("The assessment has not started."),
-            "screening": _l("The screening is not finished."),
-            "screen_out_proposed": _l("A reviewer has not confirmed that no assessment is needed."),
-            "in_assessment": _l("The assessment is being prepared and has not been submitted."),
-            "in_review": _l("The assessment is waiting for a reviewer's approval."),
-        }.get(state, _l("The assessment is not approved."))
-        who = _l("a reviewer") if state in ("screen_out_proposed", "in_review") else preparer
+    state, definition = assessment.state, engine_for(assessment).definition
+    if not definition.is_ready_for_agenda(state):
+        awaited = definition.not_ready(state)
+        what = localized(awaited) if awaited else _l("The assessment is not approved.")
+        who = _l("a reviewer") if definition.awaits_review(state) else preparer
         return [Lack(what, who)]
     if not wanted:
         return [Lack(_l("The approved assessment has no documents."), preparer)]
@@ -602,7 +598,7 @@ def record_outcome(
                 state=STATE_LABELS[meeting.state],
             )
         )
-    if outcome not in FIRES:
+    if outcome not in OUTCOMES:
         raise ValidationFailed(
             {
                 "outcome": [
@@ -628,7 +624,7 @@ def record_outcome(
             {"note": [_l("Say what the body changed or why it returned the decision.")]}
         )
     assessment = active_assessment(item.decision)
-    trigger = FIRES[outcome]
+    trigger = engine_for(assessment).definition.outcome_trigger(outcome) if assessment else None
     if trigger and assessment is not None:
         assessment_ops.fire(
             user,

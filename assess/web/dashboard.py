@@ -9,12 +9,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from .. import flags
+from ..definitions import localized
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Body, Decision, Meeting, User
 from ..operations import assessments as assessment_ops
 from ..operations import meetings as meeting_ops
 from ..operations.decisions import search_decisions
+from ..operations.process import state_means
+from ..workflow import WorkflowDefinition
 
 bp = Blueprint("dashboard", __name__)
 
@@ -56,24 +59,11 @@ def index():
     return render_template("dashboard.html", sections=sections)
 
 
-NEXT_STEPS = {
-    None: _l("Start the impact assessment."),
-    "draft": _l("Start the screening."),
-    "screening": _l("Finish the screening."),
-    "screen_out_proposed": _l("Waiting for a reviewer to confirm that no assessment is needed."),
-    "in_assessment": _l("Complete the assessment and submit it for review."),
-    "in_review": _l("Waiting for review."),
-    "approved": _l("Approved: ready for the meeting."),
-    "screened_out": _l("No assessment needed: ready for the meeting."),
-    "decided": _l("Decided: follow-up starts."),
-    "follow_up": _l("In follow-up."),
-    "closed": _l("Closed."),
-}
-
-
 def _next_step(decision):
     assessment = assessment_ops.active_assessment(decision)
-    return NEXT_STEPS.get(assessment.state if assessment else None, "")
+    if assessment is None:
+        return _l("Start the impact assessment.")
+    return localized(assessment_ops.engine_for(assessment).definition.next_step(assessment.state))
 
 
 def _review_queue(org_id):
@@ -83,7 +73,7 @@ def _review_queue(org_id):
         .where(
             Assessment.organisation_id == org_id,
             Assessment.active,
-            Assessment.state.in_(("in_review", "screen_out_proposed")),
+            state_means(WorkflowDefinition.awaits_review),
         )
         .order_by(Assessment.updated_at)
     ).all()
@@ -125,7 +115,7 @@ def _follow_up_tasks():
         select(Assessment).where(
             Assessment.organisation_id == current_user.organisation_id,
             Assessment.active,
-            Assessment.state.in_(("decided", "follow_up")),
+            state_means(WorkflowDefinition.is_in_follow_up),
         )
     ).all()
     tasks = []

@@ -447,7 +447,8 @@ def cell(assessment_id: int, alternative: str, group: str, dimension: str):
 def check(assessment_id: int):
     a, form = _load(assessment_id)
     options = {o.transition.trigger: o for o in ops.options(current_user, a)}
-    return _render("guided/check.html", a, form, "check", submit=options.get("submit"))
+    submit = options.get(ops.engine_for(a).definition.submit_trigger)
+    return _render("guided/check.html", a, form, "check", submit=submit)
 
 
 @bp.post("/hearings/<hearing_id>/statement")

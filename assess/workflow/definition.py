@@ -76,7 +76,7 @@ class WorkflowDefinition(Strict):
     transitions: list[TransitionDef] = Field(min_length=1)
     # The trigger that submits an assessment for review; its day starts the review's clock.
     # Optional here only so that a missing one is reported with what would be right.
-    submit: str | None = None
+    submit_for_review: str | None = None
     # For each meeting outcome, the trigger it fires (null: the assessment stays as it is).
     outcomes: dict[str, str | None] = {}
 
@@ -114,8 +114,8 @@ class WorkflowDefinition(Strict):
 
     @property
     def submit_trigger(self) -> str:
-        assert self.submit is not None  # the loader refuses a workflow without one
-        return self.submit
+        assert self.submit_for_review is not None  # the loader refuses a workflow without one
+        return self.submit_for_review
 
     def outcome_trigger(self, outcome: str) -> str | None:
         """The trigger a meeting's ``outcome`` fires, or None when the assessment stays."""
@@ -258,22 +258,25 @@ def _meaning_problems(d: WorkflowDefinition, add) -> None:
         )
     if not any(sd.approved for sd in states.values()):
         add("states", "no state is approved: true; mark the state an approval leads to")
-    submitting = [t for t in d.transitions if t.trigger == d.submit]
-    if d.submit is None:
+    submitting = [t for t in d.transitions if t.trigger == d.submit_for_review]
+    if d.submit_for_review is None:
         add(
-            "submit",
+            "submit_for_review",
             f"missing: name the trigger that submits an assessment for review "
             f"(one of: {', '.join(triggers)})",
         )
     elif not submitting:
-        add("submit", f"unknown trigger {d.submit!r}; expected one of: {', '.join(triggers)}")
+        add(
+            "submit_for_review",
+            f"unknown trigger {d.submit_for_review!r}; expected one of: {', '.join(triggers)}",
+        )
     for t in submitting:
         if t.dest in states and not states[t.dest].awaits_review:
             add(
-                "submit",
-                f"trigger {d.submit!r} leads to {t.dest!r}, which does not await review; "
-                f"mark {t.dest!r} awaits_review: true, or name the trigger that submits "
-                "for review",
+                "submit_for_review",
+                f"trigger {d.submit_for_review!r} leads to {t.dest!r}, which does not await "
+                f"review; mark {t.dest!r} awaits_review: true, or name the trigger that "
+                "submits for review",
             )
     if not d.outcomes:
         add(

@@ -144,18 +144,18 @@ BROKEN = {
     ),
     # What the rest of the product asks the workflow (docs/workflows.md, "What the states mean").
     "no submit trigger": (
-        lambda d: d.pop("submit"),
-        "submit",
+        lambda d: d.pop("submit_for_review"),
+        "submit_for_review",
         "missing: name the trigger that submits an assessment for review",
     ),
     "unknown submit trigger": (
-        lambda d: d.update({"submit": "sumbit"}),
-        "submit",
+        lambda d: d.update({"submit_for_review": "sumbit"}),
+        "submit_for_review",
         "unknown trigger 'sumbit'; expected one of: ",
     ),
     "submit that does not lead to review": (
-        lambda d: d.update({"submit": "start_assessment"}),
-        "submit",
+        lambda d: d.update({"submit_for_review": "start_assessment"}),
+        "submit_for_review",
         "leads to 'in_assessment', which does not await review",
     ),
     "no outcomes": (
