@@ -14,7 +14,7 @@ from tests.pgcluster import PG_BIN_DIRS, throwaway_cluster
 from tests.support import missing
 
 
-def in_memory_app():
+def in_memory_app(**config):
     """An app on an empty in-memory SQLite database with the tables created."""
     app = create_app(
         "testing",
@@ -23,6 +23,7 @@ def in_memory_app():
             "poolclass": StaticPool,
             "connect_args": {"check_same_thread": False},
         },
+        **config,
     )
     with app.app_context():
         db.create_all()
