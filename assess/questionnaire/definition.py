@@ -94,6 +94,9 @@ class ScreeningQuestion(Strict):
     id: str = Id
     labels: Labels
     help: Labels | None = None
+    # The question asks about the organisation's investment threshold: the page says its
+    # amount, which each organisation sets.
+    shows_investment_threshold: bool = False
 
 
 class ScreeningRule(Strict):

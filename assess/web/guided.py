@@ -141,13 +141,14 @@ def _adapt(wtform, a, form, questions=()) -> None:
         wtform.exempt_category.choices = [SelectChoice("", "—")] + [
             SelectChoice(c.id, c.labels.get(language)) for c in org_exempt(form, org)
         ]
-    if "s_strategy_budget" in wtform._fields:
-        field = wtform.s_strategy_budget
-        note = _l(
-            "Your organisation's threshold is %(amount)s €.",
-            amount=format_decimal(org.investment_threshold_eur),
-        )
-        field.description = f"{field.description} {note}".strip()
+    for q in form.screening.questions:
+        if q.shows_investment_threshold and q.id in wtform._fields:
+            field = wtform[q.id]
+            note = _l(
+                "Your organisation's threshold is %(amount)s €.",
+                amount=format_decimal(org.investment_threshold_eur),
+            )
+            field.description = f"{field.description} {note}".strip()
 
 
 def _version() -> int:
