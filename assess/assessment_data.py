@@ -93,7 +93,7 @@ class Screening(Part):
 
     answers: dict[str, str] = {}  # screening question id -> yes / no / unknown
     level: Level | None = None
-    level_reason: str | None = ""
+    level_reason: str | None = None
     exempt_category: str | None = None
     recommended_level: Level | None = None
 
@@ -208,7 +208,7 @@ class AssessmentData(Part):
     alternatives: list[Alternative] = []
     impacts: list[ImpactCell] = []
     hearings: list[Hearing] = []
-    no_hearings_reason: str | None = ""
+    no_hearings_reason: str | None = None
     indicators: list[Indicator] = []
     summary: dict[str, str] = {}  # language (fi, sv) -> text
     flags: list[StoredFlag] = []

@@ -14,13 +14,17 @@ without the rules (the document and the API read them from there). Pure function
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_babel import force_locale
 
+from ..assessment_data import StoredFlag
 from ..definitions import localized
 from .rules import SEVERITIES, Flag, sentences
+
+if TYPE_CHECKING:
+    from ..definitions import Labels
 
 LANGUAGES = ("fi", "sv", "en")
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
@@ -32,7 +36,14 @@ def flag_id(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-def stored_form(flags: list[Flag]) -> list[dict[str, Any]]:
+Stored = StoredFlag | Mapping[str, Any]
+
+
+def _typed(stored: Iterable[Stored]) -> list[StoredFlag]:
+    return [StoredFlag.load(f) for f in stored]
+
+
+def stored_form(flags: list[Flag]) -> list[StoredFlag]:
     """The flags as stored: subject, severity and texts in every language."""
     entries = [
         {
@@ -51,78 +62,82 @@ def stored_form(flags: list[Flag]) -> list[dict[str, Any]]:
             for entry, f in zip(entries, flags, strict=True):
                 entry["message"][language] = sentences(str(f.message))
                 entry["resolve"][language] = sentences(str(f.resolve))
-    return entries
+    # Built here from known values: constructing skips validating ~100 flags on every save.
+    return [StoredFlag.model_construct(**entry) for entry in entries]
 
 
-def merge(stored: Iterable[dict], current: list[dict]) -> list[dict]:
+def merge(stored: Iterable[Stored], current: list[StoredFlag]) -> list[StoredFlag]:
     """The new stored list: ``current`` (from ``stored_form``) set against ``stored``."""
-    before = {f["id"]: f for f in stored}
+    before = {f.id: f for f in _typed(stored)}
     merged = []
     for entry in current:
-        old = before.pop(entry["id"], None)
-        new = {**entry, "status": OPEN}
-        if old and old.get("status") == ACKNOWLEDGED:
-            new["status"] = ACKNOWLEDGED
-            new["acknowledged"] = old["acknowledged"]
+        old = before.pop(entry.id, None)
+        if old and old.status == ACKNOWLEDGED:
+            new = entry.model_copy(
+                update={"status": ACKNOWLEDGED, "acknowledged": old.acknowledged}
+            )
+        else:
+            new = entry.model_copy(update={"status": OPEN})
         merged.append(new)
     for old in before.values():
-        resolved = {k: v for k, v in old.items() if k != "acknowledged"}
-        resolved["status"] = RESOLVED
+        resolved = old.model_copy(update={"status": RESOLVED, "acknowledged": None})
+        resolved.model_fields_set.discard("acknowledged")  # stored without it, not as null
         merged.append(resolved)
     return sort(merged)
 
 
-def sort(flags: list[dict]) -> list[dict]:
+def sort(flags: Iterable[Stored]) -> list[StoredFlag]:
     """By status (open first), severity, rule and subject: what needs doing comes first."""
     status = {OPEN: 0, ACKNOWLEDGED: 1, RESOLVED: 2}
     return sorted(
-        flags,
+        _typed(flags),
         key=lambda f: (
-            status.get(f.get("status") or "", 3),
-            SEVERITIES.index(f["severity"]),
-            f["rule"],
-            tuple(str(f.get(k) or "") for k in SUBJECT),
+            status.get(f.status, 3),
+            SEVERITIES.index(f.severity),
+            f.rule,
+            tuple(str(getattr(f, k) or "") for k in SUBJECT),
         ),
     )
 
 
-def changes(old: Iterable[dict], new: Iterable[dict]) -> list[dict[str, Any]]:
+def changes(old: Iterable[Stored], new: Iterable[Stored]) -> list[dict[str, Any]]:
     """Audit entries for flags that appeared, went or changed status, with their texts."""
-    before = {f["id"]: f for f in old}
+    before = {f.id: f for f in _typed(old)}
     out = []
-    for f in new:
-        prior = before.get(f["id"])
-        was = prior.get("status") if prior else None
-        if was != f["status"]:
+    for f in _typed(new):
+        prior = before.get(f.id)
+        was = prior.status if prior else None
+        if was != f.status:
             out.append(
                 {
-                    "field": f"flags.{f['id']}",
+                    "field": f"flags.{f.id}",
                     "old": was,
-                    "new": f["status"],
-                    "rule": f["rule"],
-                    "severity": f["severity"],
-                    "message": f["message"],
+                    "new": f.status,
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "message": f.message,
                 }
             )
     return out
 
 
-def unresolved_high(stored: Iterable[dict]) -> list:
+def unresolved_high(stored: Iterable[Stored]) -> list:
     """Texts (in the reader's language) of high flags neither resolved nor acknowledged.
 
     This is what the process guard "no unresolved high flags" lists.
     """
     return [
-        localized(f["message"])
-        for f in stored
-        if f["severity"] == "high" and f.get("status") == OPEN
+        # A stored flag's texts are by language, as Labels are: fi, sv and en.
+        localized(cast("Labels", f.message))
+        for f in _typed(stored)
+        if f.severity == "high" and f.status == OPEN
     ]
 
 
-def counts(stored: Iterable[dict]) -> dict[str, int]:
+def counts(stored: Iterable[Stored]) -> dict[str, int]:
     """Open flags per severity, for summaries."""
     out = dict.fromkeys(SEVERITIES, 0)
-    for f in stored:
-        if f.get("status") == OPEN:
-            out[f["severity"]] += 1
+    for f in _typed(stored):
+        if f.status == OPEN:
+            out[f.severity] += 1
     return out

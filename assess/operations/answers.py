@@ -30,9 +30,8 @@ def form_for(assessment: Assessment) -> FormDefinition:
 
 
 def context(assessment: Assessment) -> Context:
-    screening = (assessment.data or {}).get("screening") or {}
     return Context(
-        level=screening.get("level"),
+        level=assessment.content.level,
         language=assessment.decision.language,
         bilingual=bool(assessment.decision.organisation.bilingual),
     )
@@ -61,13 +60,14 @@ def save_section(
     section = form.section(section_id)
     if section is None:
         raise NotFound(_l("No section %(id)r in this questionnaire.", id=section_id))
-    data = a.data or {}
+    data = a.content
+    changes: dict[str, Any]
     if section.kind == "questions":
         value, errors = clean.clean_answers(
             form, section, payload.get("answers") or {}, org_settings(a)
         )
         _raise(errors)
-        changes = {"answers": {**(data.get("answers") or {}), **value}}
+        changes = {"answers": {**data.answers, **value}}
     elif section.kind == "alternatives":
         value, errors = clean.clean_alternatives(payload.get("alternatives"))
         reason = clean._text(
@@ -77,17 +77,15 @@ def save_section(
             clean.LONG_MAX,
         )
         _raise(errors)
-        answers = {**(data.get("answers") or {}), "single_alternative_reason": reason}
+        answers = {**data.answers, "single_alternative_reason": reason}
         changes = {"alternatives": value, "answers": answers}
         ids = {alt.id for alt in alternatives_of({"alternatives": value})}
         # Cells of an alternative that was removed go with it.
-        changes["impacts"] = [c for c in data.get("impacts") or [] if c.get("alternative") in ids]
+        changes["impacts"] = [c.dump() for c in data.impacts if c.alternative in ids]
     elif section.kind == "hearings":
         value, errors = clean.clean_hearings(form, payload.get("hearings"))
         # A statement file stays with its hearing; the form does not carry it.
-        files = {
-            h.get("id"): h["attachment"] for h in data.get("hearings") or [] if h.get("attachment")
-        }
+        files = {h.id: h.attachment.dump() for h in data.hearings if h.attachment}
         for h in value:
             if h["id"] in files:
                 h["attachment"] = files[h["id"]]
@@ -103,7 +101,7 @@ def save_section(
     elif section.kind == "summary":
         value, errors = clean.clean_summary(payload.get("summary"))
         _raise(errors)
-        changes = {"summary": {**(data.get("summary") or {}), **value}}
+        changes = {"summary": {**data.summary, **value}}
     else:
         raise NotFound(_l("The impact matrix is saved one cell at a time."))
     return save_answers(user, a, changes, expected_version=expected_version)
@@ -114,16 +112,12 @@ def save_cell(
 ) -> Assessment:
     """Add, replace or (with ``remove``) take out one cell of the impact matrix."""
     form = form_for(a)
-    data = a.data or {}
+    data = a.content
     ids = [alt.id for alt in alternatives_of(data)]
     value, errors = clean.clean_cell(form, cell, ids, org_settings(a))
     _raise(errors)
     key = (value["alternative"], value["group"], value["dimension"])
-    cells = [
-        c
-        for c in data.get("impacts") or []
-        if (c.get("alternative"), c.get("group"), c.get("dimension")) != key
-    ]
+    cells = [c.dump() for c in data.impacts if c.key != key]
     if not remove:
         cells.append(value)
     order = {g.id: i for i, g in enumerate(form.groups)}
@@ -182,20 +176,18 @@ def migrate_form(
         if engine_for(a).definition.states[a.state].final:
             continue
         old = a.data or {}
-        new = dict(old)
-        new["answers"] = _rename(mapping, old.get("answers") or {})
-        screening = dict(old.get("screening") or {})
-        if "answers" in screening:
-            screening["answers"] = _rename(mapping, screening["answers"])
-            new["screening"] = screening
-        changes = audit.diff(old, new) + [
+        new = a.content
+        new.answers = _rename(mapping, new.answers)
+        if "answers" in new.screening.model_fields_set:
+            new.screening.answers = _rename(mapping, new.screening.answers)
+        changes = audit.diff(old, new.dump()) + [
             {"field": "form", "old": f"{key}@{from_version}", "new": f"{key}@{to_version}"}
         ]
         report.append((a.id, changes))
         if dry_run:
             continue
         with transaction() as session:
-            a.data = new
+            a.content = new
             a.form_version = to_version
             session.flush()
             record(
@@ -221,7 +213,7 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
     nothing is saved unless all of it is valid.
     """
     form, org = form_for(a), org_settings(a)
-    data = a.data or {}
+    data = a.content
     errors: dict[str, list] = {}
     changes: dict[str, Any] = {}
 
@@ -234,16 +226,17 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
         if not isinstance(given, dict):
             collect({"screening": [_l("Give the screening as an object.")]})
             given = {}
-        base = data.get("screening") or {}
+        base = data.screening
         merged = {
-            "answers": {**(base.get("answers") or {}), **(given.get("answers") or {})},
-            "level": payload.get("level", given.get("level", base.get("level"))),
-            **{k: given.get(k, base.get(k)) for k in ("level_reason", "exempt_category")},
+            "answers": {**base.answers, **(given.get("answers") or {})},
+            "level": payload.get("level", given.get("level", base.level)),
+            "level_reason": given.get("level_reason", base.level_reason),
+            "exempt_category": given.get("exempt_category", base.exempt_category),
         }
         value, found = clean.clean_screening(form, merged, org)
         collect(found)
         changes["screening"] = value
-    answers = dict(data.get("answers") or {})
+    answers = dict(data.answers)
     if "answers" in payload:
         given = payload["answers"] if isinstance(payload["answers"], dict) else {}
         by_section: dict[str, dict] = {}
@@ -260,7 +253,7 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
             collect(found)
             answers.update(value)
         changes["answers"] = answers
-    alternatives = data.get("alternatives") or []
+    alternatives: list[Any] = data.alternatives
     if "alternatives" in payload:
         alternatives, found = clean.clean_alternatives(payload["alternatives"])
         collect(found)
@@ -282,7 +275,7 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
             cleaned.append(value)
         changes["impacts"] = cleaned
     elif "alternatives" in payload:  # cells of a removed alternative go with it
-        changes["impacts"] = [c for c in data.get("impacts") or [] if c.get("alternative") in ids]
+        changes["impacts"] = [c.dump() for c in data.impacts if c.alternative in ids]
     if "indicators" in payload:
         value, found = clean.clean_indicators(payload["indicators"])
         collect(found)
@@ -290,7 +283,7 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
     if "summary" in payload:
         value, found = clean.clean_summary(payload["summary"])
         collect(found)
-        changes["summary"] = {**(data.get("summary") or {}), **value}
+        changes["summary"] = {**data.summary, **value}
     if errors:
         raise ValidationFailed(errors)
     return save_answers(user, a, changes, expected_version=expected_version)

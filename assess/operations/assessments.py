@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.orm import joinedload
 
 from .. import audit, flags, questionnaire
+from ..assessment_data import AssessmentData
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, AuditEvent, Decision, Revision, User
@@ -45,11 +46,11 @@ def actor(user: User) -> Actor:
     return Actor(id=user.id, roles=frozenset(user.roles))
 
 
-def facts(assessment: Assessment, data: dict | None = None) -> Facts:
+def facts(assessment: Assessment, data: AssessmentData | None = None) -> Facts:
     from .answers import context, form_for
 
-    data = assessment.data or {} if data is None else data
-    screening = data.get("screening") or {}
+    data = assessment.content if data is None else data
+    screening = data.screening
     form = form_for(assessment)
     ctx = context(assessment)
     return Facts(
@@ -57,12 +58,12 @@ def facts(assessment: Assessment, data: dict | None = None) -> Facts:
         prepared_by=assessment.prepared_by_id,
         last_edited_by=assessment.last_edited_by_id,
         decision_preparer=assessment.decision.preparer_id,
-        level=screening.get("level"),
-        level_reason=screening.get("level_reason") or "",
-        exempt_category=screening.get("exempt_category"),
+        level=screening.level,
+        level_reason=screening.level_reason or "",
+        exempt_category=screening.exempt_category,
         incomplete_sections=tuple(questionnaire.incomplete_sections(form, data, ctx)),
         screening_problems=tuple(screening_problems(form, screening)),
-        unresolved_high_flags=tuple(flags.unresolved_high(data.get("flags") or [])),
+        unresolved_high_flags=tuple(flags.unresolved_high(data.flags)),
     )
 
 
@@ -222,16 +223,17 @@ def save_answers(
             )
         )
     old = assessment.data or {}
-    new = copy.deepcopy(old)
-    new.update(copy.deepcopy(changes))
+    # The parts given replace the stored ones; reading them through the model refuses a
+    # malformed part before anything is written.
+    new = AssessmentData.load({**old, **changes})
     # Flags are not answers: they are recomputed here and audited as flags, with their texts.
-    field_changes = audit.diff(_answers_only(old), _answers_only(new))
+    field_changes = audit.diff(_answers_only(old), _answers_only(new.dump()))
     if not field_changes:
         return assessment
-    new["flags"], flag_changes = flag_ops.evaluate(assessment, new)
+    new.flags, flag_changes = flag_ops.evaluate(assessment, new)
     field_changes += flag_changes
     with changing(assessment, expected_version) as session:
-        assessment.data = new
+        assessment.content = new
         assessment.last_edited_by_id = user.id
         session.flush()  # the version check happens here, before the audit lock
         record(
@@ -265,7 +267,7 @@ def fire(
         raise TransitionBlocked(trigger, [_l("A comment may have at most 5000 characters.")])
     old_state = assessment.state
     definition = engine.definition
-    data, flag_changes = assessment.data or {}, []
+    data, flag_changes = assessment.content, []
     if definition.is_editable(old_state) or definition.leads_to_approval(old_state):
         # Flags are recomputed before the guards see them: a submission may be late, the
         # organisation's settings may have changed, other decisions may have been approved.
@@ -273,15 +275,14 @@ def fire(
         submitted = (
             flag_ops.today() if moving and definition.leads_to_approval(moving.dest) else None
         )
-        new_flags, flag_changes = flag_ops.evaluate(assessment, data, submitted=submitted)
-        data = {**data, "flags": new_flags}
+        data.flags, flag_changes = flag_ops.evaluate(assessment, data, submitted=submitted)
     new_state = engine.fire(trigger, facts(assessment, data), actor(user), comment)
     final = definition.states[new_state].final
     taken = definition.transition(trigger, old_state)
     with changing(assessment, expected_version) as session:
         assessment.state = new_state
         if flag_changes:
-            assessment.data = data
+            assessment.content = data
         if not definition.is_active(new_state):
             assessment.active = False
         if definition.is_approved(new_state):

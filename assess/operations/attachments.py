@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 
+from ..assessment_data import AttachmentRef
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Attachment, User
@@ -42,8 +42,8 @@ def attach_statement(
         raise Conflict(
             _l("The answers cannot be changed in this state of the process; you can read them.")
         )
-    data = copy.deepcopy(a.data or {})
-    hearing = next((h for h in data.get("hearings") or [] if h.get("id") == hearing_id), None)
+    data = a.content
+    hearing = next((h for h in data.hearings if h.id == hearing_id), None)
     if hearing is None:
         raise NotFound(_l("No hearing %(id)r in this assessment.", id=hearing_id))
     name = _clean_name(filename)
@@ -64,7 +64,7 @@ def attach_statement(
         ]
     if errors:
         raise ValidationFailed(errors)
-    old = hearing.get("attachment")
+    old = hearing.attachment.dump() if hearing.attachment else None
     with changing(a, expected_version) as session:
         attachment = Attachment(
             assessment_id=a.id,
@@ -78,12 +78,10 @@ def attach_statement(
         )
         session.add(attachment)
         session.flush()
-        hearing["attachment"] = {
-            "id": attachment.id,
-            "filename": name,
-            "sha256": attachment.sha256,
-        }
-        a.data = data
+        hearing.attachment = AttachmentRef(
+            id=attachment.id, filename=name, sha256=attachment.sha256
+        )
+        a.content = data
         a.last_edited_by_id = user.id
         session.flush()
         record(
@@ -96,7 +94,7 @@ def attach_statement(
                 {
                     "field": f"hearings.{hearing_id}.attachment",
                     "old": old,
-                    "new": hearing["attachment"],
+                    "new": hearing.attachment.dump(),
                 }
             ],
         )

@@ -8,7 +8,6 @@ approved assessments with negative effects on the same groups) and keeps the
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.orm import Session
 
 from .. import flags
+from ..assessment_data import Acknowledgement, AssessmentData
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Decision, NegativeEffect, Revision, User
@@ -124,7 +124,7 @@ def others(assessment: Assessment, groups, *, on: date, window_days: int):
     )
 
 
-def context(assessment: Assessment, data: dict, *, submitted: date | None = None):
+def context(assessment: Assessment, data: AssessmentData, *, submitted: date | None = None):
     from .answers import form_for
 
     form = form_for(assessment)
@@ -142,9 +142,9 @@ def context(assessment: Assessment, data: dict, *, submitted: date | None = None
     )
 
 
-def evaluate(assessment: Assessment, data: dict, *, submitted: date | None = None):
+def evaluate(assessment: Assessment, data: AssessmentData, *, submitted: date | None = None):
     """(the flags to store with ``data``, audit entries for the flags that changed)."""
-    stored = data.get("flags") or []
+    stored = data.flags
     current = flags.stored_form(flags.compute(data, context(assessment, data, submitted=submitted)))
     merged = flags.merge(stored, current)
     return merged, flags.changes(stored, merged)
@@ -189,17 +189,15 @@ def acknowledge(
     """A reviewer accepts a flag knowingly; the comment says why. Audited."""
     _check_may_acknowledge(user, assessment)
     check_version(assessment, expected_version)
-    data = assessment.data or {}
-    stored = data.get("flags") or []
-    target = next((f for f in stored if f["id"] == flag_id), None)
+    data = assessment.content
+    target = next((f for f in data.flags if f.id == flag_id), None)
     if target is None:
         raise NotFound(_l("This assessment has no flag %(id)r.", id=flag_id))
-    if target["status"] == flags.RESOLVED:
+    if target.status == flags.RESOLVED:
         raise Conflict(_l("This flag no longer applies; there is nothing to acknowledge."))
-    if target["status"] == flags.ACKNOWLEDGED:
-        raise Conflict(
-            _l("%(name)s already acknowledged this flag.", name=target["acknowledged"]["name"])
-        )
+    if target.status == flags.ACKNOWLEDGED:
+        who = target.acknowledged.name if target.acknowledged else ""
+        raise Conflict(_l("%(name)s already acknowledged this flag.", name=who))
     comment = (comment or "").strip()
     if not comment:
         raise ValidationFailed(
@@ -225,20 +223,17 @@ def acknowledge(
                 ]
             }
         )
-    ack = {
-        "by": user.id,
-        "name": user.name,
-        "at": utcnow().isoformat(timespec="seconds"),
-        "comment": comment,
-    }
-    new_flags = [
-        {**copy.deepcopy(f), "status": flags.ACKNOWLEDGED, "acknowledged": ack}
-        if f["id"] == flag_id
+    ack = Acknowledgement(
+        by=user.id, name=user.name, at=utcnow().isoformat(timespec="seconds"), comment=comment
+    )
+    data.flags = flags.lifecycle.sort(
+        f.model_copy(update={"status": flags.ACKNOWLEDGED, "acknowledged": ack})
+        if f.id == flag_id
         else f
-        for f in stored
-    ]
+        for f in data.flags
+    )
     with changing(assessment, expected_version) as session:
-        assessment.data = {**data, "flags": flags.lifecycle.sort(new_flags)}
+        assessment.content = data
         session.flush()
         record(
             session,
@@ -251,9 +246,9 @@ def acknowledge(
                     "field": f"flags.{flag_id}",
                     "old": flags.OPEN,
                     "new": flags.ACKNOWLEDGED,
-                    "rule": target["rule"],
-                    "severity": target["severity"],
-                    "message": target["message"],
+                    "rule": target.rule,
+                    "severity": target.severity,
+                    "message": target.message,
                     "comment": comment,
                 }
             ],

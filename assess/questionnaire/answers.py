@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
+from ..assessment_data import Screening
 from ..i18n import lazy_text as _l
 from .definition import FormDefinition, Question, Section
 from .organisation import OrgSettings, exempt_categories, groups, options
@@ -97,18 +99,19 @@ def clean_screening(
     return clean, errors
 
 
-def screening_problems(form: FormDefinition, screening: dict[str, Any]) -> list:
+def screening_problems(form: FormDefinition, screening: Screening | Mapping[str, Any]) -> list:
     """What the screening lacks before the assessment can start or be screened out."""
+    screening = Screening.load(screening)
     problems = []
-    answers = screening.get("answers") or {}
-    exempt = screening.get("exempt_category")
+    answers = screening.answers
+    exempt = screening.exempt_category
     unanswered = [q for q in form.screening.questions if q.id not in answers]
     if unanswered and not exempt:
         problems.append(
             _l("Answer every screening question (%(n)d unanswered).", n=len(unanswered))
         )
-    level = screening.get("level")
-    reason = (screening.get("level_reason") or "").strip()
+    level = screening.level
+    reason = (screening.level_reason or "").strip()
     if level is None:
         problems.append(_l("Choose the level of the assessment."))
     elif level == "none" and not reason and not exempt:
