@@ -191,33 +191,33 @@ def get_decision(decision_id: int):
 
 
 def _assessment(a) -> tuple[dict, dict]:
-    data = a.data or {}
-    screening = data.get("screening") or {}
+    data = a.content
+    screening = data.screening
     options = ops.options(g.api_user, a)
     out = {
         "id": a.id,
         "decision": a.decision_id,
         "state": a.state,
-        "level": screening.get("level"),
-        "recommended_level": screening.get("recommended_level"),
+        "level": screening.level,
+        "recommended_level": screening.recommended_level,
         "version": a.version,
         "workflow": {"key": a.workflow_key, "version": a.workflow_version},
         "form": {"key": a.form_key, "version": a.form_version},
         "screening": {
-            "answers": screening.get("answers") or {},
-            "exempt_category": screening.get("exempt_category"),
-            "level_reason": screening.get("level_reason"),
+            "answers": screening.answers,
+            "exempt_category": screening.exempt_category,
+            "level_reason": screening.level_reason,
         },
-        "answers": data.get("answers") or {},
-        "alternatives": data.get("alternatives") or [],
-        "impacts": data.get("impacts") or [],
-        "hearings": data.get("hearings") or [],
-        "indicators": data.get("indicators") or [],
-        "summary": data.get("summary") or {},
+        "answers": data.answers,
+        "alternatives": [alt.dump() for alt in data.alternatives],
+        "impacts": [c.dump() for c in data.impacts],
+        "hearings": [h.dump() for h in data.hearings],
+        "indicators": [i.dump() for i in data.indicators],
+        "summary": data.summary,
         "flags": [
             {
                 **{
-                    k: f.get(k)
+                    k: getattr(f, k)
                     for k in (
                         "id",
                         "rule",
@@ -228,10 +228,10 @@ def _assessment(a) -> tuple[dict, dict]:
                         "status",
                     )
                 },
-                "message": _localised(f["message"]),
-                "comment": (f.get("acknowledged") or {}).get("comment"),
+                "message": _localised(f.message),
+                "comment": f.acknowledged.comment if f.acknowledged else None,
             }
-            for f in data.get("flags") or []
+            for f in data.flags
         ],
         "transitions": {
             "available": [o.transition.trigger for o in options if o.available],
@@ -317,13 +317,14 @@ def add_hearing(assessment_id: int, payload: s.HearingIn):
     """Record the hearing of a council."""
     a = ops.get_assessment(g.api_user, assessment_id)
     section = next(sec for sec in answer_ops.form_for(a).sections if sec.kind == "hearings")
-    hearings = [*((a.data or {}).get("hearings") or []), payload.model_dump()]
+    data = a.content
+    hearings = [*(h.dump() for h in data.hearings), payload.model_dump()]
     try:
         answer_ops.save_section(
             g.api_user,
             a,
             section.id,
-            {"hearings": hearings, "no_hearings_reason": (a.data or {}).get("no_hearings_reason")},
+            {"hearings": hearings, "no_hearings_reason": data.no_hearings_reason},
             expected_version=a.version,
         )
     except ValidationFailed as exc:

@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..assessment_data import Alternative, ImpactCell
+
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
@@ -87,27 +89,14 @@ class ScreeningOut(BaseModel):
     level_reason: str | None = None
 
 
-class AlternativeOut(BaseModel):
-    id: str
-    label: str = ""
-    description: str = ""
-    zero_option: bool = False
-    recommended: bool = False
+# The stored shapes (assess.assessment_data), showing their own fields only; no docstring, so
+# that the OpenAPI document describes them as before.
+class AlternativeOut(Alternative):
+    model_config = ConfigDict(extra="ignore")
 
 
-class CellOut(BaseModel):
-    alternative: str
-    group: str
-    dimension: str
-    direction: str | None = None
-    magnitude: str | None = None
-    likelihood: str | None = None
-    duration: str | None = None
-    reversibility: str | None = None
-    confidence: str | None = None
-    rationale: str = ""
-    evidence: str = ""
-    mitigation: str = ""
+class CellOut(ImpactCell):
+    model_config = ConfigDict(extra="ignore")
 
 
 class HearingOut(BaseModel):

@@ -129,10 +129,10 @@ def acknowledge_high(reviewer, a, comment="Accepted: the effect is weighed in th
     from . import flags as flag_ops
 
     acknowledged = []
-    for f in list((a.data or {}).get("flags") or []):
-        if f["severity"] == "high" and f["status"] == "open":
-            flag_ops.acknowledge(reviewer, a, f["id"], comment, expected_version=a.version)
-            acknowledged.append(f["id"])
+    for f in a.content.flags:
+        if f.severity == "high" and f.status == "open":
+            flag_ops.acknowledge(reviewer, a, f.id, comment, expected_version=a.version)
+            acknowledged.append(f.id)
     return acknowledged
 
 

@@ -69,7 +69,7 @@ def panel_context(decision, *, comment: str = "", failed: str | None = None, rea
         ),
         options=ops.options(current_user, assessment),
         flags=flag_views.live(assessment),
-        flag_counts=flags.counts((assessment.data or {}).get("flags") or []),
+        flag_counts=flags.counts(assessment.content.flags),
         language=language,
         comment=comment,
         failed=failed,

@@ -81,7 +81,7 @@ def _review_queue(org_id):
         {
             "assessment": a,
             "decision": a.decision,
-            "open": flags.counts((a.data or {}).get("flags") or []),
+            "open": flags.counts(a.content.flags),
         }
         for a in rows
     ]
@@ -120,8 +120,8 @@ def _follow_up_tasks():
     ).all()
     tasks = []
     for a in rows:
-        for i in (a.data or {}).get("indicators") or []:
-            owner = (i.get("owner") or "").strip().casefold()
-            if i.get("review_date") and (owner in me or a.prepared_by_id == current_user.id):
+        for i in a.content.indicators:
+            owner = i.owner.strip().casefold()
+            if i.review_date and (owner in me or a.prepared_by_id == current_user.id):
                 tasks.append({"decision": a.decision, "indicator": i})
-    return sorted(tasks, key=lambda t: t["indicator"]["review_date"])
+    return sorted(tasks, key=lambda t: t["indicator"].review_date)

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from .. import flags
+from ..assessment_data import StoredFlag
 from ..i18n import lazy_text as _l
 from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
 from ..operations import answers as answer_ops
@@ -53,34 +54,32 @@ def _language() -> str:
     return str(get_locale() or "fi")
 
 
-def live(assessment) -> list[dict]:
+def live(assessment) -> list[StoredFlag]:
     """The flags that still apply (open or acknowledged), most severe first."""
-    return [f for f in (assessment.data or {}).get("flags") or [] if f["status"] != flags.RESOLVED]
+    return [f for f in assessment.content.flags if f.status != flags.RESOLVED]
 
 
-def for_page(assessment, page: str) -> list[dict]:
+def for_page(assessment, page: str) -> list[StoredFlag]:
     if page == "screening":
-        return [f for f in live(assessment) if (f.get("field") or "").startswith("screening")]
+        return [f for f in live(assessment) if (f.field or "").startswith("screening")]
     rules = _PAGE_RULES.get(page, set())
-    return [f for f in live(assessment) if f["rule"] in rules]
+    return [f for f in live(assessment) if f.rule in rules]
 
 
-def for_cell(assessment, alternative: str, group: str, dimension: str) -> list[dict]:
+def for_cell(assessment, alternative: str, group: str, dimension: str) -> list[StoredFlag]:
     return [
         f
         for f in live(assessment)
-        if f.get("alternative") == alternative
-        and f.get("group") == group
-        and f.get("dimension") in (None, dimension)
+        if f.alternative == alternative and f.group == group and f.dimension in (None, dimension)
     ]
 
 
-def by_cell(assessment) -> dict[tuple, list[dict]]:
+def by_cell(assessment) -> dict[tuple, list[StoredFlag]]:
     """Flags of single cells, by (alternative, group, dimension), for the matrix."""
-    out: dict[tuple, list[dict]] = {}
+    out: dict[tuple, list[StoredFlag]] = {}
     for f in live(assessment):
-        if f.get("dimension"):
-            out.setdefault((f["alternative"], f["group"], f["dimension"]), []).append(f)
+        if f.dimension:
+            out.setdefault((f.alternative, f.group, f.dimension), []).append(f)
     return out
 
 
@@ -100,13 +99,13 @@ def _assessment(assessment_id: int):
 
 
 def _page(assessment, *, errors=None, typed=None, status=200):
-    stored = (assessment.data or {}).get("flags") or []
+    stored = assessment.content.flags
     return render_template(
         "flags/review.html",
         assessment=assessment,
         definition=answer_ops.form_for(assessment),
-        live=[f for f in stored if f["status"] != flags.RESOLVED],
-        resolved=[f for f in stored if f["status"] == flags.RESOLVED],
+        live=[f for f in stored if f.status != flags.RESOLVED],
+        resolved=[f for f in stored if f.status == flags.RESOLVED],
         counts=flags.counts(stored),
         can_acknowledge=flag_ops.may_acknowledge(current_user, assessment),
         state_label=ops.engine_for(assessment).definition.state_label(

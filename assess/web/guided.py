@@ -19,6 +19,7 @@ from flask_babel import format_decimal, get_locale
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from ..assessment_data import ImpactCell
 from ..i18n import lazy_text as _l
 from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
 from ..operations import answers as answer_ops
@@ -50,13 +51,13 @@ def _load(assessment_id: int):
 
 def _nav(a, form, current: str):
     """The left-hand list of sections with their completion state."""
-    data, ctx = a.data or {}, answer_ops.context(a)
+    data, ctx = a.content, answer_ops.context(a)
     items = [
         {
             "id": "screening",
             "label": _l("Screening"),
             "url": url_for(".screening", assessment_id=a.id),
-            "problems": screening_problems(form, data.get("screening") or {}),
+            "problems": screening_problems(form, data.screening),
             "flags": flag_views.for_page(a, "screening"),
             "current": current == "screening",
         }
@@ -183,7 +184,7 @@ def _done(a, form, section_id):
 def screening(assessment_id: int):
     a, form = _load(assessment_id)
     cls = qforms.screening_form(form, _language())
-    stored = (a.data or {}).get("screening") or {}
+    stored = a.content.screening
     status = 200
     if request.method == "POST":
         wtform = cls(request.form)
@@ -209,8 +210,10 @@ def screening(assessment_id: int):
     else:
         wtform = cls(
             data={
-                **(stored.get("answers") or {}),
-                **{k: stored.get(k) for k in ("level", "level_reason", "exempt_category")},
+                **stored.answers,
+                "level": stored.level,
+                "level_reason": stored.level_reason,
+                "exempt_category": stored.exempt_category,
             },
         )
         wtform.form_errors = []
@@ -229,12 +232,12 @@ def screening(assessment_id: int):
 
 def _section_form(a, form, section):
     """The WTForms form of a section and how to turn its data into the operation's payload."""
-    data = a.data or {}
+    data = a.content
     language = _language()
     if section.kind == "questions":
         cls = qforms.questions_form(form, section.id, language)
         shown = [q for q in section.questions if visible(q, data)]
-        stored = {q.id: (data.get("answers") or {}).get(q.id) for q in shown}
+        stored = {q.id: data.answer(q.id) for q in shown}
 
         def payload(w):
             return {"answers": {q.id: _plain(w[q.id].data) for q in shown}}
@@ -242,23 +245,20 @@ def _section_form(a, form, section):
         return cls, stored, payload, "answers.", shown
     if section.kind == "alternatives":
         stored = {
-            "alternatives": data.get("alternatives") or [],
-            "single_alternative_reason": (data.get("answers") or {}).get(
-                "single_alternative_reason"
-            )
-            or "",
+            "alternatives": [alt.dump() for alt in data.alternatives],
+            "single_alternative_reason": data.answer("single_alternative_reason") or "",
         }
         return qforms.AlternativesForm, stored, lambda w: _plain(w.data), "", None
     if section.kind == "hearings":
         stored = {
-            "hearings": data.get("hearings") or [],
-            "no_hearings_reason": data.get("no_hearings_reason") or "",
+            "hearings": [h.dump() for h in data.hearings],
+            "no_hearings_reason": data.no_hearings_reason or "",
         }
         return qforms.hearings_form(form, language), stored, lambda w: _plain(w.data), "", None
     if section.kind == "indicators":
-        stored = {"indicators": data.get("indicators") or []}
+        stored = {"indicators": [i.dump() for i in data.indicators]}
         return qforms.IndicatorsForm, stored, lambda w: _plain(w.data), "", None
-    stored = data.get("summary") or {}
+    stored = dict(data.summary)
     return qforms.SummaryForm, stored, lambda w: {"summary": _plain(w.data)}, "summary.", None
 
 
@@ -312,7 +312,7 @@ def section(assessment_id: int, section_id: str):
             for q in shown:
                 if q.type == "list" and stored.get(q.id):
                     wtform[q.id].append_entry()
-    if section.kind == "summary" and not any((a.data or {}).get("summary", {}).values()):
+    if section.kind == "summary" and not any(a.content.summary.values()):
         suggestion = suggest_summary(a, form)
         for lang in ("fi", "sv"):
             if not wtform[lang].data:
@@ -326,28 +326,28 @@ def section(assessment_id: int, section_id: str):
         section=section,
         wtform=wtform,
         shown=shown,
-        problems=section_problems(form, section, a.data or {}, ctx),
+        problems=section_problems(form, section, a.content, ctx),
         needed_summaries=(["fi", "sv"] if ctx.bilingual else [ctx.language]),
     ), status
 
 
 def suggest_summary(a, form) -> str:
     """A first draft of the summary from the answers, for the preparer to edit."""
-    data = a.data or {}
+    data = a.content
     language = a.decision.language
     lines = []
-    level = (data.get("screening") or {}).get("level")
+    level = data.level
     if level:
         lines.append(
             {"fi": f"Arvioinnin taso: {level}.", "sv": f"Bedömningens nivå: {level}."}.get(
                 language, f"Level: {level}."
             )
         )
-    negatives: dict[str, list[dict[str, Any]]] = {}
-    for c in data.get("impacts") or []:
-        if c.get("direction") == "negative":
-            g = form.group(c["group"])
-            negatives.setdefault(g.labels.get(language) if g else c["group"], []).append(c)
+    negatives: dict[str, list[ImpactCell]] = {}
+    for c in data.impacts:
+        if c.direction == "negative":
+            g = form.group(c.group)
+            negatives.setdefault(g.labels.get(language) if g else c.group, []).append(c)
     if negatives:
         head = {"fi": "Kielteisiä vaikutuksia: ", "sv": "Negativa konsekvenser: "}.get(language, "")
         lines.append(head + ", ".join(sorted(negatives)) + ".")
@@ -355,11 +355,10 @@ def suggest_summary(a, form) -> str:
 
 
 def impacts(a, form, section):
-    data = a.data or {}
-    answers = data.get("answers") or {}
-    groups = [form.group(g) for g in answers.get("groups_in_scope") or [] if form.group(g)]
-    dims = [d for d in form.dimensions if d.id in (answers.get("dimensions_in_scope") or [])]
-    cells = {(c["alternative"], c["group"], c["dimension"]): c for c in data.get("impacts") or []}
+    data = a.content
+    groups = [form.group(g) for g in data.groups_in_scope if form.group(g)]
+    dims = [d for d in form.dimensions if d.id in data.dimensions_in_scope]
+    cells = {c.key: c for c in data.impacts}
     ctx = answer_ops.context(a)
     return _render(
         "guided/impacts.html",
@@ -383,17 +382,14 @@ def impacts(a, form, section):
 def cell(assessment_id: int, alternative: str, group: str, dimension: str):
     a, form = _load(assessment_id)
     g, d = form.group(group), form.dimension(dimension)
-    alts = {alt.id: alt for alt in alternatives(a.data or {})}
+    data = a.content
+    alts = {alt.id: alt for alt in alternatives(data)}
     if g is None or d is None or alternative not in alts:
         abort(404)
     cls = qforms.cell_form(form, _language())
     key = (alternative, group, dimension)
     stored: dict[str, Any] = next(
-        (
-            c
-            for c in (a.data or {}).get("impacts") or []
-            if (c["alternative"], c["group"], c["dimension"]) == key
-        ),
+        (c.dump() for c in data.impacts if c.key == key),
         {},
     )
     status = 200
