@@ -1,15 +1,19 @@
-"""The assess application: ex-ante impact assessment of decisions."""
+"""The assess application: ex-ante impact assessment of decisions.
+
+Importing the package imports no Flask: the pure layers (workflow, questionnaire, flags,
+documents) are used without an application; ``create_app`` brings in the rest.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
-from config import Config, config_class
-
-from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from config import Config
 
 
 def create_app(config_name_or_object: str | type[Config] | None = None, **overrides) -> Flask:
@@ -19,6 +23,12 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
     configuration class; ``None`` reads ``ASSESS_CONFIG``. ``overrides`` are applied
     last (tests use them for the database URL).
     """
+    from flask import Flask
+
+    from config import config_class
+
+    from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
     app = Flask(
         __name__,
         instance_path=_instance_path(),
@@ -51,9 +61,9 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
     bootstrap.init_app(app)
     login_manager.init_app(app)
 
-    from .web import i18n
+    from . import i18n
 
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    babel.init_app(app, locale_selector=i18n.select_language)
 
     from . import api, cli, web
 

@@ -14,6 +14,8 @@ from typing import Generic, Protocol, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .translation import current_language
+
 LANGUAGES = ("fi", "sv", "en")
 
 
@@ -83,10 +85,11 @@ class Localized:
     def __init__(self, labels: Labels):
         self.labels = labels
 
-    def __str__(self) -> str:
-        from flask_babel import get_locale
+    def render(self, language: str) -> str:
+        return self.labels.get(language)
 
-        return self.labels.get(str(get_locale() or "en"))
+    def __str__(self) -> str:
+        return self.labels.get(current_language())
 
 
 def localized(labels: Labels) -> Localized:

@@ -1,6 +1,6 @@
 """The roles' names in the UI languages (the ids are in ``models.user.ROLES``)."""
 
-from .i18n import lazy_text as _l
+from .translation import lazy_text as _l
 
 ROLE_LABELS = {
     "preparer": _l("preparer"),

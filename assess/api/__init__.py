@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import csrf, db
 from ..i18n import lazy_text as _l
+from ..i18n import select_language
 from ..models import ApiToken, User
 from ..operations import (
     Conflict,
@@ -40,8 +41,6 @@ from ..workflow import TransitionBlocked
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-
-LANGUAGES = ("fi", "sv", "en")
 
 
 class ApiError(Exception):
@@ -74,12 +73,8 @@ ENDPOINTS: list[Endpoint] = []
 
 
 def language() -> str:
-    """The client's language from Accept-Language (fi, sv, en), worked out once a request
-    (kept with the request: ``g`` may outlive it when an application context is shared)."""
-    environ = request.environ
-    if "assess.api_language" not in environ:
-        environ["assess.api_language"] = request.accept_languages.best_match(LANGUAGES) or "en"
-    return environ["assess.api_language"]
+    """The client's language from Accept-Language (fi, sv, en), else English."""
+    return select_language()
 
 
 def error_response(status: int, code: str, message, details=None) -> Response:

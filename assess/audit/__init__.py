@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from ..canonical import canonical_json
 from ..models import AuditEvent
 
 GENESIS = "0" * 64
@@ -45,24 +46,6 @@ class AuditActor:
     type: str  # "user", "token" or "system"
     id: int | None
     name: str
-
-
-def canonical_json(value: Any) -> bytes:
-    """One byte sequence per value: sorted keys, no spaces, UTF-8, no NaN."""
-    return json.dumps(
-        value,
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-        default=_json_default,
-    ).encode("utf-8")
-
-
-def _json_default(value):
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _payload(event) -> dict[str, Any]:

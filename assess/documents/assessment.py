@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..assessment_data import AssessmentData, ImpactCell, Snapshot
-from ..audit import canonical_json
+from ..canonical import canonical_json
 from ..questionnaire.completeness import alternatives as alternatives_of
 from ..questionnaire.definition import FormDefinition
 from ..questionnaire.screening import recommended_level

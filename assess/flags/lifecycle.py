@@ -17,11 +17,9 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from flask_babel import force_locale
-
 from ..assessment_data import StoredFlag
 from ..definitions import localized
-from .rules import SEVERITIES, Flag, sentences
+from .rules import SEVERITIES, Flag
 
 if TYPE_CHECKING:
     from ..definitions import Labels
@@ -56,12 +54,10 @@ def stored_form(flags: list[Flag]) -> list[StoredFlag]:
         }
         for f in flags
     ]
-    # One locale switch per language, not one per text: with ~750 cells this matters.
     for language in LANGUAGES:
-        with force_locale(language):
-            for entry, f in zip(entries, flags, strict=True):
-                entry["message"][language] = sentences(str(f.message))
-                entry["resolve"][language] = sentences(str(f.resolve))
+        for entry, f in zip(entries, flags, strict=True):
+            entry["message"][language] = f.text(language)
+            entry["resolve"][language] = f.resolution(language)
     # Built here from known values: constructing skips validating ~100 flags on every save.
     return [StoredFlag.model_construct(**entry) for entry in entries]
 

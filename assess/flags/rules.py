@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale
-
 from ..assessment_data import Alternative, AssessmentData, ImpactCell
 from ..definitions import localized
-from ..i18n import lazy_text as _l
 from ..questionnaire.completeness import alternatives
 from ..questionnaire.definition import FormDefinition
 from ..questionnaire.organisation import OrgSettings, council_for
 from ..questionnaire.screening import is_below, recommended_level
+from ..translation import joined, render
+from ..translation import lazy_text as _l
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -31,7 +30,7 @@ SEVERITIES = ("high", "medium", "low")
 class Flag:
     rule: str
     severity: str
-    message: Any  # a lazy text; see text()
+    message: Any  # a lazy text, rendered in a given language by text()
     resolve: Any
     group: str | None = None
     dimension: str | None = None
@@ -47,12 +46,10 @@ class Flag:
         )
 
     def text(self, language: str) -> str:
-        with force_locale(language):
-            return sentences(str(self.message))
+        return sentences(str(render(self.message, language)))
 
     def resolution(self, language: str) -> str:
-        with force_locale(language):
-            return sentences(str(self.resolve))
+        return sentences(str(render(self.resolve, language)))
 
 
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)(\w)")
@@ -207,7 +204,7 @@ def consultation_required(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
                     "(effects recorded in the impact matrix).",
                     council=name,
                     alternative=_alt_name(alt),
-                    groups=_join(group_names),
+                    groups=joined(group_names),
                 ),
                 _l(
                     "Record the hearing of %(council)s with its "
@@ -221,20 +218,6 @@ def consultation_required(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
             )
         )
     return flags
-
-
-class _Join:
-    __slots__ = ("items",)
-
-    def __init__(self, items):
-        self.items = items
-
-    def __str__(self):
-        return ", ".join(str(i) for i in self.items)
-
-
-def _join(items) -> _Join:
-    return _Join(items)
 
 
 @rule("serious_negative_effect")
@@ -321,7 +304,7 @@ def unequal_distribution(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     losers = [g.id for g in ctx.form.groups if g.id in lose and g.id not in gain]
     if not gainers or not losers:
         return []
-    name = lambda ids: _join([localized(ctx.form.group(g).labels) for g in ids])  # noqa: E731
+    name = lambda ids: joined([localized(ctx.form.group(g).labels) for g in ids])  # noqa: E731
     return [
         Flag(
             "unequal_distribution",

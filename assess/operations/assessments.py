@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit, flags, questionnaire
 from ..assessment_data import AssessmentData
+from ..definitions import localized
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, AuditEvent, Decision, Revision, User
@@ -73,7 +74,8 @@ def options(user: User, assessment: Assessment) -> list[Option]:
     Inside ``reading()`` they are remembered per stored version of the assessment (and
     everything else the guards see), because checking completeness is the costliest part
     of reading an assessment, and case-management systems read the same version over and
-    over. Only for showing: firing a transition checks the guards afresh.
+    over. Only for showing: firing a transition checks the guards afresh. The reasons are
+    lazy texts, so what is remembered serves readers of every language.
     """
     if not committed_view() or inspect(assessment).modified:
         return engine_for(assessment).options(facts(assessment), actor(user))
@@ -86,7 +88,6 @@ def options(user: User, assessment: Assessment) -> list[Option]:
         decision.organisation.bilingual,
         user.id,
         frozenset(user.roles),
-        _language(),
     )
     cache = current_app.extensions.get("assess.options")
     if cache is None:
@@ -219,7 +220,7 @@ def save_answers(
         raise Conflict(
             _l(
                 "The assessment cannot be changed while it is '%(state)s'.",
-                state=state.labels.get(_language()),
+                state=localized(state.labels),
             )
         )
     old = assessment.data or {}
@@ -386,9 +387,3 @@ def history(assessment: Assessment) -> list[AuditEvent]:
         .where(AuditEvent.object_type == "assessment", AuditEvent.object_id == assessment.id)
         .order_by(AuditEvent.id)
     ).all()
-
-
-def _language() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "en")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..assessment_data import Screening
-from ..i18n import lazy_text as _l
+from ..translation import lazy_text as _l
 from .definition import FormDefinition, Question, Section
 from .organisation import OrgSettings, exempt_categories, groups, options
 from .screening import ANSWERS, LEVELS, is_below, recommended_level

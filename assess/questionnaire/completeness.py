@@ -8,7 +8,7 @@ from typing import Any
 
 from ..assessment_data import Alternative, AssessmentData, ImpactCell
 from ..definitions import localized
-from ..i18n import lazy_text as _l
+from ..translation import lazy_text as _l
 from .definition import FormDefinition, Question, Section
 
 SUMMARY_MAX = 1500
@@ -116,7 +116,7 @@ def _impacts(form: FormDefinition, data: AssessmentData, ctx: Context) -> list:
         for group_id in groups:
             group = form.group(group_id)
             mine = cells.get((alt.id, group_id), [])
-            name = alt.label or str(_l("the proposal"))
+            name = alt.label or _l("the proposal")
             if not mine:
                 missing.append(
                     _l(

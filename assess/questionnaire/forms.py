@@ -28,7 +28,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..i18n import lazy_text as _l
+from ..translation import lazy_text as _l
 from .answers import LONG_MAX, TEXT_MAX
 from .definition import FormDefinition, Question
 

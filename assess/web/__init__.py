@@ -8,11 +8,11 @@ import uuid
 from datetime import datetime
 
 from flask import Flask, g, render_template, request
-from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import db, login_manager
 from ..i18n import lazy_text as _l
+from ..i18n import request_language
 from ..models import User
 from . import (
     access,
@@ -85,7 +85,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject_locale():
-        return {"current_language": str(get_locale() or "fi")}
+        return {"current_language": request_language()}
 
     @app.errorhandler(403)
     def forbidden(error):

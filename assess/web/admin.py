@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -29,6 +28,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..extensions import db
 from ..i18n import lazy_text as _l
+from ..i18n import request_language
 from ..models import ROLES, User
 from ..operations import ValidationFailed
 from ..operations import organisations as org_ops
@@ -198,7 +198,7 @@ class OrganisationForm(FlaskForm):
 def organisation():
     org = current_user.organisation
     form_def = current_app.extensions["assess.forms"].latest(org.setting("default_form") or "iva")
-    language = str(get_locale())
+    language = request_language()
     settings = OrgSettings.of(org)
     form = OrganisationForm(
         data=None

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from .. import flags
 from ..i18n import lazy_text as _l
+from ..i18n import request_language
 from ..operations import Conflict, Forbidden, NotFound
 from ..operations import assessments as ops
 from ..operations import decisions as decision_ops
@@ -28,10 +28,6 @@ ACTION_LABELS = {
     "assessment.flag_acknowledged": _l("Flag acknowledged"),
     "assessment.form_migrated": _l("Moved to a newer questionnaire"),
 }
-
-
-def _language() -> str:
-    return str(get_locale() or "fi")
 
 
 def _assessment(assessment_id: int):
@@ -56,7 +52,7 @@ def panel_context(decision, *, comment: str = "", failed: str | None = None, rea
         return context
     engine = ops.engine_for(assessment)
     definition = engine.definition
-    language = _language()
+    language = request_language()
     context.update(
         definition=definition,
         state_label=definition.state_label(assessment.state, language),
@@ -117,8 +113,8 @@ def transition(assessment_id: int):
     done = next(t for t in definition.transitions if t.trigger == trigger)
     message = _l(
         "Done: %(action)s. The assessment is now '%(state)s'.",
-        action=done.labels.get(_language()),
-        state=definition.state_label(assessment.state, _language()),
+        action=done.labels.get(request_language()),
+        state=definition.state_label(assessment.state, request_language()),
     )
     flash(str(message), "success")
     return redirect(url_for("decisions.view", decision_id=assessment.decision_id) + "#assessment")
@@ -146,7 +142,7 @@ def view(assessment_id: int):
 def history(assessment_id: int):
     assessment = _assessment(assessment_id)
     definition = ops.engine_for(assessment).definition
-    language = _language()
+    language = request_language()
     labels = {t.trigger: t.labels.get(language) for t in definition.transitions}
     return render_template(
         "assessments/history.html",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
 from ..i18n import lazy_text as _l
+from ..i18n import request_language
 from ..operations import Conflict, NotFound, ValidationFailed
 from ..operations import decisions as ops
 from .access import roles_required
@@ -61,7 +61,7 @@ class DecisionForm(FlaskForm):
 
 def _form(**kwargs) -> DecisionForm:
     form = DecisionForm(**kwargs)
-    language = str(get_locale())
+    language = request_language()
     form.body_id.choices = [SelectChoice("", _l("Choose…"))] + [
         SelectChoice(str(b.id), b.name(language)) for b in current_user.organisation.bodies
     ]

@@ -4,12 +4,12 @@ and which flags belong on which page of the guided form."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from .. import flags
 from ..assessment_data import StoredFlag
 from ..i18n import lazy_text as _l
+from ..i18n import request_language
 from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
 from ..operations import answers as answer_ops
 from ..operations import assessments as ops
@@ -48,10 +48,6 @@ _PAGE_RULES = {
     },
     "follow_up": {"no_follow_up", "unknown_without_plan"},
 }
-
-
-def _language() -> str:
-    return str(get_locale() or "fi")
 
 
 def live(assessment) -> list[StoredFlag]:
@@ -109,9 +105,9 @@ def _page(assessment, *, errors=None, typed=None, status=200):
         counts=flags.counts(stored),
         can_acknowledge=flag_ops.may_acknowledge(current_user, assessment),
         state_label=ops.engine_for(assessment).definition.state_label(
-            assessment.state, _language()
+            assessment.state, request_language()
         ),
-        language=_language(),
+        language=request_language(),
         errors=errors or {},
         typed=typed or {},
     ), status
@@ -163,5 +159,5 @@ def index():
         first=first,
         burdens=burdens,
         group=group,
-        language=_language(),
+        language=request_language(),
     )

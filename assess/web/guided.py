@@ -15,12 +15,13 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..assessment_data import ImpactCell
 from ..i18n import lazy_text as _l
+from ..i18n import request_language
 from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
 from ..operations import answers as answer_ops
 from ..operations import assessments as ops
@@ -35,10 +36,6 @@ from ..questionnaire.screening import recommended_level
 from . import flags as flag_views
 
 bp = Blueprint("guided", __name__, url_prefix="/assessments/<int:assessment_id>")
-
-
-def _language() -> str:
-    return str(get_locale() or "fi")
 
 
 def _load(assessment_id: int):
@@ -66,7 +63,7 @@ def _nav(a, form, current: str):
         items.append(
             {
                 "id": s.id,
-                "label": s.labels.get(_language()),
+                "label": s.labels.get(request_language()),
                 "url": url_for(".section", assessment_id=a.id, section_id=s.id),
                 "problems": section_problems(form, s, data, ctx),
                 "flags": flag_views.for_page(a, s.id),
@@ -132,7 +129,7 @@ def _save(a, wtform, saver, *, strip: str = ""):
 def _adapt(wtform, a, form, questions=()) -> None:
     """Fit the definition's form to the organisation: its groups, exempt categories, threshold."""
     org = answer_ops.org_settings(a)
-    language = _language()
+    language = request_language()
     for q in questions:
         if q.options_from == "groups":
             wtform[q.id].choices = [
@@ -167,7 +164,7 @@ def _render(template, a, form, current, **kw):
         definition=form,
         nav=_nav(a, form, current),
         editable=_editable(a),
-        language=_language(),
+        language=request_language(),
         **kw,
     )
 
@@ -183,7 +180,7 @@ def _done(a, form, section_id):
 @login_required
 def screening(assessment_id: int):
     a, form = _load(assessment_id)
-    cls = qforms.screening_form(form, _language())
+    cls = qforms.screening_form(form, request_language())
     stored = a.content.screening
     status = 200
     if request.method == "POST":
@@ -233,7 +230,7 @@ def screening(assessment_id: int):
 def _section_form(a, form, section):
     """The WTForms form of a section and how to turn its data into the operation's payload."""
     data = a.content
-    language = _language()
+    language = request_language()
     if section.kind == "questions":
         cls = qforms.questions_form(form, section.id, language)
         shown = [q for q in section.questions if visible(q, data)]
@@ -386,7 +383,7 @@ def cell(assessment_id: int, alternative: str, group: str, dimension: str):
     alts = {alt.id: alt for alt in alternatives(data)}
     if g is None or d is None or alternative not in alts:
         abort(404)
-    cls = qforms.cell_form(form, _language())
+    cls = qforms.cell_form(form, request_language())
     key = (alternative, group, dimension)
     stored: dict[str, Any] = next(
         (c.dump() for c in data.impacts if c.key == key),

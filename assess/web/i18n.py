@@ -1,8 +1,9 @@
-"""The UI language: chosen on every page, remembered per user."""
+"""Choosing the UI language on any page, remembered per user (``assess.i18n`` decides which
+language a request reads)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, has_request_context, redirect, request, session
+from flask import Blueprint, current_app, redirect, request, session
 from flask_login import current_user
 
 from ..operations import users as user_ops
@@ -11,23 +12,6 @@ from .util import safe_next
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 
 bp = Blueprint("i18n", __name__)
-
-
-def select_locale() -> str:
-    # Outside a request (CLI, scripts) messages are in English, the source language.
-    if not has_request_context():
-        return "en"
-    languages = current_app.config["LANGUAGES"]
-    if current_user.is_authenticated and current_user.preferred_language in languages:
-        return current_user.preferred_language
-    chosen = session.get("language")
-    if chosen in languages:
-        return chosen
-    if current_user.is_authenticated:
-        default = current_user.organisation.setting("default_language")
-        if default in languages:
-            return default
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 @bp.post("/language")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import lazy_text as _l
+from ..i18n import request_language
 from ..models import OUTCOMES, Body, Document
 from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
 from ..operations import assessments as assessment_ops
@@ -75,7 +76,7 @@ def create():
 
 
 def _readiness(meeting):
-    language = _language()
+    language = request_language()
     rows = []
     for item, (assessment, lacks) in zip(
         meeting.items, ops.readiness(meeting.items).values(), strict=True
@@ -86,12 +87,6 @@ def _readiness(meeting):
             state = definition.state_label(assessment.state, language)
         rows.append({"item": item, "lacks": lacks, "state": state, "assessment": assessment})
     return rows
-
-
-def _language() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "fi")
 
 
 def _page(meeting, *, refused=None, refused_details=(), errors=None, status=200):

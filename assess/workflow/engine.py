@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from transitions import Machine, MachineError
 
 from ..definitions import localized
-from ..i18n import lazy_text as _l
-from ..roles import role_label
+from ..roles import ROLE_LABELS
+from ..translation import current_language, joined
+from ..translation import lazy_text as _l
 from .definition import TransitionDef, WorkflowDefinition
 from .guards import GUARDS, Actor, Facts, GuardContext
 
@@ -57,14 +58,15 @@ class _RoleReason:
     def __init__(self, transition: TransitionDef):
         self.transition = transition
 
+    def render(self, language: str) -> str:
+        return _l(
+            "Only a person with the role %(roles)s can do this: %(action)s.",
+            roles=joined((ROLE_LABELS.get(r, r) for r in self.transition.roles), " / "),
+            action=localized(self.transition.labels),
+        ).render(language)
+
     def __str__(self) -> str:
-        return str(
-            _l(
-                "Only a person with the role %(roles)s can do this: %(action)s.",
-                roles=" / ".join(role_label(r) for r in self.transition.roles),
-                action=localized(self.transition.labels),
-            )
-        )
+        return self.render(current_language())
 
 
 class Engine:
@@ -146,5 +148,5 @@ class Engine:
             "This cannot be done while the assessment is '%(state)s'; it is possible only "
             "when it is: %(states)s.",
             state=localized(d.states[state].labels),
-            states=", ".join(str(localized(d.states[s].labels)) for s in sources),
+            states=joined(localized(d.states[s].labels) for s in sources),
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..i18n import lazy_text as _l
+from ..translation import lazy_text as _l
 from .definition import TransitionDef
 
 

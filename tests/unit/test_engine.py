@@ -4,28 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from assess import create_app
 from assess.workflow import Actor, Facts, TransitionBlocked, load_workflows
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = load_workflows(ROOT / "workflows")
 ROLES = ["preparer", "reviewer", "secretary", "auditor", "admin"]
 PREPARER, REVIEWER = 1, 2
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app("testing")
-
-
-@pytest.fixture(autouse=True)
-def english(app):
-    # Reasons are lazy texts; render them in English for the assertions.
-    with app.test_request_context():
-        from flask import session
-
-        session["language"] = "en"
-        yield
 
 
 def good_facts(state: str) -> Facts:

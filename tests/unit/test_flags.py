@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess import create_app
 from assess.flags.rules import RULES, FlagContext, OtherAssessment, compute
 from assess.questionnaire import load_forms
 from assess.questionnaire.organisation import OrgSettings
@@ -16,13 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FORM = load_forms(ROOT / "forms").latest("iva")
 ORG = OrgSettings(bilingual=True, minority_language="sv")
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def app_context():
-    app = create_app("testing")
-    with app.test_request_context():
-        yield
 
 
 def cell(

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assess import create_app
 from assess.definitions import DefinitionError
 from assess.questionnaire import Context, load_forms, recommended_level, section_problems
 from assess.questionnaire import answers as clean
@@ -38,16 +37,6 @@ DOMAIN_GROUPS = [
     "staff",
     "businesses",
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def english():
-    app = create_app("testing")
-    with app.test_request_context():
-        from flask import session
-
-        session["language"] = "en"
-        yield
 
 
 def test_the_shipped_form_has_the_domain_content():
@@ -337,9 +326,3 @@ def test_broken_forms_are_named(tmp_path):
         d["groups"].append(dict(d["groups"][0]))
 
     assert any("duplicate id 'children'" in p for p in _broken(tmp_path, duplicate))
-
-
-def test_definitions_check_covers_forms(tmp_path):
-    app = create_app("testing")
-    ok = app.test_cli_runner().invoke(args=["definitions", "check"])
-    assert ok.exit_code == 0 and "ok: form iva version 1" in ok.output

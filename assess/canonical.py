@@ -1,0 +1,29 @@
+"""Canonical JSON: one byte sequence per value, for hashes that must be reproducible.
+
+The audit chain hashes events with it and the documents print a revision's hash with it,
+so it lives below both and needs nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+
+def canonical_json(value: Any) -> bytes:
+    """One byte sequence per value: sorted keys, no spaces, UTF-8, no NaN."""
+    return json.dumps(
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+        default=_json_default,
+    ).encode("utf-8")
+
+
+def _json_default(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
