@@ -46,7 +46,7 @@ def select_language() -> str:
     if current_user.is_authenticated and current_user.preferred_language in languages:
         return current_user.preferred_language
     chosen = session.get("language")
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     if current_user.is_authenticated:
         default = current_user.organisation.setting("default_language")
