@@ -29,7 +29,7 @@ translations: $(VENV)/.installed
 
 # For developers: refresh the catalogues after changing texts in code or templates.
 extract-messages: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o assess/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext_noop:1c,2 --no-location --sort-output -o assess/translations/messages.pot .
 	$(BIN)/pybabel update -N -i assess/translations/messages.pot -d assess/translations
 
 run: install translations

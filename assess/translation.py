@@ -8,6 +8,11 @@ A ``LazyText`` is a message with its parameters, translated only when rendered:
 ``text.render("sv")`` in a given language, ``str(text)`` in the reader's language, which
 the fronts supply with ``set_language_source`` (English, the source, until they do).
 It has no ``__html__``, so Jinja escapes it, parameters included.
+
+To translate in a known language, write ``_l("Saved %(n)d.", n=n).render(language)``
+(``lazy_text`` imported as ``_l``, a keyword ``pybabel extract`` knows); ``gettext``
+(language, message) is for a message held in a variable, which extraction cannot see.
+Document texts are translated apart, under a context: see ``documents/texts.py``.
 """
 
 from __future__ import annotations

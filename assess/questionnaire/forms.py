@@ -91,7 +91,7 @@ def _field(form: FormDefinition, q: Question, language: str):
         )
     if q.type == "yes_no":
         return RadioField(
-            label, [Optional()], choices=_choices(_YES_NO, language), description=desc
+            label, [Optional()], choices=_fixed_choices(_YES_NO, language), description=desc
         )
     if q.type == "choice":
         return RadioField(
@@ -119,19 +119,18 @@ def _field(form: FormDefinition, q: Question, language: str):
     return FieldList(FormField(row), label=label, description=desc, min_entries=1, max_entries=50)
 
 
-class _Opt:
-    def __init__(self, id, fi, sv, en):
-        from ..definitions import Labels
+# Choices the form itself offers, not the definition: their labels are interface texts.
+_YES_NO = (("yes", _l("yes")), ("no", _l("no")))
+_SCREENING = (*_YES_NO, ("unknown", _l("don't know")))
+_LEVELS = (
+    ("none", _l("no assessment")),
+    ("light", _l("light assessment")),
+    ("full", _l("full assessment")),
+)
 
-        self.id, self.labels = id, Labels(fi=fi, sv=sv, en=en)
 
-
-_YES_NO = [_Opt("yes", "kyllä", "ja", "yes"), _Opt("no", "ei", "nej", "no")]
-_SCREENING = [
-    _Opt("yes", "kyllä", "ja", "yes"),
-    _Opt("no", "ei", "nej", "no"),
-    _Opt("unknown", "en tiedä", "vet inte", "don't know"),
-]
+def _fixed_choices(options, language):
+    return [SelectChoice(id, label.render(language)) for id, label in options]
 
 
 @per_form
@@ -150,18 +149,13 @@ def screening_form(form: FormDefinition, language: str) -> type[Form]:
         q.id: RadioField(
             q.labels.get(language),
             [Optional()],
-            choices=_choices(_SCREENING, language),
+            choices=_fixed_choices(_SCREENING, language),
             description=q.help.get(language) if q.help else "",
         )
         for q in form.screening.questions
     }
-    levels = [
-        _Opt("none", "ei arviointia", "ingen bedömning", "no assessment"),
-        _Opt("light", "kevyt arviointi", "lätt bedömning", "light assessment"),
-        _Opt("full", "laaja arviointi", "omfattande bedömning", "full assessment"),
-    ]
     attrs["level"] = RadioField(
-        _l("Level of the assessment"), [Optional()], choices=_choices(levels, language)
+        _l("Level of the assessment"), [Optional()], choices=_fixed_choices(_LEVELS, language)
     )
     attrs["level_reason"] = TextAreaField(
         _l("Reason for the level"),

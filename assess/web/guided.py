@@ -335,19 +335,15 @@ def suggest_summary(a, form) -> str:
     lines = []
     level = data.level
     if level:
-        lines.append(
-            {"fi": f"Arvioinnin taso: {level}.", "sv": f"Bedömningens nivå: {level}."}.get(
-                language, f"Level: {level}."
-            )
-        )
+        lines.append(_l("Level: %(level)s.", level=level).render(language))
     negatives: dict[str, list[ImpactCell]] = {}
     for c in data.impacts:
         if c.direction == "negative":
             g = form.group(c.group)
             negatives.setdefault(g.labels.get(language) if g else c.group, []).append(c)
     if negatives:
-        head = {"fi": "Kielteisiä vaikutuksia: ", "sv": "Negativa konsekvenser: "}.get(language, "")
-        lines.append(head + ", ".join(sorted(negatives)) + ".")
+        groups = ", ".join(sorted(negatives))
+        lines.append(_l("Negative effects: %(groups)s.", groups=groups).render(language))
     return " ".join(lines)
 
 

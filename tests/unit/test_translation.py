@@ -2,7 +2,7 @@
 
 from assess import translation
 from assess.definitions import Labels, localized
-from assess.translation import gettext, joined, lazy_text
+from assess.translation import gettext, joined, lazy_text, pgettext
 
 
 def test_a_message_in_each_language_and_english_as_the_source():
@@ -37,3 +37,8 @@ def test_str_follows_the_language_source_and_is_english_without_one(monkeypatch)
     assert str(text) == "the proposal"
     monkeypatch.setattr(translation, "_language_source", lambda: "fi")
     assert str(text) == "päätösehdotus"
+
+
+def test_a_context_keeps_a_message_apart_from_the_interface():
+    assert gettext("fi", "Exempt category") == "Poikkeusluokka"
+    assert pgettext("fi", "document", "Exempt category") == "Arvioinnista vapautettu asiaryhmä"

@@ -1,4 +1,5 @@
-"""Every text of the UI exists in Finnish and Swedish (English is the source)."""
+"""Every text of the UI and the documents exists in Finnish and Swedish (English is the
+source)."""
 
 import re
 from pathlib import Path
@@ -8,7 +9,15 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    # The documents' texts, translated apart from the interface's (msgctxt "document").
+    "pgettext_noop": ((1, "c"), 2),
+}
 METHODS = [
     ("assess/**.py", "python"),
     ("assess/web/templates/**.html", "jinja2"),
@@ -16,12 +25,13 @@ METHODS = [
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]")
 
 
-def source_messages() -> set[str]:
+def source_messages() -> set[tuple[str, str | None]]:
+    """Every (message, context) of the source; the context is None for the interface's."""
     found = set()
-    for _, _, message, _, _ in extract_from_dir(
+    for _, _, message, _, context in extract_from_dir(
         str(ROOT), METHODS, keywords=KEYWORDS, options_map={"**.html": {}}
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        found.add((message[0] if isinstance(message, tuple) else message, context))
     return found
 
 
@@ -37,15 +47,19 @@ def catalogue(language):
         return read_po(fh)
 
 
-def untranslated(messages, cat) -> list[str]:
-    return sorted(m for m in messages if m not in cat or not cat[m].string)
+def untranslated(messages, cat) -> list[tuple[str, str | None]]:
+    def translated(message, context):
+        entry = cat.get(message, context=context)
+        return entry is not None and bool(entry.string)
+
+    return sorted((m for m in messages if not translated(*m)), key=lambda m: (m[0], m[1] or ""))
 
 
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_every_source_text_is_translated(messages, language):
     cat = catalogue(language)
     missing = untranslated(messages, cat)
-    fuzzy = sorted(m.id for m in cat if m.id and m.fuzzy)
+    fuzzy = sorted(str(m.id) for m in cat if m.id and m.fuzzy)
     assert not missing, f"{language}: untranslated (run `make extract-messages`): {missing}"
     assert not fuzzy, f"{language}: fuzzy translations to check: {fuzzy}"
 
@@ -63,6 +77,14 @@ def test_translations_keep_their_placeholders(language):
 
 
 def test_the_check_notices_a_new_untranslated_text(messages):
-    assert untranslated(messages | {"A text nobody translated"}, catalogue("sv")) == [
-        "A text nobody translated"
+    assert untranslated(messages | {("A text nobody translated", None)}, catalogue("sv")) == [
+        ("A text nobody translated", None)
+    ]
+
+
+def test_the_check_notices_a_document_text_translated_only_for_the_interface(messages):
+    # "Exempt category" is translated for the interface; the document's is another entry.
+    assert ("Exempt category", "document") in messages
+    assert untranslated({("Exempt category", "the letter")}, catalogue("fi")) == [
+        ("Exempt category", "the letter")
     ]
