@@ -120,6 +120,8 @@ TEXTS: dict[str, str] = {
     "no_paragraph": pgettext_noop("document", "No assessment is attached."),
     "published": pgettext_noop("document", "Published"),
     "not_published": pgettext_noop("document", "The agenda is not published."),
+    # The agenda's file name: ASCII letters only.
+    "agenda_file": pgettext_noop("document", "agenda"),
 }
 
 

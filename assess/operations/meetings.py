@@ -771,10 +771,11 @@ def agenda_data(meeting: Meeting) -> dict:
 
 def agenda_document(user: User, meeting: Meeting, language: str) -> tuple[bytes, str]:
     from ..documents.agenda import render_agenda
+    from ..documents.texts import text
 
     if language not in ("fi", "sv"):
         raise NotFound(_l("Agendas exist in Finnish and Swedish (fi, sv)."))
-    name = {"fi": "esityslista", "sv": "foredragningslista"}[language]
+    name = text("agenda_file", language)
     body = "".join(c for c in meeting.body.name_fi if c.isalnum())
     filename = f"{name}_{body}_{meeting.number}-{meeting.year}_{language}.docx"
     return render_agenda(agenda_data(meeting), language), filename
