@@ -150,6 +150,12 @@ def negative_cells(data: Data) -> list[ImpactCell]:
     return [c for c in _cells(data, recommended(data)) if c.direction == "negative"]
 
 
+def _group_name(ctx: FlagContext, group_id: str):
+    # Cells are checked against the form's groups; an unknown id is shown as it is.
+    group = ctx.form.group(group_id)
+    return localized(group.labels) if group else group_id
+
+
 def _alt_name(alternative: Alternative):
     return alternative.label or _l("the proposal")
 
@@ -191,10 +197,10 @@ def consultation_required(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     order = {g.id: i for i, g in enumerate(ctx.form.groups)}
     flags = []
     for council_id, groups in sorted(needed.items()):
-        groups = sorted(groups, key=order.get)
-        council = ctx.form.council(council_id)
-        name = localized(council.labels) if council else council_id
-        group_names = [localized(ctx.form.group(g).labels) for g in groups]
+        groups = sorted(groups, key=lambda g: order.get(g, len(order)))
+        council_def = ctx.form.council(council_id)
+        name = localized(council_def.labels) if council_def else council_id
+        group_names = [_group_name(ctx, g) for g in groups]
         flags.append(
             Flag(
                 "consultation_required",
@@ -304,7 +310,7 @@ def unequal_distribution(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     losers = [g.id for g in ctx.form.groups if g.id in lose and g.id not in gain]
     if not gainers or not losers:
         return []
-    name = lambda ids: joined([localized(ctx.form.group(g).labels) for g in ids])  # noqa: E731
+    name = lambda ids: joined([_group_name(ctx, g) for g in ids])  # noqa: E731
     return [
         Flag(
             "unequal_distribution",
@@ -419,7 +425,7 @@ def cumulative_burden(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
         ]
         if len(others) < ctx.cumulative_min_others:
             continue
-        group = ctx.form.group(group_id)
+        group = _group_name(ctx, group_id)
         # The most recent first; a long list is cut, the count says how many there are.
         recent = sorted(others, key=lambda o: (o.approved_on, o.id), reverse=True)
         cases = ", ".join(o.case_number for o in recent[:CASES_LISTED])
@@ -427,7 +433,7 @@ def cumulative_burden(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
             message = _l(
                 "%(group)s are affected negatively here and in %(n)d other approved "
                 "decisions of the last %(days)d days, most recently %(cases)s.",
-                group=localized(group.labels),
+                group=group,
                 n=len(others),
                 days=ctx.cumulative_window_days,
                 cases=cases,
@@ -436,7 +442,7 @@ def cumulative_burden(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
             message = _l(
                 "%(group)s are affected negatively here and in %(n)d other approved "
                 "decisions of the last %(days)d days: %(cases)s.",
-                group=localized(group.labels),
+                group=group,
                 n=len(others),
                 days=ctx.cumulative_window_days,
                 cases=cases,
@@ -496,7 +502,7 @@ def screening_override(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     screening = data.screening
     level = screening.level
     recommended_ = recommended_level(ctx.form, screening.answers)
-    if not is_below(level, recommended_):
+    if level is None or not is_below(level, recommended_):
         return []
     return [
         Flag(
