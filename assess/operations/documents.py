@@ -12,14 +12,17 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import documents
+from ..assessment_data import Snapshot
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Decision, Document, Revision, User
@@ -42,10 +45,11 @@ def languages_for(decision: Decision) -> list[str]:
     return [decision.language]
 
 
-def _form(snapshot: dict):
+def _form(snapshot: Snapshot | Mapping[str, Any]):
     from .answers import forms
 
-    return forms().get(snapshot["form"]["key"], snapshot["form"]["version"])
+    form = Snapshot.load(snapshot).form
+    return forms().get(form.key, form.version)
 
 
 def render_snapshot(snapshot: dict, language: str, *, draft: bool = False) -> bytes:
@@ -64,8 +68,10 @@ def attach(session: Session, user: User, assessment: Assessment, revision: Revis
     """
     made = []
     for language in languages_for(assessment.decision):
-        content = documents.render(revision.snapshot, _form(revision.snapshot), language)
-        reference = documents.document_id(revision.snapshot, language)
+        frozen = revision.content
+        # Rendered from the JSON as stored: the document's checksum is of that.
+        content = documents.render(revision.snapshot, _form(frozen), language)
+        reference = documents.document_id(frozen, language)
         doc = Document(
             organisation_id=assessment.organisation_id,
             assessment_id=assessment.id,
@@ -118,7 +124,7 @@ def paragraphs(document_rows: list[Document]) -> dict[str, str]:
     out = {}
     for doc in document_rows:
         if doc.language not in out:
-            snap = doc.revision.snapshot
+            snap = doc.revision.content
             out[doc.language] = documents.decision_paragraph(snap, _form(snap), doc.language)
     return out
 
