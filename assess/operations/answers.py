@@ -13,7 +13,7 @@ from flask import current_app
 
 from ..i18n import lazy_text as _l
 from ..models import Assessment, User
-from ..questionnaire import Context, FormDefinition, Forms
+from ..questionnaire import Context, FormDefinition, Forms, Section
 from ..questionnaire import answers as clean
 from ..questionnaire.completeness import alternatives as alternatives_of
 from ..questionnaire.organisation import OrgSettings
@@ -136,8 +136,8 @@ def _rename(mapping: dict[str, str | None], values: dict[str, Any]) -> dict[str,
     out = {}
     for key, value in values.items():
         if key in mapping:
-            if mapping[key] is not None:
-                out[mapping[key]] = value
+            if (renamed := mapping[key]) is not None:
+                out[renamed] = value
         else:
             out[key] = value
     return out
@@ -239,7 +239,7 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
     answers = dict(data.answers)
     if "answers" in payload:
         given = payload["answers"] if isinstance(payload["answers"], dict) else {}
-        by_section: dict[str, dict] = {}
+        by_section: dict[str, tuple[Section, dict[str, Any]]] = {}
         for key, value in given.items():
             section = next(
                 (s for s in form.sections if any(q.id == key for q in s.questions)), None
@@ -247,9 +247,9 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
             if section is None:
                 collect({f"answers.{key}": [_l("Unknown question %(id)r.", id=key)]})
             else:
-                by_section.setdefault(section.id, {})[key] = value
-        for section_id, part in by_section.items():
-            value, found = clean.clean_answers(form, form.section(section_id), part, org)
+                by_section.setdefault(section.id, (section, {}))[1][key] = value
+        for section, part in by_section.values():
+            value, found = clean.clean_answers(form, section, part, org)
             collect(found)
             answers.update(value)
         changes["answers"] = answers
@@ -277,9 +277,9 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
     elif "alternatives" in payload:  # cells of a removed alternative go with it
         changes["impacts"] = [c.dump() for c in data.impacts if c.alternative in ids]
     if "indicators" in payload:
-        value, found = clean.clean_indicators(payload["indicators"])
+        indicators, found = clean.clean_indicators(payload["indicators"])
         collect(found)
-        changes["indicators"] = value
+        changes["indicators"] = indicators
     if "summary" in payload:
         value, found = clean.clean_summary(payload["summary"])
         collect(found)

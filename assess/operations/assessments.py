@@ -11,6 +11,7 @@ import functools
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
@@ -104,7 +105,8 @@ class _Remembered:
     """A small least-recently-used map, safe to share between a process's threads."""
 
     def __init__(self, size: int):
-        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+        self.size, self._lock = size, threading.Lock()
+        self._items: OrderedDict[Any, Any] = OrderedDict()
 
     def get(self, key):
         with self._lock:
@@ -280,6 +282,7 @@ def fire(
     new_state = engine.fire(trigger, facts(assessment, data), actor(user), comment)
     final = definition.states[new_state].final
     taken = definition.transition(trigger, old_state)
+    assert taken is not None  # engine.fire refuses a trigger that is not possible here
     with changing(assessment, expected_version) as session:
         assessment.state = new_state
         if flag_changes:
@@ -314,7 +317,7 @@ def fire(
         )
         session.add(revision)
         session.flush()
-        changes = [{"field": "state", "old": old_state, "new": new_state}]
+        changes: list[dict[str, Any]] = [{"field": "state", "old": old_state, "new": new_state}]
         if final and not assessment.active:
             changes.append({"field": "active", "old": True, "new": False})
         changes += flag_changes
@@ -381,7 +384,7 @@ def snapshot(
     return snap
 
 
-def history(assessment: Assessment) -> list[AuditEvent]:
+def history(assessment: Assessment) -> Sequence[AuditEvent]:
     return db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.object_type == "assessment", AuditEvent.object_id == assessment.id)

@@ -157,7 +157,7 @@ def to_review(preparer, decision, level: str = "light"):
     return a
 
 
-def _user(email: str) -> User:
+def _user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
@@ -175,7 +175,7 @@ def load_scenario() -> bool:
     reviewer = _user("reviewer@demo.example")
     secretary = _user("secretary@demo.example")
     first = db.session.scalar(select(Decision).where(Decision.case_number == "KPHA/412/2026"))
-    if None in (preparer, reviewer, secretary, first):
+    if preparer is None or reviewer is None or secretary is None or first is None:
         return False
 
     a = to_review(preparer, first)

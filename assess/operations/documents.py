@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,14 +112,14 @@ def attach(session: Session, user: User, assessment: Assessment, revision: Revis
     return made
 
 
-def documents_of(decision: Decision) -> list[Document]:
+def documents_of(decision: Decision) -> Sequence[Document]:
     """Every document of the decision's assessments, newest revision first."""
     return db.session.scalars(
         select(Document).where(Document.decision_id == decision.id).order_by(Document.id.desc())
     ).all()
 
 
-def paragraphs(document_rows: list[Document]) -> dict[str, str]:
+def paragraphs(document_rows: Sequence[Document]) -> dict[str, str]:
     """The decision-text paragraph of the newest document in each language."""
     out = {}
     for doc in document_rows:

@@ -329,8 +329,9 @@ def cumulative(user: User, *, on: date | None = None, group: str | None = None, 
     ):
         burdens[g].magnitudes[magnitude or ""] = n
 
-    pairs = select(ne.group_id, ne.assessment_id, ne.approved_on).where(*where).distinct()
-    pairs = pairs.subquery()
+    pairs = (
+        select(ne.group_id, ne.assessment_id, ne.approved_on).where(*where).distinct().subquery()
+    )
     rank = func.row_number().over(
         partition_by=pairs.c.group_id,
         order_by=(pairs.c.approved_on.desc(), pairs.c.assessment_id.desc()),

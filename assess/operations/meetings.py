@@ -9,6 +9,7 @@ refusal lists each item with what it lacks and who must act.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -86,7 +87,7 @@ def get_meeting(user: User, meeting_id: int) -> Meeting:
     return meeting
 
 
-def meetings(user: User, *, body_id: int | None = None) -> list[Meeting]:
+def meetings(user: User, *, body_id: int | None = None) -> Sequence[Meeting]:
     query = select(Meeting).where(Meeting.organisation_id == user.organisation_id)
     if body_id:
         query = query.where(Meeting.body_id == body_id)
@@ -137,7 +138,8 @@ def create_meeting(
     place = (place or "").strip()
     if len(place) > 200:
         errors["place"] = [_l("The place may have at most 200 characters.")]
-    if errors:
+    # A missing body or date has its error above.
+    if errors or body is None or not isinstance(starts_at, datetime):
         raise ValidationFailed(errors)
     if starts_at.tzinfo is None:
         from .flags import HELSINKI
@@ -198,7 +200,7 @@ def create_meeting(
 # --- readiness -----------------------------------------------------------------------
 
 
-def approved_documents(assessment: Assessment | None) -> list[Document]:
+def approved_documents(assessment: Assessment | None) -> Sequence[Document]:
     """The documents of the assessment's latest approving revision, one per language."""
     if assessment is None:
         return []
@@ -272,7 +274,7 @@ def _lacks(item: AgendaItem, assessment: Assessment | None, wanted: set[int]) ->
     return []
 
 
-def candidates(meeting: Meeting) -> list[Decision]:
+def candidates(meeting: Meeting) -> Sequence[Decision]:
     """Decisions of the meeting's body that are not on an agenda still waiting for them."""
     busy = (
         select(AgendaItem.decision_id)
@@ -726,7 +728,7 @@ def agenda_data(meeting: Meeting) -> dict:
     org = meeting.body.organisation
     items = []
     for item in meeting.items:
-        paragraphs = {}
+        paragraphs: dict[str, str] = {}
         for doc in item.documents:
             snap = doc.revision.snapshot
             paragraphs.setdefault(

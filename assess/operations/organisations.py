@@ -23,7 +23,7 @@ def update_settings(
     groups_used: list[str],
     exempt_categories: list[str],
     investment_threshold_eur,
-    flag_thresholds: dict[str, int | None] | None = None,
+    flag_thresholds: dict[str, int | str | None] | None = None,  # as a form gives them
 ) -> Organisation:
     """Change the settings (admins); the ids are checked against the questionnaire."""
     if not actor.has_role("admin") or actor.organisation_id != organisation.id:

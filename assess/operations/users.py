@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -246,11 +247,12 @@ def authenticate(email: str, password: str, address: str | None) -> User | None:
         ok = False
     else:
         ok = verify_password(user, password) and user.active
+    signed_in = user if ok else None
     with transaction() as session:
         session.add(LoginAttempt(email=email, address=address, at=now, succeeded=ok))
-        if ok and _hasher().check_needs_rehash(user.password_hash):
-            user.password_hash = _hasher().hash(password)
-    return user if ok else None
+        if signed_in is not None and _hasher().check_needs_rehash(signed_in.password_hash):
+            signed_in.password_hash = _hasher().hash(password)
+    return signed_in
 
 
 def _burn(password: str) -> None:
@@ -285,7 +287,7 @@ def issue_token(user: User) -> str:
     return token
 
 
-def tokens_of(user: User) -> list[ApiToken]:
+def tokens_of(user: User) -> Sequence[ApiToken]:
     return db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
     ).all()
