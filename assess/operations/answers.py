@@ -9,36 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from sqlalchemy import select
 
+from .. import audit
+from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, User
-from ..questionnaire import Context, FormDefinition, Forms, Section
+from ..questionnaire import Section
 from ..questionnaire import answers as clean
 from ..questionnaire.completeness import alternatives as alternatives_of
-from ..questionnaire.organisation import OrgSettings
+from ._audit import record
+from ._tx import transaction
 from .assessments import save_answers
+from .context import answer_context as context  # noqa: F401  (read by the fronts here)
+from .context import engine_for, form_for, forms, org_settings
 from .errors import NotFound, ValidationFailed
-
-
-def forms() -> Forms:
-    return current_app.extensions["assess.forms"]
-
-
-def form_for(assessment: Assessment) -> FormDefinition:
-    return forms().get(assessment.form_key, assessment.form_version)
-
-
-def context(assessment: Assessment) -> Context:
-    return Context(
-        level=assessment.content.level,
-        language=assessment.decision.language,
-        bilingual=bool(assessment.decision.organisation.bilingual),
-    )
-
-
-def org_settings(a: Assessment) -> OrgSettings:
-    return OrgSettings.of(a.decision.organisation)
 
 
 def _raise(errors) -> None:
@@ -153,14 +138,6 @@ def migrate_form(
     written. Each migrated assessment is one audited change; final ones are left as
     they were, and revisions never change.
     """
-    from sqlalchemy import select
-
-    from .. import audit
-    from ..extensions import db
-    from ._audit import record
-    from ._tx import transaction
-    from .assessments import engine_for
-
     target = forms().get(key, to_version)
     forms().get(key, from_version)  # both must be loaded
     mapping = target.migrations.get(from_version, {})

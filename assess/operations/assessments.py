@@ -6,7 +6,6 @@ append the audit event, commit. On any error nothing of it is kept.
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import threading
@@ -18,55 +17,32 @@ from flask import current_app
 from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit, flags, questionnaire
+from .. import audit
 from ..assessment_data import AssessmentData
 from ..definitions import localized
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, AuditEvent, Decision, Revision, User
-from ..models._types import utcnow
-from ..questionnaire.answers import screening_problems
-from ..workflow import Actor, Engine, Facts, Option, TransitionBlocked, Workflows
+from ..workflow import Option, TransitionBlocked
 from . import flags as flag_ops
 from ._audit import record
-from ._stale import changing, check_version
 from ._tx import committed_view, transaction
+from .agenda_notes import note_assessment_change
+from .context import (  # noqa: F401  (workflows, snapshot: read by the fronts here)
+    active_assessment,
+    actor,
+    changing,
+    check_version,
+    engine_for,
+    facts,
+    forms,
+    snapshot,
+    workflows,
+)
+from .documents import attach
 from .errors import Conflict, Forbidden, NotFound
 
 DEFAULT_FORM_KEY = "iva"
-
-
-def workflows() -> Workflows:
-    return current_app.extensions["assess.workflows"]
-
-
-def engine_for(assessment: Assessment) -> Engine:
-    return workflows().get(assessment.workflow_key, assessment.workflow_version)
-
-
-def actor(user: User) -> Actor:
-    return Actor(id=user.id, roles=frozenset(user.roles))
-
-
-def facts(assessment: Assessment, data: AssessmentData | None = None) -> Facts:
-    from .answers import context, form_for
-
-    data = assessment.content if data is None else data
-    screening = data.screening
-    form = form_for(assessment)
-    ctx = context(assessment)
-    return Facts(
-        state=assessment.state,
-        prepared_by=assessment.prepared_by_id,
-        last_edited_by=assessment.last_edited_by_id,
-        decision_preparer=assessment.decision.preparer_id,
-        level=screening.level,
-        level_reason=screening.level_reason or "",
-        exempt_category=screening.exempt_category,
-        incomplete_sections=tuple(questionnaire.incomplete_sections(form, data, ctx)),
-        screening_problems=tuple(screening_problems(form, screening)),
-        unresolved_high_flags=tuple(flags.unresolved_high(data.flags)),
-    )
 
 
 def options(user: User, assessment: Assessment) -> list[Option]:
@@ -141,12 +117,6 @@ def get_assessment(user: User, assessment_id: int) -> Assessment:
     return assessment
 
 
-def active_assessment(decision: Decision) -> Assessment | None:
-    return db.session.scalar(
-        select(Assessment).where(Assessment.decision_id == decision.id, Assessment.active)
-    )
-
-
 def create_assessment(
     user: User,
     decision: Decision,
@@ -166,8 +136,6 @@ def create_assessment(
     except LookupError:
         raise NotFound(_l("There is no process called %(key)r.", key=key)) from None
     if form is None:
-        from .answers import forms
-
         key_ = decision.organisation.setting("default_form") or DEFAULT_FORM_KEY
         try:
             latest = forms().latest(key_)
@@ -331,8 +299,6 @@ def fire(
             transition={**transition, "revision": seq},
         )
         if taken.documents:
-            from .documents import attach
-
             attach(session, user, assessment, revision)
         # Reopened after it was ready for the meeting, other than by the meeting itself.
         if (
@@ -340,48 +306,8 @@ def fire(
             and definition.is_editable(new_state)
             and trigger != definition.outcome_trigger("returned")
         ):
-            from .meetings import note_assessment_change
-
             note_assessment_change(session, user, assessment)
     return assessment
-
-
-def snapshot(
-    assessment: Assessment, *, seq: int | str, user: User, transition: dict, approves: bool = False
-) -> dict:
-    """The frozen, self-contained JSON of an assessment at one revision.
-
-    ``approves``: this revision is the approval (its documents name the approver).
-    """
-    decision = assessment.decision
-    snap = {
-        "assessment": assessment.id,
-        "revision": seq,
-        "state": assessment.state,
-        "workflow": {"key": assessment.workflow_key, "version": assessment.workflow_version},
-        "form": {"key": assessment.form_key, "version": assessment.form_version},
-        "decision": {
-            "id": decision.id,
-            "case_number": decision.case_number,
-            "title": decision.title,
-            "language": decision.language,
-            "body": {
-                "id": decision.body_id,
-                "fi": decision.body.name_fi,
-                "sv": decision.body.name_sv,
-            },
-            "proposal": decision.proposal,
-        },
-        "organisation": {"fi": decision.organisation.name_fi, "sv": decision.organisation.name_sv},
-        "data": copy.deepcopy(assessment.data or {}),
-        "prepared_by": {"id": assessment.prepared_by_id, "name": assessment.prepared_by.name},
-        "transition": transition,
-        "by": {"id": user.id, "name": user.name},
-        "at": utcnow().isoformat(timespec="seconds"),
-    }
-    if approves:
-        snap["approved_by"] = {"id": user.id, "name": user.name}
-    return snap
 
 
 def history(assessment: Assessment) -> Sequence[AuditEvent]:

@@ -10,8 +10,7 @@ from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Attachment, User
 from ._audit import record
-from ._stale import changing, check_version
-from .assessments import engine_for
+from .context import changing, check_version, engine_for
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024

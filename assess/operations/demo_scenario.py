@@ -13,12 +13,16 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Assessment, Decision, User
+from . import answers as answer_ops
+from . import assessments as ops
+from . import decisions as decision_ops
+from . import flags as flag_ops
+from . import meetings as meeting_ops
+from .context import today
 
 
 def complete_screening(preparer, a, level="light"):
     """Answer the screening through the operations (s_many_residents yes, the rest no)."""
-    from . import answers as answer_ops
-
     form = answer_ops.form_for(a)
     answers = {q.id: "no" for q in form.screening.questions}
     answers["s_many_residents"] = "yes"
@@ -31,7 +35,6 @@ def complete_screening(preparer, a, level="light"):
 
 def complete_assessment(preparer, a, level="light"):
     """Fill every section of a realistic assessment through the operations layer."""
-    from . import answers as answer_ops
 
     def section(section_id, payload):
         answer_ops.save_section(preparer, a, section_id, payload, expected_version=a.version)
@@ -126,8 +129,6 @@ def complete_assessment(preparer, a, level="light"):
 
 def acknowledge_high(reviewer, a, comment="Accepted: the effect is weighed in the proposal."):
     """Acknowledge every open high flag, as a reviewer does before approving."""
-    from . import flags as flag_ops
-
     acknowledged = []
     for f in a.content.flags:
         if f.severity == "high" and f.status == "open":
@@ -138,8 +139,6 @@ def acknowledge_high(reviewer, a, comment="Accepted: the effect is weighed in th
 
 def prepared(preparer, decision, level: str = "light"):
     """An assessment of ``decision`` with every section answered, not yet submitted."""
-    from . import assessments as ops
-
     a = ops.create_assessment(preparer, decision)
     ops.fire(preparer, a, "start_screening", expected_version=a.version)
     complete_screening(preparer, a, level)
@@ -150,8 +149,6 @@ def prepared(preparer, decision, level: str = "light"):
 
 def to_review(preparer, decision, level: str = "light"):
     """An assessment of ``decision``, answered and submitted for review."""
-    from . import assessments as ops
-
     a = prepared(preparer, decision, level)
     ops.fire(preparer, a, "submit", expected_version=a.version)
     return a
@@ -164,11 +161,6 @@ def _user(email: str) -> User | None:
 def load_scenario() -> bool:
     """Into the demo organisation, once: an approved assessment with its documents, one
     waiting for review, and the regional board's next meeting with both on its agenda."""
-    from . import assessments as ops
-    from . import decisions as decision_ops
-    from . import meetings as meeting_ops
-    from .flags import today
-
     if db.session.scalar(select(Assessment.id).limit(1)) is not None:
         return False
     preparer = _user("preparer@demo.example")

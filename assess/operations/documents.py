@@ -12,23 +12,22 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import documents
-from ..assessment_data import Snapshot
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Decision, Document, Revision, User
 from ..models._types import utcnow
 from ._audit import record
 from ._tx import transaction
+from .context import form_of, snapshot
 from .errors import Conflict, NotFound, OperationError
 
 PDF_TIMEOUT_SECONDS = 120
@@ -45,15 +44,8 @@ def languages_for(decision: Decision) -> list[str]:
     return [decision.language]
 
 
-def _form(snapshot: Snapshot | Mapping[str, Any]):
-    from .answers import forms
-
-    form = Snapshot.load(snapshot).form
-    return forms().get(form.key, form.version)
-
-
 def render_snapshot(snapshot: dict, language: str, *, draft: bool = False) -> bytes:
-    return documents.render(snapshot, _form(snapshot), language, draft=draft)
+    return documents.render(snapshot, form_of(snapshot), language, draft=draft)
 
 
 def filename(reference: str, case_number: str, extension: str = "docx") -> str:
@@ -70,7 +62,7 @@ def attach(session: Session, user: User, assessment: Assessment, revision: Revis
     for language in languages_for(assessment.decision):
         frozen = revision.content
         # Rendered from the JSON as stored: the document's checksum is of that.
-        content = documents.render(revision.snapshot, _form(frozen), language)
+        content = documents.render(revision.snapshot, form_of(frozen), language)
         reference = documents.document_id(frozen, language)
         doc = Document(
             organisation_id=assessment.organisation_id,
@@ -125,7 +117,7 @@ def paragraphs(document_rows: Sequence[Document]) -> dict[str, str]:
     for doc in document_rows:
         if doc.language not in out:
             snap = doc.revision.content
-            out[doc.language] = documents.decision_paragraph(snap, _form(snap), doc.language)
+            out[doc.language] = documents.decision_paragraph(snap, form_of(snap), doc.language)
     return out
 
 
@@ -138,8 +130,6 @@ def get_document(user: User, document_id: int) -> Document:
 
 def preview(user: User, assessment: Assessment, language: str) -> tuple[bytes, str]:
     """The assessment as it stands, as a document marked DRAFT on every page."""
-    from .assessments import snapshot
-
     if language not in ("fi", "sv", "en"):
         raise NotFound(_l("Documents exist in Finnish and Swedish (fi, sv)."))
     snap = snapshot(

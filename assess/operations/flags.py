@@ -9,8 +9,7 @@ approved assessments with negative effects on the same groups) and keeps the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.orm import Session
@@ -19,33 +18,31 @@ from .. import flags
 from ..assessment_data import Acknowledgement, AssessmentData
 from ..extensions import db
 from ..i18n import lazy_text as _l
-from ..models import Assessment, Decision, NegativeEffect, Revision, User
+from ..models import AgendaItem, Assessment, Decision, Meeting, NegativeEffect, Revision, User
 from ..models._types import utcnow
 from ..questionnaire.organisation import OrgSettings
 from ..workflow import WorkflowDefinition
 from ._audit import record
-from ._stale import changing, check_version
+
+# today is looked up here when called, so a test (or a benchmark) may set the date.
+from .context import (
+    changing,
+    check_version,
+    engine_for,
+    form_for,
+    forms,
+    local_date,
+    today,
+)
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 COMMENT_MAX = 2000
-
-
-def today() -> date:
-    """The date in Finland: a decision approved at 00:30 Finnish time is of that day."""
-    return datetime.now(HELSINKI).date()
-
-
-def _local_date(moment: datetime) -> date:
-    return moment.astimezone(HELSINKI).date()
 
 
 # --- context -----------------------------------------------------------------------
 
 
 def _definition(assessment: Assessment) -> WorkflowDefinition:
-    from .assessments import engine_for
-
     return engine_for(assessment).definition
 
 
@@ -60,13 +57,11 @@ def submitted_on(assessment: Assessment) -> date | None:
         .order_by(Revision.seq.desc())
         .limit(1)
     )
-    return _local_date(moment) if moment else None
+    return local_date(moment) if moment else None
 
 
 def meeting_date(assessment: Assessment) -> date | None:
     """The day of the meeting whose agenda the decision is on, still waiting for it."""
-    from ..models import AgendaItem, Meeting
-
     starts = db.session.scalar(
         select(func.min(Meeting.starts_at))
         .join(AgendaItem)
@@ -76,7 +71,7 @@ def meeting_date(assessment: Assessment) -> date | None:
             Meeting.state.in_(("planned", "published", "held")),
         )
     )
-    return _local_date(starts) if starts else None
+    return local_date(starts) if starts else None
 
 
 def others(assessment: Assessment, groups, *, on: date, window_days: int):
@@ -125,8 +120,6 @@ def others(assessment: Assessment, groups, *, on: date, window_days: int):
 
 
 def context(assessment: Assessment, data: AssessmentData, *, submitted: date | None = None):
-    from .answers import form_for
-
     form = form_for(assessment)
     org = OrgSettings.of(assessment.decision.organisation)
     on = today()
@@ -300,8 +293,6 @@ def cumulative(user: User, *, on: date | None = None, group: str | None = None, 
     """
     if not user.has_role("reviewer", "auditor"):
         raise Forbidden(_l("The cumulative view is for reviewers and auditors."))
-    from .answers import forms
-
     org = OrgSettings.of(user.organisation)
     form = forms().latest(user.organisation.setting("default_form") or "iva")
     on = on or today()

@@ -16,7 +16,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
 
+from .. import documents
 from ..definitions import localized
+from ..documents.agenda import render_agenda
+from ..documents.texts import text
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import (
@@ -31,10 +34,18 @@ from ..models import (
     User,
 )
 from ..models._types import utcnow
+from . import assessments as assessment_ops
 from ._audit import record
-from ._stale import changing, check_version
 from ._tx import transaction
-from .assessments import active_assessment, engine_for
+from .context import (
+    HELSINKI,
+    active_assessment,
+    changing,
+    check_version,
+    engine_for,
+    form_of,
+    today,
+)
 from .errors import Conflict, Forbidden, NotFound, OperationError, ValidationFailed
 
 OUTCOME_LABELS = {
@@ -142,8 +153,6 @@ def create_meeting(
     if errors or body is None or not isinstance(starts_at, datetime):
         raise ValidationFailed(errors)
     if starts_at.tzinfo is None:
-        from .flags import HELSINKI
-
         starts_at = starts_at.replace(tzinfo=HELSINKI)
     exists = db.session.scalar(
         select(Meeting.id).where(
@@ -552,43 +561,10 @@ def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
     return meeting
 
 
-def note_assessment_change(session, user: User, assessment: Assessment) -> None:
-    """An approved assessment was reopened: mark it on any published agenda waiting for it."""
-    items = session.scalars(
-        select(AgendaItem)
-        .join(Meeting)
-        .where(
-            AgendaItem.decision_id == assessment.decision_id,
-            AgendaItem.outcome.is_(None),
-            Meeting.state.in_(("published", "held")),
-        )
-    ).all()
-    for item in items:
-        item.assessment_changed = True
-        record(
-            session,
-            user,
-            "meeting.assessment_changed",
-            "meeting",
-            item.meeting_id,
-            changes=[
-                {
-                    "field": f"items.{item.position}.assessment_changed",
-                    "old": False,
-                    "new": True,
-                    "case_number": assessment.decision.case_number,
-                }
-            ],
-            organisation_id=assessment.organisation_id,
-        )
-
-
 def record_outcome(
     user: User, meeting: Meeting, item_id, outcome: str, note: str = "", *, expected_version
 ) -> AgendaItem:
     """The body's decision on an item; fires the assessment's transition to match."""
-    from . import assessments as assessment_ops
-
     _secretary(user)
     check_version(meeting, expected_version)
     if meeting.state not in ("published", "held"):
@@ -704,10 +680,8 @@ def set_state(user: User, meeting: Meeting, state: str, *, expected_version) -> 
     return meeting
 
 
-def days_left(meeting: Meeting, today: date | None = None) -> int:
-    from . import flags
-
-    return (meeting.starts_at.astimezone(flags.HELSINKI).date() - (today or flags.today())).days
+def days_left(meeting: Meeting, on: date | None = None) -> int:
+    return (meeting.starts_at.astimezone(HELSINKI).date() - (on or today())).days
 
 
 # --- the agenda document ---------------------------------------------------------------
@@ -722,9 +696,6 @@ def agenda_languages(meeting: Meeting) -> list[str]:
 
 def agenda_data(meeting: Meeting) -> dict:
     """Everything the agenda document shows, as plain data (the renderer is pure)."""
-    from .. import documents
-    from .documents import _form
-
     org = meeting.body.organisation
     items = []
     for item in meeting.items:
@@ -732,7 +703,7 @@ def agenda_data(meeting: Meeting) -> dict:
         for doc in item.documents:
             snap = doc.revision.snapshot
             paragraphs.setdefault(
-                doc.language, documents.decision_paragraph(snap, _form(snap), doc.language)
+                doc.language, documents.decision_paragraph(snap, form_of(snap), doc.language)
             )
         items.append(
             {
@@ -772,9 +743,6 @@ def agenda_data(meeting: Meeting) -> dict:
 
 
 def agenda_document(user: User, meeting: Meeting, language: str) -> tuple[bytes, str]:
-    from ..documents.agenda import render_agenda
-    from ..documents.texts import text
-
     if language not in ("fi", "sv"):
         raise NotFound(_l("Agendas exist in Finnish and Swedish (fi, sv)."))
     name = text("agenda_file", language)

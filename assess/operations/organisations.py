@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import audit
 from ..i18n import lazy_text as _l
 from ..models import Organisation, User
 from ..questionnaire import FormDefinition
@@ -89,8 +90,6 @@ def update_settings(
         "minority_language": minority_language,
         "settings": settings,
     }
-    from .. import audit
-
     changes = audit.diff(before, after)
     if not changes:
         return organisation

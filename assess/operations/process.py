@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, false, or_
 
 from ..models import Assessment
 from ..workflow import WorkflowDefinition
-from .assessments import workflows
+from .context import workflows
 
 Meaning = Callable[[WorkflowDefinition, str], bool]
 

@@ -1,0 +1,170 @@
+"""What every use case reads: the loaded definitions, an assessment's form and workflow,
+its engine and facts, the clock in Finland, the version check and the snapshot.
+
+The lower of the operations' two tiers. The use-case modules (answers, assessments,
+meetings...) build on it and on the pure layers; it imports none of them, so they never
+need each other for what they all read.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import flags, questionnaire
+from ..assessment_data import AssessmentData, Snapshot
+from ..extensions import db
+from ..models import Assessment, Decision, User
+from ..models._types import utcnow
+from ..questionnaire import Context, FormDefinition, Forms
+from ..questionnaire.answers import screening_problems
+from ..questionnaire.organisation import OrgSettings
+from ..workflow import Actor, Engine, Facts, Workflows
+from ._stale import changing, check_version, stale
+
+__all__ = [
+    "HELSINKI",
+    "active_assessment",
+    "actor",
+    "answer_context",
+    "changing",
+    "check_version",
+    "engine_for",
+    "facts",
+    "form_for",
+    "form_of",
+    "forms",
+    "local_date",
+    "org_settings",
+    "snapshot",
+    "stale",
+    "today",
+    "workflows",
+]
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+# --- the clock ----------------------------------------------------------------------
+
+
+def today() -> date:
+    """The date in Finland: a decision approved at 00:30 Finnish time is of that day."""
+    return datetime.now(HELSINKI).date()
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(HELSINKI).date()
+
+
+# --- the loaded definitions ----------------------------------------------------------
+
+
+def workflows() -> Workflows:
+    return current_app.extensions["assess.workflows"]
+
+
+def forms() -> Forms:
+    return current_app.extensions["assess.forms"]
+
+
+def engine_for(assessment: Assessment) -> Engine:
+    return workflows().get(assessment.workflow_key, assessment.workflow_version)
+
+
+def form_for(assessment: Assessment) -> FormDefinition:
+    return forms().get(assessment.form_key, assessment.form_version)
+
+
+def form_of(snapshot: Snapshot | Mapping[str, Any]) -> FormDefinition:
+    """The form a revision's snapshot was answered on."""
+    form = Snapshot.load(snapshot).form
+    return forms().get(form.key, form.version)
+
+
+# --- an assessment as the pure layers see it ------------------------------------------
+
+
+def answer_context(assessment: Assessment) -> Context:
+    return Context(
+        level=assessment.content.level,
+        language=assessment.decision.language,
+        bilingual=bool(assessment.decision.organisation.bilingual),
+    )
+
+
+def org_settings(assessment: Assessment) -> OrgSettings:
+    return OrgSettings.of(assessment.decision.organisation)
+
+
+def actor(user: User) -> Actor:
+    return Actor(id=user.id, roles=frozenset(user.roles))
+
+
+def facts(assessment: Assessment, data: AssessmentData | None = None) -> Facts:
+    data = assessment.content if data is None else data
+    screening = data.screening
+    form = form_for(assessment)
+    ctx = answer_context(assessment)
+    return Facts(
+        state=assessment.state,
+        prepared_by=assessment.prepared_by_id,
+        last_edited_by=assessment.last_edited_by_id,
+        decision_preparer=assessment.decision.preparer_id,
+        level=screening.level,
+        level_reason=screening.level_reason or "",
+        exempt_category=screening.exempt_category,
+        incomplete_sections=tuple(questionnaire.incomplete_sections(form, data, ctx)),
+        screening_problems=tuple(screening_problems(form, screening)),
+        unresolved_high_flags=tuple(flags.unresolved_high(data.flags)),
+    )
+
+
+def active_assessment(decision: Decision) -> Assessment | None:
+    return db.session.scalar(
+        select(Assessment).where(Assessment.decision_id == decision.id, Assessment.active)
+    )
+
+
+def snapshot(
+    assessment: Assessment, *, seq: int | str, user: User, transition: dict, approves: bool = False
+) -> dict:
+    """The frozen, self-contained JSON of an assessment at one revision.
+
+    ``approves``: this revision is the approval (its documents name the approver).
+    """
+    decision = assessment.decision
+    snap = {
+        "assessment": assessment.id,
+        "revision": seq,
+        "state": assessment.state,
+        "workflow": {"key": assessment.workflow_key, "version": assessment.workflow_version},
+        "form": {"key": assessment.form_key, "version": assessment.form_version},
+        "decision": {
+            "id": decision.id,
+            "case_number": decision.case_number,
+            "title": decision.title,
+            "language": decision.language,
+            "body": {
+                "id": decision.body_id,
+                "fi": decision.body.name_fi,
+                "sv": decision.body.name_sv,
+            },
+            "proposal": decision.proposal,
+        },
+        "organisation": {"fi": decision.organisation.name_fi, "sv": decision.organisation.name_sv},
+        "data": copy.deepcopy(assessment.data or {}),
+        "prepared_by": {"id": assessment.prepared_by_id, "name": assessment.prepared_by.name},
+        "transition": transition,
+        "by": {"id": user.id, "name": user.name},
+        "at": utcnow().isoformat(timespec="seconds"),
+    }
+    if approves:
+        snap["approved_by"] = {"id": user.id, "name": user.name}
+    return snap
