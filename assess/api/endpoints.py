@@ -531,8 +531,7 @@ def get_meeting(meeting_id: int):
 def add_item(meeting_id: int, payload: s.ItemIn):
     """Put a decision on the agenda, with its approved documents if there are any."""
     m = meeting_ops.get_meeting(g.api_user, meeting_id)
-    meeting_ops.add_item(g.api_user, m, payload.decision, expected_version=m.version)
-    meeting_ops.attach_documents(g.api_user, m, expected_version=m.version)
+    meeting_ops.add_item_and_attach(g.api_user, m, payload.decision, expected_version=m.version)
     return _meeting(m)
 
 
@@ -546,9 +545,7 @@ def add_item(meeting_id: int, payload: s.ItemIn):
 def publish(meeting_id: int):
     """Publish the agenda; 409 lists each item and what it lacks."""
     m = meeting_ops.get_meeting(g.api_user, meeting_id)
-    if m.state == "planned":
-        meeting_ops.attach_documents(g.api_user, m, expected_version=m.version)
-    meeting_ops.publish(g.api_user, m, expected_version=m.version)
+    meeting_ops.attach_and_publish(g.api_user, m, expected_version=m.version)
     return _meeting(m)
 
 

@@ -500,6 +500,16 @@ def attach_documents(user: User, meeting: Meeting, *, expected_version) -> int:
     return len(wanted)
 
 
+def add_item_and_attach(
+    user: User, meeting: Meeting, decision_id, *, expected_version
+) -> AgendaItem:
+    """Put a decision on the agenda with its approved documents: both, or neither."""
+    with transaction():
+        item = add_item(user, meeting, decision_id, expected_version=expected_version)
+        attach_documents(user, meeting, expected_version=meeting.version)
+    return item
+
+
 # --- publishing and after ------------------------------------------------------------
 
 
@@ -561,6 +571,17 @@ def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
     return meeting
 
 
+def attach_and_publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
+    """Attach what is missing, then publish: both, or neither (a refused agenda stays as
+    it was)."""
+    with transaction():
+        if meeting.state == "planned":
+            attach_documents(user, meeting, expected_version=expected_version)
+            expected_version = meeting.version
+        publish(user, meeting, expected_version=expected_version)
+    return meeting
+
+
 def record_outcome(
     user: User, meeting: Meeting, item_id, outcome: str, note: str = "", *, expected_version
 ) -> AgendaItem:
@@ -603,22 +624,23 @@ def record_outcome(
         )
     assessment = active_assessment(item.decision)
     trigger = engine_for(assessment).definition.outcome_trigger(outcome) if assessment else None
-    if trigger and assessment is not None:
-        assessment_ops.fire(
-            user,
-            assessment,
-            trigger,
-            comment=note
-            or str(
-                _l(
-                    "Meeting %(label)s: %(outcome)s",
-                    label=meeting.label,
-                    outcome=OUTCOME_LABELS[outcome],
-                )
-            ),
-            expected_version=assessment.version,
-        )
+    # One use case: the assessment moves on and the item has its outcome, or neither.
     with changing(meeting, expected_version) as session:
+        if trigger and assessment is not None:
+            assessment_ops.fire(
+                user,
+                assessment,
+                trigger,
+                comment=note
+                or str(
+                    _l(
+                        "Meeting %(label)s: %(outcome)s",
+                        label=meeting.label,
+                        outcome=OUTCOME_LABELS[outcome],
+                    )
+                ),
+                expected_version=assessment.version,
+            )
         item.outcome = outcome
         item.outcome_note = note
         item.outcome_at = utcnow()

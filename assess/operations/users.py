@@ -218,8 +218,13 @@ def _lock_until(email: str, address: str, now: datetime) -> datetime | None:
     return None
 
 
-def authenticate(email: str, password: str, address: str | None) -> User | None:
+def authenticate(
+    email: str, password: str, address: str | None, *, language: str | None = None
+) -> User | None:
     """Check a log-in. Returns the user, or None for a wrong e-mail or password.
+
+    ``language``: the one chosen before logging in; it becomes the user's preferred
+    language if they have none yet, in the same transaction as the log-in's record.
 
     Raises ``LockedOut`` while the account is locked for this address: after too many
     failures the password is not even checked, so guessing goes nowhere. The lock is
@@ -248,10 +253,18 @@ def authenticate(email: str, password: str, address: str | None) -> User | None:
     else:
         ok = verify_password(user, password) and user.active
     signed_in = user if ok else None
+    # The language chosen before logging in becomes theirs if they have none yet.
+    keep = signed_in is not None and not signed_in.preferred_language
+    if keep and language:
+        errors = Errors()
+        choice(errors, "language", language, ("fi", "sv", "en"))
+        keep = not errors
     with transaction() as session:
         session.add(LoginAttempt(email=email, address=address, at=now, succeeded=ok))
         if signed_in is not None and _hasher().check_needs_rehash(signed_in.password_hash):
             signed_in.password_hash = _hasher().hash(password)
+        if keep and language and signed_in is not None:
+            signed_in.preferred_language = language
     return signed_in
 
 

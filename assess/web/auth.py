@@ -37,7 +37,12 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = user_ops.authenticate(form.email.data, form.password.data, request.remote_addr)
+            user = user_ops.authenticate(
+                form.email.data,
+                form.password.data,
+                request.remote_addr,
+                language=session.get("language"),
+            )
         except LockedOut as exc:
             form.form_errors.append(str(exc))
             status = 429
@@ -50,11 +55,8 @@ def login():
                 )
                 status = 401
             else:
-                language = session.get("language")
                 session.clear()  # a fresh session at log-in: no fixation
                 login_user(user)
-                if language and not user.preferred_language:
-                    user_ops.set_preferred_language(user, language)
                 return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
