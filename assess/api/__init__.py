@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
@@ -34,7 +34,9 @@ from ..operations import (
     OperationError,
     Stale,
     ValidationFailed,
+    for_request,
     reading,
+    request_facts,
 )
 from ..operations.users import token_hash
 from ..workflow import TransitionBlocked
@@ -132,7 +134,8 @@ def current_user_from_token():
         raise ApiError(
             401, "unauthorized", _l("The API token is unknown, revoked, or its user is inactive.")
         )
-    user, g.api_token_id = row
+    user, token_id = row
+    for_request(replace(request_facts(), via_token_id=token_id))
     return user
 
 

@@ -2,22 +2,57 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from flask import g, has_request_context, request
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..extensions import db
 from ..models import User
 
 SYSTEM = audit.AuditActor("system", None, "system")
+_KEY = "request_facts"
 
 
-def actor_of(user: User | None) -> audit.AuditActor:
+@dataclass(frozen=True)
+class RequestFacts:
+    """What a front knows of the request a change comes from, for its audit events.
+
+    The web and the API build it once per request and hand it to the operations with
+    ``for_request``; a command or a test outside a request has none.
+    """
+
+    address: str | None = None  # the client's, as the front trusts it (at most 64 characters)
+    request_id: str | None = None
+    via_token_id: int | None = None  # the API token the change was made with
+
+
+NO_REQUEST = RequestFacts()
+
+
+def for_request(facts: RequestFacts) -> None:
+    """The facts of the request now being served; every audit event of it carries them.
+
+    They go with the request's database session, which every operation writes through,
+    and end with ``end_request`` (or with the session).
+    """
+    db.session().info[_KEY] = facts
+
+
+def end_request() -> None:
+    db.session().info.pop(_KEY, None)
+
+
+def request_facts(session: Session | None = None) -> RequestFacts:
+    """The facts of the request being served (none outside a request)."""
+    return (session if session is not None else db.session()).info.get(_KEY, NO_REQUEST)
+
+
+def actor_of(user: User | None, facts: RequestFacts = NO_REQUEST) -> audit.AuditActor:
     if user is None:
         return SYSTEM
-    via = g.get("api_token_id") if has_request_context() else None
-    return audit.AuditActor("token" if via else "user", user.id, user.name)
+    return audit.AuditActor("token" if facts.via_token_id else "user", user.id, user.name)
 
 
 def record(
@@ -31,21 +66,18 @@ def record(
     transition: dict[str, Any] | None = None,
     organisation_id: int | None = None,
 ):
-    request_id = address = None
-    if has_request_context():
-        request_id = g.get("request_id")
-        address = (request.remote_addr or "")[:64] or None
+    facts = request_facts(session)
     if organisation_id is None and user is not None:
         organisation_id = user.organisation_id
     return audit.append(
         session,
-        actor=actor_of(user),
+        actor=actor_of(user, facts),
         action=action,
         object_type=object_type,
         object_id=object_id,
         changes=changes,
         transition=transition,
         organisation_id=organisation_id,
-        request_id=request_id,
-        client_address=address,
+        request_id=facts.request_id,
+        client_address=facts.address,
     )

@@ -14,6 +14,7 @@ from ..extensions import db, login_manager
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
 from ..models import User
+from ..operations import RequestFacts, end_request, for_request
 from . import (
     access,
     account,
@@ -78,10 +79,22 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     @app.before_request
-    def request_id():
-        # Ties audit events to the request (and to a proxy's logs when it sends one).
+    def request_facts():
+        # Ties audit events to the request (and to a proxy's logs when it sends one) and
+        # to the client's address; the API adds its token once it has checked it.
         given = request.headers.get("X-Request-ID", "")
-        g.request_id = given[:64] if given.isprintable() and given else uuid.uuid4().hex
+        for_request(
+            RequestFacts(
+                address=(request.remote_addr or "")[:64] or None,
+                request_id=given[:64] if given.isprintable() and given else uuid.uuid4().hex,
+            )
+        )
+
+    @app.teardown_request
+    def request_ended(error=None):
+        # An application context may outlive the request (a command's, a test's): what
+        # it does next is no longer this request's.
+        end_request()
 
     @app.context_processor
     def inject_locale():

@@ -105,3 +105,60 @@ def test_postgres_refuses_update_and_delete(pg_app):
                 db.session.execute(text(sql), {"id": ids[0]})
             db.session.rollback()
         assert audit.verify(db.session).intact
+
+
+# --- who acted, from where, in which request ------------------------------------------------
+
+
+def last_event() -> tuple:
+    db.session.remove()
+    e = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+    return e.action, e.actor_type, e.actor_id, e.actor_name, e.request_id, e.client_address
+
+
+def test_an_event_names_the_request_and_the_address_of_a_web_change(demo):
+    from tests.support import login, post
+
+    client = demo.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.1.2.3"  # the session is bound to it
+    login(client, "secretary")
+    response = post(
+        client,
+        "/meetings",
+        {"body_id": "1", "number": "12", "year": "2026", "starts_at": "2026-12-15T14:00"},
+        headers={"X-Request-ID": "req-web-1"},
+    )
+    assert response.status_code == 302, response.headers.get("Location")
+    assert "/meetings/" in response.headers["Location"]
+    with demo.app_context():
+        secretary = user("secretary")
+        assert last_event() == (
+            "meeting.created",
+            "user",
+            secretary.id,
+            secretary.name,
+            "req-web-1",
+            "10.1.2.3",
+        )
+
+
+def test_an_api_change_is_the_tokens_and_a_later_command_is_nobodys_request(demo):
+    from assess.operations.users import issue_token
+
+    with demo.app_context():
+        token = issue_token(user("secretary"))
+        secretary = (user("secretary").id, user("secretary").name)
+        preparer = (user("preparer").id, user("preparer").name)
+        client = demo.test_client()
+        # One application context around the request and what follows, as a program's
+        # tests or a command may hold one: the request's facts end with the request.
+        response = client.post(
+            "/api/v1/meetings",
+            json={"body": 1, "starts_at": "2026-12-16T14:00"},
+            headers={"Authorization": f"Bearer {token}", "X-Request-ID": "req-api-1"},
+            environ_base={"REMOTE_ADDR": "10.9.8.7"},
+        )
+        assert response.status_code == 201, response.get_json()
+        assert last_event() == ("meeting.created", "token", *secretary, "req-api-1", "10.9.8.7")
+        ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
+        assert last_event() == ("assessment.created", "user", *preparer, None, None)

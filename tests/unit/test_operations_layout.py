@@ -40,3 +40,17 @@ def test_no_module_takes_another_use_cases_private_names(path):
         if alias.name.startswith("_")
     ]
     assert not taken, f"{path.name} takes private names: {taken}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
+def test_operations_read_no_flask_request(path):
+    """The fronts hand over what they know of a request (RequestFacts, the user)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    taken = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "flask"
+        for alias in node.names
+        if alias.name in {"g", "request", "session", "has_request_context"}
+    ]
+    assert not taken, f"{path.name} reads the request through flask: {taken}"
