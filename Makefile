@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test check install install-dev translations extract-messages lint bench clean screenshots
+.PHONY: run test test-postgres check install install-dev translations extract-messages lint bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ run: install translations
 
 test: install-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The same suite with every test's database on PostgreSQL instead of in-memory SQLite.
+test-postgres: install-dev translations
+	TEST_DATABASE=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

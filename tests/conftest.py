@@ -1,4 +1,9 @@
-"""Fixtures: an app on a fresh database per test, built through the operations layer."""
+"""Fixtures: an app on a fresh database per test, built through the operations layer.
+
+The `app` fixture's database is in-memory SQLite, or with TEST_DATABASE=postgresql a database
+on the PostgreSQL server the `postgres` tests use, migrated once per session and emptied
+before each test.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,12 @@ import os
 import time
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.pool import StaticPool
 
 from assess import create_app
 from assess.extensions import db
-from tests.pgcluster import PG_BIN_DIRS, throwaway_cluster
+from tests.pgcluster import PG_BIN_DIRS, create_database, throwaway_cluster
 from tests.support import missing
 
 
@@ -30,15 +36,69 @@ def in_memory_app(**config):
     return app
 
 
-@pytest.fixture
-def app():
-    # No application context is held during the test: a request in the test client
-    # must get its own `g` (CSRF token, logged-in user), as in production.
-    app = in_memory_app()
-    yield app
+TEST_DATABASE = os.environ.get("TEST_DATABASE", "sqlite").lower()
+if TEST_DATABASE not in ("sqlite", "postgresql"):
+    raise pytest.UsageError(f"TEST_DATABASE must be sqlite or postgresql, not {TEST_DATABASE!r}")
+ON_POSTGRES = TEST_DATABASE == "postgresql"
+
+
+def pytest_collection_modifyitems(items):
+    if not ON_POSTGRES:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+def fresh_app(request, **config):
+    """An app on an empty database of the suite's kind (TEST_DATABASE); `release_app` after."""
+    if ON_POSTGRES:
+        return suite_database_app(request.getfixturevalue("suite_database"), **config)
+    return in_memory_app(**config)
+
+
+def release_app(app):
     with app.app_context():
         db.session.remove()
-        db.drop_all()
+        if ON_POSTGRES:
+            db.engine.dispose()
+        else:
+            db.drop_all()
+
+
+@pytest.fixture
+def app(request):
+    # No application context is held during the test: a request in the test client
+    # must get its own `g` (CSRF token, logged-in user), as in production.
+    app = fresh_app(request)
+    yield app
+    release_app(app)
+
+
+def suite_database_app(url, **config):
+    """An app on the session's PostgreSQL database, emptied first."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, **config)
+    with app.app_context():
+        empty_database()
+    return app
+
+
+def empty_database():
+    """Empty every table and restart the ids, as a fresh migrated database would be.
+
+    Measured against cloning a migrated template database per test: TRUNCATE is faster
+    (about 0.2 s against 0.3 s and a new connection). The audit table's triggers refuse a
+    TRUNCATE, as in production; the replica role keeps them from firing for this one
+    transaction of the tests' own.
+    """
+    names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        # A connection a test left in a transaction fails the next test, never hangs it.
+        conn.execute(text("SET LOCAL lock_timeout = '20s'"))
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture
@@ -81,13 +141,30 @@ def postgres_server():
 @pytest.fixture
 def postgres_url(postgres_server):
     """A new empty database on the PostgreSQL server, dropped afterwards."""
+    name = f"assess_test_{os.getpid()}_{time.monotonic_ns()}"
+    url = create_database(postgres_server, name)
+    yield url
+    drop_database(postgres_server, name)
+
+
+@pytest.fixture(scope="session")
+def suite_database(postgres_server):
+    """A database migrated once for the session, as production's is (with the audit triggers)."""
+    from flask_migrate import upgrade
+
+    url = create_database(postgres_server, f"assess_suite_{os.getpid()}_{time.monotonic_ns()}")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield url
+    drop_database(postgres_server, url.rsplit("/", 1)[1])
+
+
+def drop_database(server_url, name):
     import psycopg
 
-    name = f"assess_test_{os.getpid()}_{time.monotonic_ns()}"
-    admin = postgres_server.replace("postgresql+psycopg", "postgresql") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{postgres_server}/{name}"
+    admin = server_url.replace("postgresql+psycopg", "postgresql") + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

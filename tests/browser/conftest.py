@@ -10,6 +10,7 @@ from werkzeug.serving import make_server
 
 from assess import create_app
 from assess.extensions import db
+from tests.conftest import ON_POSTGRES, suite_database_app
 from tests.support import missing
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -41,15 +42,20 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """The app on a real port, on a migrated SQLite file with the demo data."""
+def live_server(request, tmp_path):
+    """The app on a real port, on a migrated database with the demo data: a SQLite file, or
+    with TEST_DATABASE=postgresql the session's PostgreSQL database."""
     from flask_migrate import upgrade
 
     from assess.operations.demo import load_demo
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e2e.db'}")
+    if ON_POSTGRES:
+        app = suite_database_app(request.getfixturevalue("suite_database"))
+    else:
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e2e.db'}")
+        with app.app_context():
+            upgrade()
     with app.app_context():
-        upgrade()
         load_demo()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

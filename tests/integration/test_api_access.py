@@ -89,14 +89,14 @@ VALID = {
 
 
 @pytest.fixture(scope="module")
-def world():
+def world(request):
     """The demo scenario (an approved assessment with documents, one in review with open
     high flags, a meeting with both), tokens for every role, and another organisation
     with a user and token for every role."""
     from assess.operations.demo import load_demo
-    from tests.conftest import in_memory_app
+    from tests.conftest import fresh_app, release_app
 
-    app = in_memory_app()
+    app = fresh_app(request)
 
     with app.app_context():
         load_demo()
@@ -136,7 +136,8 @@ def world():
                 password="long enough password",
             )
             strangers[r] = {"Authorization": f"Bearer {issue_token(u)}"}
-    return app, ids, own, strangers
+    yield app, ids, own, strangers
+    release_app(app)
 
 
 def _spec(method, rule):

@@ -12,11 +12,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 import assess.api.endpoints  # noqa: F401  (declares the endpoints)
-from assess import create_app
 from assess.api import ENDPOINTS
 from assess.extensions import db
 from assess.operations.demo import load_demo
 from assess.operations.users import issue_token
+from tests.conftest import fresh_app, release_app
 from tests.support import to_review, user
 
 CHECKS = [
@@ -28,13 +28,9 @@ CHECKS = [
 
 
 @pytest.fixture(scope="module")
-def api_app(tmp_path_factory):
-    path = tmp_path_factory.mktemp("schema") / "api.db"
-    app = create_app(
-        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", API_RATE_LIMIT="100000 per minute"
-    )
+def api_app(request):
+    app = fresh_app(request, API_RATE_LIMIT="100000 per minute")
     with app.app_context():
-        db.create_all()
         load_demo()
         app.config["SCHEMA_TOKEN"] = issue_token(user("admin"))
         # An admin who is also every other role reaches every endpoint's real code paths.
@@ -57,7 +53,8 @@ def api_app(tmp_path_factory):
             user("secretary"), body_id=1, number=1, year=2026, starts_at="2026-12-15T14:00"
         )
         meeting_ops.add_item(user("secretary"), m, 1, expected_version=m.version)
-    return app
+    yield app
+    release_app(app)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from assess.models import Assessment, AuditEvent, Decision
 from assess.operations import answers as answer_ops
 from assess.operations import assessments as ops
 from assess.operations.demo import load_demo
+from tests.conftest import ON_POSTGRES, suite_database_app
 from tests.support import user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +37,13 @@ def _add_v2(forms: Path):
     (forms / "iva-v2.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
 
 
-def make_app(tmp_path, forms):
+def make_app(request, tmp_path, forms, *, restart=False):
+    """The app on a database of the suite's kind (TEST_DATABASE); a restart keeps its data."""
+    if ON_POSTGRES:
+        url = request.getfixturevalue("suite_database")
+        if restart:
+            return create_app("testing", SQLALCHEMY_DATABASE_URI=url, FORMS_DIR=str(forms))
+        return suite_database_app(url, FORMS_DIR=str(forms))
     app = create_app(
         "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'v.db'}", FORMS_DIR=str(forms)
     )
@@ -45,8 +52,8 @@ def make_app(tmp_path, forms):
     return app
 
 
-def test_old_assessment_keeps_its_version_and_migrates_when_asked(tmp_path, two_versions):
-    app = make_app(tmp_path, two_versions)
+def test_old_assessment_keeps_its_version_and_migrates_when_asked(request, tmp_path, two_versions):
+    app = make_app(request, tmp_path, two_versions)
     with app.app_context():
         load_demo()
         a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
@@ -62,7 +69,8 @@ def test_old_assessment_keeps_its_version_and_migrates_when_asked(tmp_path, two_
         db.engine.dispose()
 
     _add_v2(two_versions)
-    app = make_app(tmp_path, two_versions)  # a restart with the new version loaded
+    # a restart with the new version loaded
+    app = make_app(request, tmp_path, two_versions, restart=True)
     runner = app.test_cli_runner()
     with app.app_context():
         a = db.session.get(Assessment, 1)
@@ -91,8 +99,8 @@ def test_old_assessment_keeps_its_version_and_migrates_when_asked(tmp_path, two_
         db.engine.dispose()
 
 
-def test_migrate_to_an_unknown_version_is_refused(tmp_path, two_versions):
-    app = make_app(tmp_path, two_versions)
+def test_migrate_to_an_unknown_version_is_refused(request, tmp_path, two_versions):
+    app = make_app(request, tmp_path, two_versions)
     result = app.test_cli_runner().invoke(
         args=["forms", "migrate", "iva", "--from", "1", "--to", "7", "--dry-run"]
     )

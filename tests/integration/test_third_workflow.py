@@ -22,7 +22,7 @@ from assess.operations.demo import load_demo
 from assess.operations.process import state_means
 from assess.operations.users import issue_token
 from assess.workflow import WorkflowDefinition
-from tests.conftest import in_memory_app
+from tests.conftest import fresh_app, release_app
 from tests.support import (
     acknowledge_high,
     complete_assessment,
@@ -37,22 +37,20 @@ ROOT = Path(__file__).resolve().parents[2]
 RENAMED = ROOT / "tests" / "data" / "workflows" / "eva-renamed.yaml"
 
 
-def _app(directory: Path, *extra: Path):
+def _app(request, directory: Path, *extra: Path):
     for path in [*(ROOT / "workflows").glob("*.yaml"), *extra]:
         shutil.copy(path, directory)
-    app = in_memory_app(WORKFLOWS_DIR=str(directory))
+    app = fresh_app(request, WORKFLOWS_DIR=str(directory))
     with app.app_context():
         load_demo()
     return app
 
 
 @pytest.fixture
-def renamed(tmp_path):
-    app = _app(tmp_path, RENAMED)
+def renamed(request, tmp_path):
+    app = _app(request, tmp_path, RENAMED)
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
+    release_app(app)
 
 
 def test_the_third_workflow_shares_no_id_with_the_shipped_ones():
@@ -230,7 +228,7 @@ def test_the_pages_and_the_api_work_on_the_third_workflow(renamed):
 
 
 @pytest.fixture
-def clashing(tmp_path):
+def clashing(request, tmp_path):
     """eva-light again under another key, whose 'decided' is not in follow-up: one state id
     that means something else in another workflow."""
     data = yaml.safe_load((ROOT / "workflows" / "eva-light.yaml").read_text())
@@ -241,11 +239,9 @@ def clashing(tmp_path):
     (extra / "eva-clash.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
     directory = tmp_path / "workflows"
     directory.mkdir()
-    app = _app(directory, extra / "eva-clash.yaml")
+    app = _app(request, directory, extra / "eva-clash.yaml")
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
+    release_app(app)
 
 
 def test_a_state_id_that_means_something_else_elsewhere_is_filtered_per_workflow(clashing):
