@@ -39,6 +39,10 @@ def test_hashes_chain_from_genesis(ctx):
 
 
 def _tamper(sql, **params):
+    # On PostgreSQL the append-only triggers refuse this (test_postgres_refuses_update_and_
+    # delete); the chain is for whoever gets past them, as a superuser can: so around them.
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
     db.session.execute(text(sql), params)
     db.session.commit()
 
