@@ -158,6 +158,13 @@ def body(model: type[BaseModel]):
             _l("The request body must be a JSON object."),
             [{"path": "", "message": _l("expected an object")}],
         )
+    if nul := [".".join(str(p) for p in path) for path in _nul_characters(data)]:
+        raise ApiError(
+            422,
+            "validation_failed",
+            _l("The request has invalid fields."),
+            [{"path": path, "message": "String should not contain NUL characters"} for path in nul],
+        )
     try:
         return model.model_validate(data)
     except PydanticError as exc:
@@ -167,6 +174,20 @@ def body(model: type[BaseModel]):
         raise ApiError(
             422, "validation_failed", _l("The request has invalid fields."), details
         ) from None
+
+
+def _nul_characters(value, path=()):
+    """Where JSON holds a NUL character, which no PostgreSQL text can store (SQLite can)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_characters(key, (*path, key))
+            yield from _nul_characters(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_characters(item, (*path, index))
 
 
 def if_match(current_version: int) -> int:

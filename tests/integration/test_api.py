@@ -105,6 +105,19 @@ def test_roles_per_endpoint(api, method, path, allowed):
         assert (status != 403) is (role in allowed), (role, method, path, status)
 
 
+@pytest.mark.postgres
+def test_a_nul_character_is_refused_by_name_not_a_server_error_on_postgres(pg_app):
+    # PostgreSQL stores no NUL in text (SQLite does): the API refuses it as a field's
+    # problem, on every database, instead of failing on PostgreSQL's insert.
+    with pg_app.app_context():
+        headers = {"Authorization": f"Bearer {issue_token(user('preparer'))}"}
+    body = {"case_number": "A/1", "title": "T\x00", "language": "fi", "body": 1, "proposal": "\x00"}
+    response = pg_app.test_client().post("/api/v1/decisions", json=body, headers=headers)
+    assert response.status_code == 422, response.get_data(as_text=True)
+    paths = [d["path"] for d in response.get_json()["error"]["details"]]
+    assert sorted(paths) == ["proposal", "title"]
+
+
 def new_decision(api, case_number):
     """A decision of the demo's first body, created through the API by the preparer."""
     body = {"case_number": case_number, "title": "T", "language": "fi", "body": 1}
