@@ -80,7 +80,7 @@ def bench_rules(app) -> dict:
         stored = merge([], stored_form(flags))
         full_ms, _ = median_ms(lambda: merge(stored, stored_form(compute(data, ctx))), 21)
         return {
-            "cells": len(data["impacts"]),
+            "cells": len(data.impacts),
             "flags": len(flags),
             "rules_ms": rules_ms,
             "rules_texts_merge_ms": full_ms,
