@@ -168,27 +168,30 @@ def bench_cumulative(app) -> dict:
         new_id, effects = seed(form)
         reviewer = db.session.scalar(select(User).where(User.email == "p@bench.example"))
         a = db.session.get(Assessment, new_id)
-        # A realistic new assessment: negative effects on five groups.
-        data = {
-            "screening": {"level": "light", "answers": {"s_older_people": "yes"}},
-            "answers": {
-                "groups_in_scope": [g.id for g in form.groups[:5]],
-                "dimensions_in_scope": ["access_to_services"],
-            },
-            "impacts": [
-                {
-                    "alternative": "proposal",
-                    "group": g.id,
-                    "dimension": "access_to_services",
-                    "direction": "negative",
-                    "magnitude": "moderate",
-                    "rationale": "r",
-                    "evidence": "e",
-                    "mitigation": "m",
-                }
-                for g in form.groups[:5]
-            ],
-        }
+        # A realistic new assessment: negative effects on five groups (typed, as the
+        # operations read it from the row).
+        data = AssessmentData.load(
+            {
+                "screening": {"level": "light", "answers": {"s_older_people": "yes"}},
+                "answers": {
+                    "groups_in_scope": [g.id for g in form.groups[:5]],
+                    "dimensions_in_scope": ["access_to_services"],
+                },
+                "impacts": [
+                    {
+                        "alternative": "proposal",
+                        "group": g.id,
+                        "dimension": "access_to_services",
+                        "direction": "negative",
+                        "magnitude": "moderate",
+                        "rationale": "r",
+                        "evidence": "e",
+                        "mitigation": "m",
+                    }
+                    for g in form.groups[:5]
+                ],
+            }
+        )
         flag_ops.today = lambda: TODAY
         groups = {g.id for g in form.groups[:5]}
         others_ms, _ = median_ms(lambda: flag_ops.others(a, groups, on=TODAY, window_days=365), 21)
