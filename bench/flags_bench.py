@@ -202,7 +202,7 @@ def bench_cumulative(app) -> dict:
         return {
             "effects": effects,
             "others_found": len(found),
-            "cumulative_flags": sum(f["rule"] == "cumulative_burden" for f in flags),
+            "cumulative_flags": sum(f.rule == "cumulative_burden" for f in flags),
             "others_query_ms": others_ms,
             "evaluate_ms": evaluate_ms,
             "view_ms": view_ms,
