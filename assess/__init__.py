@@ -27,7 +27,7 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
 
     from config import config_class
 
-    from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from .extensions import DatabaseId, babel, bootstrap, csrf, db, login_manager, migrate
 
     app = Flask(
         __name__,
@@ -35,6 +35,7 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
         template_folder="web/templates",
         static_folder="web/static",
     )
+    app.url_map.converters["int"] = DatabaseId  # before any route is added
     cfg = (
         config_name_or_object
         if isinstance(config_name_or_object, type)

@@ -16,6 +16,7 @@ from limits.storage import MemoryStorage
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from werkzeug.routing import IntegerConverter
 
 
 class Base(DeclarativeBase):
@@ -106,3 +107,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+class DatabaseId(IntegerConverter):
+    """``<int:…>`` in every route: a row id the database can hold, else no route matches.
+
+    Ids in URLs are primary keys, 32-bit integers on PostgreSQL (64-bit on SQLite). A larger
+    number cannot name a row, so it is a 404 like any id that does not exist, instead of the
+    database refusing the query with a server error.
+    """
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
