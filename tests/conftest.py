@@ -42,16 +42,6 @@ if TEST_DATABASE not in ("sqlite", "postgresql"):
 ON_POSTGRES = TEST_DATABASE == "postgresql"
 
 
-def pytest_collection_modifyitems(items):
-    if not ON_POSTGRES:
-        return
-    for item in items:
-        marker = item.get_closest_marker("sqlite_only")
-        if marker:
-            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
-            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
-
-
 def fresh_app(request, **config):
     """An app on an empty database of the suite's kind (TEST_DATABASE); `release_app` after."""
     if ON_POSTGRES:
