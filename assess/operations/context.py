@@ -26,6 +26,7 @@ from ..questionnaire import Context, FormDefinition, Forms
 from ..questionnaire.answers import screening_problems
 from ..questionnaire.organisation import OrgSettings
 from ..workflow import Actor, Engine, Facts, Workflows
+from ._changes import content_changes
 from ._stale import changing, check_version, stale
 
 __all__ = [
@@ -123,6 +124,7 @@ def facts(assessment: Assessment, data: AssessmentData | None = None) -> Facts:
         incomplete_sections=tuple(questionnaire.incomplete_sections(form, data, ctx)),
         screening_problems=tuple(screening_problems(form, screening)),
         unresolved_high_flags=tuple(flags.unresolved_high(data.flags)),
+        content_changes=content_changes(assessment, engine_for(assessment).definition, form),
     )
 
 

@@ -21,11 +21,13 @@ from ..i18n import lazy_text as _l
 from ..models import AgendaItem, Assessment, Decision, Meeting, NegativeEffect, Revision, User
 from ..models._types import utcnow
 from ..questionnaire.organisation import OrgSettings
-from ..workflow import WorkflowDefinition
+from ..workflow import Facts, WorkflowDefinition, four_eyes_reasons
 from ._audit import record
+from ._changes import content_changes
 
 # today is looked up here when called, so a test (or a benchmark) may set the date.
 from .context import (
+    actor,
     changing,
     check_version,
     engine_for,
@@ -154,6 +156,14 @@ def _check_may_acknowledge(user: User, assessment: Assessment) -> None:
         raise Conflict(
             _l("Flags are acknowledged during the review; this assessment is not in review.")
         )
+    # Acknowledging is part of the review: the same second pair of eyes as the approval.
+    changed = Facts(
+        state=assessment.state,
+        content_changes=content_changes(assessment, _definition(assessment), form_for(assessment)),
+    )
+    reasons = four_eyes_reasons(changed, actor(user))
+    if reasons:
+        raise Forbidden(reasons[0])
     if user.id in (
         assessment.prepared_by_id,
         assessment.last_edited_by_id,

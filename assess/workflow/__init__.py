@@ -8,10 +8,11 @@ from pathlib import Path
 from ..definitions import Versioned, load_directory
 from .definition import MEETING_OUTCOMES, TransitionDef, WorkflowDefinition, load_workflow
 from .engine import Engine, Option, TransitionBlocked
-from .guards import Actor, Facts, known_guards
+from .guards import Actor, ContentChange, Facts, four_eyes_reasons, known_guards
 
 __all__ = [
     "Actor",
+    "ContentChange",
     "Engine",
     "Facts",
     "MEETING_OUTCOMES",
@@ -20,6 +21,7 @@ __all__ = [
     "TransitionDef",
     "WorkflowDefinition",
     "Workflows",
+    "four_eyes_reasons",
     "load_workflows",
 ]
 

@@ -14,6 +14,8 @@ from ..definitions import Labels, Problem, Strict, load_file
 
 ROLES = ("preparer", "reviewer", "secretary", "auditor", "admin")
 ANY_OPEN_STATE = "*"  # as a source: every state that is not final
+# The guard that marks a step as needing a second person (workflow.guards.four_eyes).
+FOUR_EYES = "four_eyes"
 
 Identifier = Field(pattern=r"^[a-z][a-z0-9_]*$")
 
@@ -197,6 +199,13 @@ def _semantic_problems(file: str, d: WorkflowDefinition, known_guards: set[str])
                     f"{here}.guards.{g}",
                     f"unknown guard {name!r}; expected one of: {', '.join(sorted(known_guards))}",
                 )
+        approves = t.documents or (t.dest in states and states[t.dest].approved)
+        if approves and FOUR_EYES not in t.guards:
+            add(
+                f"{here}.guards",
+                f"this step approves the assessment, so it must be a four-eyes step: add "
+                f"{FOUR_EYES!r} to its guards",
+            )
         for s in d.sources(t):
             if (t.trigger, s) in seen:
                 add(here, f"trigger {t.trigger!r} is declared twice from state {s!r}")

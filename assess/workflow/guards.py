@@ -9,9 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from babel.dates import format_datetime
+
+from ..translation import joined
 from ..translation import lazy_text as _l
-from .definition import TransitionDef
+from .definition import FOUR_EYES, TransitionDef
+
+
+@dataclass(frozen=True)
+class ContentChange:
+    """One person's changes to an assessment's content since its last return to preparation.
+
+    ``parts`` are the parts of the content they changed (``answers``, ``impacts``...);
+    ``sections``, the labels (fi, sv, en) of the questionnaire sections whose answers they
+    changed; ``at``, when they last changed any of it (an aware datetime, shown as given).
+    """
+
+    actor_id: int
+    at: datetime
+    parts: tuple[str, ...] = ()
+    sections: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -31,6 +50,9 @@ class Facts:
     unresolved_high_flags: tuple = ()
     # Supplied by the questionnaire: what the screening still lacks.
     screening_problems: tuple = ()
+    # Supplied from the audit log: who changed the content since the last return to
+    # preparation (or since the assessment was created), what and when.
+    content_changes: tuple[ContentChange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,14 +81,32 @@ def guard(name: str):
     return register
 
 
-@guard("four_eyes")
+@guard(FOUR_EYES)
 def four_eyes(ctx: GuardContext) -> list:
-    f = ctx.facts
-    if ctx.actor.id is not None and ctx.actor.id in (
-        f.prepared_by,
-        f.last_edited_by,
-        f.decision_preparer,
-    ):
+    """The step needs a second person: not anyone who prepared the assessment or the
+    decision, nor anyone who changed the content since it was last returned for
+    preparation, whatever roles they hold."""
+    return four_eyes_reasons(ctx.facts, ctx.actor)
+
+
+def four_eyes_reasons(f: Facts, actor: Actor) -> list:
+    """Why ``actor`` may not be the second pair of eyes on this assessment (empty: may)."""
+    if actor.id is None:
+        return []
+    mine = [c for c in f.content_changes if c.actor_id == actor.id]
+    if mine:
+        parts = [p for c in mine for p in c.parts]
+        sections = [s for c in mine for s in c.sections]
+        return [
+            _l(
+                "You changed %(what)s of this assessment (last on %(when)s) after it was last "
+                "returned for preparation, so another reviewer must do this (four-eyes "
+                "principle).",
+                what=joined(_unique([*(_PART.get(p, p) for p in parts), *map(_Label, sections)])),
+                when=_Moment(max(c.at for c in mine)),
+            )
+        ]
+    if actor.id in (f.prepared_by, f.last_edited_by, f.decision_preparer):
         return [
             _l(
                 "You prepared or last edited this assessment, so another reviewer must do "
@@ -74,6 +114,55 @@ def four_eyes(ctx: GuardContext) -> list:
             )
         ]
     return []
+
+
+# The parts of an assessment's content, as the reason names them; the answers of the
+# questionnaire's sections are named by their sections instead.
+_PART = {
+    "screening": _l("the screening"),
+    "level": _l("the screening"),
+    "alternatives": _l("the alternatives"),
+    "impacts": _l("the impacts"),
+    "hearings": _l("the hearings"),
+    "no_hearings_reason": _l("the hearings"),
+    "indicators": _l("the indicators"),
+    "summary": _l("the summary"),
+    "answers": _l("the answers"),
+    "form": _l("the questionnaire's version"),
+}
+
+
+def _unique(items: list) -> list:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = item.render("en") if hasattr(item, "render") else str(item)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+class _Label:
+    """A section's labels (fi, sv, en) rendered in the reader's language."""
+
+    def __init__(self, labels):
+        self.labels = labels
+
+    def render(self, language: str) -> str:
+        return self.labels.get(language)
+
+
+class _Moment:
+    """A moment as the reader's language writes it (27.11.2026 klo 16.05)."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def render(self, language: str) -> str:
+        # British English writes the day first, as the Finnish and Swedish readers do.
+        locale = "en_GB" if language == "en" else language
+        return format_datetime(self.at, "short", tzinfo=self.at.tzinfo, locale=locale)
 
 
 @guard("sections_complete")

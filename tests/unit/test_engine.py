@@ -1,10 +1,13 @@
 """Every transition of both workflows, every guard, the role x transition matrix."""
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from assess.workflow import Actor, Facts, TransitionBlocked, load_workflows
+from assess.definitions import Labels
+from assess.workflow import Actor, ContentChange, Facts, TransitionBlocked, load_workflows
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = load_workflows(ROOT / "workflows")
@@ -93,6 +96,40 @@ def test_four_eyes_allows_another_reviewer():
         )
         == "approved"
     )  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    "trigger, state", [("approve", "in_review"), ("confirm_screen_out", "screen_out_proposed")]
+)
+def test_four_eyes_refuses_whoever_changed_the_content_whatever_their_roles(trigger, state):
+    # Issue 15, item 3: B is neither the creator, the last editor nor the decision's
+    # preparer, but changed the impacts and a section's answers since the last return.
+    at = datetime(2026, 11, 27, 16, 5, tzinfo=ZoneInfo("Europe/Helsinki"))
+    section = Labels(fi="Lieventäminen", sv="Lindring", en="Mitigation")
+    facts = Facts(
+        state=state,
+        prepared_by=PREPARER,
+        last_edited_by=PREPARER,
+        decision_preparer=PREPARER,
+        level="full",
+        content_changes=(
+            ContentChange(actor_id=PREPARER, at=at, parts=("summary",)),
+            ContentChange(actor_id=REVIEWER, at=at, parts=("impacts",), sections=(section,)),
+        ),
+    )
+    with pytest.raises(TransitionBlocked) as err:
+        standard().fire(trigger, facts, Actor(REVIEWER, frozenset(["preparer", "reviewer"])), "c")
+    (reason,) = err.value.reasons
+    assert reason.render("en") == (
+        "You changed the impacts, Mitigation of this assessment (last on 27/11/2026, 16:05) "
+        "after it was last returned for preparation, so another reviewer must do this "
+        "(four-eyes principle)."
+    )
+    assert "(vaikutukset, Lieventäminen; viimeksi 27.11.2026 16.05)" in reason.render("fi")
+    assert "(konsekvenserna, Lindring; senast 2026-11-27 16:05)" in reason.render("sv")
+    # Someone else's changes do not stop a reviewer who changed nothing.
+    other = Actor(99, frozenset(["reviewer"]))
+    assert standard().fire(trigger, facts, other, "c") in ("approved", "screened_out")
 
 
 def test_sections_complete_lists_each_incomplete_section():

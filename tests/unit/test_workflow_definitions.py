@@ -227,6 +227,17 @@ BROKEN = {
         "states.in_review.active",
         "only a final state can end the assessment: add final: true",
     ),
+    # Issue 15, item 3: an approval without a second person cannot be declared.
+    "an approval that is not a four-eyes step": (
+        lambda d: _t(d, "approve").update({"guards": ["no_unresolved_high_flags"]}),
+        "transitions.7(approve).guards",
+        "this step approves the assessment, so it must be a four-eyes step: add 'four_eyes'",
+    ),
+    "a confirmation with documents that is not a four-eyes step": (
+        lambda d: _t(d, "confirm_screen_out").pop("guards"),
+        "transitions.2(confirm_screen_out).guards",
+        "must be a four-eyes step",
+    ),
     "misspelt meaning": (
         lambda d: d["states"]["approved"].update({"ready_for_agnda": True}),
         "states.approved.ready_for_agnda",

@@ -1,0 +1,100 @@
+"""Who changed an assessment's content since its last return to preparation: what the
+four-eyes rule weighs (``workflow.guards.four_eyes``), read from the audit log.
+
+The audit events of content changes carry their actor, what changed and when; the
+transitions carry where they came from and went to. A return to preparation is a
+transition from a state that is not editable into one that is (returned for revision,
+reopened, returned by the meeting, a screen-out refused): what was reviewed before it has
+been sent back, and whoever changes it afterwards is the next review's author.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Assessment, AuditEvent
+from ..questionnaire import FormDefinition
+from ..workflow import ContentChange, WorkflowDefinition
+
+# The audit actions that change an assessment's content. Acknowledging a flag, a
+# transition's comment, a generated document are not content: the reviewer's own work.
+CONTENT_ACTIONS = ("assessment.answers_saved", "assessment.form_migrated")
+TRANSITION = "assessment.transition"
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def content_changes(
+    assessment: Assessment, definition: WorkflowDefinition, form: FormDefinition
+) -> tuple[ContentChange, ...]:
+    """Each person who changed the content since the last return, what and when (newest)."""
+    if assessment.id is None:
+        return ()
+    since = _last_return(assessment.id, definition)
+    rows = db.session.execute(
+        select(AuditEvent.actor_id, AuditEvent.at, AuditEvent.changes)
+        .where(
+            AuditEvent.object_type == "assessment",
+            AuditEvent.object_id == assessment.id,
+            AuditEvent.id > since,
+            AuditEvent.action.in_(CONTENT_ACTIONS),
+        )
+        .order_by(AuditEvent.id)
+    ).all()
+    section_of = {q.id: s for s in form.sections for q in s.questions}
+    found: dict[int, ContentChange] = {}
+    for actor_id, at, changes in rows:
+        if actor_id is None:  # the system's own changes (none today) are no one's review
+            continue
+        parts: list[str] = []
+        sections: list = []
+        for change in changes or ():
+            path = str(change.get("field", "")).split(".")
+            if path[0] == "flags":  # recomputed with the answers, not written by anyone
+                continue
+            section = section_of.get(path[1]) if path[0] == "answers" and len(path) > 1 else None
+            if section is not None:
+                sections.append(section.labels)
+            else:
+                parts.append(path[0])
+        if not parts and not sections:
+            continue
+        before = found.get(actor_id)
+        found[actor_id] = ContentChange(
+            actor_id=actor_id,
+            at=at.astimezone(HELSINKI),
+            parts=_merged(before.parts if before else (), parts),
+            sections=_merged(before.sections if before else (), sections),
+        )
+    return tuple(found.values())
+
+
+def _merged(old: tuple, new: list) -> tuple:
+    out = list(old)
+    out.extend(item for item in new if item not in out)
+    return tuple(out)
+
+
+def _last_return(assessment_id: int, definition: WorkflowDefinition) -> int:
+    """The id of the audit event of the last return to preparation (0: never returned)."""
+    transitions = db.session.execute(
+        select(AuditEvent.id, AuditEvent.transition)
+        .where(
+            AuditEvent.object_type == "assessment",
+            AuditEvent.object_id == assessment_id,
+            AuditEvent.action == TRANSITION,
+        )
+        .order_by(AuditEvent.id.desc())
+    ).all()
+    for event_id, transition in transitions:
+        came, went = (transition or {}).get("from"), (transition or {}).get("to")
+        if (
+            came in definition.states
+            and went in definition.states
+            and not definition.is_editable(came)
+            and definition.is_editable(went)
+        ):
+            return event_id
+    return 0
