@@ -50,6 +50,16 @@ def database_url(raw: str | None, instance_path: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def _whole_number(name: str, default: int) -> int:
+    """A positive whole number from the environment variable ``name``, else ``default``."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} is {raw!r}; expected a whole number of at least 1.")
+    return int(raw)
+
+
 class Config:
     LANGUAGES = ("fi", "sv", "en")
     BABEL_DEFAULT_LOCALE = "fi"
@@ -76,6 +86,18 @@ class Config:
     LOGIN_FAILURE_WINDOW_MINUTES = 15
     LOGIN_LOCK_MINUTES = 15
     PASSWORD_MIN_LENGTH = 12
+
+    # --- issue 15: sessions -------------------------------------------------------------
+    # A log-in session ends after this many minutes without a request (default 30) ...
+    SESSION_IDLE_MINUTES = _whole_number("SESSION_IDLE_MINUTES", 30)
+    # ... and this many hours after the log-in, however busy (default 12).
+    SESSION_LIFETIME_HOURS = _whole_number("SESSION_LIFETIME_HOURS", 12)
+    # A session's "last seen" is written at most this often (seconds, default 60), not on
+    # every request; the idle timeout is exact to within it.
+    SESSION_TOUCH_SECONDS = 60
+    # Flask's signed cookie is refused past the same lifetime (Flask's default: 31 days),
+    # so even the cookie's signature does not outlive the server's session.
+    PERMANENT_SESSION_LIFETIME = SESSION_LIFETIME_HOURS * 3600
 
     # argon2-cffi defaults (RFC 9106 low-memory profile); tests lower them.
     ARGON2_TIME_COST = 3

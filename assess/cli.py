@@ -92,13 +92,19 @@ def create_user(email, name, roles, password_stdin, organisation_id, language):
 
 @users_cli.command("token")
 @click.argument("email")
-def token(email):
+@click.option(
+    "--expires-in-days",
+    type=int,
+    help=f"Days until the API refuses the token (1 to {user_ops.TOKEN_MAX_DAYS}); "
+    "default: valid until revoked.",
+)
+def token(email, expires_in_days):
     """Print a new API token for EMAIL (shown once; only its hash is stored)."""
     try:
         user = user_ops.user_by_email(email)
-    except NotFound as exc:
+        click.echo(user_ops.issue_token(user, expires_in_days=expires_in_days))
+    except (NotFound, ValidationFailed) as exc:
         _fail(str(exc))
-    click.echo(user_ops.issue_token(user))
 
 
 def _organisation(organisation_id: int | None) -> Organisation:

@@ -38,6 +38,7 @@ from ..operations import (
     reading,
     request_facts,
 )
+from ..operations.sessions import now as sessions_now
 from ..operations.users import token_hash
 from ..workflow import TransitionBlocked
 
@@ -106,7 +107,7 @@ def _token_query():
     # inactive users do not match. Built once: constructing the loader options costs more
     # than running the query on SQLite.
     return (
-        select(User, ApiToken.id)
+        select(User, ApiToken.id, ApiToken.expires_at)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(
             ApiToken.token_hash == bindparam("hash"),
@@ -134,7 +135,17 @@ def current_user_from_token():
         raise ApiError(
             401, "unauthorized", _l("The API token is unknown, revoked, or its user is inactive.")
         )
-    user, token_id = row
+    user, token_id, expires_at = row
+    if expires_at is not None and expires_at <= sessions_now():
+        raise ApiError(
+            401,
+            "token_expired",
+            _l(
+                "The API token expired at %(at)s (UTC). Create a new one on your account page "
+                "or with 'flask --app wsgi users token EMAIL --expires-in-days N'.",
+                at=expires_at.strftime("%Y-%m-%d %H:%M"),
+            ),
+        )
     for_request(replace(request_facts(), via_token_id=token_id))
     return user
 

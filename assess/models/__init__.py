@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .decision import Decision
 from .meeting import MEETING_STATES, OUTCOMES, AgendaItem, Meeting
 from .organisation import Body, Organisation
+from .session import END_REASONS, LoginSession
 from .user import ROLES, ApiToken, LoginAttempt, User, UserRole
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "ApiToken",
     "Body",
     "Decision",
+    "END_REASONS",
+    "LoginSession",
     "LoginAttempt",
     "Organisation",
     "User",

@@ -26,6 +26,9 @@ class RequestFacts:
     address: str | None = None  # the client's, as the front trusts it (at most 64 characters)
     request_id: str | None = None
     via_token_id: int | None = None  # the API token the change was made with
+    # The web's log-in session the request came with: a password change ends the
+    # person's other sessions, not this one.
+    login_session_id: int | None = None
 
 
 NO_REQUEST = RequestFacts()

@@ -80,6 +80,11 @@ def reading() -> Iterator[Session]:
             session.rollback()  # no round trip in autocommit; gives the connection back
 
 
+def inside_reading() -> bool:
+    """True inside a reading(), where nothing may be written."""
+    return bool(db.session().info.get("reading"))
+
+
 def committed_view() -> bool:
     """True inside a reading() that began outside any transaction: whatever the session
     sees then is committed, so what is worked out from it may be remembered."""

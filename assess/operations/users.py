@@ -22,6 +22,8 @@ from ._audit import record
 from ._check import EMAIL_RE, choice, text
 from ._tx import transaction
 from .errors import Errors, LockedOut, NotFound
+from .sessions import credentials_changed
+from .sessions import now as sessions_now
 
 TOKEN_PREFIX = "eva_"
 
@@ -156,7 +158,20 @@ def update_user(
             changes=changes,
             organisation_id=user.organisation_id,
         )
+        if reason := _credentials_reason(before, after, password):
+            credentials_changed(session, user, actor, reason)
     return user
+
+
+def _credentials_reason(before: dict, after: dict, password: str | None) -> str | None:
+    """Why the person's sessions and tokens must end after this change, if they must."""
+    if before["active"] != after["active"]:
+        return "deactivated" if before["active"] else "reactivated"
+    if password:
+        return "password"
+    if before["roles"] != after["roles"]:
+        return "roles"
+    return None
 
 
 def set_password(user: User, password: str) -> None:
@@ -173,6 +188,7 @@ def set_password(user: User, password: str) -> None:
             user.id,
             changes=[{"field": "password", "old": None, "new": "(changed)"}],
         )
+        credentials_changed(session, user, user, "password")
 
 
 def set_preferred_language(user: User, language: str) -> None:
@@ -280,12 +296,34 @@ def _dummy_hash() -> str:
     return ext["assess.dummy_hash"]
 
 
-def issue_token(user: User) -> str:
-    """Create an API token for ``user`` and return it; only its hash is kept."""
+TOKEN_MAX_DAYS = 3650
+
+
+def issue_token(user: User, *, expires_in_days: int | None = None) -> str:
+    """Create an API token for ``user`` and return it; only its hash is kept.
+
+    ``expires_in_days``: after that many days the API refuses it (None: until revoked).
+    """
+    if expires_in_days is not None and not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
+        errors = Errors()
+        errors.add(
+            "expires_in_days",
+            _l(
+                "A token expires after 1 to %(max)d days; %(days)s is outside that range.",
+                max=TOKEN_MAX_DAYS,
+                days=expires_in_days,
+            ),
+        )
+        errors.raise_if_any()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction() as session:
         row = ApiToken(
-            user=user, token_hash=token_hash(token), prefix=token[: len(TOKEN_PREFIX) + 4]
+            user=user,
+            token_hash=token_hash(token),
+            prefix=token[: len(TOKEN_PREFIX) + 4],
+            expires_at=None
+            if expires_in_days is None
+            else sessions_now() + timedelta(days=expires_in_days),
         )
         session.add(row)
         session.flush()
@@ -295,7 +333,12 @@ def issue_token(user: User) -> str:
             "token.issued",
             "user",
             user.id,
-            changes=[{"field": "api_token", "old": None, "new": row.prefix + "…"}],
+            changes=[{"field": "api_token", "old": None, "new": row.prefix + "…"}]
+            + (
+                [{"field": "expires_at", "old": None, "new": row.expires_at.isoformat()}]
+                if row.expires_at is not None
+                else []
+            ),
         )
     return token
 

@@ -13,7 +13,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..extensions import db, login_manager
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
-from ..models import User
 from ..operations import RequestFacts, end_request, for_request
 from . import (
     access,
@@ -29,6 +28,7 @@ from . import (
     health,
     i18n,
     meetings,
+    sessions,
 )
 
 
@@ -46,10 +46,8 @@ def init_app(app: Flask) -> None:
     login_manager.localize_callback = str  # the session stores plain text
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    # The user of a live server-side session only (not ended, not idle, not too old).
+    login_manager.user_loader(sessions.load_user)
 
     for bp in (
         health.bp,

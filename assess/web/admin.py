@@ -30,11 +30,13 @@ from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
 from ..models import ROLES, User
-from ..operations import ValidationFailed
+from ..operations import NotFound, ValidationFailed
 from ..operations import organisations as org_ops
+from ..operations import sessions as session_ops
 from ..operations import users as user_ops
 from ..questionnaire.forms import CheckboxesField
 from ..questionnaire.organisation import FLAG_THRESHOLDS, OrgSettings, exempt_categories
+from . import sessions
 from .access import ROLE_LABELS, roles_required
 from .util import apply_errors
 
@@ -136,9 +138,42 @@ def edit_user(user_id: int):
             else:
                 flash(str(_l("Changes saved.")), "success")
                 return redirect(url_for(".users"))
-    return render_template("admin/user_form.html", form=form, user=user), (
-        422 if form.errors else 200
-    )
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        sessions=session_ops.active_sessions(user),
+        tokens=session_ops.live_tokens(user),
+        current_session_id=session_ops.current_session_id(),
+        browser=sessions.browser,
+        end_url=lambda s: url_for(".end_sessions", user_id=user.id, session_id=s.id),
+    ), (422 if form.errors else 200)
+
+
+# Ending another person's sessions and tokens: the operations refuse anyone but an
+# administrator of that person's organisation (another organisation's people are a 404).
+@bp.post("/users/<int:user_id>/sessions/end", defaults={"session_id": None})
+@bp.post("/users/<int:user_id>/sessions/<int:session_id>/end")
+@roles_required("admin")
+def end_sessions(user_id: int, session_id: int | None):
+    try:
+        count = session_ops.admin_end_sessions(current_user, user_id, session_id)
+    except NotFound:
+        abort(404)
+    flash(str(_l("Sessions ended: %(count)d.", count=count)), "success")
+    return redirect(url_for(".edit_user", user_id=user_id) + "#sessions")
+
+
+@bp.post("/users/<int:user_id>/tokens/revoke", defaults={"token_id": None})
+@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@roles_required("admin")
+def revoke_tokens(user_id: int, token_id: int | None):
+    try:
+        count = session_ops.admin_revoke_tokens(current_user, user_id, token_id)
+    except NotFound:
+        abort(404)
+    flash(str(_l("API tokens revoked: %(count)d.", count=count)), "success")
+    return redirect(url_for(".edit_user", user_id=user_id) + "#tokens")
 
 
 class OrganisationForm(FlaskForm):

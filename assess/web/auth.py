@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length
 from ..i18n import lazy_text as _l
 from ..operations import LockedOut
 from ..operations import users as user_ops
+from . import sessions
 from .util import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -55,8 +56,7 @@ def login():
                 )
                 status = 401
             else:
-                session.clear()  # a fresh session at log-in: no fixation
-                login_user(user)
+                sessions.begin(user)  # a new server-side session and cookie: no fixation
                 return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
@@ -65,7 +65,6 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
-    session.clear()
+    sessions.end()
     flash(str(_l("You have logged out.")), "info")
     return redirect(url_for("auth.login"))
