@@ -95,6 +95,9 @@ class Config:
     # A session's "last seen" is written at most this often (seconds, default 60), not on
     # every request; the idle timeout is exact to within it.
     SESSION_TOUCH_SECONDS = 60
+    # Sessions over for this many days (default 90) are deleted when their person next logs
+    # in; until then each is the record of a log-in (when, from where, how it ended).
+    SESSION_RECORD_DAYS = _whole_number("SESSION_RECORD_DAYS", 90)
     # Flask's signed cookie is refused past the same lifetime (Flask's default: 31 days),
     # so even the cookie's signature does not outlive the server's session.
     PERMANENT_SESSION_LIFETIME = SESSION_LIFETIME_HOURS * 3600

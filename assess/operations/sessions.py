@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -54,7 +54,16 @@ def start(user: User, *, address: str | None, user_agent: str | None) -> str:
     """
     token = secrets.token_urlsafe(32)
     moment = now()
+    kept_since = moment - timedelta(days=current_app.config["SESSION_RECORD_DAYS"])
     with transaction() as session:
+        # The person's sessions over for longer than the record is kept go (theirs only:
+        # the index on user_id keeps this cheap, and the table bounded per person).
+        session.execute(
+            delete(LoginSession).where(
+                LoginSession.user_id == user.id,
+                or_(LoginSession.ended_at < kept_since, LoginSession.last_seen_at < kept_since),
+            )
+        )
         session.add(
             LoginSession(
                 token_hash=_hash(token),

@@ -496,3 +496,20 @@ def test_a_session_checked_inside_reading_is_checked_but_not_written(demo, clock
         assert session_ops.resume(token, person.id) == (None, "idle")  # outside: written
         db.session.refresh(row)
         assert row.end_reason == "idle"
+
+
+def test_a_persons_old_sessions_are_deleted_at_their_next_log_in(demo, clock):
+    person = browser(demo, "preparer")
+    assert post(person, "/logout").status_code == 302  # ended now
+    browser(demo, "preparer")  # left to time out
+    other = browser(demo, "reviewer")  # another person's are not theirs to delete
+    assert post(other, "/logout").status_code == 302
+    clock.advance(days=89)
+    browser(demo, "preparer")
+    with demo.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 4
+    clock.advance(days=2)  # the first three are over for more than 90 days
+    browser(demo, "preparer")
+    with demo.app_context():
+        owners = db.session.scalars(select(LoginSession.user_id).order_by(LoginSession.id)).all()
+        assert owners == [user("reviewer").id, user("preparer").id, user("preparer").id]
