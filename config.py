@@ -23,7 +23,7 @@ class ConfigError(RuntimeError):
     """A setting from the environment is missing or wrong; the message says which."""
 
 
-def database_url(raw: str | None, instance_path: str) -> str:
+def database_url(raw: str | None, instance_path: str, name: str = "DATABASE_URL") -> str:
     """Return a usable SQLAlchemy URL from ``DATABASE_URL`` (or the SQLite default)."""
     if not raw:
         return "sqlite:///" + str(Path(instance_path) / "assess.db")
@@ -31,7 +31,7 @@ def database_url(raw: str | None, instance_path: str) -> str:
         url = make_url(raw)
     except ArgumentError:
         raise ConfigError(
-            f"DATABASE_URL is not a database URL: {raw!r}. Expected for example "
+            f"{name} is not a database URL: {raw!r}. Expected for example "
             "'postgresql://user:password@host:5432/assess' or 'sqlite:////srv/assess/assess.db'."
         ) from None
     driver = url.drivername
@@ -39,12 +39,12 @@ def database_url(raw: str | None, instance_path: str) -> str:
         url = url.set(drivername="postgresql+psycopg")
     elif not (driver.startswith("postgresql") or driver.startswith("sqlite")):
         raise ConfigError(
-            f"DATABASE_URL uses {driver!r}, which this application does not support. "
+            f"{name} uses {driver!r}, which this application does not support. "
             "Use a 'postgresql://...' or 'sqlite:///...' URL."
         )
     if url.drivername.startswith("postgresql") and not url.database:
         raise ConfigError(
-            f"DATABASE_URL names no database: {raw!r}. Add the database name after the "
+            f"{name} names no database: {raw!r}. Add the database name after the "
             "host, for example 'postgresql://user@host:5432/assess'."
         )
     return url.render_as_string(hide_password=False)
@@ -109,11 +109,50 @@ class Config:
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
+    # --- issue 15: audit (the chain's checkpoints, the PostgreSQL role split) -----------
+    # The HMAC-SHA256 key that signs the audit chain's checkpoints. Never in the database.
+    # Default unset: no checkpoints are made and the start and `audit verify` warn loudly.
+    AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY") or None
+    # Keys used before a rotation, comma-separated: they verify old checkpoints, never sign.
+    AUDIT_CHECKPOINT_OLD_KEYS = tuple(
+        k for k in (os.environ.get("AUDIT_CHECKPOINT_OLD_KEYS") or "").split(",") if k.strip()
+    )
+    # A checkpoint after this many events (default 100) or on the first event after this
+    # many minutes (default 15), in the event's own transaction.
+    AUDIT_CHECKPOINT_EVERY = 100
+    AUDIT_CHECKPOINT_MINUTES = 15
+    # Where checkpoints are exported off the database, after each commit: a file that gets
+    # one JSON line each (default none), and/or syslog, "/dev/log" or "host:port" over UDP
+    # (default none).
+    AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE") or None
+    AUDIT_CHECKPOINT_SYSLOG = os.environ.get("AUDIT_CHECKPOINT_SYSLOG") or None
+    # PostgreSQL: the owner role's URL (MIGRATION_DATABASE_URL), used by `flask db upgrade`
+    # and `flask db grant-runtime`; the application itself connects with DATABASE_URL as the
+    # runtime role. Default unset: one URL for both (single-role set-ups keep working).
+    MIGRATION_DATABASE_URI: str | None = None
+    # Refuse to start when the application's role could rewrite the audit log (owns the
+    # table, may UPDATE/DELETE/TRUNCATE it, or is a superuser). Default off: a loud warning.
+    AUDIT_REQUIRE_ROLE_SPLIT = (os.environ.get("AUDIT_REQUIRE_ROLE_SPLIT") or "").lower() in (
+        "1",
+        "true",
+        "yes",
+        "on",
+    )
+
     @classmethod
     def init_app(cls, app) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
             os.environ.get("DATABASE_URL"), app.instance_path
         )
+        migration_url = os.environ.get("MIGRATION_DATABASE_URL")
+        if migration_url:
+            app.config["MIGRATION_DATABASE_URI"] = database_url(
+                migration_url, app.instance_path, "MIGRATION_DATABASE_URL"
+            )
+        for name in ("AUDIT_CHECKPOINT_EVERY", "AUDIT_CHECKPOINT_MINUTES"):
+            raw = os.environ.get(name)
+            if raw:
+                app.config[name] = _positive_int(name, raw)
         key = os.environ.get("SECRET_KEY")
         if key:
             app.config["SECRET_KEY"] = key
@@ -134,6 +173,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 8 * 1024
     ARGON2_PARALLELISM = 1
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    AUDIT_CHECKPOINT_KEY = "testing-not-secret-checkpoints"  # the suite runs anchored
 
     @classmethod
     def init_app(cls, app) -> None:
@@ -173,6 +213,16 @@ def config_class(name: str | None) -> type[Config]:
         raise ConfigError(
             f"ASSESS_CONFIG is {name!r}; expected one of: {', '.join(CONFIGS)}."
         ) from None
+
+
+def _positive_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{name} is {raw!r}; expected a whole number of at least 1.")
+    return value
 
 
 def _instance_secret_key(instance_path: str) -> str:

@@ -71,6 +71,11 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
     web.init_app(app)
     api.init_app(app)
     cli.init_app(app)
+
+    from .operations import audit_log, db_roles
+
+    audit_log.warn_at_start(app)
+    db_roles.check_at_start(app)
     return app
 
 

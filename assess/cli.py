@@ -200,20 +200,53 @@ def definitions_check(workflows_dir, forms_dir):
 
 
 @audit_cli.command("verify")
-def audit_verify():
-    """Walk the audit chain: exit 0 with the count, or 1 naming the first broken event."""
-    from . import audit
+@click.option(
+    "--checkpoints",
+    "checkpoint_file",
+    type=click.Path(dir_okay=False),
+    help="A file of exported checkpoints (AUDIT_CHECKPOINT_FILE, or syslog lines) to check too.",
+)
+def audit_verify(checkpoint_file):
+    """Walk the audit chain and hold it against the signed checkpoints: exit 0 saying how
+    far the checkpoints anchor it, or 1 naming what was changed, cut or forged."""
+    from .operations import audit_log
 
-    result = audit.verify(db.session())
-    if result.intact:
-        click.echo(f"Audit log intact: {result.events} events verified.")
-        return
-    click.echo(
-        f"Audit log BROKEN at event {result.first_broken}: {result.problem}. "
-        f"{result.events} events before it verified.",
-        err=True,
-    )
-    sys.exit(1)
+    try:
+        result = audit_log.verify(checkpoint_file)
+    except ValidationFailed as exc:
+        _fail(str(exc))
+    for warning in result.warnings:
+        click.echo(f"WARNING: {warning}.", err=True)
+    if not result.intact:
+        where = f" at event {result.first_broken}" if result.first_broken else ""
+        click.echo(
+            f"Audit log BROKEN{where}: {result.problem}. "
+            f"{result.events} events before it verified.",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"Audit log intact: {result.events} events verified.")
+    cp = result.checkpoint
+    if cp is None:
+        click.echo("NOT ANCHORED: no checkpoint covers any of them.")
+    else:
+        click.echo(
+            f"Intact up to {cp.describe()}, checked against {result.checkpoints_checked} "
+            f"checkpoints; {result.after_checkpoint} events after it."
+        )
+
+
+@audit_cli.command("checkpoint")
+def audit_checkpoint():
+    """Sign the head of the audit chain now, store it and export it (AUDIT_CHECKPOINT_FILE,
+    AUDIT_CHECKPOINT_SYSLOG)."""
+    from .operations import Conflict, audit_log
+
+    try:
+        cp = audit_log.checkpoint()
+    except Conflict as exc:
+        _fail(str(exc))
+    click.echo(f"Recorded {cp.describe()}, signed with key id {cp.key_id}.")
 
 
 @documents_cli.command("verify")
@@ -251,6 +284,32 @@ def documents_pdf(document_id: int):
     click.echo(f"PDF of {doc.reference}: {len(doc.pdf)} bytes, SHA-256 {doc.pdf_sha256}")
 
 
+@click.command("grant-runtime")
+@click.argument("role")
+@click.option("--print", "print_only", is_flag=True, help="Only print the SQL; run nothing.")
+def db_grant_runtime(role, print_only):
+    """PostgreSQL: give ROLE the application's runtime rights (INSERT and SELECT only on the
+    audit tables), connected as the owner (MIGRATION_DATABASE_URL, else DATABASE_URL)."""
+    from flask import current_app
+
+    from .operations import OperationError, db_roles
+
+    cfg = current_app.config
+    url = cfg.get("MIGRATION_DATABASE_URI") or cfg["SQLALCHEMY_DATABASE_URI"]
+    try:
+        statements = db_roles.grant_runtime(url, role, dry_run=print_only)
+    except OperationError as exc:
+        _fail(str(exc))
+    if print_only:
+        for statement in statements:
+            click.echo(statement + ";")
+    else:
+        click.echo(f"Granted the runtime rights to {role} ({len(statements)} statements).")
+
+
 def init_app(app: Flask) -> None:
+    db_group = app.cli.commands.get("db")  # Flask-Migrate's, added by migrate.init_app
+    if isinstance(db_group, click.Group):
+        db_group.add_command(db_grant_runtime)
     for group in (users_cli, demo_cli, definitions_cli, audit_cli, forms_cli, documents_cli):
         app.cli.add_command(group)

@@ -15,7 +15,30 @@ logger = logging.getLogger("alembic.env")
 
 
 def get_engine():
+    # With two roles on PostgreSQL the migrations run as the owner (MIGRATION_DATABASE_URI),
+    # the application as the runtime role (SQLALCHEMY_DATABASE_URI); one URL serves both else.
+    owner_url = current_app.config.get("MIGRATION_DATABASE_URI")
+    if owner_url:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        return create_engine(owner_url, poolclass=NullPool)
     return current_app.extensions["migrate"].db.engine
+
+
+def runtime_role():
+    """The application's role when it differs from the owner's: it gets its rights again
+    after every upgrade, so a new table is never left without them (or with too many)."""
+    owner_url = current_app.config.get("MIGRATION_DATABASE_URI")
+    if not owner_url:
+        return None
+    from sqlalchemy.engine import make_url
+
+    runtime = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    owner = make_url(owner_url)
+    if runtime.drivername.startswith("postgresql") and runtime.username != owner.username:
+        return runtime.username
+    return None
 
 
 def get_engine_url():
@@ -102,6 +125,15 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            role = runtime_role()
+            if role:
+                from sqlalchemy import text
+
+                from assess.operations.db_roles import grant_statements
+
+                for statement in grant_statements(connection, role):
+                    connection.execute(text(statement))
+                logger.info("Granted the runtime rights to %s.", role)
 
 
 if context.is_offline_mode():

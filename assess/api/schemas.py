@@ -268,9 +268,21 @@ class OutcomeIn(Request):
 
 
 class AuditOut(BaseModel):
-    events: int
-    intact: bool
-    first_broken: int | None = None
+    """The one audit chain all organisations share, as one organisation may see it: whether
+    it is intact, and the figures of the caller's own organisation's events only."""
+
+    intact: bool = Field(description="The whole chain verifies against every checkpoint.")
+    anchored: bool = Field(description="A signed checkpoint covers the chain.")
+    events: int = Field(description="Your organisation's events in the log.")
+    events_covered: int = Field(description="... of them up to the newest checkpoint.")
+    events_after_checkpoint: int = Field(
+        description="... after it: protected by the hashes only, not yet by a checkpoint."
+    )
+    checkpoint_at: str | None = Field(description="When the newest checkpoint was made.")
+    first_broken: int | None = Field(
+        None, description="The first broken event, when it is your organisation's."
+    )
+    warnings: list[str] = Field(default_factory=list)
 
 
 class FormSummary(BaseModel):

@@ -2,14 +2,15 @@
 
 Each event's hash is ``sha256(prev_hash + canonical JSON of the event)``, so changing,
 deleting, inserting or reordering any row breaks the chain from that row on, and
-``verify`` names the first broken row. Appends are serialised (an advisory lock on
+``verify`` names the first broken row. What the chain alone cannot show (the newest events
+deleted, or every hash recomputed after an edit) the signed checkpoints of
+``assess.audit.checkpoints`` show. Appends are serialised (an advisory lock on
 PostgreSQL; SQLite serialises writers itself) so the chain stays linear with many
-workers; on PostgreSQL a trigger also refuses UPDATE and DELETE on the table.
+workers; a trigger refuses UPDATE and DELETE on the table (and TRUNCATE on PostgreSQL).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,25 +21,28 @@ from sqlalchemy.orm import Session
 
 from ..canonical import canonical_json
 from ..models import AuditEvent
+from . import checkpoints
+from .checkpoints import GENESIS, Checkpoint, CheckpointPolicy
+from .hashing import HASHED_FIELDS, event_hash
+from .verification import Verification, verify
 
-GENESIS = "0" * 64
+__all__ = [
+    "GENESIS",
+    "HASHED_FIELDS",
+    "AuditActor",
+    "Checkpoint",
+    "CheckpointPolicy",
+    "Verification",
+    "append",
+    "canonical_json",
+    "diff",
+    "event_hash",
+    "lock_chain",
+    "verify",
+]
+
 # An arbitrary constant naming "the audit chain" among PostgreSQL advisory locks.
 ADVISORY_LOCK_KEY = 0x45564141  # "EVAA"
-
-HASHED_FIELDS = (
-    "at",
-    "organisation_id",
-    "actor_type",
-    "actor_id",
-    "actor_name",
-    "action",
-    "object_type",
-    "object_id",
-    "changes",
-    "transition",
-    "request_id",
-    "client_address",
-)
 
 
 @dataclass(frozen=True)
@@ -48,15 +52,11 @@ class AuditActor:
     name: str
 
 
-def _payload(event) -> dict[str, Any]:
-    payload = {name: getattr(event, name) for name in HASHED_FIELDS}
-    payload["at"] = event.at.astimezone(UTC).isoformat(timespec="microseconds")
-    return payload
-
-
-def event_hash(prev_hash: str, event) -> str:
-    """The hash of an event (an AuditEvent or a row of its table) after ``prev_hash``."""
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical_json(_payload(event))).hexdigest()
+def lock_chain(session: Session) -> None:
+    """Serialise whoever moves the head (an append, a checkpoint) until the transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Held until the transaction ends, so the next append sees this one as the head.
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
 
 
 def append(
@@ -72,11 +72,15 @@ def append(
     request_id: str | None = None,
     client_address: str | None = None,
     at: datetime | None = None,
+    checkpoint_policy: CheckpointPolicy | None = None,
 ) -> AuditEvent:
-    """Add one event at the head of the chain, in the caller's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Held until the transaction ends, so the next append sees this one as the head.
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
+    """Add one event at the head of the chain, in the caller's transaction.
+
+    With a ``checkpoint_policy`` that has a key, a signed checkpoint follows every
+    ``policy.every`` events, or the first event after ``policy.interval``, in the same
+    transaction and under the same lock.
+    """
+    lock_chain(session)
     head = session.execute(
         select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).scalar_one_or_none()
@@ -100,49 +104,9 @@ def append(
     event.hash = event_hash(event.prev_hash, event)
     session.add(event)
     session.flush()
+    if checkpoint_policy is not None and checkpoints.due(session, checkpoint_policy, now):
+        checkpoints.record(session, checkpoint_policy, reason="periodic", now=now)
     return event
-
-
-@dataclass(frozen=True)
-class Verification:
-    events: int
-    intact: bool
-    first_broken: int | None = None
-    problem: str | None = None
-
-
-def verify(session: Session, batch: int = 2000) -> Verification:
-    """Walk the whole chain in order; name the first event whose hash or link is wrong."""
-    prev = GENESIS
-    count = 0
-    last_id = 0
-    while True:
-        # Plain rows, not ORM objects: nothing piles up in the caller's session.
-        table = AuditEvent.__table__
-        rows = session.execute(
-            select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)
-        ).all()
-        if not rows:
-            return Verification(events=count, intact=True)
-        for event in rows:
-            if event.prev_hash != prev:
-                return Verification(
-                    count,
-                    False,
-                    event.id,
-                    f"event {event.id} does not follow the previous event "
-                    "(an event before it was changed, removed or moved)",
-                )
-            if event_hash(prev, event) != event.hash:
-                return Verification(
-                    count,
-                    False,
-                    event.id,
-                    f"event {event.id} was changed after it was written (its hash does not match)",
-                )
-            prev = event.hash
-            count += 1
-            last_id = event.id
 
 
 def diff(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from .assessment import Assessment, Attachment, Document, NegativeEffect, Revision
-from .audit import AuditEvent
+from .audit import AuditCheckpoint, AuditEvent
 from .decision import Decision
 from .meeting import MEETING_STATES, OUTCOMES, AgendaItem, Meeting
 from .organisation import Body, Organisation
@@ -15,6 +15,7 @@ __all__ = [
     "Meeting",
     "Assessment",
     "Attachment",
+    "AuditCheckpoint",
     "AuditEvent",
     "Document",
     "NegativeEffect",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String
+from sqlalchemy import DDL, JSON, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
@@ -34,3 +34,42 @@ class AuditEvent(Model):
     client_address: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditCheckpoint(Model):
+    """A signed statement of the chain's head: how many events it had, which was the last.
+
+    ``signature`` is an HMAC-SHA256 with a key that lives in the configuration, never in the
+    database; see ``assess.audit.checkpoints``. Append-only like the events.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    scope: Mapped[str] = mapped_column(String(20))  # "global": the chain is one for all
+    events: Mapped[int]
+    last_event_id: Mapped[int]  # 0 for an empty chain
+    last_hash: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(20))  # "periodic" or "command"
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# On SQLite the database refuses changes and deletions too (PostgreSQL's triggers are made by
+# the migrations). Here as well as in the migration so that a database made by create_all,
+# as the tests' in-memory ones are, behaves as a migrated one.
+SQLITE_APPEND_ONLY = """
+CREATE TRIGGER {table}_no_{op} BEFORE {OP} ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only: {OP} is not allowed'); END
+"""
+
+
+def _sqlite_append_only(table) -> None:
+    for op in ("update", "delete"):
+        ddl = DDL(SQLITE_APPEND_ONLY.format(table=table.name, op=op, OP=op.upper()))
+        event.listen(table, "after_create", ddl.execute_if(dialect="sqlite"))
+
+
+_sqlite_append_only(AuditEvent.__table__)
+_sqlite_append_only(AuditCheckpoint.__table__)

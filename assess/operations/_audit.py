@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -13,6 +15,23 @@ from ..models import User
 
 SYSTEM = audit.AuditActor("system", None, "system")
 _KEY = "request_facts"
+POLICY = "assess.audit_checkpoints"
+
+
+def checkpoint_policy() -> audit.CheckpointPolicy:
+    """The application's checkpoint policy (its key, how often, where exported)."""
+    ext = current_app.extensions
+    if POLICY not in ext:
+        cfg = current_app.config
+        ext[POLICY] = audit.CheckpointPolicy(
+            key=cfg.get("AUDIT_CHECKPOINT_KEY") or None,
+            old_keys=tuple(cfg.get("AUDIT_CHECKPOINT_OLD_KEYS") or ()),
+            every=int(cfg.get("AUDIT_CHECKPOINT_EVERY") or 100),
+            interval=timedelta(minutes=int(cfg.get("AUDIT_CHECKPOINT_MINUTES") or 15)),
+            file=cfg.get("AUDIT_CHECKPOINT_FILE") or None,
+            syslog=cfg.get("AUDIT_CHECKPOINT_SYSLOG") or None,
+        )
+    return ext[POLICY]
 
 
 @dataclass(frozen=True)
@@ -83,4 +102,5 @@ def record(
         organisation_id=organisation_id,
         request_id=facts.request_id,
         client_address=facts.address,
+        checkpoint_policy=checkpoint_policy(),
     )

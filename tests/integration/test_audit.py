@@ -1,12 +1,13 @@
 """Tampering with the audit log is detected and named; PostgreSQL refuses it outright."""
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from assess import audit
 from assess.extensions import db
 from assess.models import AuditEvent, Decision
+from assess.models.audit import SQLITE_APPEND_ONLY
 from assess.operations import assessments as ops
 from tests.support import user
 
@@ -39,12 +40,27 @@ def test_hashes_chain_from_genesis(ctx):
 
 
 def _tamper(sql, **params):
-    # On PostgreSQL the append-only triggers refuse this (test_postgres_refuses_update_and_
-    # delete); the chain is for whoever gets past them, as a superuser can: so around them.
-    if db.engine.dialect.name == "postgresql":
+    # The append-only triggers refuse this (test_postgres_refuses_update_and_delete,
+    # test_sqlite_refuses_update_and_delete); the chain and its checkpoints are for whoever
+    # gets past them, as a superuser can on PostgreSQL, or whoever has SQLite's file (who
+    # drops the triggers and puts them back): so around them.
+    sqlite = db.engine.dialect.name == "sqlite"
+    if sqlite:
+        for table, op in SQLITE_TRIGGERS:
+            db.session.execute(text(f"DROP TRIGGER {table}_no_{op}"))
+    else:
         db.session.execute(text("SET LOCAL session_replication_role = replica"))
     db.session.execute(text(sql), params)
+    if sqlite:
+        for table, op in SQLITE_TRIGGERS:
+            ddl = SQLITE_APPEND_ONLY.format(table=table, op=op, OP=op.upper())
+            db.session.execute(text(ddl))
     db.session.commit()
+
+
+SQLITE_TRIGGERS = [
+    (t, op) for t in ("audit_events", "audit_checkpoints") for op in ("update", "delete")
+]
 
 
 def test_an_edited_row_is_named(ctx):
@@ -95,6 +111,36 @@ def test_a_rehashed_edit_still_breaks_the_next_link(ctx):
     assert audit.verify(db.session).first_broken == ids[6]
 
 
+def test_sqlite_refuses_update_and_delete(tmp_path):
+    """SQLite had no guard: the application's own SQL could rewrite the log. A database
+    made by the migrations now refuses it, as PostgreSQL does."""
+    from flask_migrate import upgrade
+
+    from assess import create_app
+    from assess.operations.demo import load_demo
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'a.db'}")
+    with app.app_context():
+        upgrade()
+        load_demo()
+        make_history()
+        ids = db.session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)).all()
+        for sql in (
+            "UPDATE audit_events SET actor_name = 'Mallory' WHERE id = :id",
+            "DELETE FROM audit_events WHERE id = :id",
+            "DELETE FROM audit_events",
+            "UPDATE audit_checkpoints SET events = 0",
+            "DELETE FROM audit_checkpoints",
+        ):
+            with pytest.raises(DBAPIError, match="append-only"):
+                db.session.execute(text(sql), {"id": ids[-1]})
+            db.session.rollback()
+        assert audit.verify(db.session).intact
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == len(ids)
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.mark.postgres
 def test_postgres_refuses_update_and_delete(pg_app):
     with pg_app.app_context():
@@ -104,6 +150,9 @@ def test_postgres_refuses_update_and_delete(pg_app):
             "UPDATE audit_events SET actor_name = 'Mallory' WHERE id = :id",
             "DELETE FROM audit_events WHERE id = :id",
             "TRUNCATE audit_events",
+            "UPDATE audit_checkpoints SET events = 0",
+            "DELETE FROM audit_checkpoints",
+            "TRUNCATE audit_checkpoints",
         ):
             with pytest.raises(DBAPIError, match="append-only"):
                 db.session.execute(text(sql), {"id": ids[0]})
