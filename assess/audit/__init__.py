@@ -105,7 +105,7 @@ def append(
     session.add(event)
     session.flush()
     if checkpoint_policy is not None and checkpoints.due(session, checkpoint_policy, now):
-        checkpoints.record(session, checkpoint_policy, reason="periodic", now=now)
+        checkpoints.record(session, checkpoint_policy, reason="periodic")
     return event
 
 
