@@ -187,6 +187,35 @@ def get_decision(decision_id: int):
     return _decision(decision_ops.get_decision(g.api_user, decision_id))
 
 
+@endpoint(
+    "/decisions/<int:decision_id>",
+    "PATCH",
+    request=s.DecisionPatch,
+    response=s.DecisionOut,
+    roles=("preparer", "admin"),
+    if_match=True,
+    errors=(400, 401, 403, 404, 409, 412, 422, 428),
+    fields={"body_id": "body"},
+)
+def patch_decision(decision_id: int, payload: s.DecisionPatch):
+    """Change a decision draft; 409 while its assessment is under review, approved or decided
+    (its proposal, body, language and title are what the assessment weighed)."""
+    d = decision_ops.get_decision(g.api_user, decision_id)
+    version = if_match(d.version)
+    given = payload.model_dump(exclude_unset=True)
+    current = {
+        "case_number": d.case_number,
+        "title": d.title,
+        "language": d.language,
+        "body_id": d.body_id,
+        "proposal": d.proposal or "",
+    }
+    if "body" in given:
+        given["body_id"] = given.pop("body")
+    decision_ops.update_decision(g.api_user, d, expected_version=version, **{**current, **given})
+    return _decision(d), {"ETag": etag(d.version)}
+
+
 # --- assessments --------------------------------------------------------------------------
 
 

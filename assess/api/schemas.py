@@ -51,6 +51,16 @@ class DecisionIn(Request):
     proposal: str = ""
 
 
+class DecisionPatch(Request):
+    """The fields to change; those left out stay as they are."""
+
+    case_number: str | None = Field(None, min_length=1, max_length=60)
+    title: str | None = Field(None, min_length=1, max_length=300)
+    language: Literal["fi", "sv"] | None = None
+    body: Id | None = None
+    proposal: str | None = None
+
+
 class DecisionOut(BaseModel):
     id: int
     case_number: str

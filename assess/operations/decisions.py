@@ -6,14 +6,18 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from ..definitions import localized
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Body, Decision, User
+from ..roles import ROLE_LABELS
+from ..translation import joined
 from ._audit import record
 from ._check import choice, text
 from ._stale import changing, check_version
 from ._tx import transaction
-from .errors import Errors, Forbidden, NotFound
+from .context import active_assessment, engine_for
+from .errors import Conflict, Errors, Forbidden, NotFound
 
 LANGUAGES = ("fi", "sv")
 PROPOSAL_MAX = 20_000
@@ -100,12 +104,70 @@ def update_decision(actor: User, decision: Decision, *, expected_version: int, *
     ]
     if not changes:
         return decision
+    _check_not_held(decision, [c["field"] for c in changes])
     with changing(decision, expected_version) as session:
         for key, value in clean.items():
             setattr(decision, key, value)
         session.flush()
         record(session, actor, "decision.updated", "decision", decision.id, changes=changes)
     return decision
+
+
+# What the assessment is reviewed against and what its approved documents show. The case
+# number is the case-management system's reference, not part of what is weighed.
+HELD = {
+    "title": _l("title"),
+    "language": _l("language"),
+    "body": _l("deciding body"),
+    "proposal": _l("proposal"),
+}
+
+
+def held_by_assessment(decision: Decision):
+    """Why the decision's proposal, body, language and title cannot change now (None: they
+    can): its assessment is under review, approved, screened out or decided on."""
+    assessment = active_assessment(decision)
+    if assessment is None:
+        return None
+    definition = engine_for(assessment).definition
+    if not definition.holds_decision(assessment.state):
+        return None
+    state = localized(definition.states[assessment.state].labels)
+    steps = definition.back_to_preparation(assessment.state)
+    if not steps:
+        return _l(
+            "The assessment of this decision is '%(state)s': its title, language, deciding "
+            "body and proposal are what the body decided on, and can no longer change.",
+            state=state,
+        )
+    return _l(
+        "The assessment of this decision is '%(state)s': its title, language, deciding body "
+        "and proposal are what the assessment was reviewed against, so they cannot change "
+        "now. To correct them, the assessment must first go back to preparation with the "
+        "step %(steps)s (with a comment; an agenda it is on shows it as changed). Then change "
+        "the decision and submit the assessment for review again.",
+        state=state,
+        steps=joined(
+            (
+                _l(
+                    "'%(step)s' (%(roles)s)",
+                    step=localized(t.labels),
+                    roles=joined((ROLE_LABELS.get(r, r) for r in t.roles), " / "),
+                )
+                for t in steps
+            ),
+            " / ",
+        ),
+    )
+
+
+def _check_not_held(decision: Decision, fields: list[str]) -> None:
+    held = [HELD[f] for f in fields if f in HELD]
+    if not held:
+        return
+    reason = held_by_assessment(decision)
+    if reason is not None:
+        raise Conflict(reason, details=[_l("Not changed: %(fields)s.", fields=joined(held))])
 
 
 def get_decision(actor: User, decision_id: int) -> Decision:

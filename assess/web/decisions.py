@@ -138,4 +138,9 @@ def edit(decision_id: int):
             return redirect(url_for(".view", decision_id=decision.id))
     if form.errors and status == 200:
         status = 422
-    return render_template("decisions/form.html", form=form, decision=decision), status
+    return render_template(
+        "decisions/form.html",
+        form=form,
+        decision=decision,
+        held=ops.held_by_assessment(decision),
+    ), status

@@ -109,6 +109,28 @@ class WorkflowDefinition(Strict):
     def is_active(self, state: str) -> bool:
         return self._state(state).active
 
+    def holds_decision(self, state: str) -> bool:
+        """Whether the decision's proposal, deciding body, language and title must stay as
+        they are while the assessment is in ``state``: a reviewer is weighing them
+        (``awaits_review``), they were approved or screened out (``approved``,
+        ``ready_for_agenda``), or the body decided on them (``in_follow_up``)."""
+        found = self._state(state)
+        return found.awaits_review or found.ready_for_agenda or found.approved or found.in_follow_up
+
+    def back_to_preparation(self, state: str) -> list[TransitionDef]:
+        """The steps that send an assessment in ``state`` back to preparation (into an
+        editable state), other than the meeting's own return: what must happen before
+        anything the review weighed may change."""
+        returned = self.outcomes.get("returned")
+        return [
+            t
+            for t in self.transitions
+            if t.source != ANY_OPEN_STATE
+            and state in t.source
+            and t.trigger != returned
+            and self.states[t.dest].editable
+        ]
+
     def leads_to_approval(self, state: str) -> bool:
         """Whether an approval leaves ``state`` (a "*" source does not count): the state
         in which reviewers weigh and acknowledge the flags."""

@@ -38,6 +38,7 @@ CALLS = {
     ("POST", "/decisions"): ("/decisions", {}),
     ("GET", "/decisions"): ("/decisions", None),
     ("GET", "/decisions/<int:decision_id>"): ("/decisions/{decision}", None),
+    ("PATCH", "/decisions/<int:decision_id>"): ("/decisions/{decision}", {}),  # no If-Match
     ("POST", "/decisions/<int:decision_id>/assessment"): ("/decisions/{decision}/assessment", {}),
     ("GET", "/assessments/<int:assessment_id>"): ("/assessments/{approved}", None),
     ("PATCH", "/assessments/<int:assessment_id>"): ("/assessments/{in_review}", {}),
@@ -84,6 +85,7 @@ VALID = {
     },
     ("POST", "/assessments/<int:assessment_id>/flags/<flag_id>/acknowledge"): {"comment": "Ok."},
     ("POST", "/meetings/<int:meeting_id>/items"): {"decision": 1},
+    ("PATCH", "/decisions/<int:decision_id>"): {"proposal": "Changed by a stranger."},
     ("POST", "/meetings/<int:meeting_id>/items/<int:item_id>/outcome"): {"outcome": "approved"},
 }
 

@@ -313,6 +313,36 @@ def test_the_meaning_of_the_shipped_workflows(shipped):
     }
 
 
+def test_which_states_hold_the_decision_and_the_way_back(shipped):
+    """Issue 15, item 4: the decision's proposal, body, language and title stay while a
+    reviewer weighs them, once approved or screened out, and once decided; what leads back to
+    preparation is read from the workflow, the meeting's own return excluded."""
+    W = WorkflowDefinition
+    renamed = load_workflows(ROOT / "tests" / "data" / "workflows").latest("eva-renamed")
+    for d, held, back in (
+        (
+            shipped.latest("eva-standard").definition,
+            {"screen_out_proposed", "screened_out", "in_review", "approved", "decided"}
+            | {"follow_up", "closed"},
+            {"approved": ["reopen"], "in_review": ["return_for_revision"], "decided": []},
+        ),
+        (
+            shipped.latest("eva-light").definition,
+            {"screen_out_proposed", "screened_out", "in_review", "approved", "decided"},
+            {"screened_out": ["reopen"], "screen_out_proposed": ["reject_screen_out"]},
+        ),
+        (
+            renamed.definition,
+            {"exemption_asked", "exempted", "with_reviewer", "signed_off", "resolved"}
+            | {"monitoring", "archived"},
+            {"signed_off": ["reopen_case"], "with_reviewer": ["send_back"], "monitoring": []},
+        ),
+    ):
+        assert d.states_where(W.holds_decision) == held
+        for state, triggers in back.items():
+            assert [t.trigger for t in d.back_to_preparation(state)] == triggers
+
+
 def test_texts_of_a_state_fall_back_to_its_label(tmp_path):
     def strip(d):
         d["states"]["approved"].pop("next_step")
