@@ -24,6 +24,7 @@ from ._tx import transaction
 from .errors import Errors, LockedOut, NotFound
 from .sessions import credentials_changed
 from .sessions import now as sessions_now
+from .sessions import start as start_session
 
 TOKEN_PREFIX = "eva_"
 
@@ -379,3 +380,22 @@ def user_by_email(email: str) -> User:
     if user is None:
         raise NotFound(_l("No user has the e-mail address %(email)s.", email=email))
     return user
+
+
+def log_in(
+    email: str,
+    password: str,
+    address: str | None,
+    *,
+    language: str | None = None,
+    user_agent: str | None = None,
+) -> tuple[User, str] | None:
+    """A log-in as one use case, in one commit: ``authenticate`` (the check, its record, the
+    language chosen before) and, for a person let in, a new server-side session. Returns
+    the person and the session's id for the cookie, or None for a wrong e-mail or password.
+    Raises ``LockedOut`` as ``authenticate`` does."""
+    with transaction():
+        user = authenticate(email, password, address, language=language)
+        if user is None:
+            return None
+        return user, start_session(user, address=address, user_agent=user_agent)

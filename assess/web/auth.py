@@ -38,17 +38,18 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = user_ops.authenticate(
+            signed_in = user_ops.log_in(
                 form.email.data,
                 form.password.data,
                 request.remote_addr,
                 language=session.get("language"),
+                user_agent=request.user_agent.string,
             )
         except LockedOut as exc:
             form.form_errors.append(str(exc))
             status = 429
         else:
-            if user is None:
+            if signed_in is None:
                 form.form_errors.append(
                     str(
                         _l("The e-mail address or the password is wrong. Check both and try again.")
@@ -56,7 +57,7 @@ def login():
                 )
                 status = 401
             else:
-                sessions.begin(user)  # a new server-side session and cookie: no fixation
+                sessions.begin(*signed_in)  # a new server-side session, a fresh cookie
                 return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400

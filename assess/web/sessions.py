@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from dataclasses import replace
 
-from flask import flash, request, session
+from flask import flash, session
 from flask_login import current_user, login_user, logout_user
 from ua_parser import parse
 
@@ -29,11 +29,9 @@ ENDED_MESSAGES = {
 }
 
 
-def begin(user: User) -> None:
-    """Log ``user`` in with a new server-side session and a fresh cookie (no fixation)."""
-    token = session_ops.start(
-        user, address=request.remote_addr, user_agent=request.user_agent.string
-    )
+def begin(user: User, token: str) -> None:
+    """Log ``user`` in to their new server-side session ``token`` (from ``users.log_in``)
+    with a fresh cookie: nothing of the session before the log-in carries over (fixation)."""
     session.clear()
     # No remember-me cookie: it would outlive the server's session (and is refused anyway).
     login_user(user, remember=False)
