@@ -73,6 +73,28 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True  # no asset from a CDN
     WTF_CSRF_TIME_LIMIT = None  # a long form must not expire while an official types
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # statement files are at most 10 MB
+
+    # issue 15: limits. Bounded work per request (docs/security.md, "Limits on every
+    # request"); a request over a limit is refused before any work per key. The figures of
+    # the largest realistic assessment are measured by bench/hostile_patch.py (its builder:
+    # tests/support.py, largest_patch): every question, the full matrix of 22 groups x 11
+    # dimensions x 5 alternatives, long texts at their limits, 500 characters a cell text.
+    # MAX_CONTENT_LENGTH above holds only for views that receive files (assess.limits.
+    # accepts_files). Any other body, the API's JSON, at most this many bytes (413 beyond):
+    # that assessment sent whole in one PATCH is 2.8 MB (2.4 MB without \u escapes).
+    MAX_JSON_BODY_BYTES = 6 * 1024 * 1024
+    # Keys and list items in one JSON body, counted together (that assessment: 16,379), and
+    # its nesting depth (4); 422 beyond, before the body is validated.
+    MAX_JSON_ITEMS = 40_000
+    MAX_JSON_DEPTH = 10
+    # A web form's body without a file: the largest page of that assessment (50 indicators)
+    # posts 104 KB.
+    MAX_FORM_BODY_BYTES = 512 * 1024
+    # Fields of one web form (Flask's setting, which Werkzeug applies to multipart forms and
+    # assess.limits to urlencoded ones too): that page has 352.
+    MAX_FORM_PARTS = 1000
+    # A log record's message (and, apart, its traceback) is cut beyond this many characters.
+    MAX_LOG_MESSAGE_CHARS = 4096
     # Requests per API token (Flask-Limiter syntax); 429 with Retry-After beyond it.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT") or "1200 per minute"
     RATELIMIT_HEADERS_ENABLED = True

@@ -56,6 +56,9 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
     app.config.setdefault("FORMS_DIR", str(_project_root() / "forms"))
     app.extensions["assess.forms"] = load_forms(Path(app.config["FORMS_DIR"]))
 
+    from . import limits
+
+    limits.init_app(app)  # bounded bodies and log lines, before any request is served
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
     csrf.init_app(app)

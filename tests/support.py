@@ -85,3 +85,108 @@ def user(email_or_role: str):
 
     email = DEMO_PASSWORDS[email_or_role][0] if email_or_role in DEMO_PASSWORDS else email_or_role
     return user_by_email(email)
+
+
+# --- the largest realistic assessment (issue 15, item 1) --------------------------------
+
+# What the request limits must fit, with room to spare (config.py, docs/security.md):
+# every question answered, the full matrix (every group x every dimension) for VE0 and four
+# alternatives (Finnish practice rarely has more than three), every long text at its limit,
+# 500 characters of rationale, evidence and mitigation in every cell, the lists long.
+LARGEST_ALTERNATIVES = 5
+CELL_TEXT = 500
+SENTENCE = "Palvelupisteen siirto keskustaan pidentää ikääntyneiden matkoja terveysasemalle. "
+
+
+def finnish(length: int) -> str:
+    """A Finnish text of ``length`` characters (with ä and ö, as real texts have)."""
+    return (SENTENCE * (length // len(SENTENCE) + 1))[:length]
+
+
+def largest_patch(form) -> dict:
+    """The JSON API PATCH of the largest realistic assessment of ``form``, whole."""
+    from assess.questionnaire.answers import LIST_MAX, LONG_MAX, TEXT_MAX
+    from assess.questionnaire.completeness import SUMMARY_MAX
+
+    answers: dict = {}
+    for section in form.sections:
+        for q in section.questions:
+            if q.type == "multi_choice":
+                source = {"groups": form.groups, "dimensions": form.dimensions}
+                answers[q.id] = [o.id for o in source.get(q.options_from, q.options or [])]
+            elif q.type == "long_text":
+                answers[q.id] = finnish(q.max_length or LONG_MAX)
+            elif q.type == "list":
+                answers[q.id] = [
+                    {
+                        f.id: f.options[i % len(f.options)].id
+                        if f.type == "choice"
+                        else finnish(TEXT_MAX if f.type == "text" else LONG_MAX)
+                        for f in q.fields or []
+                    }
+                    for i in range(LIST_MAX)
+                ]
+    alternatives = [
+        {
+            "id": f"ve{n}",
+            "label": f"VE{n}: " + finnish(60),
+            "description": finnish(LONG_MAX),
+            "zero_option": n == 0,
+            "recommended": n == 1,
+        }
+        for n in range(LARGEST_ALTERNATIVES)
+    ]
+    scales = {name: scale.values for name, scale in form.scales.items()}
+    impacts = [
+        {
+            "alternative": alt["id"],
+            "group": g.id,
+            "dimension": d.id,
+            **{name: values[(i + j) % len(values)].id for name, values in scales.items()},
+            "rationale": finnish(CELL_TEXT),
+            "evidence": finnish(CELL_TEXT),
+            "mitigation": finnish(CELL_TEXT),
+        }
+        for alt in alternatives
+        for i, g in enumerate(form.groups)
+        for j, d in enumerate(form.dimensions)
+    ]
+    indicators = [
+        {
+            "name": finnish(TEXT_MAX),
+            "source": finnish(TEXT_MAX),
+            "baseline": finnish(TEXT_MAX),
+            "target": finnish(TEXT_MAX),
+            "owner": finnish(TEXT_MAX),
+            "review_date": "2028-06-30",
+        }
+        for _ in range(LIST_MAX)
+    ]
+    return {
+        "screening": {
+            "answers": {q.id: "yes" for q in form.screening.questions},
+            "level_reason": finnish(LONG_MAX),
+        },
+        "level": "full",
+        "answers": answers,
+        "alternatives": alternatives,
+        "impacts": impacts,
+        "indicators": indicators,
+        "summary": {"fi": finnish(SUMMARY_MAX), "sv": finnish(SUMMARY_MAX)},
+    }
+
+
+def largest_hearings(form) -> list[dict]:
+    """Every council of ``form`` heard, each statement and its response at their limits."""
+    from assess.questionnaire.answers import LONG_MAX
+
+    return [
+        {
+            "council": council.id,
+            "requested_on": "2026-09-01",
+            "answered_on": "2026-09-20",
+            "statement": finnish(LONG_MAX),
+            "taken_into_account": finnish(LONG_MAX),
+        }
+        for council in form.councils
+    ]

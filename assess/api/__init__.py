@@ -41,6 +41,7 @@ from ..operations import (
 from ..operations.sessions import now as sessions_now
 from ..operations.users import token_hash
 from ..workflow import TransitionBlocked
+from . import limits
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -153,6 +154,8 @@ def current_user_from_token():
 def body(model: type[BaseModel]):
     """The request's JSON validated against ``model``; 400 if not JSON, 422 naming fields."""
     raw = request.get_data(cache=True)
+    if refusal := limits.keys(raw):
+        raise ApiError(*refusal)
     if not raw.strip():
         data = {}
     else:
@@ -162,6 +165,9 @@ def body(model: type[BaseModel]):
             raise ApiError(
                 400, "malformed_json", _l("The request body is not valid JSON (UTF-8).")
             ) from None
+    # Counted before any work per key: the cost of a refusal is bounded by the limits.
+    if refusal := limits.shape(data):
+        raise ApiError(*refusal)
     if not isinstance(data, dict):
         raise ApiError(
             422,
@@ -169,36 +175,18 @@ def body(model: type[BaseModel]):
             _l("The request body must be a JSON object."),
             [{"path": "", "message": _l("expected an object")}],
         )
-    if nul := [".".join(str(p) for p in path) for path in _nul_characters(data)]:
+    # PostgreSQL stores no NUL in text (SQLite does): refused on every database alike.
+    if refusal := limits.nul(data):
+        raise ApiError(*refusal)
+    try:
+        return model.model_validate(data)
+    except PydanticError as exc:
         raise ApiError(
             422,
             "validation_failed",
             _l("The request has invalid fields."),
-            [{"path": path, "message": "String should not contain NUL characters"} for path in nul],
-        )
-    try:
-        return model.model_validate(data)
-    except PydanticError as exc:
-        details = [
-            {"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
-        ]
-        raise ApiError(
-            422, "validation_failed", _l("The request has invalid fields."), details
+            limits.pydantic_details(exc.errors()),
         ) from None
-
-
-def _nul_characters(value, path=()):
-    """Where JSON holds a NUL character, which no PostgreSQL text can store (SQLite can)."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            yield path
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _nul_characters(key, (*path, key))
-            yield from _nul_characters(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _nul_characters(item, (*path, index))
 
 
 def if_match(current_version: int) -> int:
@@ -269,6 +257,8 @@ def _answer(spec: Endpoint, fn: Callable, kwargs: dict) -> Response:
     try:
         if any(isinstance(v, int) and v > 2**31 - 1 for v in kwargs.values()):
             raise ApiError(404, "not_found", _l("No such id."))
+        if refusal := limits.query():
+            raise ApiError(*refusal)
         if spec.auth:
             g.api_user = current_user_from_token()
             if spec.roles and not g.api_user.has_role(*spec.roles):
@@ -313,7 +303,7 @@ def _answer(spec: Endpoint, fn: Callable, kwargs: dict) -> Response:
             for m in msgs
         ]
         return error_response(
-            422, "validation_failed", _l("The request has invalid fields."), details
+            422, "validation_failed", _l("The request has invalid fields."), limits.bounded(details)
         )
     except Stale as exc:
         return error_response(412, "precondition_failed", exc.message)

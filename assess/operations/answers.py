@@ -216,14 +216,19 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
     answers = dict(data.answers)
     if "answers" in payload:
         given = payload["answers"] if isinstance(payload["answers"], dict) else {}
+        # One look-up per key: the work grows with the keys sent, never with keys x questions.
+        section_of = {q.id: s for s in form.sections for q in s.questions}
+        found = clean.Errors()
+        clean.unknown(
+            found,
+            "answers",
+            [key for key in given if key not in section_of],
+            lambda key: _l("Unknown question %(id)r.", id=key),
+        )
+        collect(found)
         by_section: dict[str, tuple[Section, dict[str, Any]]] = {}
         for key, value in given.items():
-            section = next(
-                (s for s in form.sections if any(q.id == key for q in s.questions)), None
-            )
-            if section is None:
-                collect({f"answers.{key}": [_l("Unknown question %(id)r.", id=key)]})
-            else:
+            if (section := section_of.get(key)) is not None:
                 by_section.setdefault(section.id, (section, {}))[1][key] = value
         for section, part in by_section.values():
             value, found = clean.clean_answers(form, section, part, org)

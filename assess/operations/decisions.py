@@ -13,7 +13,7 @@ from ..models import Body, Decision, User
 from ..roles import ROLE_LABELS
 from ..translation import joined
 from ._audit import record
-from ._check import choice, text
+from ._check import choice, row_id, text
 from ._stale import changing, check_version
 from ._tx import transaction
 from .context import active_assessment, engine_for
@@ -38,7 +38,7 @@ def _validate(actor: User, data: dict, *, decision: Decision | None = None) -> d
     if body_id in (None, ""):
         errors.add("body_id", _l("Choose the body that decides."))
     else:
-        body = db.session.get(Body, int(body_id)) if str(body_id).isdigit() else None
+        body = db.session.get(Body, number) if (number := row_id(body_id)) else None
         if body is None or body.organisation_id != actor.organisation_id:
             errors.add(
                 "body_id",

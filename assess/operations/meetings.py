@@ -36,6 +36,7 @@ from ..models import (
 from ..models._types import utcnow
 from . import assessments as assessment_ops
 from ._audit import record
+from ._check import row_id
 from ._tx import transaction
 from .context import (
     HELSINKI,
@@ -47,6 +48,10 @@ from .context import (
     today,
 )
 from .errors import Conflict, Forbidden, NotFound, OperationError, ValidationFailed
+
+# A meeting's number within its year, and the years a meeting can be in (as the API's schema).
+MAX_NUMBER = 9999
+YEARS = (2000, 2100)
 
 OUTCOME_LABELS = {
     "approved": _l("approved as proposed"),
@@ -114,30 +119,37 @@ def create_meeting(
     if year in (None, "") and isinstance(starts_at, str):
         with contextlib.suppress(ValueError):
             year = datetime.fromisoformat(starts_at).year
-    if number in (None, "") and str(body_id or "").isdigit() and str(year or "").isdigit():
+    body = db.session.get(Body, given) if (given := row_id(body_id)) else None
+    try:
+        year = int(year)
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise ValueError
+    except (TypeError, ValueError):
+        year = None
+    if number in (None, "") and body is not None and year is not None:
         number = (
             db.session.scalar(
                 select(func.max(Meeting.number)).where(
-                    Meeting.body_id == int(body_id), Meeting.year == int(year)
+                    Meeting.body_id == body.id, Meeting.year == year
                 )
             )
             or 0
         ) + 1
     errors: dict[str, list] = {}
-    body = db.session.get(Body, int(body_id)) if str(body_id or "").isdigit() else None
     if body is None or body.organisation_id != user.organisation_id:
         errors["body_id"] = [_l("Choose one of the organisation's deciding bodies.")]
     try:
         number = int(number)
-        if number < 1:
+        if not 1 <= number <= MAX_NUMBER:
             raise ValueError
     except (TypeError, ValueError):
-        errors["number"] = [_l("Enter the meeting's number as a whole number, for example 12.")]
-    try:
-        year = int(year)
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except (TypeError, ValueError):
+        errors["number"] = [
+            _l(
+                "Enter the meeting's number as a whole number from 1 to %(max)d, for example 12.",
+                max=MAX_NUMBER,
+            )
+        ]
+    if year is None:
         errors["year"] = [_l("Enter the year, for example 2026.")]
     if isinstance(starts_at, str):
         try:
@@ -330,7 +342,7 @@ def add_item(user: User, meeting: Meeting, decision_id, *, expected_version) -> 
     _secretary(user)
     check_version(meeting, expected_version)
     _planned(meeting)
-    decision = db.session.get(Decision, int(decision_id)) if str(decision_id).isdigit() else None
+    decision = db.session.get(Decision, given) if (given := row_id(decision_id)) else None
     if decision is None or decision.organisation_id != user.organisation_id:
         raise ValidationFailed({"decision": [_l("Choose a decision of this organisation.")]})
     if decision.body_id != meeting.body_id:

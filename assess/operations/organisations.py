@@ -13,6 +13,10 @@ from ._check import choice
 from ._tx import transaction
 from .errors import Errors, Forbidden
 
+# A thousand million euros: above any municipality's purchase; a larger number is a typing
+# error (and beyond 2**53 a JSON client could not even read it back exactly).
+MAX_THRESHOLD_EUR = 10**9
+
 
 def update_settings(
     actor: User,
@@ -43,10 +47,16 @@ def update_settings(
         choice(errors, "exempt_categories", c, known_exempt)
     try:
         threshold = int(investment_threshold_eur)
-        if threshold < 0:
+        if not 0 <= threshold <= MAX_THRESHOLD_EUR:
             raise ValueError
     except (TypeError, ValueError):
-        errors.add("investment_threshold_eur", _l("Enter the amount in euros, for example 100000."))
+        errors.add(
+            "investment_threshold_eur",
+            _l(
+                "Enter the amount in euros, a whole number from 0 to %(max)s, for example 100000.",
+                max=f"{MAX_THRESHOLD_EUR:,}".replace(",", " "),
+            ),
+        )
         threshold = 0
     thresholds = {}
     for name, value in (flag_thresholds or {}).items():

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..assessment_data import Screening
+from ..input_shape import first_few
 from ..translation import lazy_text as _l
 from .definition import FormDefinition, Question, Section
 from .organisation import OrgSettings, exempt_categories, groups, options
@@ -30,6 +31,25 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 class Errors(dict):
     def add(self, path: str, message) -> None:
         self.setdefault(path, []).append(message)
+
+
+def unknown(errors: Errors, parent: str, names: list, one) -> None:
+    """Refuse unknown ``names`` under ``parent``: one of them is named by its own path
+    (``one`` is its message, given the id), several by one error on ``parent`` naming the
+    first few and counting them all, however many a client sent (issue 15, item 1)."""
+    if len(names) == 1:
+        errors.add(f"{parent}.{names[0]}", one(names[0]))
+    elif names:
+        shown, _ = first_few(names)
+        errors.add(
+            parent,
+            _l(
+                "%(n)d unknown names, the first of them %(names)s: only the names the "
+                "definition gives are accepted.",
+                n=len(names),
+                names=shown,
+            ),
+        )
 
 
 def _text(errors: Errors, path: str, value, limit: int) -> str:
@@ -78,10 +98,15 @@ def clean_screening(
     errors = Errors()
     known = [q.id for q in form.screening.questions]
     answers = {}
-    for qid, value in (payload.get("answers") or {}).items():
-        if qid not in known:
-            errors.add(f"screening.answers.{qid}", _l("Unknown screening question %(id)r.", id=qid))
-        elif value not in (None, ""):
+    given = payload.get("answers") or {}
+    unknown(
+        errors,
+        "screening.answers",
+        [qid for qid in given if qid not in known],
+        lambda qid: _l("Unknown screening question %(id)r.", id=qid),
+    )
+    for qid, value in given.items():
+        if qid in known and value not in (None, ""):
             answers[qid] = _one_of(errors, f"screening.answers.{qid}", value, ANSWERS)
     answers = {k: v for k, v in answers.items() if v}
     exempt_ids = [c.id for c in exempt_categories(form, org)]
@@ -173,8 +198,7 @@ def clean_question(
                 item[f.id] = _text(
                     errors, sub, row.get(f.id), LONG_MAX if f.type == "long_text" else TEXT_MAX
                 )
-        for extra in set(row) - {f.id for f in q.fields or []}:
-            errors.add(f"{path}.{i}.{extra}", _l("Unknown field %(id)r.", id=extra))
+        _unknown_fields(errors, f"{path}.{i}", row, {f.id for f in q.fields or []})
         if any(v not in (None, "") for v in item.values()):
             clean_rows.append(item)  # an all-empty row is a blank "add another" row
     return clean_rows
@@ -189,13 +213,25 @@ def clean_answers(
     errors = Errors()
     known = {q.id: q for q in section.questions}
     clean = {}
+    unknown(
+        errors,
+        "answers",
+        [qid for qid in payload if qid not in known],
+        lambda qid: _l("Unknown question %(id)r.", id=qid),
+    )
     for qid, value in payload.items():
-        q = known.get(qid)
-        if q is None:
-            errors.add(f"answers.{qid}", _l("Unknown question %(id)r.", id=qid))
-            continue
-        clean[qid] = clean_question(errors, form, q, value, f"answers.{qid}", org)
+        if (q := known.get(qid)) is not None:
+            clean[qid] = clean_question(errors, form, q, value, f"answers.{qid}", org)
     return clean, errors
+
+
+def _unknown_fields(errors: Errors, path: str, row: dict, fields) -> None:
+    prefix = f"{path}." if path else ""
+    names = [name for name in row if name not in fields]
+    if len(names) == 1:
+        errors.add(f"{prefix}{names[0]}", _l("Unknown field %(id)r.", id=names[0]))
+    else:
+        unknown(errors, path, names, lambda name: _l("Unknown field %(id)r.", id=name))
 
 
 def clean_cell(
@@ -230,8 +266,7 @@ def clean_cell(
         )
     for key in CELL_TEXTS:
         clean[key] = _text(errors, key, cell.get(key), LONG_MAX)
-    for extra in set(cell) - {"alternative", "group", "dimension", *SCALES, *CELL_TEXTS}:
-        errors.add(extra, _l("Unknown field %(id)r.", id=extra))
+    _unknown_fields(errors, "", cell, {"alternative", "group", "dimension", *SCALES, *CELL_TEXTS})
     return clean, errors
 
 
@@ -255,8 +290,7 @@ def _rows(errors: Errors, path: str, rows, fields) -> list[dict]:
     out = []
     for i, row in enumerate(rows[:LIST_MAX]):
         row = row if isinstance(row, dict) else {}
-        for extra in set(row) - set(fields):
-            errors.add(f"{path}.{i}.{extra}", _l("Unknown field %(id)r.", id=extra))
+        _unknown_fields(errors, f"{path}.{i}", row, set(fields))
         out.append(row)
     return out
 

@@ -27,6 +27,7 @@ from . import (
     guided,
     health,
     i18n,
+    limits,
     meetings,
     sessions,
 )
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
         )
 
+    limits.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"

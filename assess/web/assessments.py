@@ -18,6 +18,7 @@ from ..workflow import TransitionBlocked
 from . import flags as flag_views
 from .access import roles_required
 from .diagram import process_svg
+from .limits import form_version
 
 bp = Blueprint("assessments", __name__)
 
@@ -99,10 +100,7 @@ def transition(assessment_id: int):
     assessment = _assessment(assessment_id)
     trigger = request.form.get("trigger", "")
     comment = request.form.get("comment", "")
-    try:
-        version = int(request.form.get("version", ""))
-    except ValueError:
-        version = -1  # a form without its version is treated as stale, never as current
+    version = form_version()
     try:
         ops.fire(current_user, assessment, trigger, comment=comment, expected_version=version)
     except TransitionBlocked as exc:

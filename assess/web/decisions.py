@@ -15,11 +15,13 @@ from ..operations import Conflict, NotFound, ValidationFailed
 from ..operations import decisions as ops
 from .access import roles_required
 from .assessments import panel_context
+from .limits import form_version, query_number
 from .util import apply_errors
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
 
 PER_PAGE = 25
+MAX_PAGE = 1_000_000  # as the API's: far beyond any organisation's decisions
 
 
 class DecisionForm(FlaskForm):
@@ -80,7 +82,10 @@ def _get(decision_id: int):
 def index():
     query = request.args.get("q", "").strip()[:200]
     page = db.paginate(
-        ops.search_decisions(current_user, query), per_page=PER_PAGE, error_out=False
+        ops.search_decisions(current_user, query),
+        page=query_number("page", 1, MAX_PAGE) or 1,
+        per_page=PER_PAGE,
+        error_out=False,
     )
     return render_template("decisions/list.html", page=page, query=query)
 
@@ -122,7 +127,7 @@ def edit(decision_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            expected = int(form.version.data or 0)
+            expected = form_version()
             ops.update_decision(
                 current_user, decision, expected_version=expected, **form.data_for_operation()
             )

@@ -15,6 +15,7 @@ from ..operations import answers as answer_ops
 from ..operations import assessments as ops
 from ..operations import flags as flag_ops
 from .access import roles_required
+from .limits import form_version
 
 bp = Blueprint("flags", __name__)
 # Its own blueprint: the main navigation marks the current section by blueprint.
@@ -124,10 +125,7 @@ def review(assessment_id: int):
 def acknowledge(assessment_id: int, flag_id: str):
     assessment = _assessment(assessment_id)
     comment = request.form.get("comment", "")
-    try:
-        version = int(request.form.get("version", ""))
-    except ValueError:
-        version = -1
+    version = form_version()
     try:
         flag_ops.acknowledge(current_user, assessment, flag_id, comment, expected_version=version)
     except ValidationFailed as exc:

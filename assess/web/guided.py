@@ -22,6 +22,7 @@ from wtforms import SelectChoice
 from ..assessment_data import ImpactCell
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
+from ..limits import accepts_files
 from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
 from ..operations import answers as answer_ops
 from ..operations import assessments as ops
@@ -34,6 +35,7 @@ from ..questionnaire.organisation import exempt_categories as org_exempt
 from ..questionnaire.organisation import groups as org_groups
 from ..questionnaire.screening import recommended_level
 from . import flags as flag_views
+from .limits import form_version
 
 bp = Blueprint("guided", __name__, url_prefix="/assessments/<int:assessment_id>")
 
@@ -150,10 +152,7 @@ def _adapt(wtform, a, form, questions=()) -> None:
 
 
 def _version() -> int:
-    try:
-        return int(request.form.get("version", ""))
-    except ValueError:
-        return -1
+    return form_version()
 
 
 def _render(template, a, form, current, **kw):
@@ -304,11 +303,11 @@ def section(assessment_id: int, section_id: str):
         _adapt(wtform, a, form, shown or ())
         for name in ("alternatives", "hearings", "indicators"):
             if name in wtform._fields and stored.get(name):
-                wtform[name].append_entry()  # one blank row to add another
+                _blank_row(wtform[name])
         if shown:
             for q in shown:
                 if q.type == "list" and stored.get(q.id):
-                    wtform[q.id].append_entry()
+                    _blank_row(wtform[q.id])
     if section.kind == "summary" and not any(a.content.summary.values()):
         suggestion = suggest_summary(a, form)
         for lang in ("fi", "sv"):
@@ -442,6 +441,7 @@ def check(assessment_id: int):
 
 
 @bp.post("/hearings/<hearing_id>/statement")
+@accepts_files
 @login_required
 def upload_statement(assessment_id: int, hearing_id: str):
     a, form = _load(assessment_id)
@@ -468,6 +468,12 @@ def upload_statement(assessment_id: int, hearing_id: str):
     else:
         flash(str(_l("The statement file was saved.")), "success")
     return redirect(back)
+
+
+def _blank_row(rows) -> None:
+    """One blank row to add another, unless the list is full (a full list was a 500)."""
+    if not rows.max_entries or len(rows.entries) < rows.max_entries:
+        rows.append_entry()
 
 
 def _hearings_section(form) -> str:

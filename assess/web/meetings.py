@@ -12,11 +12,13 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
+from ..input_shape import MAX_ID
 from ..models import OUTCOMES, Body, Document
 from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
 from ..operations import assessments as assessment_ops
 from ..operations import meetings as ops
 from .access import roles_required
+from .limits import form_version, query_number
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -29,10 +31,7 @@ def _meeting(meeting_id: int):
 
 
 def _version() -> int:
-    try:
-        return int(request.form.get("version", ""))
-    except ValueError:
-        return -1
+    return form_version()
 
 
 def _bodies():
@@ -44,7 +43,7 @@ def _bodies():
 @bp.get("")
 @login_required
 def index(errors=None, typed=None, status=200):
-    body_id = request.args.get("body", type=int)
+    body_id = query_number("body", 1, MAX_ID)
     return render_template(
         "meetings/list.html",
         meetings=ops.meetings(current_user, body_id=body_id),

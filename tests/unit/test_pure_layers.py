@@ -15,6 +15,7 @@ PURE = [
     "assess.definitions",
     "assess.documents",
     "assess.flags",
+    "assess.input_shape",
     "assess.questionnaire",
     "assess.questionnaire.forms",
     "assess.roles",
