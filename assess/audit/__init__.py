@@ -104,7 +104,7 @@ def append(
     event.hash = event_hash(event.prev_hash, event)
     session.add(event)
     session.flush()
-    if checkpoint_policy is not None and checkpoints.due(session, checkpoint_policy, now):
+    if checkpoint_policy is not None and checkpoints.due(session, checkpoint_policy, now, event.id):
         checkpoints.record(session, checkpoint_policy, reason="periodic")
     return event
 

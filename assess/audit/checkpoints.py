@@ -176,25 +176,22 @@ def newest(session: Session) -> AuditCheckpoint | None:
     ).first()
 
 
-def due(session: Session, policy: CheckpointPolicy, now: datetime) -> bool:
-    """Whether the event just appended should be followed by a periodic checkpoint.
+def due(session: Session, policy: CheckpointPolicy, now: datetime, head_id: int) -> bool:
+    """Whether the event ``head_id`` just appended should be followed by a periodic checkpoint.
 
-    Cheap: one indexed row and a count of at most ``every`` rows, under the append's lock.
+    Cheap: one indexed row, under the append's lock. Ids stand in for the count: a rolled
+    back append leaves a gap in PostgreSQL's sequence, which only brings a checkpoint early.
     """
     if not policy.key:
         return False
-    last = newest(session)
+    table = AuditCheckpoint.__table__
+    last = session.execute(
+        select(table.c.at, table.c.last_event_id).order_by(table.c.id.desc()).limit(1)
+    ).first()
     if last is None:
         return True
-    if now - last.at.astimezone(UTC) >= policy.interval:
-        return True
-    recent = (
-        select(AuditEvent.id)
-        .where(AuditEvent.id > last.last_event_id)
-        .limit(policy.every)
-        .subquery()
-    )
-    return (session.scalar(select(func.count()).select_from(recent)) or 0) >= policy.every
+    at = last.at if last.at.tzinfo else last.at.replace(tzinfo=UTC)  # SQLite keeps no offset
+    return head_id - last.last_event_id >= policy.every or now - at >= policy.interval
 
 
 def record(
@@ -213,10 +210,15 @@ def record(
     ).first()
     last = newest(session)
     if last is not None and head is not None and last.last_event_id <= head.id:
-        since = select(func.count()).where(AuditEvent.id > last.last_event_id)
+        # Bounded by the head read above: on SQLite these reads share no snapshot, and an
+        # event appended in between must not be counted for a head that is not its own.
+        since = select(func.count()).where(
+            AuditEvent.id > last.last_event_id, AuditEvent.id <= head.id
+        )
         events = last.events + (session.scalar(since) or 0)
     else:
-        events = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+        upto = AuditEvent.id <= (head.id if head else 0)
+        events = session.scalar(select(func.count()).where(upto)) or 0
     signed = policy.sign(
         Checkpoint(
             at=(now or datetime.now(UTC)).astimezone(UTC),
