@@ -161,6 +161,18 @@ class Config:
         "on",
     )
 
+    # issue 15: uploads, downloads and headers.
+    # The address people and systems reach the service at, e.g. "https://eva.example.fi":
+    # links the API hands out (a document's "url") start with it, never with the request's
+    # Host header, which a client chooses. Unset (the default): the links are relative
+    # ("/api/v1/documents/7").
+    PUBLIC_BASE_URL = (os.environ.get("PUBLIC_BASE_URL") or "").rstrip("/") or None
+    # Strict-Transport-Security max-age in seconds, sent when the installation is configured
+    # for HTTPS (PREFERRED_URL_SCHEME "https" or secure session cookies, as in production);
+    # 0 turns it off. Default one year, without includeSubDomains (other hosts of the same
+    # domain may not be HTTPS yet).
+    HSTS_MAX_AGE = 31536000
+
     @classmethod
     def init_app(cls, app) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
@@ -178,6 +190,14 @@ class Config:
         key = os.environ.get("SECRET_KEY")
         if key:
             app.config["SECRET_KEY"] = key
+        hsts = os.environ.get("HSTS_MAX_AGE")
+        if hsts:
+            if not hsts.isdigit():
+                raise ConfigError(
+                    f"HSTS_MAX_AGE is {hsts!r}; expected a number of seconds, for example "
+                    "31536000 (one year), or 0 to send no Strict-Transport-Security header."
+                )
+            app.config["HSTS_MAX_AGE"] = int(hsts)
 
 
 class DevelopmentConfig(Config):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import g, request, send_file, url_for
+from flask import current_app, g, request, send_file, url_for
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -460,7 +460,7 @@ def _document(d: Document) -> dict:
         "revision": d.revision.seq,
         "sha256": d.sha256,
         "created_at": iso(d.created_at),
-        "url": url_for("api.document", document_id=d.id, _external=True),
+        "url": public_url(url_for("api.document", document_id=d.id)),
     }
 
 
@@ -490,6 +490,13 @@ def document(document_id: int):
         max_age=0,
     )
     return response
+
+
+def public_url(path: str) -> str:
+    """An absolute link on the configured PUBLIC_BASE_URL, else the path itself: never on
+    the request's Host header, which the client chooses (a link planted in a case system)."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    return f"{base}{path}" if base else path
 
 
 # --- meetings -----------------------------------------------------------------------------

@@ -28,9 +28,11 @@ from ..models._types import utcnow
 from ._audit import record
 from ._tx import transaction
 from .context import form_of, snapshot
-from .errors import Conflict, NotFound, OperationError
+from .errors import Conflict, Forbidden, NotFound, OperationError
 
 PDF_TIMEOUT_SECONDS = 120
+# Making a PDF stores it and writes an audit event: a change, which auditors never make.
+PDF_MAKERS = ("preparer", "reviewer", "secretary", "admin")
 
 
 class ConversionUnavailable(OperationError):
@@ -180,8 +182,21 @@ def soffice() -> str | None:
     return configured or shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def may_make_pdf(user: User) -> bool:
+    return user.has_role(*PDF_MAKERS)
+
+
 def to_pdf(user: User | None, doc: Document) -> Document:
-    """Convert the stored .docx to PDF with LibreOffice and keep it beside the .docx."""
+    """Convert the stored .docx to PDF with LibreOffice and keep it beside the .docx.
+
+    ``user`` None is the operator at the command line."""
+    if user is not None and not may_make_pdf(user):
+        raise Forbidden(
+            _l(
+                "Only preparers, reviewers, board secretaries and administrators can make a "
+                "PDF; you can download one that was made."
+            )
+        )
     if doc.pdf is not None:
         return doc
     binary = soffice()

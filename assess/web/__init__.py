@@ -25,6 +25,7 @@ from . import (
     documents,
     flags,
     guided,
+    headers,
     health,
     i18n,
     limits,
@@ -125,20 +126,7 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         return render_template("errors/500.html"), 500
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
-            "form-action 'self'; base-uri 'self'",
-        )
-        if request.endpoint and not request.endpoint.startswith("static"):
-            # Pages show personal and case data: never keep them in shared caches.
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    headers.init_app(app)
 
 
 def as_text(value) -> str:

@@ -9,9 +9,10 @@ from flask_login import current_user, login_required
 
 from ..i18n import lazy_text as _l
 from ..models import Document
-from ..operations import Conflict, NotFound
+from ..operations import Conflict, Forbidden, NotFound
 from ..operations import assessments as ops
 from ..operations import documents as doc_ops
+from .access import roles_required
 
 bp = Blueprint("documents", __name__)
 
@@ -24,7 +25,8 @@ def _document(document_id: int) -> Document:
 
 
 def _send(content: bytes, mimetype: str, name: str, etag: str | None = None):
-    response = send_file(
+    # Cache-Control: private, no-store, as on every download (assess/web/headers.py).
+    return send_file(
         io.BytesIO(content),
         mimetype=mimetype,
         as_attachment=True,
@@ -32,8 +34,6 @@ def _send(content: bytes, mimetype: str, name: str, etag: str | None = None):
         etag=etag or False,
         max_age=0,
     )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
 
 
 @bp.get("/documents/<int:document_id>")
@@ -54,13 +54,22 @@ def pdf(document_id: int):
     )
 
 
+@bp.app_context_processor
+def pdf_permission():
+    # The decision page offers "Make a PDF" only to those who may (auditors only read).
+    def may_make_pdf() -> bool:
+        return current_user.is_authenticated and doc_ops.may_make_pdf(current_user)
+
+    return {"may_make_pdf": may_make_pdf}
+
+
 @bp.post("/documents/<int:document_id>/pdf")
-@login_required
+@roles_required(*doc_ops.PDF_MAKERS)
 def make_pdf(document_id: int):
     doc = _document(document_id)
     try:
         doc_ops.to_pdf(current_user, doc)
-    except (doc_ops.ConversionUnavailable, Conflict) as exc:
+    except (doc_ops.ConversionUnavailable, Conflict, Forbidden) as exc:
         flash(str(exc), "danger")
     else:
         flash(str(_l("The PDF is ready.")), "success")

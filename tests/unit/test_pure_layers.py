@@ -20,6 +20,7 @@ PURE = [
     "assess.questionnaire.forms",
     "assess.roles",
     "assess.translation",
+    "assess.uploads",
     "assess.workflow",
 ]
 FORBIDDEN = [
