@@ -10,9 +10,10 @@ been sent back, and whoever changes it afterwards is the next review's author.
 
 from __future__ import annotations
 
+import functools
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import Assessment, AuditEvent
@@ -33,16 +34,7 @@ def content_changes(
     if assessment.id is None:
         return ()
     since = _last_return(assessment.id, definition)
-    rows = db.session.execute(
-        select(AuditEvent.actor_id, AuditEvent.at, AuditEvent.changes)
-        .where(
-            AuditEvent.object_type == "assessment",
-            AuditEvent.object_id == assessment.id,
-            AuditEvent.id > since,
-            AuditEvent.action.in_(CONTENT_ACTIONS),
-        )
-        .order_by(AuditEvent.id)
-    ).all()
+    rows = db.session.execute(_content_events(), {"id": assessment.id, "since": since}).all()
     section_of = {q.id: s for s in form.sections for q in s.questions}
     found: dict[int, ContentChange] = {}
     for actor_id, at, changes in rows:
@@ -79,15 +71,7 @@ def _merged(old: tuple, new: list) -> tuple:
 
 def _last_return(assessment_id: int, definition: WorkflowDefinition) -> int:
     """The id of the audit event of the last return to preparation (0: never returned)."""
-    transitions = db.session.execute(
-        select(AuditEvent.id, AuditEvent.transition)
-        .where(
-            AuditEvent.object_type == "assessment",
-            AuditEvent.object_id == assessment_id,
-            AuditEvent.action == TRANSITION,
-        )
-        .order_by(AuditEvent.id.desc())
-    ).all()
+    transitions = db.session.execute(_transitions(), {"id": assessment_id}).all()
     for event_id, transition in transitions:
         came, went = (transition or {}).get("from"), (transition or {}).get("to")
         if (
@@ -98,3 +82,31 @@ def _last_return(assessment_id: int, definition: WorkflowDefinition) -> int:
         ):
             return event_id
     return 0
+
+
+# Built once and run with parameters: building a statement costs more than running it here.
+@functools.cache
+def _content_events():
+    return (
+        select(AuditEvent.actor_id, AuditEvent.at, AuditEvent.changes)
+        .where(
+            AuditEvent.object_type == "assessment",
+            AuditEvent.object_id == bindparam("id"),
+            AuditEvent.id > bindparam("since"),
+            AuditEvent.action.in_(CONTENT_ACTIONS),
+        )
+        .order_by(AuditEvent.id)
+    )
+
+
+@functools.cache
+def _transitions():
+    return (
+        select(AuditEvent.id, AuditEvent.transition)
+        .where(
+            AuditEvent.object_type == "assessment",
+            AuditEvent.object_id == bindparam("id"),
+            AuditEvent.action == TRANSITION,
+        )
+        .order_by(AuditEvent.id.desc())
+    )

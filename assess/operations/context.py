@@ -113,6 +113,7 @@ def facts(assessment: Assessment, data: AssessmentData | None = None) -> Facts:
     screening = data.screening
     form = form_for(assessment)
     ctx = answer_context(assessment)
+    definition = engine_for(assessment).definition
     return Facts(
         state=assessment.state,
         prepared_by=assessment.prepared_by_id,
@@ -124,7 +125,9 @@ def facts(assessment: Assessment, data: AssessmentData | None = None) -> Facts:
         incomplete_sections=tuple(questionnaire.incomplete_sections(form, data, ctx)),
         screening_problems=tuple(screening_problems(form, screening)),
         unresolved_high_flags=tuple(flags.unresolved_high(data.flags)),
-        content_changes=content_changes(assessment, engine_for(assessment).definition, form),
+        content_changes=content_changes(assessment, definition, form)
+        if definition.needs_second_person(assessment.state)
+        else (),
     )
 
 

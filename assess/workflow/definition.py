@@ -131,6 +131,17 @@ class WorkflowDefinition(Strict):
             and self.states[t.dest].editable
         ]
 
+    def needs_second_person(self, state: str) -> bool:
+        """Whether a four-eyes step leaves ``state``: only then does anyone need to know who
+        changed the content (reading it from the audit log is not free)."""
+        return state in self._four_eyes_sources
+
+    @functools.cached_property
+    def _four_eyes_sources(self) -> frozenset[str]:
+        return frozenset(
+            s for t in self.transitions if FOUR_EYES in t.guards for s in self.sources(t)
+        )
+
     def leads_to_approval(self, state: str) -> bool:
         """Whether an approval leaves ``state`` (a "*" source does not count): the state
         in which reviewers weigh and acknowledge the flags."""
