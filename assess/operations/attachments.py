@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from sqlalchemy import select
+
 from .. import uploads
 from ..assessment_data import AttachmentRef
 from ..extensions import db
@@ -172,6 +174,25 @@ def get_attachment(user: User, a: Assessment, attachment_id: int) -> Attachment:
 
 # Who may read the files a re-upload replaced: those who audit, never those who edit.
 HISTORY_READERS = ("auditor", "admin")
+
+
+def replaced_statements(user: User, a: Assessment) -> dict[str, list]:
+    """For auditors and admins, each hearing's replaced files (id, name, SHA-256, when),
+    newest first; for everyone else nothing."""
+    if not user.has_role(*HISTORY_READERS):
+        return {}
+    current = current_attachments(a)
+    rows = db.session.execute(
+        select(Attachment.id, Attachment.subject, Attachment.filename, Attachment.sha256)
+        .add_columns(Attachment.uploaded_at)
+        .where(Attachment.assessment_id == a.id)
+        .order_by(Attachment.id.desc())
+    ).all()
+    found: dict[str, list] = {}
+    for row in rows:
+        if row.id not in current:
+            found.setdefault(row.subject.removeprefix("hearing:"), []).append(row)
+    return found
 
 
 def current_attachments(a: Assessment) -> set[int]:

@@ -324,6 +324,11 @@ def section(assessment_id: int, section_id: str):
         shown=shown,
         problems=section_problems(form, section, a.content, ctx),
         needed_summaries=(["fi", "sv"] if ctx.bilingual else [ctx.language]),
+        replaced_files=(
+            attachment_ops.replaced_statements(current_user, a)
+            if section.kind == "hearings"
+            else {}
+        ),
     ), status
 
 

@@ -307,6 +307,12 @@ def test_a_replaced_file_is_history_that_only_auditors_and_admins_read(demo, hea
         assert response.status_code == status, role
         if status == 200:
             assert response.data == b"%PDF-1.4 first"
+            # Listed for them on the hearings page, with its checksum.
+            page = other.get(url).get_data(as_text=True)
+            assert f'href="{old_url}"' in page and first["sha256"] in page
+        else:
+            assert f'href="{old_url}"' not in other.get(url).get_data(as_text=True)
+    assert f'href="{old_url}"' not in client.get(url).get_data(as_text=True)
 
     # The replacement is an audit event that names the old file and its checksum.
     with demo.app_context():
