@@ -12,15 +12,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_login.utils import encode_cookie
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from assess import audit
+from assess import audit, create_app
 from assess.extensions import db
 from assess.models import AuditEvent, Body, LoginSession, Organisation
+from assess.models._types import utcnow
 from assess.operations import ValidationFailed, reading
 from assess.operations import sessions as session_ops
 from assess.operations import users as user_ops
 from assess.operations.users import create_user, issue_token
+from tests.conftest import ON_POSTGRES
 from tests.support import DEMO_PASSWORDS, csrf_token, login, post, use_language, user
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
@@ -516,3 +518,48 @@ def test_a_persons_old_sessions_are_deleted_at_their_next_log_in(demo, clock):
     with demo.app_context():
         owners = db.session.scalars(select(LoginSession.user_id).order_by(LoginSession.id)).all()
         assert owners == [user("reviewer").id, user("preparer").id, user("preparer").id]
+
+
+@pytest.fixture
+def empty_database_url(request, tmp_path):
+    if ON_POSTGRES:
+        return request.getfixturevalue("postgres_url")
+    return f"sqlite:///{tmp_path / 'migrated.db'}"
+
+
+def test_the_migration_revokes_the_tokens_of_people_already_inactive(empty_database_url):
+    # Before it, deactivation left tokens in place; a reactivation would have revived them.
+    from flask_migrate import upgrade
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="0006")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO organisations (id, name_fi, name_sv, bilingual, "
+                    "minority_language, settings) VALUES (1, 'K', 'K', false, 'none', '{}')"
+                )
+            )
+            for user_id, active in ((1, True), (2, False)):
+                conn.execute(
+                    text(
+                        "INSERT INTO users (id, organisation_id, email, name, password_hash, "
+                        "active, created_at) VALUES (:id, 1, :email, 'N', 'x', :active, :at)"
+                    ),
+                    {"id": user_id, "email": f"u{user_id}@x.fi", "active": active, "at": utcnow()},
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO api_tokens (user_id, token_hash, prefix, created_at) "
+                        "VALUES (:id, :hash, 'eva_abcd', :at)"
+                    ),
+                    {"id": user_id, "hash": f"{user_id:064d}", "at": utcnow()},
+                )
+        upgrade(revision="0007")
+        with db.engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT user_id, revoked_at IS NOT NULL FROM api_tokens ORDER BY user_id")
+            ).all()
+        db.engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, False), (2, True)]
