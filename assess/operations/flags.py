@@ -177,6 +177,21 @@ def _check_may_acknowledge(user: User, assessment: Assessment) -> None:
         )
 
 
+def acknowledge_refusal(user: User, assessment: Assessment):
+    """Why this reviewer may not acknowledge the flags now, when it is who they are (the
+    four-eyes rule) rather than the state: what the review page tells them. None: they may,
+    or it is not their role or not the time."""
+    if not user.has_role("reviewer"):
+        return None
+    try:
+        _check_may_acknowledge(user, assessment)
+    except Forbidden as exc:
+        return exc.message
+    except Conflict:
+        return None
+    return None
+
+
 def may_acknowledge(user: User, assessment: Assessment) -> bool:
     """Whether ``user`` may acknowledge this assessment's flags now (for showing the control)."""
     try:

@@ -105,6 +105,7 @@ def _page(assessment, *, errors=None, typed=None, status=200):
         resolved=[f for f in stored if f.status == flags.RESOLVED],
         counts=flags.counts(stored),
         can_acknowledge=flag_ops.may_acknowledge(current_user, assessment),
+        refusal=flag_ops.acknowledge_refusal(current_user, assessment),
         state_label=ops.engine_for(assessment).definition.state_label(
             assessment.state, request_language()
         ),

@@ -275,6 +275,10 @@ def test_web_the_attack_is_refused_with_the_reason(demo, client):
     with demo.app_context():
         a = db.session.get(Assessment, assessment_id)
         flags = [f.id for f in a.content.flags if f.severity == "high" and f.status == "open"]
+    assert flags  # the rural residents' cells stay negative: a high flag is left to weigh
+    review = client.get(f"/assessments/{assessment_id}/flags").get_data(as_text=True)
+    assert 'id="acknowledge-refused"' in review and "You changed the impacts" in review
+    assert f"/flags/{flags[0]}/acknowledge" not in review  # no control to try
     for flag_id in flags:
         refused_ack = post(
             client,
@@ -282,6 +286,7 @@ def test_web_the_attack_is_refused_with_the_reason(demo, client):
             {"comment": "Fine.", "version": _version(demo, assessment_id)},
         )
         assert refused_ack.status_code == 403
+        assert "You changed the impacts of this assessment" in refused_ack.get_data(as_text=True)
     with demo.app_context():
         before = events()
     version = _version(demo, assessment_id)
