@@ -20,9 +20,11 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Request, current_app, has_app_context
+from flask import Flask, Request, current_app, has_app_context, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
+
+from .translation import lazy_text as _l
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -107,6 +109,29 @@ def install_log_bounds(limit: int) -> None:
     logging.setLogRecordFactory(BoundedLogRecord)
 
 
+def too_large(length: int, limit: int):
+    return _l(
+        "The request body has %(length)s bytes; at most %(limit)s are accepted here. Send "
+        "less at once (a JSON body: only the fields you change).",
+        length=f"{length:,}".replace(",", " "),
+        limit=f"{limit:,}".replace(",", " "),
+    )
+
+
+def refuse_too_large() -> None:
+    """413 for a body announced larger than its limit, before anything else is done.
+
+    Werkzeug would refuse it too, but only once a view reads the body: after the API's
+    token lookup and rate limit, the session and CSRF checks (a few milliseconds of database
+    and CPU each, which a client repeating the request in a loop would take from others).
+    """
+    length, limit = request.content_length, request.max_content_length
+    if length is not None and limit is not None and length > limit:
+        raise RequestEntityTooLarge(description=too_large(length, limit))
+
+
 def init_app(app: Flask) -> None:
     app.request_class = BoundedRequest
+    # First of all the hooks, whoever registers theirs later (the limiter, CSRF, sessions).
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_too_large)
     install_log_bounds(app.config["MAX_LOG_MESSAGE_CHARS"])

@@ -367,4 +367,6 @@ def init_app(app) -> None:
         limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
         _blueprint_limited = True
     app.register_blueprint(bp)
+    # Flask's documented way to add WSGI middleware: before Flask builds a request.
+    app.wsgi_app = limits.RefuseLargeBodies(app.wsgi_app, app)
     app.extensions.setdefault("assess.error_handlers", {})["/api/"] = _unmatched

@@ -425,3 +425,34 @@ def test_the_largest_realistic_assessment_fits_the_limits(world):
     page = post(client, f"/assessments/{world.assessment}/sections/follow_up", fields)
     assert page.status_code == 302, page.get_data(as_text=True)[:2000]
     assert client.get(f"/assessments/{world.assessment}/sections/follow_up").status_code == 200
+
+
+def test_a_body_too_large_is_refused_before_anything_else(world):
+    # Not read, not authenticated, not rate-limited: answered before any of it is done, in
+    # the API's envelope and the client's language.
+    body = json.dumps({"answers": {f"k{i:06d}x": 0 for i in range(700_000)}})
+    response = changes_nothing(
+        world,
+        lambda: world.app.test_client().patch(
+            f"/api/v1/assessments/{world.assessment}",
+            data=body,
+            content_type="application/json",
+            headers={"Authorization": "Bearer not-a-token", "Accept-Language": "sv"},
+        ),
+        413,
+    )
+    error = response.get_json()["error"]
+    assert error["code"] == "payload_too_large"
+    assert "10 500 013" in error["message"] and "6 291 456" in error["message"]
+    assert "byte" in error["message"] and "bytes" not in error["message"]  # in Swedish
+    page = changes_nothing(
+        world,
+        lambda: world.app.test_client().post(
+            "/login", data={"email": "x" * (600 * 1024)}, content_type=FORM
+        ),
+        413,
+    )
+    assert "614" in page.get_data(as_text=True)  # the size it had, whoever renders the page
+
+
+FORM = "application/x-www-form-urlencoded"
