@@ -60,6 +60,18 @@ def _whole_number(name: str, default: int) -> int:
     return int(raw)
 
 
+def proxy_count(raw: str | None) -> int:
+    """``TRUSTED_PROXY_COUNT`` from the environment: a whole number, 0 when unset."""
+    if not raw:
+        return 0
+    if not raw.strip().isdigit():
+        raise ConfigError(
+            f"TRUSTED_PROXY_COUNT is {raw!r}; expected the number of reverse proxies in front "
+            "of the application: 0 when clients reach it directly, 1 behind one nginx."
+        )
+    return int(raw)
+
+
 class Config:
     LANGUAGES = ("fi", "sv", "en")
     BABEL_DEFAULT_LOCALE = "fi"
@@ -102,11 +114,28 @@ class Config:
     # LibreOffice for PDFs; unset: `soffice` or `libreoffice` on the PATH.
     SOFFICE = os.environ.get("SOFFICE") or None
 
-    # Login lock-out: this many failures for one account from one address within the
-    # window lock that pair for the lock time.
-    LOGIN_MAX_FAILURES = 10
-    LOGIN_FAILURE_WINDOW_MINUTES = 15
-    LOGIN_LOCK_MINUTES = 15
+    # --- Sign-in throttling and passwords (issue 15, item 6; docs/security.md) ---------
+    # Per account, from any address: after this many failures the next attempt waits 2, 4,
+    # 8 ... seconds after the last failure, at most LOGIN_MAX_DELAY_SECONDS (15 minutes).
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_MAX_DELAY_SECONDS = 15 * 60
+    # A failure counts this long (24 hours), or until the account's next sign-in.
+    LOGIN_FAILURE_WINDOW_HOURS = 24
+    # An address the account signed in from within this many days (30) is its own: there
+    # only failures from that address count, so nobody elsewhere can keep the person out.
+    LOGIN_KNOWN_ADDRESS_DAYS = 30
+    # Per client address (an IPv6 /64), over all accounts: this many failures (50) within
+    # the window (15 minutes) refuse its attempts until the oldest leaves the window.
+    LOGIN_ADDRESS_MAX_FAILURES = 50
+    LOGIN_ADDRESS_WINDOW_MINUTES = 15
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted
+    # (0, the default: none, the headers are ignored). Environment: TRUSTED_PROXY_COUNT
+    # (PROXY_FIX_X_FOR, its former name, is still read).
+    TRUSTED_PROXY_COUNT = proxy_count(
+        os.environ.get("TRUSTED_PROXY_COUNT") or os.environ.get("PROXY_FIX_X_FOR")
+    )
+    # New passwords: at least this many characters (12), and not common, repetitive or
+    # containing the person's name or e-mail address (assess/passwords.py).
     PASSWORD_MIN_LENGTH = 12
 
     # --- issue 15: sessions -------------------------------------------------------------

@@ -90,6 +90,17 @@ def create_user(email, name, roles, password_stdin, organisation_id, language):
     click.echo(f"Created user {user.email} ({', '.join(user.roles)}) in {org.name_fi}.")
 
 
+@users_cli.command("purge-attempts")
+def purge_attempts():
+    """Delete the log-in attempts no throttling rule reads any more.
+
+    Each log-in already does this as it is recorded; the command is for an installation
+    that has had no log-in for a while (or a cron job that wants to be sure).
+    """
+    removed = user_ops.purge_login_attempts()
+    click.echo(f"Removed {removed} old log-in attempt(s).")
+
+
 @users_cli.command("token")
 @click.argument("email")
 @click.option(

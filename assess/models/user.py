@@ -81,13 +81,19 @@ class ApiToken(Model):
 
 
 class LoginAttempt(Model):
-    """One login attempt, kept for the lock-out rule (shared by every worker)."""
+    """One log-in attempt, kept for the throttling rules (shared by every worker) until
+    ``operations.throttle.purge`` finds no rule reads it any more."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_email_address_at", "email", "address", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_email_address_at", "email", "address", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+        Index("ix_login_attempts_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
+    # The client's network as throttled: an IPv4 address or an IPv6 /64.
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     succeeded: Mapped[bool] = mapped_column(default=False)

@@ -99,6 +99,7 @@ def load_demo() -> dict[str, int]:
                 roles=roles,
                 password=password,
                 preferred_language=language,
+                demo_account=True,
             )
             added["users"] += 1
 

@@ -53,11 +53,14 @@ class Forbidden(OperationError):
 
 
 class LockedOut(OperationError):
+    """An attempt must wait until ``until``; ``retry_after`` is the whole seconds to it."""
+
     code = "locked_out"
 
-    def __init__(self, message, *, until):
+    def __init__(self, message, *, until, retry_after: int = 1):
         super().__init__(message)
         self.until = until
+        self.retry_after = retry_after
 
 
 class Errors:

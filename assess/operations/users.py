@@ -1,4 +1,4 @@
-"""People: accounts, roles, passwords, log-in with lock-out, API tokens."""
+"""People: accounts, roles, passwords, log-in (throttled: see ``throttle``), API tokens."""
 
 from __future__ import annotations
 
@@ -6,22 +6,23 @@ import contextlib
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import format_datetime
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from .. import passwords
 from ..extensions import db
 from ..i18n import lazy_text as _l
-from ..models import ROLES, ApiToken, LoginAttempt, Organisation, User, UserRole
+from ..models import ROLES, ApiToken, Organisation, User, UserRole
 from ..models._types import utcnow
+from . import throttle
 from ._audit import record
 from ._check import EMAIL_RE, choice, text
 from ._tx import transaction
-from .errors import Errors, LockedOut, NotFound
+from .errors import Errors, NotFound
 from .sessions import credentials_changed
 from .sessions import now as sessions_now
 from .sessions import start as start_session
@@ -45,15 +46,17 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _check_password(errors: Errors, password: str | None) -> None:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if not password or len(password) < minimum:
-        errors.add(
-            "password",
-            _l("A password needs at least %(min)d characters.", min=minimum),
-        )
-    elif len(password) > 1000:
-        errors.add("password", _l("A password may have at most 1000 characters."))
+def _check_password(
+    errors: Errors, password: str | None, *, email: str, name: str, demo_account: bool = False
+) -> None:
+    for problem in passwords.problems(
+        password,
+        min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+        email=email,
+        name=name,
+        check_personal=not demo_account,
+    ):
+        errors.add("password", problem)
 
 
 def _check_roles(errors: Errors, roles) -> list[str]:
@@ -74,8 +77,13 @@ def create_user(
     password: str,
     preferred_language: str | None = None,
     actor: User | None = None,
+    demo_account: bool = False,
 ) -> User:
-    """Create a user; ``actor`` is the admin doing it (None: the command line)."""
+    """Create a user; ``actor`` is the admin doing it (None: the command line).
+
+    ``demo_account``: only for the demo's accounts, whose published passwords contain
+    their names; every other rule of the password policy still applies to them.
+    """
     errors = Errors()
     email = normalise_email(email)
     if not EMAIL_RE.match(email) or len(email) > 254:
@@ -86,7 +94,7 @@ def create_user(
         )
     name = text(errors, "name", name, max_length=200)
     roles = _check_roles(errors, roles)
-    _check_password(errors, password)
+    _check_password(errors, password, email=email, name=name, demo_account=demo_account)
     if preferred_language is not None:
         choice(errors, "preferred_language", preferred_language, ("fi", "sv", "en"))
     errors.raise_if_any()
@@ -131,7 +139,7 @@ def update_user(
     name = text(errors, "name", name, max_length=200)
     roles = _check_roles(errors, roles)
     if password:
-        _check_password(errors, password)
+        _check_password(errors, password, email=user.email, name=name)
     errors.raise_if_any()
     before = {"name": user.name, "roles": user.roles, "active": user.active}
     after = {"name": name, "roles": roles, "active": active}
@@ -177,7 +185,7 @@ def _credentials_reason(before: dict, after: dict, password: str | None) -> str 
 
 def set_password(user: User, password: str) -> None:
     errors = Errors()
-    _check_password(errors, password)
+    _check_password(errors, password, email=user.email, name=user.name)
     errors.raise_if_any()
     with transaction() as session:
         user.password_hash = _hasher().hash(password)
@@ -207,34 +215,6 @@ def verify_password(user: User, password: str) -> bool:
         return False
 
 
-def _lock_until(email: str, address: str, now: datetime) -> datetime | None:
-    """When the (account, address) pair is locked, the time the lock ends."""
-    cfg = current_app.config
-    window_start = now - timedelta(minutes=cfg["LOGIN_FAILURE_WINDOW_MINUTES"])
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.email == email,
-            LoginAttempt.address == address,
-            LoginAttempt.succeeded.is_(True),
-        )
-    )
-    since = max(window_start, last_success) if last_success else window_start
-    failures = db.session.execute(
-        select(func.count(), func.max(LoginAttempt.at)).where(
-            LoginAttempt.email == email,
-            LoginAttempt.address == address,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.at > since,
-        )
-    ).one()
-    count, latest = failures
-    if count >= cfg["LOGIN_MAX_FAILURES"]:
-        until = latest + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-        if until > now:
-            return until
-    return None
-
-
 def authenticate(
     email: str, password: str, address: str | None, *, language: str | None = None
 ) -> User | None:
@@ -243,25 +223,13 @@ def authenticate(
     ``language``: the one chosen before logging in; it becomes the user's preferred
     language if they have none yet, in the same transaction as the log-in's record.
 
-    Raises ``LockedOut`` while the account is locked for this address: after too many
-    failures the password is not even checked, so guessing goes nowhere. The lock is
-    per account *and* address, so nobody can lock a colleague out from elsewhere.
+    Raises ``LockedOut`` while the account or the client's address must wait (see
+    ``throttle``): the password is not even checked then, so a guess made during the wait,
+    right or wrong, goes nowhere and tells nothing.
     """
     email = normalise_email(email)
-    address = (address or "unknown")[:64]
-    now = utcnow()
-    until = _lock_until(email, address, now)
-    if until is not None:
-        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-        raise LockedOut(
-            _l(
-                "Too many failed log-ins for this account. Try again in %(minutes)d "
-                "minutes (at %(time)s), or ask your administrator to reset your password.",
-                minutes=minutes,
-                time=format_datetime(until, "short"),
-            ),
-            until=until,
-        )
+    now = throttle.now()
+    throttle.check(email, address, now)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         # Spend the same time as a real check so timing does not reveal accounts.
@@ -277,12 +245,29 @@ def authenticate(
         choice(errors, "language", language, ("fi", "sv", "en"))
         keep = not errors
     with transaction() as session:
-        session.add(LoginAttempt(email=email, address=address, at=now, succeeded=ok))
+        throttle.record(session, email, address, now, ok)
         if signed_in is not None and _hasher().check_needs_rehash(signed_in.password_hash):
             signed_in.password_hash = _hasher().hash(password)
         if keep and language and signed_in is not None:
             signed_in.preferred_language = language
     return signed_in
+
+
+def check_current_password(user: User, password: str, address: str | None) -> bool:
+    """Re-authentication (before a password change): throttled and recorded as a log-in is,
+    so a session left open cannot be used to guess the password. Raises ``LockedOut``."""
+    now = throttle.now()
+    throttle.check(user.email, address, now)
+    ok = verify_password(user, password)
+    with transaction() as session:
+        throttle.record(session, user.email, address, now, ok)
+    return ok
+
+
+def purge_login_attempts() -> int:
+    """Delete the log-in attempts no throttling rule reads any more; returns how many."""
+    with transaction() as session:
+        return throttle.purge(session, throttle.now())
 
 
 def _burn(password: str) -> None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from datetime import datetime
 
 from flask import Flask, g, render_template, request
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import db, login_manager
 from ..i18n import lazy_text as _l
@@ -30,17 +28,13 @@ from . import (
     i18n,
     limits,
     meetings,
+    proxies,
     sessions,
 )
 
 
 def init_app(app: Flask) -> None:
-    hops = int(os.environ.get("PROXY_FIX_X_FOR", "0") or 0)
-    if hops:  # behind a reverse proxy: trust that many X-Forwarded-* hops
-        # Flask's documented way to add WSGI middleware; its types declare wsgi_app a method.
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
-        )
+    proxies.init_app(app)  # first: every later hook reads the client's real address
 
     limits.init_app(app)
     login_manager.login_view = "auth.login"

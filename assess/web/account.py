@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..i18n import lazy_text as _l
-from ..operations import NotFound, ValidationFailed
+from ..operations import LockedOut, NotFound, ValidationFailed
 from ..operations import sessions as session_ops
 from ..operations import users as user_ops
 from . import sessions
@@ -27,7 +27,10 @@ class PasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(_l("Enter a new password.")), Length(max=1000)],
-        description=_l("At least 12 characters. A few unrelated words make a good password."),
+        description=_l(
+            "At least 12 characters, not a common password and not your name or e-mail "
+            "address. A few unrelated words make a good password."
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -69,26 +72,37 @@ def _page(form: PasswordForm, token_form: TokenForm, new_token: str | None = Non
 @login_required
 def index():
     form = PasswordForm()
+    headers = {}
     if form.validate_on_submit():
-        if not user_ops.verify_password(current_user, form.current.data):
-            form.current.errors = [str(_l("The current password is wrong."))]
+        try:
+            # Throttled like a log-in: an open session must not become a way to guess.
+            right = user_ops.check_current_password(
+                current_user, form.current.data, request.remote_addr
+            )
+        except LockedOut as exc:
+            form.current.errors = [str(exc)]
+            headers["Retry-After"] = str(exc.retry_after)
         else:
-            try:
-                user_ops.set_password(current_user, form.password.data)
-            except ValidationFailed as exc:
-                apply_errors(form, exc)
+            if not right:
+                form.current.errors = [str(_l("The current password is wrong."))]
             else:
-                flash(
-                    str(
-                        _l(
-                            "Your password has been changed. Your other sessions have ended "
-                            "and your API tokens are revoked."
-                        )
-                    ),
-                    "success",
-                )
-                return redirect(url_for(".index"))
-    return _page(form, TokenForm(formdata=None)), 422 if form.errors else 200
+                try:
+                    user_ops.set_password(current_user, form.password.data)
+                except ValidationFailed as exc:
+                    apply_errors(form, exc)
+                else:
+                    flash(
+                        str(
+                            _l(
+                                "Your password has been changed. Your other sessions have "
+                                "ended and your API tokens are revoked."
+                            )
+                        ),
+                        "success",
+                    )
+                    return redirect(url_for(".index"))
+    status = 429 if headers else 422 if form.errors else 200
+    return _page(form, TokenForm(formdata=None)), status, headers
 
 
 @bp.post("/tokens")

@@ -61,7 +61,8 @@ class UserForm(FlaskForm):
         _l("Password"),
         validators=[Optional(), Length(max=1000)],
         description=_l(
-            "At least 12 characters. When editing, leave empty to keep the current one."
+            "At least 12 characters, not a common password and not the person's name or "
+            "e-mail address. When editing, leave empty to keep the current one."
         ),
         render_kw={"autocomplete": "new-password"},
     )

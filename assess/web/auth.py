@@ -36,6 +36,7 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     status = 200
+    headers = {}
     if form.validate_on_submit():
         try:
             signed_in = user_ops.log_in(
@@ -48,6 +49,7 @@ def login():
         except LockedOut as exc:
             form.form_errors.append(str(exc))
             status = 429
+            headers["Retry-After"] = str(exc.retry_after)
         else:
             if signed_in is None:
                 form.form_errors.append(
@@ -61,7 +63,7 @@ def login():
                 return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.post("/logout")

@@ -1,7 +1,14 @@
 import pytest
 
 from assess import create_app
-from config import ConfigError, ProductionConfig, TestingConfig, config_class, database_url
+from config import (
+    ConfigError,
+    ProductionConfig,
+    TestingConfig,
+    config_class,
+    database_url,
+    proxy_count,
+)
 
 
 @pytest.mark.parametrize("name", ["development", "testing", "production"])
@@ -80,3 +87,13 @@ def test_testing_config_never_falls_back_to_the_developer_database(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://prod@db/assess")
     app = create_app(TestingConfig)
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://"
+
+
+def test_the_trusted_proxy_count_is_a_whole_number():
+    # issue 15, item 6: how many X-Forwarded-For entries are our own proxies'.
+    assert proxy_count(None) == 0 and proxy_count("") == 0
+    assert proxy_count("1") == 1 and proxy_count(" 2 ") == 2
+    with pytest.raises(ConfigError, match="TRUSTED_PROXY_COUNT is 'yes'"):
+        proxy_count("yes")
+    with pytest.raises(ConfigError, match="TRUSTED_PROXY_COUNT is '-1'"):
+        proxy_count("-1")

@@ -16,6 +16,7 @@ PURE = [
     "assess.documents",
     "assess.flags",
     "assess.input_shape",
+    "assess.passwords",
     "assess.questionnaire",
     "assess.questionnaire.forms",
     "assess.roles",
