@@ -27,6 +27,7 @@ no rule reads any more (``purge``), and ``flask users purge-attempts`` does the 
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import math
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import format_time, format_timedelta
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -45,6 +46,8 @@ from .errors import LockedOut
 
 # 2**k seconds grows past any sensible cap long before this; it keeps the number small.
 _MAX_EXPONENT = 30
+# The class of PostgreSQL advisory locks (two-key form) held per account during a log-in.
+LOCK_CLASS = 0x4C4F47  # "LOG"
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,26 @@ def delay_after(failures: int, s: Settings) -> timedelta:
     return min(timedelta(seconds=2**exponent), s.max_delay)
 
 
+def account_lock_key(email: str) -> int:
+    """The second key of an account's advisory lock: a signed 32-bit digest of the e-mail."""
+    return int.from_bytes(hashlib.sha256(email.encode()).digest()[:4], "big", signed=True)
+
+
+def serialise(session: Session, email: str) -> None:
+    """On PostgreSQL, make the attempts on one account wait for each other until commit.
+
+    Without it, several workers could each pass the check at the moment a wait ends and
+    each try a password before any of them is recorded. Call it first in the transaction
+    that checks, verifies and records. SQLite serves one machine; its workers are not
+    serialised here (see docs/security.md).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:c, :k)"),
+            {"c": LOCK_CLASS, "k": account_lock_key(email)},
+        )
+
+
 def check(email: str, address: str | None, at: datetime) -> None:
     """Raise ``LockedOut`` when an attempt for ``email`` from ``address`` must wait."""
     s = settings()
@@ -112,7 +135,7 @@ def check(email: str, address: str | None, at: datetime) -> None:
             _l(
                 "Too many failed log-ins from your network address. Try again at %(time)s "
                 "(in %(wait)s). If many people share your address, ask your administrator.",
-                time=format_time(until, "HH:mm:ss"),
+                time=format_time(until, "medium"),
                 wait=_wait_text(until - at),
             ),
             until=until,
@@ -125,7 +148,7 @@ def check(email: str, address: str | None, at: datetime) -> None:
                 "Too many failed log-ins with this e-mail address, so logging in with it is "
                 "paused. Try again at %(time)s (in %(wait)s); until then even the right "
                 "password is refused. If the failures were not yours, tell your administrator.",
-                time=format_time(until, "HH:mm:ss"),
+                time=format_time(until, "medium"),
                 wait=_wait_text(until - at),
             ),
             until=until,

@@ -228,23 +228,24 @@ def authenticate(
     right or wrong, goes nowhere and tells nothing.
     """
     email = normalise_email(email)
-    now = throttle.now()
-    throttle.check(email, address, now)
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        # Spend the same time as a real check so timing does not reveal accounts.
-        _burn(password)
-        ok = False
-    else:
-        ok = verify_password(user, password) and user.active
-    signed_in = user if ok else None
-    # The language chosen before logging in becomes theirs if they have none yet.
-    keep = signed_in is not None and not signed_in.preferred_language
-    if keep and language:
-        errors = Errors()
-        choice(errors, "language", language, ("fi", "sv", "en"))
-        keep = not errors
     with transaction() as session:
+        throttle.serialise(session, email)
+        now = throttle.now()
+        throttle.check(email, address, now)
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            # Spend the same time as a real check so timing does not reveal accounts.
+            _burn(password)
+            ok = False
+        else:
+            ok = verify_password(user, password) and user.active
+        signed_in = user if ok else None
+        # The language chosen before logging in becomes theirs if they have none yet.
+        keep = signed_in is not None and not signed_in.preferred_language
+        if keep and language:
+            errors = Errors()
+            choice(errors, "language", language, ("fi", "sv", "en"))
+            keep = not errors
         throttle.record(session, email, address, now, ok)
         if signed_in is not None and _hasher().check_needs_rehash(signed_in.password_hash):
             signed_in.password_hash = _hasher().hash(password)
@@ -256,10 +257,11 @@ def authenticate(
 def check_current_password(user: User, password: str, address: str | None) -> bool:
     """Re-authentication (before a password change): throttled and recorded as a log-in is,
     so a session left open cannot be used to guess the password. Raises ``LockedOut``."""
-    now = throttle.now()
-    throttle.check(user.email, address, now)
-    ok = verify_password(user, password)
     with transaction() as session:
+        throttle.serialise(session, user.email)
+        now = throttle.now()
+        throttle.check(user.email, address, now)
+        ok = verify_password(user, password)
         throttle.record(session, user.email, address, now, ok)
     return ok
 

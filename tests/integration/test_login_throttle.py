@@ -355,3 +355,38 @@ def test_a_forwarded_for_with_no_trusted_proxy_is_logged_once(site, caplog):
         client.get("/login", headers={"X-Forwarded-For": "10.9.0.2"})
     warnings = [r for r in caplog.records if "TRUSTED_PROXY_COUNT" in r.getMessage()]
     assert len(warnings) == 1
+
+
+# --- parallel attempts on one account -------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_parallel_attempts_on_one_account_wait_for_each_other(pg_app, monkeypatch):
+    # While one worker checks a password, another attempt on the same account cannot pass
+    # the throttle's check: it would not yet see the first one's record.
+    from sqlalchemy import text
+
+    from assess.operations import throttle
+
+    seen = []
+    real = user_ops.verify_password
+
+    def verify_while_another_worker_tries(user, password):
+        with db.engine.connect() as other:
+            args = {"c": throttle.LOCK_CLASS, "k": throttle.account_lock_key(user.email)}
+            got = other.execute(text("SELECT pg_try_advisory_lock(:c, :k)"), args).scalar()
+            seen.append(got)
+            if got:
+                other.execute(text("SELECT pg_advisory_unlock(:c, :k)"), args)
+            other.commit()
+        return real(user, password)
+
+    monkeypatch.setattr(user_ops, "verify_password", verify_while_another_worker_tries)
+    with pg_app.app_context():
+        assert user_ops.authenticate(EMAIL, PASSWORD, "10.0.0.1") is not None
+        assert user_ops.authenticate(EMAIL, WRONG, "10.0.0.1") is None
+        with db.engine.connect() as other:  # and the lock ends with the attempt
+            args = {"c": throttle.LOCK_CLASS, "k": throttle.account_lock_key(EMAIL)}
+            assert other.execute(text("SELECT pg_try_advisory_lock(:c, :k)"), args).scalar()
+            other.execute(text("SELECT pg_advisory_unlock(:c, :k)"), args)
+    assert seen == [False, False]
