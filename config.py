@@ -202,6 +202,13 @@ class Config:
     # domain may not be HTTPS yet).
     HSTS_MAX_AGE = 31536000
 
+    # issue 15: errors and outages.
+    # Retry-After (seconds) of the 503 answered while the database cannot be reached; 30.
+    OUTAGE_RETRY_AFTER_SECONDS = int(os.environ.get("OUTAGE_RETRY_AFTER_SECONDS") or 30)
+    # Identical errors (same logger, level, exception type and message) are logged once per
+    # this many seconds, with how often they recurred; 10. 0 logs every one.
+    LOG_REPEAT_WINDOW_SECONDS = float(os.environ.get("LOG_REPEAT_WINDOW_SECONDS") or 10)
+
     @classmethod
     def init_app(cls, app) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(

@@ -65,7 +65,9 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
     bootstrap.init_app(app)
     login_manager.init_app(app)
 
-    from . import i18n
+    from . import i18n, logs
+
+    logs.install(app.config["LOG_REPEAT_WINDOW_SECONDS"])
 
     babel.init_app(app, locale_selector=i18n.select_language)
 

@@ -201,7 +201,20 @@ def if_match(current_version: int) -> int:
                 "version is refused instead of overwriting someone else's."
             ),
         )
-    tag = header.strip().removeprefix("W/").strip('"')
+    if header.strip().startswith("W/"):
+        # RFC 9110 13.1.1: If-Match compares strongly, a weak tag never matches; a change
+        # must be based on exactly the version its client read.
+        raise ApiError(
+            412,
+            "precondition_failed",
+            _l(
+                "If-Match needs a strong ETag (%(strong)s), not a weak one (%(weak)s): a "
+                "change must be based on exactly the version you read.",
+                strong=header.strip()[2:],
+                weak=header.strip(),
+            ),
+        )
+    tag = header.strip().strip('"')
     if tag != str(current_version):
         raise ApiError(
             412,
@@ -330,13 +343,6 @@ def _serialise(model, result) -> bytes:
     return adapter.dump_json(adapter.validate_python(result))
 
 
-def _unmatched(status: int):
-    """404 and 405 for any URL under /api/, routed or not, in the API's envelope."""
-    if status == 405:
-        return error_response(405, "method_not_allowed", _l("This method is not allowed here."))
-    return error_response(404, "not_found", _l("There is no such API endpoint."))
-
-
 @bp.errorhandler(429)
 def _too_many(exc):
     response = error_response(
@@ -359,7 +365,7 @@ def init_app(app) -> None:
     from flask import current_app
 
     from ..extensions import limiter
-    from . import endpoints, openapi  # noqa: F401  (they declare routes on the blueprint)
+    from . import endpoints, errors, openapi  # noqa: F401  (they declare routes on the blueprint)
 
     global _blueprint_limited
     limiter.init_app(app)
@@ -369,4 +375,6 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     # Flask's documented way to add WSGI middleware: before Flask builds a request.
     app.wsgi_app = limits.RefuseLargeBodies(app.wsgi_app, app)
-    app.extensions.setdefault("assess.error_handlers", {})["/api/"] = _unmatched
+    # The application's error handlers (assess/web/errors.py) hand over what happens under
+    # /api/: no such route, a wrong method, a body too large, an unexpected error, an outage.
+    app.extensions.setdefault("assess.error_handlers", {})["/api/"] = errors.answer

@@ -1,7 +1,8 @@
 """Request and response models of the API; the OpenAPI document is generated from them.
 
 Requests refuse unknown fields (``extra="forbid"``): a misspelt field is an error that
-names it, not a silently ignored one.
+names it, not a silently ignored one. They are strict: ``"body": "1"`` or ``true`` where an
+integer belongs is refused ("Input should be a valid integer"), not read as 1.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ErrorBody(BaseModel):

@@ -23,7 +23,7 @@ from ..definitions import localized
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, AuditEvent, Decision, Revision, User
-from ..workflow import Option, TransitionBlocked
+from ..workflow import Option
 from . import flags as flag_ops
 from ._audit import record
 from ._tx import committed_view, transaction
@@ -40,9 +40,10 @@ from .context import (  # noqa: F401  (workflows, snapshot: read by the fronts h
     workflows,
 )
 from .documents import attach
-from .errors import Conflict, Forbidden, NotFound
+from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 DEFAULT_FORM_KEY = "iva"
+COMMENT_MAX_LENGTH = 5000  # a transition's comment, kept in the revision and the audit log
 
 
 def options(user: User, assessment: Assessment) -> list[Option]:
@@ -231,11 +232,12 @@ def fire(
     expected_version: int | None,
 ) -> Assessment:
     """Fire ``trigger``; raises TransitionBlocked with every reason, or Conflict when stale."""
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        # Bad input, not a blocked step: refused before the version or any guard is looked at.
+        raise ValidationFailed({"comment": [_l("A comment may have at most 5000 characters.")]})
     check_version(assessment, expected_version)
     engine = engine_for(assessment)
-    comment = (comment or "").strip()
-    if len(comment) > 5000:
-        raise TransitionBlocked(trigger, [_l("A comment may have at most 5000 characters.")])
     old_state = assessment.state
     definition = engine.definition
     data, flag_changes = assessment.content, []

@@ -6,7 +6,7 @@ import json
 import uuid
 from datetime import datetime
 
-from flask import Flask, g, render_template, request
+from flask import Flask, request
 
 from ..extensions import db, login_manager
 from ..i18n import lazy_text as _l
@@ -21,6 +21,7 @@ from . import (
     dashboard,
     decisions,
     documents,
+    errors,
     flags,
     guided,
     headers,
@@ -95,30 +96,7 @@ def init_app(app: Flask) -> None:
     def inject_locale():
         return {"current_language": request_language()}
 
-    @app.errorhandler(403)
-    def forbidden(error):
-        return render_template("errors/403.html", required_roles=g.get("required_roles", ())), 403
-
-    def _elsewhere(status: int):
-        # Another part of the app (the JSON API) answers its own URLs' errors in its own
-        # format; it registers a handler per URL prefix (see assess/api).
-        for prefix, handler in app.extensions.get("assess.error_handlers", {}).items():
-            if request.path.startswith(prefix):
-                return handler(status)
-        return None
-
-    @app.errorhandler(404)
-    def not_found(error):
-        return _elsewhere(404) or (render_template("errors/404.html"), 404)
-
-    @app.errorhandler(405)
-    def method_not_allowed(error):
-        return _elsewhere(405) or (render_template("errors/404.html"), 405)
-
-    @app.errorhandler(500)
-    def server_error(error):
-        db.session.rollback()
-        return render_template("errors/500.html"), 500
+    errors.init_app(app)
 
     headers.init_app(app)
 

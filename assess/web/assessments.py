@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from .. import flags
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
-from ..operations import Conflict, Forbidden, NotFound
+from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
 from ..operations import assessments as ops
 from ..operations import decisions as decision_ops
 from ..operations import documents as doc_ops
@@ -103,6 +103,9 @@ def transition(assessment_id: int):
     version = form_version()
     try:
         ops.fire(current_user, assessment, trigger, comment=comment, expected_version=version)
+    except ValidationFailed as exc:
+        reasons = [m for messages in exc.errors.values() for m in messages]
+        return _decision_page(assessment, comment, trigger, reasons, 422)
     except TransitionBlocked as exc:
         return _decision_page(assessment, comment, trigger, exc.reasons, 409)
     except Conflict as exc:

@@ -1,6 +1,6 @@
 """Health endpoints for load balancers and monitoring; no log-in."""
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,5 +20,10 @@ def readyz():
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         db.session.rollback()
-        return jsonify(status="unavailable", database=type(exc).__name__), 503
+        retry = str(current_app.config["OUTAGE_RETRY_AFTER_SECONDS"])
+        return (
+            jsonify(status="unavailable", database=type(exc).__name__),
+            503,
+            {"Retry-After": retry},
+        )
     return jsonify(status="ok", database="ok")

@@ -1,0 +1,78 @@
+"""Every error under /api/ in the API's envelope, whoever raised it.
+
+The endpoints turn the operations' errors into JSON themselves (``_answer``); what reaches
+the application's error handlers instead (no such route, a method the route does not take,
+a body over the size limit, an unexpected exception, a database that cannot be reached)
+comes here through the handler the web front calls for URLs under /api/, so that a program
+never has to parse an HTML page. Headers the error carries (``Allow`` of a 405, a
+``Retry-After``) are kept.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app
+from werkzeug.exceptions import HTTPException
+
+from ..i18n import LazyText
+from ..i18n import lazy_text as _l
+from . import error_response
+
+# The code and message of each status the API's own handlers do not produce.
+MESSAGES = {
+    400: ("bad_request", _l("The request could not be read; check its headers, query and body.")),
+    404: ("not_found", _l("There is no such API endpoint.")),
+    413: ("payload_too_large", _l("The request body is too large for this service.")),
+    415: ("unsupported_media_type", _l("Send the request body as application/json.")),
+    429: (
+        "too_many_requests",
+        _l("Too many requests with this token; wait the seconds in Retry-After and try again."),
+    ),
+    500: (
+        "internal_error",
+        _l(
+            "The service could not complete your request. Nothing was saved from it. Please "
+            "try again; if it happens again, tell your administrator the time it happened."
+        ),
+    ),
+}
+
+
+def answer(status: int, error: BaseException | None = None) -> Response:
+    """The envelope for ``status``; ``error`` is the exception the handler was given."""
+    if status == 405:
+        allowed = _allowed(error)
+        response = error_response(
+            405,
+            "method_not_allowed",
+            _l("This method is not allowed here; allowed: %(methods)s.", methods=allowed)
+            if allowed
+            else _l("This method is not allowed here."),
+        )
+    elif status == 503:
+        seconds = current_app.config["OUTAGE_RETRY_AFTER_SECONDS"]
+        response = error_response(
+            503,
+            "service_unavailable",
+            _l(
+                "The database cannot be reached at the moment; nothing was saved. Try again "
+                "in %(seconds)d seconds.",
+                seconds=seconds,
+            ),
+        )
+        response.headers["Retry-After"] = str(seconds)
+    else:
+        code, message = MESSAGES.get(status, (f"http_{status}", None))
+        description = getattr(error, "description", None)
+        if isinstance(description, LazyText):  # a handler's own words (abort(413, _l(...)))
+            message = description
+        response = error_response(status, code, message or _l("The request was refused."))
+    if isinstance(error, HTTPException):
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers.setdefault(name, value)
+    return response
+
+
+def _allowed(error: BaseException | None) -> str:
+    methods = getattr(error, "valid_methods", None) or []
+    return ", ".join(sorted(m for m in methods if m != "OPTIONS"))
