@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask import Flask, request
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
 from ..operations import RequestFacts, end_request, for_request
