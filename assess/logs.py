@@ -4,7 +4,8 @@ A database outage makes every request fail the same way: logged in full each tim
 seconds of it wrote 230,000 lines (issue 15, item 8) and buried whatever else happened.
 ``RepeatFilter`` lets the first record of a kind through, counts the identical ones that
 follow within the window, and reports the count with the first one after it, for example
-``… (repeated 2,314 times in the last 10 s)``. Records are identical when their logger,
+``… [OperationalError: connection refused] (repeated 2,314 times in the last 10 s)``, in
+one line (the traceback was written with the first). Records are identical when their logger,
 level and exception type and message agree (the message alone when there is no exception),
 so a traceback is written once per window rather than once per request.
 """
@@ -49,6 +50,10 @@ class RepeatFilter(logging.Filter):
             self._seen[key] = (now, 0)
         if held:
             seconds = round(now - first) if first is not None else self.window
+            # Its traceback was written with the first of the window: one line names it.
+            if record.exc_info and record.exc_info[1] is not None:
+                record.msg = f"{record.msg} [{key[2]}: {key[3]}]"
+                record.exc_info, record.exc_text = None, None
             record.msg = f"{record.msg} (repeated {held:,} times in the last {seconds} s)"
         return True
 

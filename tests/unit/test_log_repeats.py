@@ -46,7 +46,10 @@ def test_the_first_passes_the_same_ones_are_counted_and_reported_after_the_windo
     clock.now += 10
     later = record(WrappedError("SELECT 2", refused))
     assert repeats.filter(later)
-    assert later.getMessage() == "failed (repeated 2,314 times in the last 10 s)"
+    assert later.getMessage() == (
+        "failed [DriverError: connection refused] (repeated 2,314 times in the last 10 s)"
+    )
+    assert later.exc_info is None  # the traceback was written with the first of the window
     clock.now += 1
     assert not repeats.filter(record(refused))  # a new window began with the one above
 
