@@ -10,7 +10,7 @@ never has to parse an HTML page. Headers the error carries (``Allow`` of a 405, 
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from ..i18n import LazyText
@@ -21,7 +21,7 @@ from . import error_response
 MESSAGES = {
     400: ("bad_request", _l("The request could not be read; check its headers, query and body.")),
     404: ("not_found", _l("There is no such API endpoint.")),
-    413: ("payload_too_large", _l("The request body is too large for this service.")),
+    413: ("payload_too_large", _l("The request body is too large for this service.")),  # no limit
     415: ("unsupported_media_type", _l("Send the request body as application/json.")),
     429: (
         "too_many_requests",
@@ -60,6 +60,16 @@ def answer(status: int, error: BaseException | None = None) -> Response:
             ),
         )
         response.headers["Retry-After"] = str(seconds)
+    elif status == 413 and request.max_content_length:
+        response = error_response(
+            413,
+            "payload_too_large",
+            _l(
+                "The request body is too large: at most %(limit)s bytes are accepted here. "
+                "Send only the fields you change.",
+                limit=request.max_content_length,
+            ),
+        )
     else:
         code, message = MESSAGES.get(status, (f"http_{status}", None))
         description = getattr(error, "description", None)

@@ -58,12 +58,12 @@ def test_any_error_under_the_api_is_its_json_envelope(demo, api, status):
 
 
 def test_a_body_over_the_size_limit_is_413_in_the_envelope(demo, api):
-    demo.config["MAX_CONTENT_LENGTH"] = 1000
+    demo.config["MAX_JSON_BODY_BYTES"] = 1000
     before = counts(demo)
     body = {"case_number": "BIG/1", "title": "x" * 2000, "language": "fi", "body": 1}
     response = api("POST", "/decisions", json=body, headers={"Accept-Language": "en"})
     error = envelope(response, 413, "payload_too_large")
-    assert "too large" in error["message"]
+    assert "at most 1000 bytes" in error["message"]
     assert counts(demo) == before
 
 
