@@ -17,33 +17,41 @@ from ..i18n import LazyText
 from ..i18n import lazy_text as _l
 from . import error_response
 
-# The code and message of each status the API's own handlers do not produce.
+# The code of each status, and the message of those the branches below do not word.
+CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "service_unavailable",
+}
 MESSAGES = {
-    400: ("bad_request", _l("The request could not be read; check its headers, query and body.")),
-    404: ("not_found", _l("There is no such API endpoint.")),
-    413: ("payload_too_large", _l("The request body is too large for this service.")),  # no limit
-    415: ("unsupported_media_type", _l("Send the request body as application/json.")),
-    429: (
-        "too_many_requests",
-        _l("Too many requests with this token; wait the seconds in Retry-After and try again."),
-    ),
-    500: (
-        "internal_error",
-        _l(
-            "The service could not complete your request. Nothing was saved from it. Please "
-            "try again; if it happens again, tell your administrator the time it happened."
-        ),
+    400: _l("The request could not be read; check its headers, query and body."),
+    404: _l("There is no such API endpoint."),
+    413: _l("The request body is too large for this service."),
+    415: _l("Send the request body as application/json."),
+    429: _l("Too many requests with this token; wait the seconds in Retry-After and try again."),
+    500: _l(
+        "The service could not complete your request. Nothing was saved from it. Please "
+        "try again; if it happens again, tell your administrator the time it happened."
     ),
 }
 
 
 def answer(status: int, error: BaseException | None = None) -> Response:
     """The envelope for ``status``; ``error`` is the exception the handler was given."""
-    if status == 405:
+    code = CODES.get(status, f"http_{status}")
+    description = getattr(error, "description", None)
+    if isinstance(description, LazyText):  # a check's own words (abort(413, _l("...")))
+        response = error_response(status, code, description)
+    elif status == 405:
         allowed = _allowed(error)
         response = error_response(
             405,
-            "method_not_allowed",
+            code,
             _l("This method is not allowed here; allowed: %(methods)s.", methods=allowed)
             if allowed
             else _l("This method is not allowed here."),
@@ -52,7 +60,7 @@ def answer(status: int, error: BaseException | None = None) -> Response:
         seconds = current_app.config["OUTAGE_RETRY_AFTER_SECONDS"]
         response = error_response(
             503,
-            "service_unavailable",
+            code,
             _l(
                 "The database cannot be reached at the moment; nothing was saved. Try again "
                 "in %(seconds)d seconds.",
@@ -63,19 +71,17 @@ def answer(status: int, error: BaseException | None = None) -> Response:
     elif status == 413 and request.max_content_length:
         response = error_response(
             413,
-            "payload_too_large",
+            code,
             _l(
                 "The request body is too large: at most %(limit)s bytes are accepted here. "
                 "Send only the fields you change.",
-                limit=request.max_content_length,
+                limit=f"{request.max_content_length:,}".replace(",", " "),
             ),
         )
     else:
-        code, message = MESSAGES.get(status, (f"http_{status}", None))
-        description = getattr(error, "description", None)
-        if isinstance(description, LazyText):  # a handler's own words (abort(413, _l(...)))
-            message = description
-        response = error_response(status, code, message or _l("The request was refused."))
+        response = error_response(
+            status, code, MESSAGES.get(status) or _l("The request was refused.")
+        )
     if isinstance(error, HTTPException):
         for name, value in error.get_headers():
             if name.lower() != "content-type":

@@ -9,6 +9,7 @@ from flask import abort
 from sqlalchemy import func, select
 
 from assess.extensions import db
+from assess.i18n import lazy_text as _l
 from assess.models import Assessment, AuditEvent, Decision
 from assess.operations import assessments as ops
 from assess.operations.users import issue_token
@@ -57,13 +58,25 @@ def test_any_error_under_the_api_is_its_json_envelope(demo, api, status):
         envelope(response, status)
 
 
+def test_a_check_that_words_its_refusal_is_quoted_in_the_clients_language(demo, api):
+    message = _l("The request could not be read; check its headers, query and body.")
+    demo.add_url_rule("/api/v1/_worded", "worded", lambda: abort(413, description=message))
+    error = envelope(api("GET", "/_worded", headers={"Accept-Language": "sv"}), 413)
+    assert error == {
+        "code": "payload_too_large",
+        "message": message.render("sv"),
+        "details": [],
+    }
+    assert message.render("sv") != message.render("en")
+
+
 def test_a_body_over_the_size_limit_is_413_in_the_envelope(demo, api):
     demo.config["MAX_JSON_BODY_BYTES"] = 1000
     before = counts(demo)
     body = {"case_number": "BIG/1", "title": "x" * 2000, "language": "fi", "body": 1}
     response = api("POST", "/decisions", json=body, headers={"Accept-Language": "en"})
-    error = envelope(response, 413, "payload_too_large")
-    assert "at most 1000 bytes" in error["message"]
+    # The words are assess/limits.py's (a lazy text in the error's description).
+    assert "at most 1 000" in envelope(response, 413, "payload_too_large")["message"]
     assert counts(demo) == before
 
 
