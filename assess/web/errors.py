@@ -26,8 +26,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from ..i18n import LazyText, request_language
 from ..i18n import lazy_text as _l
-from ..i18n import request_language
 
 # What a database that cannot be reached raises: the driver's connection errors (wrapped
 # by SQLAlchemy as OperationalError or InterfaceError), a pool with no connection free
@@ -35,6 +35,7 @@ from ..i18n import request_language
 OUTAGE = (OperationalError, InterfaceError, PoolTimeout, DisconnectionError)
 
 LANGUAGE_COOKIE = "lang"
+TOO_LARGE = _l("The request body is too large for this service.")
 
 TEXTS = {
     503: (
@@ -70,6 +71,11 @@ def http_error(error: HTTPException):
         return handled
     if error.code == 403:
         return render_template("errors/403.html", required_roles=g.get("required_roles", ())), 403
+    if error.code == 413:
+        # A check's own words when it gave them (assess/limits.py), in the reader's language.
+        description: object = error.description
+        message = description if isinstance(description, LazyText) else TOO_LARGE
+        return render_template("errors/bad_input.html", message=message), 413
     if error.code in (404, 405):
         # A 405 keeps its Allow header (RFC 9110 15.5.6).
         return render_template("errors/404.html"), error.code, _headers(error)

@@ -176,3 +176,17 @@ def test_an_over_long_transition_comment_on_the_page_is_422(demo, client):
     assert counts(demo) == before
     with demo.app_context():
         assert db.session.get(Assessment, assessment_id).state == "draft"
+
+
+def test_a_page_too_large_is_answered_in_the_users_language(demo, client):
+    # It was werkzeug's English "Request Entity Too Large".
+    login(client, "preparer")
+    use_language(client, "sv")
+    before = counts(demo)
+    fields = {"case_number": "BIG/2", "title": "x" * (demo.config["MAX_FORM_BODY_BYTES"] + 1)}
+    response = post(client, "/decisions/new", fields)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413 and response.mimetype == "text/html"
+    assert '<html lang="sv">' in page and "här godtas högst 524" in page  # limits' words
+    assert "Ingenting ändrades." in page  # nothing was changed
+    assert counts(demo) == before
