@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .extensions import db
+from .input_shape import MAX_ID
 from .models import ROLES, Organisation
 from .operations import NotFound, ValidationFailed
 from .operations import demo as demo_ops
@@ -22,6 +23,10 @@ definitions_cli = AppGroup("definitions", help="Workflow and questionnaire defin
 audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
 forms_cli = AppGroup("forms", help="Questionnaire versions.")
 documents_cli = AppGroup("documents", help="Assessment documents: verify, PDF.")
+
+# An id the database can hold (PostgreSQL's 32-bit keys): a larger one is refused by click,
+# saying the range, instead of the database failing on it (issue 15, item 7).
+ROW_ID = click.IntRange(1, MAX_ID)
 
 
 @forms_cli.command("migrate")
@@ -65,7 +70,10 @@ def _fail(message: str) -> NoReturn:
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option(
-    "--organisation", "organisation_id", type=int, help="Organisation id (default: the only one)."
+    "--organisation",
+    "organisation_id",
+    type=ROW_ID,
+    help="Organisation id (default: the only one).",
 )
 @click.option("--language", type=click.Choice(["fi", "sv", "en"]), help="Preferred UI language.")
 def create_user(email, name, roles, password_stdin, organisation_id, language):
@@ -275,7 +283,7 @@ def documents_verify():
 
 
 @documents_cli.command("pdf")
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=ROW_ID)
 def documents_pdf(document_id: int):
     """Convert a stored document to PDF with LibreOffice and store it beside the .docx."""
     from .models import Document

@@ -8,6 +8,7 @@ MODULES = [
     "bench.documents_bench",
     "bench.meetings_bench",
     "bench.api_bench",
+    "bench.hostile_patch",
 ]
 
 if __name__ == "__main__":

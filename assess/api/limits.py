@@ -1,7 +1,9 @@
 """What the API refuses before any work per key (issue 15, items 1 and 7).
 
-A body's size is bounded before it is read (assess/limits.py, 413). Once parsed, its keys
-and list items are counted and its depth measured, stopping at the first bound passed;
+A body announced over the limit is answered 413 before Flask builds a request
+(``RefuseLargeBodies``). Before parsing, a body that surely has too many keys is refused; once
+parsed, its keys and list items are counted and its depth measured, stopping at the first
+bound passed;
 texts holding NUL, which PostgreSQL cannot store, are named; and a long list of problems
 of one kind (a client's thousands of unknown fields) becomes one problem naming the first
 few. Each function returns what to refuse with, (status, code, message, details), or None.

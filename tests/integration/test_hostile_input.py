@@ -456,3 +456,25 @@ def test_a_body_too_large_is_refused_before_anything_else(world):
 
 
 FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["documents", "pdf", HUGE],
+        ["users", "create", "x@example.org", "--name", "X", "--organisation", str(2**31)],
+    ],
+)
+def test_the_command_line_refuses_an_id_no_row_can_have(world, args):
+    result = changes_nothing(world, lambda: _Exit(world.app.test_cli_runner().invoke(args=args)), 2)
+    assert "1<=x<=2147483647" in result.output
+
+
+class _Exit:
+    """A command's result with its exit code as the status ``changes_nothing`` checks."""
+
+    def __init__(self, result):
+        self.status_code, self.output = result.exit_code, result.output
+
+    def get_data(self, as_text=False):
+        return self.output
