@@ -59,18 +59,19 @@ class Checkpoint:
     id: int | None = None
     origin: str = "the database"
 
+    def _signed_fields(self) -> dict:
+        return {
+            "scope": self.scope,
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "events": self.events,
+            "last_event_id": self.last_event_id,
+            "last_hash": self.last_hash,
+            "reason": self.reason,
+            "key_id": self.key_id,
+        }
+
     def signed_part(self) -> bytes:
-        return canonical_json(
-            {
-                "scope": self.scope,
-                "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
-                "events": self.events,
-                "last_event_id": self.last_event_id,
-                "last_hash": self.last_hash,
-                "reason": self.reason,
-                "key_id": self.key_id,
-            }
-        )
+        return canonical_json(self._signed_fields())
 
     def line(self) -> str:
         """One JSON line, as exported to a file or to syslog."""
@@ -78,13 +79,7 @@ class Checkpoint:
             {
                 "type": MARKER,
                 "id": self.id,
-                "scope": self.scope,
-                "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
-                "events": self.events,
-                "last_event_id": self.last_event_id,
-                "last_hash": self.last_hash,
-                "reason": self.reason,
-                "key_id": self.key_id,
+                **self._signed_fields(),
                 "signature": self.signature,
             },
             sort_keys=True,
