@@ -15,8 +15,14 @@ from typing import Any
 
 # PostgreSQL stores no NUL in text or JSONB (SQLite does): refused on every database alike.
 NUL = "\x00"
-# What XML (and so a Word document) cannot hold: stripped from texts, tab and newlines kept.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# One rule for every free text that is stored, from every front (issue 15, item 7): the
+# characters no reader should be shown are removed, tab and newlines kept. C0 controls are
+# what XML (and so a Word document) cannot hold, and ESC starts a terminal's escape sequence
+# (colours, cursor moves, a rewritten line) in `flask audit` output or a log; DEL and the C1
+# range (U+0080-U+009F, C1's CSI U+009B is ESC [ in one character) are controls no text needs;
+# the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) make a
+# name or a comment read in another order than it was written ("gnp.exe" shown as "exe.png").
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SHOWN = 5  # unknown keys named in a refusal; the rest are counted
 # The primary keys' range on PostgreSQL (32-bit): a larger id reaches no row, and asking the
 # database for it fails there (and beyond 2**63 on SQLite) instead of finding nothing.
@@ -78,8 +84,19 @@ def nul_paths(value: Any, path: tuple = ()) -> Iterator[tuple]:
 
 
 def strip_control(text: str) -> str:
-    """``text`` without the control characters a document cannot hold (tab, CR, LF kept)."""
+    """``text`` without the characters of ``CONTROL`` (tab, CR, LF kept)."""
     return CONTROL.sub("", text)
+
+
+def strip_control_deep(value: Any) -> Any:
+    """``value`` with ``strip_control`` applied to every text in it, keys included."""
+    if isinstance(value, str):
+        return strip_control(value)
+    if isinstance(value, dict):
+        return {strip_control_deep(k): strip_control_deep(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strip_control_deep(item) for item in value]
+    return value
 
 
 def first_few(names: Iterable[Any], shown: int = SHOWN) -> tuple[str, int]:

@@ -20,6 +20,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..canonical import canonical_json
+from ..input_shape import strip_control, strip_control_deep
 from ..models import AuditEvent
 from . import checkpoints
 from .checkpoints import GENESIS, Checkpoint, CheckpointPolicy
@@ -91,12 +92,16 @@ def append(
         organisation_id=organisation_id,
         actor_type=actor.type,
         actor_id=actor.id,
-        actor_name=actor.name,
+        actor_name=strip_control(actor.name),
         action=action,
         object_type=object_type,
         object_id=object_id,
-        changes=json.loads(canonical_json(changes or [])),
-        transition=json.loads(canonical_json(transition)) if transition else None,
+        # What an auditor reads holds no control character, whatever a caller passed (and
+        # a value stored before the rule had): stripped before the hash covers it.
+        changes=json.loads(canonical_json(strip_control_deep(changes or []))),
+        transition=json.loads(canonical_json(strip_control_deep(transition)))
+        if transition
+        else None,
         request_id=request_id,
         client_address=client_address,
         prev_hash=head or GENESIS,

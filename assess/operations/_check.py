@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import String, event, inspect
+from sqlalchemy.orm import Session
+
 from ..i18n import lazy_text as _l
-from ..input_shape import MAX_ID, strip_control
+from ..input_shape import CONTROL, MAX_ID, strip_control
 from .errors import Errors
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -57,3 +60,32 @@ def choice(errors: Errors, field: str, value, allowed) -> str:
             ),
         )
     return value
+
+
+# The audit log strips its own texts before it hashes them (assess/audit); changing them
+# here, after the hash, would break the chain.
+_HASHED = frozenset({"audit_events", "audit_checkpoints"})
+
+
+@event.listens_for(Session, "before_flush")
+def _strip_control_on_write(session: Session, flush_context, instances) -> None:
+    """Every text column a change writes loses its control characters (issue 15, item 7).
+
+    The use cases clean their inputs (``text`` above, the questionnaire's answers); this is
+    the net under them, so that no front, command or future use case stores a terminal escape
+    or a bidi override in a name, a place or a note, on any database. Only the values being
+    written are looked at: a row merely loaded is not rewritten behind the audit log's back.
+    """
+    for obj in (*session.new, *session.dirty):
+        state = inspect(obj)
+        if state.mapper.local_table.name in _HASHED:
+            continue
+        for prop in state.mapper.column_attrs:
+            column = prop.columns[0]
+            if not isinstance(column.type, String):
+                continue
+            value = state.dict.get(prop.key)
+            if isinstance(value, str) and CONTROL.search(value):
+                if obj in session.dirty and not state.attrs[prop.key].history.added:
+                    continue
+                setattr(obj, prop.key, strip_control(value))

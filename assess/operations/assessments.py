@@ -22,6 +22,7 @@ from ..assessment_data import AssessmentData
 from ..definitions import localized
 from ..extensions import db
 from ..i18n import lazy_text as _l
+from ..input_shape import strip_control
 from ..models import Assessment, AuditEvent, Decision, Revision, User
 from ..workflow import Option
 from . import flags as flag_ops
@@ -232,7 +233,7 @@ def fire(
     expected_version: int | None,
 ) -> Assessment:
     """Fire ``trigger``; raises TransitionBlocked with every reason, or Conflict when stale."""
-    comment = (comment or "").strip()
+    comment = strip_control(comment or "").strip()
     if len(comment) > COMMENT_MAX_LENGTH:
         # Bad input, not a blocked step: refused before the version or any guard is looked at.
         raise ValidationFailed({"comment": [_l("A comment may have at most 5000 characters.")]})

@@ -18,6 +18,7 @@ from .. import flags
 from ..assessment_data import Acknowledgement, AssessmentData
 from ..extensions import db
 from ..i18n import lazy_text as _l
+from ..input_shape import strip_control
 from ..models import AgendaItem, Assessment, Decision, Meeting, NegativeEffect, Revision, User
 from ..models._types import utcnow
 from ..questionnaire.organisation import OrgSettings
@@ -216,7 +217,7 @@ def acknowledge(
     if target.status == flags.ACKNOWLEDGED:
         who = target.acknowledged.name if target.acknowledged else ""
         raise Conflict(_l("%(name)s already acknowledged this flag.", name=who))
-    comment = (comment or "").strip()
+    comment = strip_control(comment or "").strip()
     if not comment:
         raise ValidationFailed(
             {

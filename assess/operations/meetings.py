@@ -22,6 +22,7 @@ from ..documents.agenda import render_agenda
 from ..documents.texts import text
 from ..extensions import db
 from ..i18n import lazy_text as _l
+from ..input_shape import strip_control
 from ..models import (
     OUTCOMES,
     AgendaItem,
@@ -158,7 +159,7 @@ def create_meeting(
             starts_at = None
     if not isinstance(starts_at, datetime):
         errors["starts_at"] = [_l("Enter the date and time, for example 2026-12-15 14:00.")]
-    place = (place or "").strip()
+    place = strip_control(place or "").strip()
     if len(place) > 200:
         errors["place"] = [_l("The place may have at most 200 characters.")]
     # A missing body or date has its error above.
@@ -629,7 +630,7 @@ def record_outcome(
                 outcome=OUTCOME_LABELS[item.outcome],
             )
         )
-    note = (note or "").strip()
+    note = strip_control(note or "").strip()
     if outcome in ("approved_amended", "returned") and not note:
         raise ValidationFailed(
             {"note": [_l("Say what the body changed or why it returned the decision.")]}

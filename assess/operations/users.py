@@ -16,6 +16,7 @@ from sqlalchemy import select
 from .. import passwords
 from ..extensions import db
 from ..i18n import lazy_text as _l
+from ..input_shape import strip_control
 from ..models import ROLES, ApiToken, Organisation, User, UserRole
 from ..models._types import utcnow
 from . import throttle
@@ -43,7 +44,7 @@ def _hasher() -> PasswordHasher:
 
 
 def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+    return strip_control(email or "").strip().lower()
 
 
 def _check_password(

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..assessment_data import Screening
-from ..input_shape import first_few
+from ..input_shape import CONTROL, first_few
 from ..translation import lazy_text as _l
 from .definition import FormDefinition, Question, Section
 from .organisation import OrgSettings, exempt_categories, groups, options
@@ -25,7 +25,6 @@ CELL_TEXTS = ("rationale", "evidence", "mitigation")
 SCALES = ("direction", "magnitude", "likelihood", "duration", "reversibility", "confidence")
 DEFAULT_ORG = OrgSettings()
 CELL_KEYS = {"alternative": _l("alternative"), "group": _l("group"), "dimension": _l("dimension")}
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class Errors(dict):

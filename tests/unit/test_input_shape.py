@@ -3,7 +3,14 @@
 import json
 import logging
 
-from assess.input_shape import first_few, least_keys, nul_paths, oversized, strip_control
+from assess.input_shape import (
+    first_few,
+    least_keys,
+    nul_paths,
+    oversized,
+    strip_control,
+    strip_control_deep,
+)
 from assess.limits import BoundedLogRecord, cut
 
 
@@ -30,6 +37,13 @@ def test_least_keys_never_counts_more_keys_than_there_are():
 def test_nul_is_found_in_keys_and_texts_by_path():
     assert list(nul_paths({"a": ["x", "y\x00"], "b\x00": 1})) == [("a", 1), ("b\x00",)]
     assert strip_control("a\x00b\x07c\td\ne\r") == "abc\td\ne\r"
+
+
+def test_escapes_c1_del_and_bidi_controls_are_stripped_letters_kept():
+    assert strip_control("\x1b[1m\x7f\x85\x9b\u202ea\u2066b\u2069\u202c") == "[1mab"
+    assert strip_control("Åsa Öhman – ÿ\u00a0é\u200d") == "Åsa Öhman – ÿ\u00a0é\u200d"
+    hostile = {"k\x1b": ["\u202ex", ("\x9by",)], "n": 1}
+    assert strip_control_deep(hostile) == {"k": ["x", ["y"]], "n": 1}
 
 
 def test_first_few_names_five_and_counts_the_rest():
