@@ -34,7 +34,7 @@ from tests.support import (
     user,
 )
 
-BOTH = ("both@demo.example", "Bea Both", "both-roles-2026-x")
+BOTH = ("both@demo.example", "Bea Both", "two-hats-2026-xq")
 
 
 def both_roles():
