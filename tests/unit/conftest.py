@@ -14,6 +14,8 @@ PURE_TEST_MODULES = {
     "test_document_texts",
     "test_engine",
     "test_flags",
+    "test_policy",
+    "test_policy_examples",
     "test_pure_layers",
     "test_questionnaire",
     "test_translation",

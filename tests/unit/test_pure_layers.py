@@ -17,6 +17,7 @@ PURE = [
     "assess.flags",
     "assess.input_shape",
     "assess.passwords",
+    "assess.policy",
     "assess.questionnaire",
     "assess.questionnaire.forms",
     "assess.roles",
