@@ -4,7 +4,7 @@ from .assessment import Assessment, Attachment, Document, NegativeEffect, Revisi
 from .audit import AuditCheckpoint, AuditEvent
 from .decision import Decision
 from .meeting import MEETING_STATES, OUTCOMES, AgendaItem, Meeting
-from .organisation import Body, Organisation
+from .organisation import BODY_KINDS, ORGANISATION_KINDS, Body, DecisionType, Organisation
 from .session import END_REASONS, LoginSession
 from .user import ROLES, ApiToken, LoginAttempt, User, UserRole
 
@@ -22,11 +22,14 @@ __all__ = [
     "Revision",
     "ROLES",
     "ApiToken",
+    "BODY_KINDS",
     "Body",
     "Decision",
+    "DecisionType",
     "END_REASONS",
     "LoginSession",
     "LoginAttempt",
+    "ORGANISATION_KINDS",
     "Organisation",
     "User",
     "UserRole",

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from ._types import UTCDateTime, utcnow
-from .organisation import Body, Organisation
+from .organisation import Body, DecisionType, Organisation
 from .user import User
 
 
@@ -18,6 +18,7 @@ class Decision(Model):
     __table_args__ = (
         UniqueConstraint("organisation_id", "case_number", name="uq_decisions_case_number"),
         CheckConstraint("language IN ('fi', 'sv')", name="language"),
+        CheckConstraint("amount_eur IS NULL OR amount_eur >= 0", name="amount_eur"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +29,12 @@ class Decision(Model):
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
     preparer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     proposal: Mapped[str] = mapped_column(Text, default="")
+    # Required by operations when the organisation has active decision types (issue 17).
+    decision_type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decision_types.id"), index=True, default=None
+    )
+    # The procurement's or investment's value in whole euros: policies' thresholds read it.
+    amount_eur: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking: a form carries the version it was read at.
@@ -35,6 +42,7 @@ class Decision(Model):
 
     organisation: Mapped[Organisation] = relationship()
     body: Mapped[Body] = relationship()
+    decision_type: Mapped[DecisionType | None] = relationship()
     preparer: Mapped[User] = relationship()
 
     __mapper_args__ = {"version_id_col": version}

@@ -20,13 +20,15 @@ ORGANISATION = {
     "name_sv": "Mellersta Österbottens välfärdsområde",
     "bilingual": True,
     "minority_language": "sv",
+    "kind": "wellbeing_county",
     "settings": {"investment_threshold_eur": 100_000, "default_language": "fi"},
 }
 
+# name_fi, name_sv, key (what the demo policy names), kind
 BODIES = [
-    ("Aluehallitus", "Välfärdsområdesstyrelsen"),
-    ("Hyvinvointilautakunta", "Välfärdsnämnden"),
-    ("Pelastuslautakunta", "Räddningsnämnden"),
+    ("Aluehallitus", "Välfärdsområdesstyrelsen", "executive_board", "executive_board"),
+    ("Hyvinvointilautakunta", "Välfärdsnämnden", "wellbeing_committee", "committee"),
+    ("Pelastuslautakunta", "Räddningsnämnden", "rescue_committee", "committee"),
 ]
 
 # email, name, roles, password, UI language. The passwords are in the README.
@@ -83,11 +85,15 @@ def load_demo() -> dict[str, int]:
             org = Organisation(**ORGANISATION)
             session.add(org)
             added["organisations"] += 1
-        existing = {b.name_fi for b in org.bodies}
-        for fi, sv in BODIES:
-            if fi not in existing:
-                session.add(Body(organisation=org, name_fi=fi, name_sv=sv))
+        existing = {b.name_fi: b for b in org.bodies}
+        for fi, sv, key, kind in BODIES:
+            body = existing.get(fi)
+            if body is None:
+                session.add(Body(organisation=org, key=key, kind=kind, name_fi=fi, name_sv=sv))
                 added["bodies"] += 1
+            elif body.key == f"body-{body.id}":
+                # A demo database made before bodies had keys: give them the demo's own.
+                body.key, body.kind = key, kind
     bodies = {b.name_fi: b for b in org.bodies}
 
     for email, name, roles, password, language in USERS:
