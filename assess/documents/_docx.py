@@ -105,6 +105,7 @@ class Writer:
         rows: list[list[str]],
         first_width: float | None = None,
         font_size: float | None = None,
+        widths: list[float] | None = None,
     ):
         """A grid table whose first row is a header row repeated on every page.
 
@@ -120,6 +121,10 @@ class Writer:
         first = int(Cm(first_width) // 635) if first_width else int(usable // len(header))
         rest = int((usable - first) // max(1, len(header) - 1))
         twips = [first] + [rest] * (len(header) - 1)
+        if widths:
+            # Columns as asked (in cm), the last one taking what is left of the page.
+            fixed = [int(Cm(w) // 635) for w in widths[: len(header) - 1]]
+            twips = fixed + [int(usable - sum(fixed))]
         tbl = OxmlElement("w:tbl")
         tbl_pr = etree.SubElement(tbl, _W + "tblPr")
         etree.SubElement(tbl_pr, _W + "tblStyle").set(_W + "val", self.style_id("Table Grid"))

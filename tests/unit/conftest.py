@@ -15,6 +15,7 @@ PURE_TEST_MODULES = {
     "test_engine",
     "test_flags",
     "test_policy",
+    "test_policy_document",
     "test_policy_examples",
     "test_pure_layers",
     "test_questionnaire",

@@ -14,6 +14,7 @@ PURE = [
     "assess.canonical",
     "assess.definitions",
     "assess.documents",
+    "assess.documents.policy",
     "assess.flags",
     "assess.input_shape",
     "assess.passwords",
