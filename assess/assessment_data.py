@@ -289,3 +289,6 @@ class Snapshot(Part):
     by: Person
     at: str
     approved_by: Person | None = None
+    # The policy's screening block the assessment followed (questions switched off, own
+    # questions with their texts); absent when it followed the questionnaire's own.
+    screening_policy: dict[str, Any] | None = None

@@ -204,8 +204,13 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
             collect({"screening": [_l("Give the screening as an object.")]})
             given = {}
         base = data.screening
+        # A stored answer to a question this screening no longer asks is let go, not refused.
+        asked = {q.id for q in form.screening.questions}
         merged = {
-            "answers": {**base.answers, **(given.get("answers") or {})},
+            "answers": {
+                **{k: v for k, v in base.answers.items() if k in asked},
+                **(given.get("answers") or {}),
+            },
             "level": payload.get("level", given.get("level", base.level)),
             "level_reason": given.get("level_reason", base.level_reason),
             "exempt_category": given.get("exempt_category", base.exempt_category),

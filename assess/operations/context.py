@@ -25,6 +25,7 @@ from ..models._types import utcnow
 from ..questionnaire import Context, FormDefinition, Forms
 from ..questionnaire.answers import screening_problems
 from ..questionnaire.organisation import OrgSettings
+from ..questionnaire.policy_screening import effective_form
 from ..workflow import Actor, Engine, Facts, Workflows
 from ._changes import content_changes
 from ._stale import changing, check_version, stale
@@ -43,6 +44,7 @@ __all__ = [
     "forms",
     "local_date",
     "org_settings",
+    "screening_policy",
     "snapshot",
     "stale",
     "today",
@@ -80,13 +82,26 @@ def engine_for(assessment: Assessment) -> Engine:
 
 
 def form_for(assessment: Assessment) -> FormDefinition:
-    return forms().get(assessment.form_key, assessment.form_version)
+    """The assessment's questionnaire, with the screening its policy gives."""
+    form = forms().get(assessment.form_key, assessment.form_version)
+    return effective_form(form, screening_policy(assessment))
 
 
 def form_of(snapshot: Snapshot | Mapping[str, Any]) -> FormDefinition:
-    """The form a revision's snapshot was answered on."""
-    form = Snapshot.load(snapshot).form
-    return forms().get(form.key, form.version)
+    """The form a revision's snapshot was answered on, with the screening it was given."""
+    snap = Snapshot.load(snapshot)
+    form = forms().get(snap.form.key, snap.form.version)
+    return effective_form(form, snap.screening_policy)
+
+
+def screening_policy(assessment: Assessment) -> dict[str, Any] | None:
+    """The ``screening`` block of the policy the assessment's screening follows (None: the
+    questionnaire's own screening).
+
+    The one place that says which policy: until the assessment records the version it
+    started under, the policy in force.
+    """
+    return None
 
 
 # --- an assessment as the pure layers see it ------------------------------------------
@@ -101,7 +116,7 @@ def answer_context(assessment: Assessment) -> Context:
 
 
 def org_settings(assessment: Assessment) -> OrgSettings:
-    return OrgSettings.of(assessment.decision.organisation)
+    return OrgSettings.of(assessment.decision.organisation, screening_policy(assessment))
 
 
 def actor(user: User) -> Actor:
@@ -172,4 +187,7 @@ def snapshot(
     }
     if approves:
         snap["approved_by"] = {"id": user.id, "name": user.name}
+    if (screening := screening_policy(assessment)) is not None:
+        # Its own questions' texts: the revision's documents render without the policy.
+        snap["screening_policy"] = copy.deepcopy(screening)
     return snap

@@ -18,6 +18,7 @@ from ..input_shape import CONTROL, first_few
 from ..translation import lazy_text as _l
 from .definition import FormDefinition, Question, Section
 from .organisation import OrgSettings, exempt_categories, groups, options
+from .policy_screening import switched_off
 from .screening import ANSWERS, LEVELS, is_below, recommended_level
 
 TEXT_MAX, LONG_MAX, LIST_MAX = 300, 5000, 50
@@ -98,10 +99,21 @@ def clean_screening(
     known = [q.id for q in form.screening.questions]
     answers = {}
     given = payload.get("answers") or {}
+    off = switched_off(form)
+    for qid in given:
+        if qid in off:
+            errors.add(
+                f"screening.answers.{qid}",
+                _l(
+                    "The screening question %(id)r is switched off by the organisation's "
+                    "assessment policy: leave it out.",
+                    id=qid,
+                ),
+            )
     unknown(
         errors,
         "screening.answers",
-        [qid for qid in given if qid not in known],
+        [qid for qid in given if qid not in known and qid not in off],
         lambda qid: _l("Unknown screening question %(id)r.", id=qid),
     )
     for qid, value in given.items():

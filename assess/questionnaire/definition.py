@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from ..definitions import Labels, Problem, Strict, load_file
 
@@ -145,6 +145,10 @@ class FormDefinition(Strict):
     flags: FlagSettings = FlagSettings()
     # How answers of an older version map to this one: {old id: new id, or null to drop}.
     migrations: dict[int, dict[str, str | None]] = {}
+    # Set on the effective form of an organisation's policy (``policy_screening``), never by
+    # a file: the screening questions it switched off, and its own questions.
+    _screening_off: frozenset[str] = PrivateAttr(default_factory=frozenset)
+    _own_questions: frozenset[str] = PrivateAttr(default_factory=frozenset)
 
     @model_validator(mode="after")
     def _all_scales(self):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .definition import FormDefinition, Group
+from .policy_screening import DEFAULT_THRESHOLD_EUR, investment_threshold
 
 LANGUAGE_GROUPS = {"sv": "swedish_speakers", "fi": "finnish_speakers"}
 LANGUAGE_COMMITTEE = "national_language_committee"
@@ -18,13 +20,15 @@ class OrgSettings:
     groups_off: frozenset[str] = field(default_factory=frozenset)
     # None: every exempt category of the form applies.
     exempt_categories: frozenset[str] | None = None
-    investment_threshold_eur: int = 100_000
+    # The policy's (``policy_screening.investment_threshold``).
+    investment_threshold_eur: int = DEFAULT_THRESHOLD_EUR
     # Overrides of the form's flag thresholds (``FormDefinition.flags``); None: the form's.
     flag_thresholds: tuple[tuple[str, int], ...] = ()
 
     @classmethod
-    def of(cls, organisation) -> OrgSettings:
-        """From an ``Organisation`` row (or anything with the same attributes)."""
+    def of(cls, organisation, screening: Any = None) -> OrgSettings:
+        """From an ``Organisation`` row (or anything with the same attributes) and the
+        ``screening`` block of the policy that applies, if any."""
         settings = organisation.settings or {}
         exempt = settings.get("exempt_categories")
         return cls(
@@ -32,7 +36,9 @@ class OrgSettings:
             minority_language=organisation.minority_language or "none",
             groups_off=frozenset(settings.get("groups_off") or ()),
             exempt_categories=None if exempt is None else frozenset(exempt),
-            investment_threshold_eur=int(settings.get("investment_threshold_eur") or 100_000),
+            investment_threshold_eur=investment_threshold(
+                screening, settings.get("investment_threshold_eur")
+            ),
             flag_thresholds=tuple(
                 sorted(
                     (k, int(v))

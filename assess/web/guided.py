@@ -33,6 +33,7 @@ from ..questionnaire.answers import screening_problems
 from ..questionnaire.completeness import alternatives, cell_problems, visible
 from ..questionnaire.organisation import exempt_categories as org_exempt
 from ..questionnaire.organisation import groups as org_groups
+from ..questionnaire.policy_screening import is_own
 from ..questionnaire.screening import recommended_level
 from . import flags as flag_views
 from .limits import form_version
@@ -141,12 +142,22 @@ def _adapt(wtform, a, form, questions=()) -> None:
         wtform.exempt_category.choices = [SelectChoice("", "—")] + [
             SelectChoice(c.id, c.labels.get(language)) for c in org_exempt(form, org)
         ]
+    full_if_any = set(form.screening.rule.full_if_any)
     for q in form.screening.questions:
-        if q.shows_investment_threshold and q.id in wtform._fields:
-            field = wtform[q.id]
+        if q.id not in wtform._fields:
+            continue
+        field = wtform[q.id]
+        if q.shows_investment_threshold:
             note = _l(
                 "Your organisation's threshold is %(amount)s €.",
                 amount=format_decimal(org.investment_threshold_eur),
+            )
+            field.description = f"{field.description} {note}".strip()
+        elif is_own(form, q.id):
+            note = (
+                _l("Your organisation's own question: a yes recommends a full assessment.")
+                if q.id in full_if_any
+                else _l("Your organisation's own question: a yes recommends an assessment.")
             )
             field.description = f"{field.description} {note}".strip()
 
