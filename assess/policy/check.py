@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..definitions import Problem, pydantic_problems
+from ..questionnaire.policy_screening import check_screening
 from ..workflow.definition import WorkflowDefinition
 from .model import PROCESS_LEVELS, Policy
 
@@ -194,28 +195,10 @@ class _Checker:
             self.body(review["body"], f"{here}.body")
 
     def screening(self, screening: object) -> None:
-        if not isinstance(screening, dict):
-            return
-        questions = self.known.screening_questions
-        for i, qid in enumerate(_items(screening.get("questions_off"))):
-            if isinstance(qid, str) and qid not in questions:
-                self.add(
-                    f"screening.questions_off.{i}",
-                    f"unknown screening question {qid!r}; expected one of: {_listed(questions)}",
-                )
-        seen: set[str] = set()
-        for i, q in enumerate(_items(screening.get("own_questions"))):
-            qid = q.get("id") if isinstance(q, dict) else None
-            if not isinstance(qid, str):
-                continue
-            if qid in questions:
-                self.add(
-                    f"screening.own_questions.{i}.id",
-                    f"{qid!r} is already a question of the form; give your own question another id",
-                )
-            elif qid in seen:
-                self.add(f"screening.own_questions.{i}.id", f"duplicate question id {qid!r}")
-            seen.add(qid)
+        # What the block means for the questionnaire is the questionnaire's to say.
+        self.problems.extend(
+            check_screening(self.known.screening_questions, screening, source=self.source)
+        )
 
 
 def _items(value: object) -> list:

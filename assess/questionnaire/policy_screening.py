@@ -16,12 +16,12 @@ light assessment and it counts towards the rule's ``light_max_yes`` like the for
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from ..definitions import Labels, Problem, Strict, pydantic_problems
+from ..definitions import Labels, Problem, Strict
 from .definition import FormDefinition, ScreeningQuestion
 
 DEFAULT_THRESHOLD_EUR = 100_000
@@ -138,54 +138,58 @@ def check_screening(
     """Every problem with the meaning of a policy's ``screening`` block, for ``form``.
 
     ``form`` is the questionnaire the policy's screening applies to, or just the ids of its
-    screening questions. Problems: a malformed block, an own question whose id is the form's
-    (or another own question's), a switched-off id the form has no screening question for,
-    and a screening left with no question at all.
+    screening questions. The problems: a switched-off id the form has no screening question
+    for (or one switched off twice), an own question whose id is one of the form's questions
+    (or another own question's), and a screening left with no question at all. The block's
+    shape (types, labels in fi/sv/en, ``recommends``) is the policy model's to check; what
+    is malformed here is passed over, so that each problem is named once.
     """
-    if block is None:
+    if hasattr(block, "model_dump"):
+        block = block.model_dump(mode="json")
+    if not isinstance(block, Mapping):
         return []
     if isinstance(form, FormDefinition):
         screening_ids = [q.id for q in form.screening.questions]
         taken = set(screening_ids) | {q.id for s in form.sections for q in s.questions}
     else:
-        screening_ids = list(form)
+        screening_ids = sorted(form)
         taken = set(screening_ids)
-    try:
-        policy = ScreeningPolicy.of(block)
-    except ValidationError as exc:
-        return [
-            Problem(p.file, f"{path}.{p.path}" if p.path else path, p.message)
-            for p in pydantic_problems(source, exc)
-        ]
-    except (TypeError, ValueError):
-        return [Problem(source, path, "expected a mapping with the screening's settings")]
     problems: list[Problem] = []
     add = lambda where, msg: problems.append(Problem(source, f"{path}.{where}", msg))  # noqa: E731
-    known = ", ".join(screening_ids)
-    for i, qid in enumerate(policy.questions_off):
+    off = _items(block.get("questions_off"))
+    for i, qid in enumerate(off):
+        if not isinstance(qid, str):
+            continue
         if qid not in screening_ids:
             add(
                 f"questions_off.{i}",
-                f"the questionnaire has no screening question {qid!r}; expected one of: {known}",
+                f"unknown screening question {qid!r}; expected one of: {', '.join(screening_ids)}",
             )
-        elif qid in policy.questions_off[:i]:
-            add(f"questions_off.{i}", f"{qid!r} is switched off twice")
+        elif qid in off[:i]:
+            add(f"questions_off.{i}", f"{qid!r} is switched off twice; keep one")
+    own = _items(block.get("own_questions"))
     seen: set[str] = set()
-    for i, q in enumerate(policy.own_questions):
-        if q.id in taken:
+    for i, q in enumerate(own):
+        qid = q.get("id") if isinstance(q, Mapping) else None
+        if not isinstance(qid, str):
+            continue
+        if qid in taken:
             add(
                 f"own_questions.{i}.id",
-                f"{q.id!r} is already a question of the questionnaire; give the "
-                "organisation's own question another id (for example with the prefix x_)",
+                f"{qid!r} is already a question of the form; give the organisation's own "
+                "question another id (for example with the prefix x_)",
             )
-        elif q.id in seen:
-            add(f"own_questions.{i}.id", f"duplicate id {q.id!r}")
-        seen.add(q.id)
-    left = [q for q in screening_ids if q not in set(policy.questions_off)]
-    if not left and not policy.own_questions:
+        elif qid in seen:
+            add(f"own_questions.{i}.id", f"duplicate question id {qid!r}")
+        seen.add(qid)
+    if screening_ids and not set(screening_ids) - set(off) and not own:
         add(
             "questions_off",
             "every screening question is switched off: the screening would recommend no "
-            "assessment for every decision; keep at least one question or add your own",
+            "assessment for any decision; keep at least one question or add your own",
         )
     return problems
+
+
+def _items(value: object) -> list:
+    return value if isinstance(value, list) else []
