@@ -5,6 +5,7 @@ from .audit import AuditCheckpoint, AuditEvent
 from .decision import Decision
 from .meeting import MEETING_STATES, OUTCOMES, AgendaItem, Meeting
 from .organisation import BODY_KINDS, ORGANISATION_KINDS, Body, DecisionType, Organisation
+from .policy import POLICY_STATUSES, PolicyVersion, PublishedPolicyChanged
 from .session import END_REASONS, LoginSession
 from .user import ROLES, ApiToken, LoginAttempt, User, UserRole
 
@@ -31,6 +32,9 @@ __all__ = [
     "LoginAttempt",
     "ORGANISATION_KINDS",
     "Organisation",
+    "POLICY_STATUSES",
+    "PolicyVersion",
+    "PublishedPolicyChanged",
     "User",
     "UserRole",
 ]
