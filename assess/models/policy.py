@@ -64,8 +64,9 @@ class PolicyVersion(Model):
 
 @event.listens_for(PolicyVersion, "before_update")
 def _published_rows_never_change(mapper, connection, target: PolicyVersion) -> None:
+    # The status it had when loaded: the row's, unless this very flush publishes it.
     status = inspect(target).attrs.status.history
-    was = (status.deleted or status.unchanged or [None])[0]
+    was = status.deleted[0] if status.deleted else target.status
     if was == "published":
         raise PublishedPolicyChanged(
             f"policy version {target.version} is published and cannot change; "

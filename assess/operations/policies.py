@@ -196,7 +196,7 @@ def save_draft(
         raise PolicyProblems(
             [Problem("policy", "", "a policy is a mapping of keys (format, default, rules ...)")]
         )
-    _, problems = check_data(org, data, source="draft")
+    _, problems = check_data(org, data, source="draft policy")
     current = draft(user, org)
     with transaction() as session:
         if current is None:
@@ -331,6 +331,8 @@ def import_policy(
         return None, [Problem(source, where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
     existing = known(org)
     policy, problems = check(data, existing, source=source)
+    if isinstance(data, dict):
+        problems += _retired_types(org, data, source)
     if problems or policy is None:
         return None, problems
     with transaction():
@@ -344,20 +346,61 @@ def import_policy(
 def _create_missing_types(
     user: User | None, org: Organisation, policy: Policy, existing: Known
 ) -> None:
-    from . import organisation_data
-
+    # SHIM until [orgdata]'s create_decision_type lands: the same row and audit event.
     for kind in policy.decision_types:
         if kind.id in existing.decision_types:
             continue
-        organisation_data.create_decision_type(
-            user,
+        session = db.session()
+        row = DecisionType(
+            organisation_id=org.id,
             key=kind.id,
             name_fi=kind.labels.fi,
             name_sv=kind.labels.sv,
             name_en=kind.labels.en,
             task_class=kind.task_class,
-            organisation=org,
         )
+        session.add(row)
+        session.flush()
+        record(
+            session,
+            user,
+            "decision_type.created",
+            "decision_type",
+            row.id,
+            changes=audit.diff(
+                {},
+                {
+                    "key": row.key,
+                    "name_fi": row.name_fi,
+                    "name_sv": row.name_sv,
+                    "name_en": row.name_en,
+                    "task_class": row.task_class,
+                },
+            ),
+            organisation_id=org.id,
+        )
+
+
+def _retired_types(org: Organisation, data: dict, source: str) -> list[Problem]:
+    """A type the file defines that the organisation has retired: it cannot be created
+    again under the same id."""
+    retired = set(
+        _scalars(
+            select(DecisionType.key).where(
+                DecisionType.organisation_id == org.id, DecisionType.active.is_(False)
+            )
+        )
+    )
+    return [
+        Problem(
+            source,
+            f"decision_types.{i}.id",
+            f"decision type {t['id']!r} exists but is retired; bring it back in the admin "
+            "pages first, or give this one another id",
+        )
+        for i, t in enumerate(data.get("decision_types") or [])
+        if isinstance(t, dict) and t.get("id") in retired
+    ]
 
 
 # --- helpers -------------------------------------------------------------------------------
