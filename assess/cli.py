@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .cli_policy import policy_cli
 from .extensions import db
 from .input_shape import MAX_ID
 from .models import ROLES, Organisation
@@ -332,3 +333,4 @@ def init_app(app: Flask) -> None:
         db_group.add_command(db_grant_runtime)
     for group in (users_cli, demo_cli, definitions_cli, audit_cli, forms_cli, documents_cli):
         app.cli.add_command(group)
+    app.cli.add_command(policy_cli)
