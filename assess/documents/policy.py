@@ -23,6 +23,12 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from ..questionnaire.definition import FormDefinition
+from ..questionnaire.policy_screening import (
+    effective_form,
+    investment_threshold,
+    is_own,
+    switched_off,
+)
 from ..workflow.definition import ROLES, WorkflowDefinition
 from ._docx import Writer
 from .policy_texts import text
@@ -61,6 +67,9 @@ class PolicyContext:
     draft: bool = False
     decision_types: Mapping[str, Names] = field(default_factory=dict)
     bodies: Mapping[str, Names] = field(default_factory=dict)
+    # The organisation's investment threshold from before the policy had one (its
+    # settings): what applies while the policy names none.
+    investment_threshold_eur: int | None = None
 
 
 def policy_data(policy: Any) -> dict:
@@ -256,8 +265,8 @@ class _Renderer:
         w.table(
             [self.t("decision_type"), self.t("deciding_body"), self.t("rule"), self.t("details")],
             rows,
-            font_size=10,
-            widths=[4.2, 3.3, 4.0],
+            font_size=9,
+            widths=[3.6, 4.6, 3.8],
         )
 
     # --- exemptions and screening -----------------------------------------------------------
@@ -287,40 +296,32 @@ class _Renderer:
                 w.bullet(option.labels.get(self.lang))
 
     def screening(self):
-        w, form = self.w, self.c.form
-        settings = self.p.get("screening") or {}
-        off = set(settings.get("questions_off") or [])
+        w = self.w
+        block = self.p.get("screening")
+        # The questions as the preparer sees them: the form's, less those switched off,
+        # with the organisation's own (the screening layer's reading of the block).
+        form = effective_form(self.c.form, block)
         rule = form.screening.rule
         w.heading(self.t("screening"), 2)
         w.paragraph(self.t("screening_intro", n=rule.light_max_yes))
+        threshold = investment_threshold(block, self.c.investment_threshold_eur)
+        w.paragraph(self.t("investment_threshold", amount=self.money(threshold)))
+        off = switched_off(form)
+        if off:
+            w.paragraph(self.t("questions_off", n=len(off)))
         rows: list[list[str]] = []
         for q in form.screening.questions:
-            if q.id in off:
-                continue
+            label = q.labels.get(self.lang)
+            if is_own(form, q.id):
+                label = f"{label} ({self.t('own_question')})"
             level = "full" if q.id in rule.full_if_any else "light"
-            rows.append([str(len(rows) + 1), q.labels.get(self.lang), self.t(f"level_{level}")])
-        for q in settings.get("own_questions") or []:
-            label = _name(q.get("labels"), self.lang) or q.get("id", "")
-            level = q.get("recommends") if q.get("recommends") in ("light", "full") else "light"
-            rows.append(
-                [
-                    str(len(rows) + 1),
-                    f"{label} ({self.t('own_question')})",
-                    self.t(f"level_{level}"),
-                ]
-            )
+            rows.append([str(len(rows) + 1), label, self.t(f"level_{level}")])
         w.table(
             [self.t("step"), self.t("question"), self.t("yes_recommends")],
             rows,
             font_size=10,
-            widths=[1.1, 12.4],
+            widths=[1.1, 11.6],
         )
-        used_off = [q for q in form.screening.questions if q.id in off]
-        if used_off:
-            w.paragraph(self.t("questions_off", n=len(used_off)))
-        threshold = settings.get("investment_threshold_eur")
-        if threshold is not None:
-            w.paragraph(self.t("investment_threshold", amount=self.money(threshold)))
 
     # --- processes --------------------------------------------------------------------------
 
@@ -361,38 +362,22 @@ class _Renderer:
             words.append(self.t("with_comment"))
         return words
 
-    def step_text(self, d: WorkflowDefinition, transition) -> str:
+    def step_text(self, d: WorkflowDefinition, transition, *, roles: bool) -> str:
         step = self.t(
             "goes_to",
             action=transition.labels.get(self.lang),
             state=d.state_label(transition.dest, self.lang),
         )
-        who = ", ".join(self.role_label(r) for r in transition.roles)
-        extra = [who, *self.conditions(transition)]
-        return f"{step} ({'; '.join(extra)})"
+        # The roles are said per step only when the stage's steps differ in them (the
+        # "who acts" column says them otherwise).
+        who = [", ".join(self.role_label(r) for r in transition.roles)] if roles else []
+        extra = [*who, *self.conditions(transition)]
+        return f"{step} ({'; '.join(extra)})" if extra else step
 
     def process_table(self, d: WorkflowDefinition):
         anywhere = [t for t in d.transitions if t.source == "*"]
         hidden = {t.dest for t in anywhere}
-        order = _stage_order(d, hidden)
-        rows = []
-        for n, state in enumerate(order, start=1):
-            leaving = [t for t in d.transitions if t.source != "*" and state in t.source]
-            roles = [r for r in ROLES if any(r in t.roles for t in leaving)]
-            rows.append(
-                [
-                    str(n),
-                    d.state_label(state, self.lang),
-                    ", ".join(self.role_label(r) for r in roles) or "—",
-                    "\n".join(self.step_text(d, t) for t in leaving) or self.t("end"),
-                ]
-            )
-        self.w.table(
-            [self.t("step"), self.t("state"), self.t("who_acts"), self.t("moves_on")],
-            rows,
-            font_size=9,
-            widths=[1.1, 3.6, 3.0],
-        )
+        # The steps possible from anywhere first: the table's last rows are the ends.
         for t in anywhere:
             who = ", ".join(self.role_label(r) for r in t.roles)
             action = t.labels.get(self.lang)
@@ -401,6 +386,25 @@ class _Renderer:
             self.w.paragraph(
                 self.t("any_time", who=who, action=action, state=d.state_label(t.dest, self.lang))
             )
+        rows = []
+        for n, state in enumerate(_stage_order(d, hidden), start=1):
+            leaving = [t for t in d.transitions if t.source != "*" and state in t.source]
+            roles = [r for r in ROLES if any(r in t.roles for t in leaving)]
+            differ = len({tuple(sorted(t.roles)) for t in leaving}) > 1
+            rows.append(
+                [
+                    str(n),
+                    d.state_label(state, self.lang),
+                    ", ".join(self.role_label(r) for r in roles) or "—",
+                    "\n".join(self.step_text(d, t, roles=differ) for t in leaving) or self.t("end"),
+                ]
+            )
+        self.w.table(
+            [self.t("step"), self.t("state"), self.t("who_acts"), self.t("moves_on")],
+            rows,
+            font_size=9,
+            widths=[1.1, 3.6, 3.0],
+        )
 
     # --- review, time limits, reporting ----------------------------------------------------
 

@@ -323,3 +323,20 @@ def test_the_document_s_own_words_never_say_tarveharkinta():
         assert "tarveharkin" not in text(key, "fi").lower(), key
         assert "behovspröv" not in text(key, "sv").lower(), key
         assert text(key, "fi") != TEXTS[key] or key == "goes_to", key
+
+
+def test_the_investment_threshold_is_the_policy_s_else_the_organisation_s_setting():
+    def threshold_line(data, **changes):
+        d = read(render_policy(data, context(**changes), "fi"))
+        (line,) = [p.text for p in d.paragraphs if p.text.startswith("Hankinnat ja investoinnit")]
+        return re.sub(r"\s", " ", line)
+
+    assert (
+        threshold_line(DATA)
+        == "Hankinnat ja investoinnit katsotaan suuriksi 150 000 eurosta alkaen."
+    )
+    without = {k: v for k, v in DATA.items() if k != "screening"}
+    assert threshold_line(without, investment_threshold_eur=80000).startswith(
+        "Hankinnat ja investoinnit katsotaan suuriksi 80 000 eurosta"
+    )
+    assert "100 000" in threshold_line(without)
