@@ -18,7 +18,7 @@ from ..assessment_data import Alternative, AssessmentData, ImpactCell
 from ..definitions import localized
 from ..questionnaire.completeness import alternatives
 from ..questionnaire.definition import FormDefinition
-from ..questionnaire.organisation import OrgSettings, council_for
+from ..questionnaire.organisation import OrgSettings, council_basis, council_for
 from ..questionnaire.screening import is_below, recommended_level
 from ..translation import joined, render
 from ..translation import lazy_text as _l
@@ -212,18 +212,29 @@ def consultation_required(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
                     alternative=_alt_name(alt),
                     groups=joined(group_names),
                 ),
-                _l(
-                    "Record the hearing of %(council)s with its "
-                    "statement, or the reason why it was "
-                    "not heard.",
-                    council=name,
-                ),
+                _resolve_hearing(name, council_basis(ctx.form, council_id, ctx.org)),
                 group=groups[0],
                 alternative=alt.id,
                 field=f"hearings.{council_id}",
             )
         )
     return flags
+
+
+def _resolve_hearing(council, basis):
+    if basis is None:
+        return _l(
+            "Record the hearing of %(council)s with its statement, or the reason why it was "
+            "not heard.",
+            council=council,
+        )
+    # The act follows the organisation's type (forms/*.yaml, councils' basis).
+    return _l(
+        "Record the hearing of %(council)s (%(basis)s) with its statement, or the reason why "
+        "it was not heard.",
+        council=council,
+        basis=localized(basis),
+    )
 
 
 @rule("serious_negative_effect")

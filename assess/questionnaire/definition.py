@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, PrivateAttr, model_validator
 
@@ -16,6 +16,19 @@ QuestionType = Literal[
 SectionKind = Literal["questions", "hearings", "alternatives", "impacts", "indicators", "summary"]
 Level = Literal["light", "full"]
 SCALES = ("direction", "magnitude", "likelihood", "duration", "reversibility", "confidence")
+# The types of organisation (``Organisation.kind``): the acts the content cites follow it.
+OrgKind = Literal["municipality", "wellbeing_county", "joint_authority", "helsinki"]
+ORGANISATION_KINDS: tuple[str, ...] = get_args(OrgKind)
+# A legal basis: one text for every type of organisation, or one per type, where null
+# says the product cites no act for that type (legal-bases.md verifies none).
+Basis = Labels | dict[OrgKind, Labels | None]
+
+
+def basis_for(basis: Basis | None, kind: str | None) -> Labels | None:
+    """The text of ``basis`` for an organisation of type ``kind`` (None: none is cited)."""
+    if basis is None or isinstance(basis, Labels):
+        return basis
+    return basis.get(kind if kind in ORGANISATION_KINDS else "municipality")  # type: ignore[call-overload]
 
 
 class Option(Strict):
@@ -51,7 +64,20 @@ class Scale(Strict):
 class Council(Strict):
     id: str = Id
     labels: Labels
-    basis: Labels | None = None
+    # The act that has it heard, by type of organisation where the acts differ.
+    basis: Basis | None = None
+
+    def basis_for(self, kind: str | None) -> Labels | None:
+        return basis_for(self.basis, kind)
+
+
+class LegalBases(Strict):
+    """The acts the product cites besides the councils', by type of organisation."""
+
+    # The duty to take the assessed effects of decisions into account.
+    duty_to_assess: Basis | None = None
+    # The authority's duty to see to language rights in practice.
+    language_rights: Basis | None = None
 
 
 class Condition(Strict):
@@ -140,6 +166,7 @@ class FormDefinition(Strict):
     dimensions: list[Dimension] = Field(min_length=1)
     scales: dict[Literal[SCALES], Scale]  # type: ignore[valid-type]
     councils: list[Council] = []
+    legal_bases: LegalBases = LegalBases()
     screening: Screening
     sections: list[Section] = Field(min_length=1)
     flags: FlagSettings = FlagSettings()
@@ -226,6 +253,20 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
             )
     for name, scale in f.scales.items():
         problems += _duplicates(scale.values, f"scales.{name}.values", file)
+    bases = [(f"councils.{i}({c.id}).basis", c.basis) for i, c in enumerate(f.councils)]
+    bases += [
+        (f"legal_bases.{name}", getattr(f.legal_bases, name)) for name in LegalBases.model_fields
+    ]
+    for where, basis in bases:
+        if isinstance(basis, dict) and (
+            missing := [k for k in ORGANISATION_KINDS if k not in basis]
+        ):
+            add(
+                where,
+                f"no basis for the organisation type(s) {', '.join(missing)}: a basis given per "
+                f"type names every type ({', '.join(ORGANISATION_KINDS)}); write null where "
+                "no act is cited for a type",
+            )
     screening_ids = {q.id for q in f.screening.questions}
     for j, qid in enumerate(f.screening.rule.full_if_any):
         if qid not in screening_ids:

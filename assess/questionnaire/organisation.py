@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .definition import FormDefinition, Group
+from ..definitions import Labels
+from .definition import FormDefinition, Group, LegalBases, basis_for
 from .policy_screening import DEFAULT_THRESHOLD_EUR, investment_threshold
 
 LANGUAGE_GROUPS = {"sv": "swedish_speakers", "fi": "finnish_speakers"}
@@ -15,6 +16,8 @@ FLAG_THRESHOLDS = ("cumulative_window_days", "cumulative_min_others", "late_days
 
 @dataclass(frozen=True)
 class OrgSettings:
+    # The organisation's type (``Organisation.kind``): the legal bases cited follow it.
+    kind: str = "municipality"
     bilingual: bool = False
     minority_language: str = "none"  # fi, sv or none
     groups_off: frozenset[str] = field(default_factory=frozenset)
@@ -32,6 +35,7 @@ class OrgSettings:
         settings = organisation.settings or {}
         exempt = settings.get("exempt_categories")
         return cls(
+            kind=getattr(organisation, "kind", None) or "municipality",
             bilingual=bool(organisation.bilingual),
             minority_language=organisation.minority_language or "none",
             groups_off=frozenset(settings.get("groups_off") or ()),
@@ -83,3 +87,18 @@ def options(form: FormDefinition, question, org: OrgSettings) -> list:
     if question.options_from == "groups":
         return groups(form, org)
     return form.options_of(question)
+
+
+def council_basis(form: FormDefinition, council_id: str, org: OrgSettings) -> Labels | None:
+    """The act that has a council heard, for this organisation's type (None: none cited)."""
+    council = form.council(council_id)
+    return council.basis_for(org.kind) if council else None
+
+
+def legal_bases(form: FormDefinition, org: OrgSettings) -> dict[str, Labels]:
+    """The form's other legal bases that apply to this organisation's type, by name."""
+    found = {
+        name: basis_for(getattr(form.legal_bases, name), org.kind)
+        for name in LegalBases.model_fields
+    }
+    return {name: labels for name, labels in found.items() if labels is not None}

@@ -31,6 +31,7 @@ from ..questionnaire import forms as qforms
 from ..questionnaire import section_problems
 from ..questionnaire.answers import screening_problems
 from ..questionnaire.completeness import alternatives, cell_problems, visible
+from ..questionnaire.organisation import council_basis, legal_bases
 from ..questionnaire.organisation import exempt_categories as org_exempt
 from ..questionnaire.organisation import groups as org_groups
 from ..questionnaire.policy_screening import is_own
@@ -234,6 +235,7 @@ def screening(assessment_id: int):
         wtform=wtform,
         recommended=recommended_level(form, answers),
         problems=screening_problems(form, stored),
+        bases=legal_bases(form, answer_ops.org_settings(a)),
     ), status
 
 
@@ -340,7 +342,19 @@ def section(assessment_id: int, section_id: str):
             if section.kind == "hearings"
             else {}
         ),
+        council_bases=_council_bases(a, form) if section.kind == "hearings" else [],
     ), status
+
+
+def _council_bases(a, form) -> list[tuple[str, str]]:
+    """Who is heard and under which act, for the organisation's type (the content's)."""
+    org, language = answer_ops.org_settings(a), request_language()
+    out = []
+    for council in form.councils:
+        basis = council_basis(form, council.id, org)
+        if basis is not None:
+            out.append((council.labels.get(language), basis.get(language)))
+    return out
 
 
 def suggest_summary(a, form) -> str:
