@@ -365,7 +365,7 @@ def init_app(app) -> None:
     from flask import current_app
 
     from ..extensions import limiter
-    from . import endpoints, errors, openapi  # noqa: F401  (they declare routes on the blueprint)
+    from . import endpoints, errors, openapi, policy  # noqa: F401  (they declare routes on the blueprint)
 
     global _blueprint_limited
     limiter.init_app(app)

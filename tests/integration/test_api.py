@@ -6,6 +6,7 @@ import hashlib
 import pytest
 
 import assess.api.endpoints  # noqa: F401  (declares the endpoints)
+import assess.api.policy  # noqa: F401  (declares GET /policy)
 from assess.api import ENDPOINTS
 from assess.operations.users import issue_token
 from tests.support import user

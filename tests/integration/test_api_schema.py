@@ -12,6 +12,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 import assess.api.endpoints  # noqa: F401  (declares the endpoints)
+import assess.api.policy  # noqa: F401  (declares GET /policy)
 from assess.api import ENDPOINTS
 from assess.extensions import db
 from assess.operations.demo import load_demo
