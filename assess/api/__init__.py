@@ -365,7 +365,13 @@ def init_app(app) -> None:
     from flask import current_app
 
     from ..extensions import limiter
-    from . import endpoints, errors, openapi, policy  # noqa: F401  (they declare routes on the blueprint)
+    from . import (  # noqa: F401  (they declare routes on the blueprint)
+        endpoints,
+        errors,
+        openapi,
+        organisation_data,
+        policy,
+    )
 
     global _blueprint_limited
     limiter.init_app(app)

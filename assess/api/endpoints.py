@@ -18,7 +18,7 @@ from ..operations import documents as doc_ops
 from ..operations import flags as flag_ops
 from ..operations import meetings as meeting_ops
 from ..operations.errors import ValidationFailed
-from . import ApiError, endpoint, etag, if_match, iso
+from . import ApiError, endpoint, etag, if_match, iso, language
 from . import schemas as s
 
 ASSESSMENT_ERRORS = (401, 404)
@@ -75,7 +75,18 @@ def bodies():
     rows = db.session.scalars(
         select(Body).where(Body.organisation_id == g.api_user.organisation_id).order_by(Body.id)
     )
-    return [{"id": b.id, "name_fi": b.name_fi, "name_sv": b.name_sv} for b in rows]
+    return [body_json(b) for b in rows]
+
+
+def body_json(b: Body) -> dict:
+    return {
+        "id": b.id,
+        "key": b.key,
+        "kind": b.kind,
+        "name_fi": b.name_fi,
+        "name_sv": b.name_sv,
+        "active": b.active,
+    }
 
 
 @endpoint("/definitions/forms", response=list[s.FormSummary], errors=(401,))
@@ -131,6 +142,9 @@ def _decision(d: Decision) -> dict:
         "preparer": d.preparer_id,
         "version": d.version,
         "assessment": active.id if active else None,
+        "decision_type": d.decision_type.key if d.decision_type else None,
+        "decision_type_name": d.decision_type.name(language()) if d.decision_type else None,
+        "amount_eur": d.amount_eur,
     }
 
 
@@ -153,6 +167,8 @@ def create_decision(payload: s.DecisionIn):
         language=payload.language,
         body_id=payload.body,
         proposal=payload.proposal,
+        decision_type=payload.decision_type,
+        amount_eur=payload.amount_eur,
     )
     return _decision(d)
 

@@ -40,8 +40,11 @@ class Me(BaseModel):
 
 class BodyOut(BaseModel):
     id: int
+    key: str
+    kind: Literal["council", "executive_board", "committee", "board", "division", "office_holder"]
     name_fi: str
     name_sv: str
+    active: bool
 
 
 class DecisionIn(Request):
@@ -50,6 +53,18 @@ class DecisionIn(Request):
     language: Literal["fi", "sv"]
     body: Id
     proposal: str = ""
+    decision_type: str | None = Field(
+        None,
+        max_length=60,
+        description="The key of one of the organisation's active decision types; required "
+        "when the organisation has any (GET /decision-types).",
+    )
+    amount_eur: int | None = Field(
+        None,
+        ge=0,
+        le=10**12,
+        description="The procurement's or investment's value in whole euros, if any.",
+    )
 
 
 class DecisionPatch(Request):
@@ -60,6 +75,8 @@ class DecisionPatch(Request):
     language: Literal["fi", "sv"] | None = None
     body: Id | None = None
     proposal: str | None = None
+    decision_type: str | None = Field(None, max_length=60)
+    amount_eur: int | None = Field(None, ge=0, le=10**12)
 
 
 class DecisionOut(BaseModel):
@@ -72,6 +89,9 @@ class DecisionOut(BaseModel):
     preparer: int
     version: int
     assessment: int | None = None
+    decision_type: str | None = None  # the type's key
+    decision_type_name: str | None = None  # in the client's language
+    amount_eur: int | None = None
 
 
 class Page(BaseModel):

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from ..definitions import localized
 from ..extensions import db
 from ..i18n import lazy_text as _l
-from ..models import Body, Decision, User
+from ..models import Body, Decision, DecisionType, User
 from ..roles import ROLE_LABELS
 from ..translation import joined
 from ._audit import record
@@ -18,6 +18,11 @@ from ._stale import changing, check_version
 from ._tx import transaction
 from .context import active_assessment, engine_for
 from .errors import Conflict, Errors, Forbidden, NotFound
+from .organisation_data import decision_type_by_key, decision_types_of
+
+# Above any public body's purchase or investment; more is a typing error (and a JSON client
+# could not read back beyond 2**53 exactly).
+MAX_AMOUNT_EUR = 10**12
 
 LANGUAGES = ("fi", "sv")
 PROPOSAL_MAX = 20_000
@@ -44,7 +49,20 @@ def _validate(actor: User, data: dict, *, decision: Decision | None = None) -> d
                 "body_id",
                 _l("Body %(id)s is not one of your organisation's bodies.", id=body_id),
             )
+            body = None
+        elif not body.active and (decision is None or decision.body_id != body.id):
+            errors.add(
+                "body_id",
+                _l(
+                    "The body %(name)s is retired: it cannot be chosen for a new decision.",
+                    name=body.name_fi,
+                ),
+            )
     clean["body"] = body
+    if decision is None or "decision_type" in data:
+        clean["decision_type"] = _decision_type(errors, actor, data.get("decision_type"), decision)
+    if decision is None or "amount_eur" in data:
+        clean["amount_eur"] = _amount(errors, data.get("amount_eur"))
     if clean["case_number"]:
         clash = db.session.scalar(
             select(Decision.id).where(
@@ -62,6 +80,79 @@ def _validate(actor: User, data: dict, *, decision: Decision | None = None) -> d
             )
     errors.raise_if_any()
     return clean
+
+
+def _decision_type(
+    errors: Errors, actor: User, key, decision: Decision | None
+) -> DecisionType | None:
+    """The type named by its key; required once the organisation has active types."""
+    active = decision_types_of(actor.organisation_id, active_only=True)
+    keys = ", ".join(t.key for t in active)
+    if key in (None, ""):
+        if active:
+            errors.add(
+                "decision_type",
+                _l("Choose the decision type, one of: %(keys)s.", keys=keys),
+            )
+        return None
+    found = decision_type_by_key(actor.organisation_id, key) if isinstance(key, str) else None
+    if found is None:
+        if active:
+            errors.add(
+                "decision_type",
+                _l(
+                    "%(key)r is not one of your organisation's decision types; choose one "
+                    "of: %(keys)s.",
+                    key=key,
+                    keys=keys,
+                ),
+            )
+        else:
+            errors.add(
+                "decision_type",
+                _l(
+                    "%(key)r is not a decision type: your organisation has none, so leave "
+                    "the decision type out.",
+                    key=key,
+                ),
+            )
+        return None
+    # A retired type stays on the decisions that have it, and only there.
+    if not found.active and (decision is None or decision.decision_type_id != found.id):
+        errors.add(
+            "decision_type",
+            _l(
+                "The decision type %(key)s is retired and cannot be chosen; choose one of: "
+                "%(keys)s.",
+                key=key,
+                keys=keys or "-",
+            ),
+        )
+        return None
+    return found
+
+
+def _amount(errors: Errors, value) -> int | None:
+    """Whole euros, none or more; a form's "150 000" is read as 150000."""
+    if value is None or value == "":
+        return None
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str):
+        digits = "".join(value.split())  # spaces and no-break spaces between thousands
+        if digits.isascii() and digits.isdigit() and len(digits) <= 13:
+            number = int(digits)
+    if number is None or not 0 <= number <= MAX_AMOUNT_EUR:
+        errors.add(
+            "amount_eur",
+            _l(
+                "Enter the amount in whole euros without cents, 0 or more, for example "
+                "150000; leave it empty if the decision has none."
+            ),
+        )
+        return None
+    return number
 
 
 def _require_preparer(actor: User) -> None:
@@ -88,7 +179,15 @@ def create_decision(actor: User, **data) -> Decision:
 
 
 def _audited(values: dict) -> dict:
-    return {k: (v.id if isinstance(v, Body) else v) for k, v in values.items()}
+    return {k: _audit_value(v) for k, v in values.items()}
+
+
+def _audit_value(value):
+    if isinstance(value, Body):
+        return value.id
+    if isinstance(value, DecisionType):
+        return value.key
+    return value
 
 
 def update_decision(actor: User, decision: Decision, *, expected_version: int, **data) -> Decision:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import audit
 from ..i18n import lazy_text as _l
-from ..models import Organisation, User
+from ..models import ORGANISATION_KINDS, Organisation, User
 from ..questionnaire import FormDefinition
 from ..questionnaire.definition import FlagSettings
 from ..questionnaire.organisation import FLAG_THRESHOLDS
@@ -29,12 +29,15 @@ def update_settings(
     exempt_categories: list[str],
     investment_threshold_eur,
     flag_thresholds: dict[str, int | str | None] | None = None,  # as a form gives them
+    kind: str | None = None,  # the organisation type (issue 17); None: unchanged
 ) -> Organisation:
     """Change the settings (admins); the ids are checked against the questionnaire."""
     if not actor.has_role("admin") or actor.organisation_id != organisation.id:
         raise Forbidden(_l("Only the organisation's administrators can change its settings."))
     errors = Errors()
     choice(errors, "minority_language", minority_language, ("fi", "sv", "none"))
+    if kind is not None:
+        choice(errors, "kind", kind, ORGANISATION_KINDS)
     if bilingual and minority_language == "none":
         errors.add("minority_language", _l("A bilingual organisation has a minority language."))
     known_groups = [g.id for g in form.groups]
@@ -90,12 +93,15 @@ def update_settings(
     )
     if flag_thresholds is not None:
         settings["flag_thresholds"] = thresholds
+    new_kind = organisation.kind if kind is None else kind
     before = {
+        "kind": organisation.kind,
         "bilingual": organisation.bilingual,
         "minority_language": organisation.minority_language,
         "settings": organisation.settings or {},
     }
     after = {
+        "kind": new_kind,
         "bilingual": bool(bilingual),
         "minority_language": minority_language,
         "settings": settings,
@@ -104,6 +110,7 @@ def update_settings(
     if not changes:
         return organisation
     with transaction() as session:
+        organisation.kind = new_kind
         organisation.bilingual = bool(bilingual)
         organisation.minority_language = minority_language
         organisation.settings = settings

@@ -13,6 +13,7 @@ from ..i18n import lazy_text as _l
 from ..i18n import request_language
 from ..operations import Conflict, NotFound, ValidationFailed
 from ..operations import decisions as ops
+from ..operations import organisation_data as org_data
 from .access import roles_required
 from .assessments import panel_context
 from .limits import form_version, query_number
@@ -44,6 +45,24 @@ class DecisionForm(FlaskForm):
         _l("Deciding body"),
         validators=[DataRequired(_l("Choose the body that decides."))],
     )
+    decision_type = SelectField(
+        _l("Decision type"),
+        validate_choice=False,  # the operation says which types there are
+        description=_l(
+            "The organisation's assessment policy says by the type which assessment the "
+            "decision needs."
+        ),
+    )
+    amount_eur = StringField(
+        _l("Amount in euros (optional)"),
+        validators=[Length(max=40)],
+        description=_l(
+            "The value of the procurement or investment in whole euros, if the decision has "
+            "one, for example 150000. The assessment policy may require an assessment from a "
+            "threshold up."
+        ),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
     proposal = TextAreaField(
         _l("Proposal"),
         validators=[Length(max=ops.PROPOSAL_MAX)],
@@ -57,16 +76,37 @@ class DecisionForm(FlaskForm):
             "title": self.title.data,
             "language": self.language.data,
             "body_id": self.body_id.data,
+            "decision_type": self.decision_type.data or None,
+            "amount_eur": self.amount_eur.data,
             "proposal": self.proposal.data,
         }
 
 
-def _form(**kwargs) -> DecisionForm:
+def _form(decision=None, **kwargs) -> DecisionForm:
     form = DecisionForm(**kwargs)
     language = request_language()
-    form.body_id.choices = [SelectChoice("", _l("Choose…"))] + [
-        SelectChoice(str(b.id), b.name(language)) for b in current_user.organisation.bodies
+    org_id = current_user.organisation_id
+    # Retired bodies and types are offered only to the decisions that already have them.
+    bodies = [
+        b
+        for b in org_data.bodies_of(org_id)
+        if b.active or (decision is not None and decision.body_id == b.id)
     ]
+    form.body_id.choices = [SelectChoice("", _l("Choose…"))] + [
+        SelectChoice(str(b.id), b.name(language)) for b in bodies
+    ]
+    types = [
+        t
+        for t in org_data.decision_types_of(org_id)
+        if t.active or (decision is not None and decision.decision_type_id == t.id)
+    ]
+    form.decision_type.choices = [SelectChoice("", _l("Choose…"))] + [
+        SelectChoice(t.key, t.name(language)) for t in types
+    ]
+    # An organisation without types keeps the form it had.
+    form.show_decision_type = bool(types)
+    if types:
+        form.decision_type.flags.required = True
     return form
 
 
@@ -119,11 +159,13 @@ def view(decision_id: int):
 def edit(decision_id: int):
     decision = _get(decision_id)
     if request.method == "GET":
-        form = _form(obj=decision)
+        form = _form(decision, obj=decision)
         form.body_id.data = str(decision.body_id)
+        form.decision_type.data = decision.decision_type.key if decision.decision_type else ""
+        form.amount_eur.data = "" if decision.amount_eur is None else str(decision.amount_eur)
         form.version.data = str(decision.version)
     else:
-        form = _form()
+        form = _form(decision)
     status = 200
     if form.validate_on_submit():
         try:
