@@ -121,3 +121,16 @@ def test_refusals_say_what_would_be_right(demo, tmp_path):
 def test_versions_without_a_policy_says_the_built_in_default_applies(demo):
     result = run(demo, "versions")
     assert result.exit_code == 0 and "built-in default" in result.stdout
+
+
+def test_both_example_policies_import_and_publish_into_the_demo(demo):
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    for name in ("town-policy.yaml", "municipality-model.yaml"):
+        result = run(demo, "import", str(examples / name), "--publish")
+        assert result.exit_code == 0, result.stderr
+    assert [v.status for v in stored(demo)] == ["published", "published"]
+    with demo.app_context():
+        keys = set(db.session.scalars(select(DecisionType.key)))
+    assert {"service_network_change", "filling_post", "budget", "staff_matter"} <= keys
