@@ -22,6 +22,8 @@ from ..i18n import lazy_text as _l
 from ..models import Body, DecisionType, Organisation, PolicyVersion, User
 from ..models._types import utcnow
 from ..policy import Applied, Known, Policy, apply, check
+from ..policy.model import DecisionTypeDef
+from . import organisation_data
 from ._audit import record
 from ._tx import transaction
 from .context import forms, today, workflows
@@ -346,39 +348,47 @@ def import_policy(
 def _create_missing_types(
     user: User | None, org: Organisation, policy: Policy, existing: Known
 ) -> None:
-    # SHIM until [orgdata]'s create_decision_type lands: the same row and audit event.
     for kind in policy.decision_types:
         if kind.id in existing.decision_types:
             continue
-        session = db.session()
-        row = DecisionType(
-            organisation_id=org.id,
-            key=kind.id,
-            name_fi=kind.labels.fi,
-            name_sv=kind.labels.sv,
-            name_en=kind.labels.en,
-            task_class=kind.task_class,
-        )
-        session.add(row)
-        session.flush()
-        record(
-            session,
-            user,
-            "decision_type.created",
-            "decision_type",
-            row.id,
-            changes=audit.diff(
-                {},
-                {
-                    "key": row.key,
-                    "name_fi": row.name_fi,
-                    "name_sv": row.name_sv,
-                    "name_en": row.name_en,
-                    "task_class": row.task_class,
-                },
-            ),
-            organisation_id=org.id,
-        )
+        if user is not None:
+            organisation_data.create_decision_type(
+                user,
+                key=kind.id,
+                name_fi=kind.labels.fi,
+                name_sv=kind.labels.sv,
+                name_en=kind.labels.en,
+                task_class=kind.task_class,
+            )
+        else:
+            _create_type_from_command_line(org, kind)
+
+
+def _create_type_from_command_line(org: Organisation, kind: DecisionTypeDef) -> None:
+    """The command line without --as has no admin to hand to create_decision_type: the
+    same row and audit event, with the system as the actor (the file was checked)."""
+    session = db.session()
+    row = DecisionType(
+        organisation_id=org.id,
+        key=kind.id,
+        name_fi=kind.labels.fi,
+        name_sv=kind.labels.sv,
+        name_en=kind.labels.en,
+        task_class=kind.task_class,
+        active=True,
+    )
+    session.add(row)
+    session.flush()
+    fields = ("key", "name_fi", "name_sv", "name_en", "task_class", "active")
+    record(
+        session,
+        None,
+        "decision_type.created",
+        "decision_type",
+        row.id,
+        changes=[{"field": f, "old": None, "new": getattr(row, f)} for f in fields],
+        organisation_id=org.id,
+    )
 
 
 def _retired_types(org: Organisation, data: dict, source: str) -> list[Problem]:
