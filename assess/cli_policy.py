@@ -22,6 +22,7 @@ from .models import Organisation, User
 from .operations import NotFound, OperationError
 from .operations import policies as policy_ops
 from .operations import users as user_ops
+from .operations.policy_document import policy_document
 
 policy_cli = AppGroup("policy", help="The organisation's assessment policy (docs/policy.md).")
 
@@ -132,6 +133,39 @@ def versions(organisation_id):
             )
         else:
             click.echo(f"{v.version}\tdraft")
+
+
+@policy_cli.command("document")
+@click.option("--draft", is_flag=True, help="The draft instead of the version in force.")
+@click.option("--version", "number", type=ROW_ID, help="A version by its number.")
+@click.option(
+    "--language",
+    type=click.Choice(["fi", "sv", "en"]),
+    required=True,
+    help="The document's language.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The .docx file to write.",
+)
+@organisation_option
+def document(draft, number, language, output, organisation_id):
+    """Write the policy printed for the board (.docx): the version in force, --draft or
+    --version N (issue 17; assess/documents/policy.py)."""
+    if draft and number is not None:
+        _fail("choose either --draft or --version N, not both.")
+    org = _organisation(organisation_id)
+    try:
+        printed = policy_document(None, org, language, version=number, draft=draft)
+    except OperationError as exc:
+        _fail(str(exc))
+    output.write_bytes(printed.content)
+    v = printed.version
+    what = "the draft" if v.status == "draft" else f"version {v.version}"
+    click.echo(f"Wrote {output}: {what} of the policy, {language}, {len(printed.content)} bytes.")
 
 
 def _read(file: Path) -> object:

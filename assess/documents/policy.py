@@ -22,7 +22,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from ..questionnaire.definition import FormDefinition
+from ..questionnaire.definition import FormDefinition, basis_for
 from ..questionnaire.policy_screening import (
     effective_form,
     investment_threshold,
@@ -38,14 +38,6 @@ LEVELS = ("screening", "light", "full")
 # The process levels' order in the document, and the rules' words.
 RULES = ("full", "light", "screen", "exempt")
 ORGANISATION_KINDS = ("municipality", "wellbeing_county", "joint_authority", "helsinki")
-# The city of Helsinki is a municipality in the acts cited (legal-bases.md, sections 1 and 6).
-_BASIS = {
-    "municipality": "basis_municipality",
-    "helsinki": "basis_municipality",
-    "wellbeing_county": "basis_wellbeing_county",
-    "joint_authority": "basis_joint_authority",
-}
-_AUDIT = {"wellbeing_county": "audit_county"}
 _LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 
 Names = Mapping[str, str]  # a text by language: {"fi": ..., "sv": ..., "en": ...}
@@ -126,6 +118,11 @@ class _Renderer:
         found = self.c.workflows.get(key)
         return found.labels.get(self.lang) if found else key
 
+    def legal_basis(self, name: str) -> str | None:
+        """The act the content cites for ``name`` for this type of organisation, if any."""
+        found = basis_for(getattr(self.c.form.legal_bases, name), self.c.organisation_kind)
+        return found.get(self.lang) if found else None
+
     def role_label(self, role: str) -> str:
         return self.t(f"role_{role}") if role in ROLES else role
 
@@ -194,7 +191,8 @@ class _Renderer:
         w = self.w
         w.heading(self.t("purpose"), 2)
         w.paragraph(self.t("purpose_text"))
-        w.paragraph(self.t(_BASIS.get(self.c.organisation_kind, "basis_municipality")))
+        basis = self.legal_basis("duty_to_assess")
+        w.paragraph(self.t("basis", basis=basis) if basis else self.t("basis_none"))
 
     # --- the rules ------------------------------------------------------------------------
 
@@ -438,7 +436,8 @@ class _Renderer:
         w.heading(self.t("reporting"), 2)
         own = _name((self.p.get("reporting") or {}).get("text"), self.lang)
         w.paragraph(own or self.t("reporting_default"))
-        w.paragraph(self.t(_AUDIT.get(self.c.organisation_kind, "audit_municipal")))
+        basis = self.legal_basis("audit_evaluation")
+        w.paragraph(self.t("audit", basis=basis) if basis else self.t("audit_none"))
 
 
 def _stage_order(d: WorkflowDefinition, hidden: set[str]) -> list[str]:

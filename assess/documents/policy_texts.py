@@ -2,10 +2,10 @@
 ``policy`` (apart from the interface's and the assessment document's, so that an edit of
 either never changes the wording a board approved).
 
-The legal bases are cited from ``/work/shared/legal-bases.md`` only (sections 1, 6 and 8):
-612/2021 6 § 2 mom (municipalities) or 7 § 2 mom (wellbeing services counties) for the
-duty, kuntalaki 410/2015 121 § or 611/2021 125 § for the audit committee's evaluation
-report. The screening is "arviointitarpeen tunnistaminen", never "tarveharkinta" (which
+The acts cited are the content's (``legal_bases`` in forms/*.yaml, by the organisation's
+type, from ``legal-bases.md`` only): the duty to assess and the audit committee's
+evaluation report; where the content cites none for a type, neither does the document. The
+screening is "arviointitarpeen tunnistaminen", never "tarveharkinta" (which
 in statutes means means-testing).
 """
 
@@ -45,27 +45,15 @@ TEXTS: dict[str, str] = {
         "and by which process. It applies to the decisions prepared from its start date; "
         "an assessment keeps the version of the model it started under.",
     ),
-    "basis_municipality": pgettext_noop(
+    "basis": pgettext_noop(
         "policy",
-        "Under section 6, subsection 2 of the Act on Organising Social and Health Care "
-        "(612/2021), a municipality must take into account in its decision-making the "
-        "assessed effects of its decisions on people's wellbeing and health by population "
-        "group.",
+        "The duty to take into account in decision-making the assessed effects of decisions "
+        "on people's wellbeing and health by population group: %(basis)s.",
     ),
-    "basis_wellbeing_county": pgettext_noop(
+    "basis_none": pgettext_noop(
         "policy",
-        "Under section 7, subsection 2 of the Act on Organising Social and Health Care "
-        "(612/2021), a wellbeing services county must take into account in its "
-        "decision-making the assessed effects of its decisions on people's wellbeing and "
-        "health by population group.",
-    ),
-    "basis_joint_authority": pgettext_noop(
-        "policy",
-        "Under section 6, subsection 2 of the Act on Organising Social and Health Care "
-        "(612/2021), the member municipalities must take into account in their "
-        "decision-making the assessed effects of their decisions on people's wellbeing and "
-        "health by population group; the joint authority follows this model in the "
-        "decisions it prepares.",
+        "The model is the organisation's own decision on how it assesses the effects of its "
+        "decisions in advance.",
     ),
     # --- the rules ---
     "rules": pgettext_noop("policy", "Which decisions are assessed, and how broadly"),
@@ -183,15 +171,13 @@ TEXTS: dict[str, str] = {
         "Every year the assessments made are counted by decision type, deciding body and "
         "level, and the count is reported to the body that steers this model.",
     ),
-    "audit_municipal": pgettext_noop(
+    "audit": pgettext_noop(
         "policy",
-        "The figures are given to the audit committee for its yearly evaluation report to "
-        "the council (Local Government Act 410/2015, section 121).",
+        "The figures are given to the audit committee for its yearly evaluation report "
+        "(%(basis)s).",
     ),
-    "audit_county": pgettext_noop(
-        "policy",
-        "The figures are given to the audit committee for its yearly evaluation report to "
-        "the county council (Act on Wellbeing Services Counties 611/2021, section 125).",
+    "audit_none": pgettext_noop(
+        "policy", "The figures are given to the audit committee for its yearly evaluation report."
     ),
     # --- roles (the document's own words, not the interface's) ---
     "role_preparer": pgettext_noop("policy", "preparer"),

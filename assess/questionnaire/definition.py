@@ -78,6 +78,8 @@ class LegalBases(Strict):
     duty_to_assess: Basis | None = None
     # The authority's duty to see to language rights in practice.
     language_rights: Basis | None = None
+    # The audit committee's yearly evaluation report (the policy document's reporting).
+    audit_evaluation: Basis | None = None
 
 
 class Condition(Strict):

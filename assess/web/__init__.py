@@ -29,6 +29,7 @@ from . import (
     i18n,
     limits,
     meetings,
+    policy_document,
     proxies,
     sessions,
 )
@@ -60,6 +61,7 @@ def init_app(app: Flask) -> None:
         documents.bp,
         meetings.bp,
         admin.bp,
+        policy_document.bp,
         account.bp,
     ):
         app.register_blueprint(bp)

@@ -24,6 +24,9 @@ MATRIX = {
     "/admin/users/{user}": [302, 403, 403, 403, 403, 200],
     "/admin/users/999999": [302, 403, 403, 403, 403, 404],
     "/admin/organisation": [302, 403, 403, 403, 403, 200],
+    # The printed policy: with none published or drafted, the page says so (302 back).
+    "/admin/policy/document?language=fi": [302, 302, 302, 302, 302, 302],
+    "/admin/policy/document?draft=1&language=fi": [302, 403, 403, 403, 403, 302],
     "/account": [302, 200, 200, 200, 200, 200],
     "/cumulative": [302, 403, 200, 403, 200, 403],
     "/meetings": [302, 200, 200, 200, 200, 200],
