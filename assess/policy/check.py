@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from ..definitions import Problem, pydantic_problems
 from ..questionnaire.policy_screening import check_screening
 from ..workflow.definition import WorkflowDefinition
-from .model import PROCESS_LEVELS, Policy
+from .model import PROCESS_LEVELS, Policy, Processes
 
 
 @dataclass
@@ -54,7 +54,20 @@ def check(
     for p in found:
         if p not in problems:
             problems.append(p)
-    return (None, problems) if problems else (policy, [])
+    return (None, sorted(problems, key=_in_file_order(data))) if problems else (policy, [])
+
+
+def _in_file_order(data: dict):
+    """Problems in the order of the file: its top-level keys as written, then list items
+    by number, so that a person can work down the file."""
+    top = {key: i for i, key in enumerate(data)}
+
+    def key(problem: Problem):
+        parts = problem.path.split(".") if problem.path else []
+        first = top.get(parts[0], len(top)) if parts else -1
+        return (first, [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in parts[1:]])
+
+    return key
 
 
 def _clearer(problem: Problem) -> Problem:
@@ -123,9 +136,13 @@ class _Checker:
             else:
                 seen[(kind, body)] = i
             self.rule_body(rule, here)
-        processes = self.data.get("processes")
+        processes = self.data.get("processes", {})
         if isinstance(processes, dict):
+            # A level the file leaves out has the built-in default's workflow, which this
+            # installation must have too.
+            defaults = {k: v for k, v in Processes().as_dict().items() if k not in processes}
             self.processes(processes, "processes")
+            self.processes(defaults, "processes", defaulted=True)
         review = self.data.get("review")
         if isinstance(review, dict):
             self.review(review, "review")
@@ -172,7 +189,7 @@ class _Checker:
         if isinstance(rule.get("review"), dict):
             self.review(rule["review"], f"{here}.review")
 
-    def processes(self, processes: dict, here: str) -> None:
+    def processes(self, processes: dict, here: str, *, defaulted: bool = False) -> None:
         workflows = self.known.workflows
         for level in PROCESS_LEVELS:
             key = processes.get(level)
@@ -181,7 +198,9 @@ class _Checker:
             if key not in workflows:
                 self.add(
                     f"{here}.{level}",
-                    f"unknown workflow {key!r}; expected one of: {_listed(workflows)}",
+                    f"the default workflow {key!r} is not loaded: name one of {_listed(workflows)}"
+                    if defaulted
+                    else f"unknown workflow {key!r}; expected one of: {_listed(workflows)}",
                 )
             elif level == "full" and not _has_follow_up(workflows[key]):
                 self.add(

@@ -478,3 +478,22 @@ def test_an_own_question_with_every_label_is_accepted():
     policy = checked(data)
     assert policy.screening.own_questions[0].recommends == "light"
     assert policy.dump()["screening"]["investment_threshold_eur"] == 250000
+
+
+def test_problems_come_in_the_order_of_the_file():
+    data = policy_data(
+        rules=[
+            {"decision_type": "procurement", "rule": "screen", "threshold_eur": "x"},
+            {"decision_type": "nope", "rule": "full"},
+        ],
+        review={"role": "mayor"},
+    )
+    paths = [p.path for p in check(data, KNOWN)[1]]
+    assert paths == ["rules.0.threshold_eur", "rules.1.decision_type", "review.role"]
+
+
+def test_a_level_the_file_leaves_out_must_have_its_default_workflow_loaded():
+    only_light = Known(**{**KNOWN.__dict__, "workflows": {"eva-light": WORKFLOWS["eva-light"]}})
+    problems = check({"format": 1, "processes": {"light": "eva-light"}}, only_light)[1]
+    assert {p.path for p in problems} == {"processes.screening", "processes.full"}
+    assert all("default workflow 'eva-standard' is not loaded" in p.message for p in problems)
