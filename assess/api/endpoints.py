@@ -20,6 +20,7 @@ from ..operations import meetings as meeting_ops
 from ..operations.errors import ValidationFailed
 from . import ApiError, endpoint, etag, if_match, iso, language
 from . import schemas as s
+from .screening import screening_questions
 
 ASSESSMENT_ERRORS = (401, 404)
 
@@ -252,6 +253,7 @@ def _assessment(a) -> tuple[dict, dict]:
             "answers": screening.answers,
             "exempt_category": screening.exempt_category,
             "level_reason": screening.level_reason,
+            "questions": screening_questions(answer_ops.form_for(a)),
         },
         "answers": data.answers,
         "alternatives": [alt.dump() for alt in data.alternatives],

@@ -114,10 +114,20 @@ class Ident(BaseModel):
     version: int
 
 
+class ScreeningQuestionOut(BaseModel):
+    id: str
+    labels: dict[str, str]
+    help: dict[str, str] | None = None
+    own: bool = False  # the organisation's own question (its policy), not the questionnaire's
+
+
 class ScreeningOut(BaseModel):
     answers: dict[str, Literal["yes", "no", "unknown"]] = {}
     exempt_category: str | None = None
     level_reason: str | None = None
+    # The questions this assessment's screening asks: the questionnaire's, less those its
+    # policy switched off, and the policy's own (issue 17).
+    questions: list[ScreeningQuestionOut] = []
 
 
 # The stored shapes (assess.assessment_data), showing their own fields only; no docstring, so

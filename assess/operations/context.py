@@ -20,7 +20,7 @@ from sqlalchemy import select
 from .. import flags, questionnaire
 from ..assessment_data import AssessmentData, Snapshot
 from ..extensions import db
-from ..models import Assessment, Decision, User
+from ..models import Assessment, Decision, Organisation, PolicyVersion, User
 from ..models._types import utcnow
 from ..questionnaire import Context, FormDefinition, Forms
 from ..questionnaire.answers import screening_problems
@@ -48,6 +48,7 @@ __all__ = [
     "snapshot",
     "stale",
     "today",
+    "version_in_force",
     "workflows",
 ]
 
@@ -101,7 +102,23 @@ def screening_policy(assessment: Assessment) -> dict[str, Any] | None:
     The one place that says which policy: until the assessment records the version it
     started under, the policy in force.
     """
-    return None
+    version = version_in_force(assessment.decision.organisation)
+    return None if version is None else (version.data or {}).get("screening")
+
+
+def version_in_force(organisation: Organisation, on: date | None = None) -> PolicyVersion | None:
+    """The organisation's published policy version in force on ``on`` (default: today in
+    Finland): the latest published one whose start date has come."""
+    return db.session.scalars(
+        select(PolicyVersion)
+        .where(
+            PolicyVersion.organisation_id == organisation.id,
+            PolicyVersion.status == "published",
+            PolicyVersion.starts_on <= (on or today()),
+        )
+        .order_by(PolicyVersion.starts_on.desc(), PolicyVersion.version.desc())
+        .limit(1)
+    ).first()
 
 
 # --- an assessment as the pure layers see it ------------------------------------------

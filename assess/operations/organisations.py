@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from .. import audit
 from ..i18n import lazy_text as _l
-from ..models import ORGANISATION_KINDS, Organisation, User
+from ..models import ORGANISATION_KINDS, Organisation, PolicyVersion, User
 from ..questionnaire import FormDefinition
 from ..questionnaire.definition import FlagSettings
 from ..questionnaire.organisation import FLAG_THRESHOLDS
+from ..questionnaire.policy_screening import investment_threshold
 from ._audit import record
 from ._check import choice
 from ._tx import transaction
+from .context import version_in_force
 from .errors import Errors, Forbidden
 
 # A thousand million euros: above any municipality's purchase; a larger number is a typing
@@ -27,7 +29,7 @@ def update_settings(
     minority_language: str,
     groups_used: list[str],
     exempt_categories: list[str],
-    investment_threshold_eur,
+    investment_threshold_eur=None,  # kept for old callers; the policy sets it now (issue 17)
     flag_thresholds: dict[str, int | str | None] | None = None,  # as a form gives them
     kind: str | None = None,  # the organisation type (issue 17); None: unchanged
 ) -> Organisation:
@@ -48,19 +50,21 @@ def update_settings(
     known_exempt = [c.id for c in form.screening.exempt_categories]
     for c in exempt_categories:
         choice(errors, "exempt_categories", c, known_exempt)
-    try:
-        threshold = int(investment_threshold_eur)
-        if not 0 <= threshold <= MAX_THRESHOLD_EUR:
-            raise ValueError
-    except (TypeError, ValueError):
-        errors.add(
-            "investment_threshold_eur",
-            _l(
-                "Enter the amount in euros, a whole number from 0 to %(max)s, for example 100000.",
-                max=f"{MAX_THRESHOLD_EUR:,}".replace(",", " "),
-            ),
-        )
-        threshold = 0
+    threshold = None
+    if investment_threshold_eur is not None:
+        try:
+            threshold = int(investment_threshold_eur)
+            if not 0 <= threshold <= MAX_THRESHOLD_EUR:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors.add(
+                "investment_threshold_eur",
+                _l(
+                    "Enter the amount in euros, a whole number from 0 to %(max)s, for example "
+                    "100000.",
+                    max=f"{MAX_THRESHOLD_EUR:,}".replace(",", " "),
+                ),
+            )
     thresholds = {}
     for name, value in (flag_thresholds or {}).items():
         if name not in FLAG_THRESHOLDS:
@@ -89,8 +93,9 @@ def update_settings(
     settings.update(
         groups_off=[g for g in known_groups if g not in groups_used],
         exempt_categories=[c for c in known_exempt if c in exempt_categories],
-        investment_threshold_eur=threshold,
     )
+    if threshold is not None:
+        settings["investment_threshold_eur"] = threshold
     if flag_thresholds is not None:
         settings["flag_thresholds"] = thresholds
     new_kind = organisation.kind if kind is None else kind
@@ -123,3 +128,15 @@ def update_settings(
             changes=changes,
         )
     return organisation
+
+
+def investment_threshold_in_force(organisation: Organisation) -> tuple[int, PolicyVersion | None]:
+    """The screening's investment threshold now, and the policy version that sets it (None:
+    no policy in force sets it, so the organisation's earlier setting or 100,000 applies)."""
+    version = version_in_force(organisation)
+    block = (version.data or {}).get("screening") if version is not None else None
+    amount = investment_threshold(
+        block, (organisation.settings or {}).get("investment_threshold_eur")
+    )
+    sets_it = isinstance(block, dict) and block.get("investment_threshold_eur") is not None
+    return amount, version if sets_it else None

@@ -26,7 +26,7 @@ from ..policy.model import DecisionTypeDef
 from . import organisation_data
 from ._audit import record
 from ._tx import transaction
-from .context import forms, today, workflows
+from .context import forms, today, version_in_force, workflows
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 OBJECT_TYPE = "policy"
@@ -83,18 +83,8 @@ def versions(organisation: Organisation) -> list[PolicyVersion]:
 def policy_in_force(organisation: Organisation, on: date | None = None) -> PolicyVersion | None:
     """The published version in force on ``on`` (default: today in Finland): the latest
     published one whose start date has come. None: the built-in default applies."""
-    day = on or today()
-    found = _scalars(
-        select(PolicyVersion)
-        .where(
-            PolicyVersion.organisation_id == organisation.id,
-            PolicyVersion.status == "published",
-            PolicyVersion.starts_on <= day,
-        )
-        .order_by(PolicyVersion.starts_on.desc(), PolicyVersion.version.desc())
-        .limit(1)
-    )
-    return found[0] if found else None
+    # In the context, below the use cases: the screening reads it too (context.form_for).
+    return version_in_force(organisation, on)
 
 
 def policy_of(version: PolicyVersion | None) -> Policy | None:

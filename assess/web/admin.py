@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_decimal
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from wtforms import (
     SelectChoice,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..extensions import db
 from ..i18n import lazy_text as _l
@@ -199,10 +200,6 @@ class OrganisationForm(FlaskForm):
         _l("Exempt categories"),
         description=_l("Decisions of these kinds need no assessment; the category is recorded."),
     )
-    investment_threshold_eur = IntegerField(
-        _l("Investment or purchase threshold of the screening (euros)"),
-        [InputRequired(_l("Enter the amount in euros, for example 100000.")), NumberRange(min=0)],
-    )
     cumulative_window_days = IntegerField(
         _l("Cumulative burden: window in days"),
         [Optional()],
@@ -244,7 +241,6 @@ def organisation():
             "minority_language": org.minority_language,
             "groups_used": [g.id for g in form_def.groups if g.id not in settings.groups_off],
             "exempt_categories": [c.id for c in exempt_categories(form_def, settings)],
-            "investment_threshold_eur": settings.investment_threshold_eur,
             **dict(settings.flag_thresholds),
         }
     )
@@ -262,7 +258,6 @@ def organisation():
                 minority_language=form.minority_language.data,
                 groups_used=form.groups_used.data,
                 exempt_categories=form.exempt_categories.data,
-                investment_threshold_eur=form.investment_threshold_eur.data,
                 flag_thresholds={name: form[name].data for name in FLAG_THRESHOLDS},
             )
         except ValidationFailed as exc:
@@ -270,6 +265,11 @@ def organisation():
         else:
             flash(str(_l("Changes saved.")), "success")
             return redirect(url_for(".organisation"))
-    return render_template("admin/organisation.html", form=form, organisation=org), (
-        422 if form.errors else 200
-    )
+    threshold, set_by = org_ops.investment_threshold_in_force(org)
+    return render_template(
+        "admin/organisation.html",
+        form=form,
+        organisation=org,
+        threshold=format_decimal(threshold),
+        threshold_policy=set_by,
+    ), (422 if form.errors else 200)

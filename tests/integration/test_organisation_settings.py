@@ -102,6 +102,7 @@ def test_admin_page_and_its_effect_on_the_screening_page(demo, client):
             "minority_language": "sv",
             "groups_used": data["groups_used"],
             "exempt_categories": ["information_only"],
+            # The page no longer edits the threshold (the policy sets it, issue 17): ignored.
             "investment_threshold_eur": "250000",
         },
     )
@@ -112,7 +113,7 @@ def test_admin_page_and_its_effect_on_the_screening_page(demo, client):
     login(preparer, "preparer")
     use_language(preparer, "en")
     page = preparer.get(f"/assessments/{aid}/screening").get_data(as_text=True)
-    assert "threshold is 250,000 €" in page
+    assert "threshold is 100,000 €" in page  # the organisation's setting, unchanged
     assert 'value="filling_posts"' not in page and 'value="information_only"' in page
     scoping = preparer.get(f"/assessments/{aid}/sections/scoping").get_data(as_text=True)
     assert 'value="businesses"' not in scoping and 'value="older_people"' in scoping
