@@ -16,6 +16,7 @@ from . import (
     access,
     account,
     admin,
+    admin_policy,
     assessments,
     auth,
     dashboard,
@@ -62,6 +63,7 @@ def init_app(app: Flask) -> None:
         meetings.bp,
         admin.bp,
         policy_document.bp,
+        admin_policy.bp,
         account.bp,
     ):
         app.register_blueprint(bp)

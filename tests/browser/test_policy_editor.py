@@ -1,0 +1,116 @@
+"""The wellbeing coordinator's journey through the policy editor (issue 17), by keyboard only
+(focus, Tab, Enter, Space, arrow keys; never a click), axe on every page on the way: a
+decision type, a draft with a problem named at its field, the fix, publication with a start
+date after a confirmation, the version listed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from assess.extensions import db
+from assess.models import DecisionType
+from assess.operations.context import today
+from tests.browser.axe import serious_violations
+from tests.browser.test_foundation import log_in
+
+
+def accessible(page) -> None:
+    assert serious_violations(page) == [], page.url
+
+
+def press(locator, key: str = "Enter") -> None:
+    locator.focus()
+    locator.press(key)
+
+
+def choose(select, label: str) -> None:
+    """Pick an option of a closed select with the arrow keys, as a keyboard user does."""
+    select.focus()
+    select.press("Home")
+    for _ in range(20):
+        if select.evaluate("s => s.options[s.selectedIndex].text") == label:
+            return
+        select.press("ArrowDown")
+    raise AssertionError(f"no option {label!r}")
+
+
+def type_into(field, text: str) -> None:
+    field.focus()
+    field.press("Control+a")
+    field.press("Delete")
+    field.press_sequentially(text)
+
+
+def seed_types(server) -> None:
+    with server.app.app_context():
+        for key, fi, sv, en in [
+            ("procurement", "Hankinta", "Upphandling", "Procurement"),
+            ("filling_post", "Viran täyttäminen", "Tillsättning av tjänst", "Filling a post"),
+        ]:
+            db.session.add(
+                DecisionType(organisation_id=1, key=key, name_fi=fi, name_sv=sv, name_en=en)
+            )
+        db.session.commit()
+
+
+def test_draft_check_fix_and_publish_by_keyboard(page, live_server):
+    seed_types(live_server)
+    log_in(page, live_server, "admin")
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the demo admin's language
+
+    press(page.get_by_role("link", name="Assessment policy").first)
+    expect(page.get_by_role("heading", name="Assessment policy", level=1)).to_be_visible()
+    accessible(page)
+    press(page.get_by_role("link", name="Start a new draft"))
+    expect(page.get_by_role("heading", name="New draft policy")).to_be_visible()
+    accessible(page)
+
+    procurement = page.get_by_role("group", name="Procurement")
+    filling = page.get_by_role("group", name="Filling a post")
+    choose(procurement.get_by_label("Rule"), "The screening decides")
+    type_into(procurement.get_by_label("Threshold (euros)"), "100 000 e")
+    choose(filling.get_by_label("Rule"), "Exempt: no assessment")  # and no category
+    press(page.get_by_role("button", name="Save and check"))
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("There are 2 problems")
+    expect(summary.get_by_role("link", name="Procurement: Threshold (euros)")).to_contain_text(
+        "whole euros"
+    )
+    expect(summary.get_by_role("link", name="Filling a post: Exempt category")).to_be_visible()
+    accessible(page)
+    # Nothing typed was lost; the field names its problem too.
+    threshold = page.get_by_role("group", name="Procurement").get_by_label("Threshold (euros)")
+    expect(threshold).to_have_value("100 000 e")
+    expect(threshold).to_have_attribute("aria-invalid", "true")
+
+    # The summary's link leads to the field; fix both.
+    press(summary.get_by_role("link", name="Procurement: Threshold (euros)"))
+    type_into(threshold, "100000")
+    choose(
+        page.get_by_role("group", name="Filling a post").get_by_label("Exempt category"),
+        "filling a post",
+    )
+    press(page.get_by_role("button", name="Save and check"))
+    expect(page.get_by_role("status").first).to_contain_text("no problems")
+    expect(page.locator("#error-summary")).to_have_count(0)
+    accessible(page)
+
+    press(page.get_by_role("link", name="Publish…"))
+    starts_on = page.get_by_label("In force from")
+    expect(starts_on).to_have_value((today() + timedelta(days=1)).isoformat())  # tomorrow
+    accessible(page)
+    press(page.get_by_role("button", name="Continue"))
+    expect(page.get_by_role("heading", name="Publish version 1?")).to_be_visible()
+    expect(page.get_by_text("This cannot be undone")).to_be_visible()
+    accessible(page)
+    press(page.get_by_role("button", name="Publish version 1"))
+
+    expect(page.get_by_role("status").first).to_contain_text("Version 1 published")
+    versions = page.get_by_role("table", name="Versions of the policy")
+    expect(versions.get_by_role("row").nth(1)).to_contain_text("coming into force")
+    expect(versions.get_by_role("row").nth(1)).to_contain_text("Anders Holm")
+    accessible(page)
