@@ -30,6 +30,7 @@ from ..operations import policies as policy_ops
 from ..operations.context import forms, today, workflows
 from ..roles import ROLE_LABELS
 from .access import roles_required
+from .policy_document import policy_document_url
 from .policy_form import (
     RULE_CHOICES,
     Choices,
@@ -226,7 +227,7 @@ def overview():
         in_force=in_force,
         draft=draft,
         upcoming=upcoming,
-        document_url=policy_document_url,
+        document_url=document_url,
     )
 
 
@@ -242,7 +243,7 @@ def version(number: int):
         data=found.data,
         layout=Layout.of(found.data, []),
         choices=choices,
-        document_url=policy_document_url,
+        document_url=document_url,
     )
 
 
@@ -262,14 +263,11 @@ def as_yaml(data: dict) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def policy_document_url(version: PolicyVersion, language: str) -> str | None:
-    """The printed policy ([policydoc]'s route), when the application has it."""
-    from flask import current_app
-
-    endpoint = "policy_admin.document"
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, number=version.version, language=language)
+def document_url(version: PolicyVersion, language: str) -> str:
+    """The policy printed for the board (.docx), of this version or of the draft."""
+    if version.status == "draft":
+        return policy_document_url(language, draft=True)
+    return policy_document_url(language, version=version.version)
 
 
 # --- the draft ----------------------------------------------------------------------

@@ -270,7 +270,9 @@ def test_publish_with_a_start_date_after_a_confirmation(demo, client, types):
         event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
         assert event.action == "policy.published"
     # The version's page and its YAML.
-    assert "Service network change" in client.get("/admin/policy/versions/1").get_data(as_text=True)
+    page = client.get("/admin/policy/versions/1").get_data(as_text=True)
+    assert "Service network change" in page
+    assert "/admin/policy/document?language=sv&amp;version=1" in page  # printed for the board
     exported = client.get("/admin/policy/versions/1/policy.yaml")
     assert exported.headers["Content-Disposition"].endswith('policy-v1.yaml"')
     assert "service_network_change" in exported.get_data(as_text=True)
