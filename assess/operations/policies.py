@@ -9,13 +9,16 @@ none, the built-in default applies (``assess.policy.BUILTIN``).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
 import yaml
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
+from ..canonical import canonical_json
 from ..definitions import Problem
 from ..extensions import db
 from ..i18n import lazy_text as _l
@@ -27,7 +30,7 @@ from . import organisation_data
 from ._audit import record
 from ._tx import transaction
 from .context import forms, today, version_in_force, workflows
-from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, Stale, ValidationFailed
 
 OBJECT_TYPE = "policy"
 DEFAULT_FORM_KEY = "iva"
@@ -175,13 +178,26 @@ def builtin_data() -> dict[str, Any]:
 # --- changing ------------------------------------------------------------------------------
 
 
+def fingerprint(data: Any) -> str:
+    """What a draft's content was when someone read it: a form carries it back, and a save
+    over a draft that changed since is refused instead of silently overwriting it."""
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
 def save_draft(
-    user: User | None, data: Any, *, organisation: Organisation | None = None
+    user: User | None,
+    data: Any,
+    *,
+    organisation: Organisation | None = None,
+    based_on: str | None = None,
 ) -> tuple[PolicyVersion, list[Problem]]:
     """Save ``data`` as the organisation's draft (a new one, or over the one it has).
 
     A draft may have problems: they are returned to be shown, and publishing refuses it
     until they are fixed. Audited (``policy.draft_saved``), with what changed.
+    ``based_on``: the ``fingerprint`` of the draft the change was made on (None: no draft,
+    or not known, as for an import); a draft changed since, or published or discarded, is
+    refused as ``Stale``.
     """
     org = _organisation(user, organisation)
     if not isinstance(data, dict):
@@ -190,6 +206,13 @@ def save_draft(
         )
     _, problems = check_data(org, data, source="draft policy")
     current = draft(user, org)
+    if based_on is not None and (current is None or fingerprint(current.data) != based_on):
+        raise Stale(
+            _l(
+                "The draft policy has changed since you opened it (someone else saved, "
+                "published or discarded it). Open it again and repeat your change."
+            )
+        )
     with transaction() as session:
         if current is None:
             current = PolicyVersion(
@@ -200,11 +223,20 @@ def save_draft(
                 created_by_id=user.id if user else None,
             )
             session.add(current)
-            session.flush()
             changes = audit.diff({}, {"version": current.version, "data": data})
         else:
             changes = audit.diff({"data": current.data}, {"data": data})
             current.data = data
+        try:
+            session.flush()
+        except IntegrityError:
+            # Another admin created the draft (or took the version number) at the same moment.
+            raise Stale(
+                _l(
+                    "Someone else saved a draft policy at the same moment. Open the draft "
+                    "again and repeat your change."
+                )
+            ) from None
         record(
             session,
             user,

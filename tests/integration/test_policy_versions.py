@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 import yaml
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from assess.extensions import db
 from assess.models import AuditEvent, DecisionType, PolicyVersion, PublishedPolicyChanged
-from assess.operations import Conflict, Forbidden, ValidationFailed
+from assess.operations import Conflict, Forbidden, Stale, ValidationFailed
 from assess.operations import policies as ops
 from assess.operations.context import today
 from tests.support import user
@@ -221,3 +222,28 @@ def test_export_of_the_draft(admin):
         ops.export_policy(admin.organisation, draft=True)
     ops.save_draft(admin, INVALID)
     assert yaml.safe_load(ops.export_policy(admin.organisation, draft=True)) == INVALID
+
+
+def test_a_save_based_on_a_draft_that_changed_since_is_refused(admin):
+    first, _ = ops.save_draft(admin, {"format": 1})
+    seen = ops.fingerprint(first.data)
+    ops.save_draft(admin, {"format": 1, "default": {"rule": "light"}}, based_on=seen)
+    with pytest.raises(Stale, match="changed since you opened it"):
+        ops.save_draft(admin, {"format": 1, "default": {"rule": "full"}}, based_on=seen)
+    assert ops.draft(admin, admin.organisation).data["default"] == {"rule": "light"}
+    now = ops.fingerprint(ops.draft(admin, admin.organisation).data)
+    ops.publish(admin, today())
+    with pytest.raises(Stale):
+        ops.save_draft(admin, {"format": 1}, based_on=now)
+    assert [v.status for v in ops.versions(admin.organisation)] == ["published"]
+
+
+def test_a_second_draft_at_the_same_moment_is_refused_by_the_database(admin):
+    org = admin.organisation
+    db.session.add(PolicyVersion(organisation_id=org.id, version=1, status="draft", data={}))
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        db.session.add(PolicyVersion(organisation_id=org.id, version=2, status="draft", data={}))
+        db.session.commit()
+    db.session.rollback()
+    assert len(ops.versions(org)) == 1
