@@ -292,3 +292,6 @@ class Snapshot(Part):
     # The policy's screening block the assessment followed (questions switched off, own
     # questions with their texts); absent when it followed the questionnaire's own.
     screening_policy: dict[str, Any] | None = None
+    # The organisation's type (``Organisation.kind``) when the revision was made: the acts
+    # its documents cite follow it. Absent in revisions from before issue 17.
+    organisation_kind: str | None = None

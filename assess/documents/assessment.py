@@ -17,7 +17,7 @@ from typing import Any
 from ..assessment_data import AssessmentData, ImpactCell, Snapshot
 from ..canonical import canonical_json
 from ..questionnaire.completeness import alternatives as alternatives_of
-from ..questionnaire.definition import FormDefinition
+from ..questionnaire.definition import FormDefinition, basis_for
 from ..questionnaire.screening import recommended_level
 from ._docx import Writer
 from .texts import date_text, text
@@ -173,6 +173,10 @@ class _Renderer:
         screening = self.data.screening
         answers = screening.answers
         w.heading(self.t("screening"), 2)
+        kind = self.s.organisation_kind
+        duty = basis_for(self.form.legal_bases.duty_to_assess, kind) if kind else None
+        if duty is not None:
+            w.paragraph(duty.get(self.lang), bold_label=self.t("duty_basis"))
         w.paragraph(self.level_text(screening.level), bold_label=self.t("level"))
         w.paragraph(
             self.level_text(recommended_level(self.form, answers)),
@@ -354,6 +358,10 @@ class _Renderer:
         for h in hearings:
             council = self.form.council(h.council or "")
             w.heading(self.label(council) if council else (h.council or "—"), 3)
+            kind = self.s.organisation_kind
+            basis = council.basis_for(kind) if council and kind else None
+            if basis is not None:
+                w.paragraph(basis.get(self.lang), bold_label=self.t("hearing_basis"))
             for key in ("requested_on", "answered_on"):
                 when = getattr(h, key)
                 if when:

@@ -122,6 +122,10 @@ TEXTS: dict[str, str] = {
     "not_published": pgettext_noop("document", "The agenda is not published."),
     # The agenda's file name: ASCII letters only.
     "agenda_file": pgettext_noop("document", "agenda"),
+    # The acts of the organisation's type (issue 17); printed only from revisions that
+    # record the type, so that older revisions re-render the same bytes.
+    "duty_basis": pgettext_noop("document", "Duty to assess"),
+    "hearing_basis": pgettext_noop("document", "Basis"),
 }
 
 

@@ -196,6 +196,7 @@ def snapshot(
             "proposal": decision.proposal,
         },
         "organisation": {"fi": decision.organisation.name_fi, "sv": decision.organisation.name_sv},
+        "organisation_kind": decision.organisation.kind,
         "data": copy.deepcopy(assessment.data or {}),
         "prepared_by": {"id": assessment.prepared_by_id, "name": assessment.prepared_by.name},
         "transition": transition,

@@ -52,3 +52,39 @@ def test_the_pages_cite_the_acts_of_the_organisations_type(demo, client, kind):
     use_language(client, "sv")
     hearings = client.get(f"/assessments/{aid}/sections/hearings").get_data(as_text=True)
     assert "förvaltningslagen (434/2003) 41 §" in hearings
+
+
+def test_the_document_cites_the_acts_of_the_type_recorded_in_its_revision(ctx):
+    import io
+
+    from docx import Document as Docx
+
+    from assess.operations import answers as answer_ops
+    from assess.operations import documents as doc_ops
+    from assess.operations.context import snapshot
+
+    db.session.get(Organisation, 1).kind = "wellbeing_county"
+    db.session.commit()
+    a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
+    ops.fire(user("preparer"), a, "start_screening", expected_version=a.version)
+    a = answer_ops.save_screening(
+        user("preparer"), a, {"level": "full"}, expected_version=a.version
+    )
+    hearing = {"council": "youth_council", "not_heard_reason": "Not yet appointed."}
+    a = answer_ops.save_section(
+        user("preparer"), a, "hearings", {"hearings": [hearing]}, expected_version=a.version
+    )
+
+    def text(content):
+        return "\n".join(p.text for p in Docx(io.BytesIO(content)).paragraphs)
+
+    fi = text(doc_ops.preview(user("preparer"), a, "fi")[0])
+    assert "(612/2021) 7 §:n 2 momentti" in fi
+    assert "laki hyvinvointialueesta (611/2021) 32 §" in fi
+    sv = text(doc_ops.preview(user("preparer"), a, "sv")[0])
+    assert "lagen om välfärdsområden (611/2021) 32 §" in sv
+    # A revision from before the type was recorded prints no act, as it did then.
+    snap = snapshot(a, seq=1, user=user("preparer"), transition={"to": a.state, "trigger": None})
+    del snap["organisation_kind"]
+    old = text(doc_ops.render_snapshot(snap, "fi"))
+    assert "612/2021" not in old and "611/2021" not in old
