@@ -186,7 +186,7 @@ def _types_url() -> str | None:
     """[orgdata]'s page of decision types, when the application has it."""
     from flask import current_app
 
-    for endpoint in ("admin.decision_types", "orgdata.decision_types", "admin.types"):
+    for endpoint in ("org_data.decision_types",):
         if endpoint in current_app.view_functions:
             return url_for(endpoint)
     return None

@@ -87,8 +87,9 @@ def test_draft_check_fix_and_publish_by_keyboard(page, live_server):
     expect(threshold).to_have_value("100 000 e")
     expect(threshold).to_have_attribute("aria-invalid", "true")
 
-    # The summary's link leads to the field; fix both.
+    # The summary's link leads to the field (focus on it); fix both.
     press(summary.get_by_role("link", name="Procurement: Threshold (euros)"))
+    expect(threshold).to_be_focused()
     type_into(threshold, "100000")
     choose(
         page.get_by_role("group", name="Filling a post").get_by_label("Exempt category"),

@@ -326,3 +326,34 @@ def test_the_yaml_page_saves_the_whole_file_and_names_its_problems(demo, client,
     assert "YAML" in broken.get_data(as_text=True) and "format: [1" in broken.get_data(as_text=True)
     with demo.app_context():
         assert db.session.scalar(select(func.count()).select_from(PolicyVersion)) == 1
+
+
+def test_a_threshold_on_a_rule_that_is_not_screening_is_named_in_swedish(demo, client, types):
+    admin(client, "sv")
+    fields = form_of(client)
+    network = row(fields, "service_network_change")
+    fields[f"{network}-rule"] = "full"
+    fields[f"{network}-threshold_eur"] = "50000"
+    fields["submit_days"] = "two weeks"
+    response = post(client, "/admin/policy/draft", {**fields, "action": "check"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Ändring av servicenätet: Tröskelvärde (euro): ett tröskelvärde hör bara till" in page
+    assert "Tidsfrist: dagar före mötet: skriv antalet dagar som ett heltal" in page
+    assert 'value="two weeks"' in page
+
+
+def test_a_yaml_save_based_on_a_changed_draft_is_refused(demo, client, types):
+    admin(client)
+    page = client.get("/admin/policy/draft/yaml").get_data(as_text=True)
+    token = re.search(r'name="draft_token" type="hidden" value="([^"]+)"', page).group(1)
+    other = admin(demo.test_client())
+    theirs = form_of(other)
+    theirs[f"{row(theirs, 'procurement')}-rule"] = "full"
+    post(other, "/admin/policy/draft", {**theirs, "action": "save"})
+    mine = "format: 1\ndefault:\n  rule: light\n"
+    response = post(client, "/admin/policy/draft/yaml", {"draft_token": token, "policy_yaml": mine})
+    assert response.status_code == 409
+    assert "Someone else saved this draft" in response.get_data(as_text=True)
+    assert "rule: light" in response.get_data(as_text=True)  # what was typed is still there
+    assert drafts(demo)[0][2]["default"] == {"rule": "screen"}
