@@ -2,21 +2,21 @@
 
 Two admins may open the same draft. ``PolicyVersion`` has no version counter (a draft's
 ``version`` is its number as a policy version, the same through every save), so the editor
-carries a fingerprint of the draft it showed (``token``: the row and its content) and a
-save or a publication based on a draft that has changed since is refused as ``Stale``,
-never written over the other admin's work. The draft row is locked while it is compared
-and written (PostgreSQL; SQLite writes one at a time anyway).
+carries a fingerprint of the draft it showed (``token``: the row and
+``policies.fingerprint`` of its content; ``new`` when there was none) and a save or a
+publication based on a draft that has changed since is refused as ``Stale``, never written
+over the other admin's work; a draft created meanwhile by someone else counts as a change.
+The draft row is locked while it is compared and written (PostgreSQL; SQLite writes one at
+a time anyway).
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
-from ..canonical import canonical_json
 from ..definitions import Problem
 from ..extensions import db
 from ..i18n import lazy_text as _l
@@ -33,8 +33,7 @@ def token(draft: PolicyVersion | None) -> str:
     """The fingerprint of the draft as shown: its row and its content."""
     if draft is None:
         return NEW
-    digest = hashlib.sha256(canonical_json(draft.data)).hexdigest()[:20]
-    return f"{draft.id}-{digest}"
+    return f"{draft.id}-{policies.fingerprint(draft.data)[:20]}"
 
 
 def _stale() -> Stale:
