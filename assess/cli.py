@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .cli_organisation_data import COMMANDS as ORGANISATION_DATA_COMMANDS
 from .cli_policy import policy_cli
 from .extensions import db
 from .input_shape import MAX_ID
@@ -334,3 +335,5 @@ def init_app(app: Flask) -> None:
     for group in (users_cli, demo_cli, definitions_cli, audit_cli, forms_cli, documents_cli):
         app.cli.add_command(group)
     app.cli.add_command(policy_cli)
+    for group in ORGANISATION_DATA_COMMANDS:
+        app.cli.add_command(group)

@@ -108,8 +108,9 @@ def has_active_decision_types(organisation: Organisation | int) -> bool:
 # --- checks ----------------------------------------------------------------------------
 
 
-def _require_admin(actor: User) -> None:
-    if not actor.has_role("admin"):
+def _require_admin(actor: User | None) -> None:
+    # No actor: the command line, which acts as the system (as `users create` does).
+    if actor is not None and not actor.has_role("admin"):
         raise Forbidden(
             _l("Only the organisation's administrators can manage its bodies and decision types.")
         )
@@ -169,7 +170,7 @@ def _changes(row, values: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _save(actor: User, row, values: dict[str, Any], action: str, object_type: str):
+def _save(actor: User | None, row, values: dict[str, Any], action: str, object_type: str):
     changes = _changes(row, values)
     if not changes:
         return row
@@ -177,25 +178,55 @@ def _save(actor: User, row, values: dict[str, Any], action: str, object_type: st
         for k, v in values.items():
             setattr(row, k, v)
         session.flush()
-        record(session, actor, action, object_type, row.id, changes=changes)
+        record(
+            session,
+            actor,
+            action,
+            object_type,
+            row.id,
+            changes=changes,
+            organisation_id=row.organisation_id,
+        )
     return row
 
 
-def _own(actor: User, row) -> None:
-    if row.organisation_id != actor.organisation_id:
+def _own(actor: User | None, row) -> None:
+    if actor is not None and row.organisation_id != actor.organisation_id:
         raise Forbidden(_l("That belongs to another organisation."))
+
+
+def _organisation_of(actor: User | None, organisation: Organisation | int | None) -> int:
+    """The organisation acted on: the actor's, or the one the command line names."""
+    if organisation is None:
+        if actor is None:
+            raise ValueError("the command line names the organisation")
+        return actor.organisation_id
+    org_id = _org_id(organisation)
+    if actor is not None and actor.organisation_id != org_id:
+        raise Forbidden(_l("That belongs to another organisation."))
+    return org_id
 
 
 # --- bodies ----------------------------------------------------------------------------
 
 
-def create_body(actor: User, *, key, kind, name_fi, name_sv) -> Body:
-    """A new deciding body of the actor's organisation (admins)."""
+def create_body(
+    actor: User | None,
+    *,
+    key,
+    kind,
+    name_fi,
+    name_sv,
+    organisation: Organisation | int | None = None,
+) -> Body:
+    """A new deciding body of the actor's organisation (admins), or of ``organisation``
+    when the command line (no actor) acts."""
     _require_admin(actor)
+    org_id = _organisation_of(actor, organisation)
     errors = Errors()
 
     def taken(k: str):
-        other = body_by_key(actor.organisation_id, k)
+        other = body_by_key(org_id, k)
         if other is None:
             return None
         return _l(
@@ -209,9 +240,7 @@ def create_body(actor: User, *, key, kind, name_fi, name_sv) -> Body:
     names = _names(errors, {"name_fi": name_fi, "name_sv": name_sv}, ("name_fi", "name_sv"))
     errors.raise_if_any()
     with transaction() as session:
-        body = Body(
-            organisation_id=actor.organisation_id, key=clean_key, kind=kind, active=True, **names
-        )
+        body = Body(organisation_id=org_id, key=clean_key, kind=kind, active=True, **names)
         session.add(body)
         session.flush()
         values = {"key": clean_key, "kind": kind, **names, "active": True}
@@ -222,11 +251,12 @@ def create_body(actor: User, *, key, kind, name_fi, name_sv) -> Body:
             "body",
             body.id,
             changes=[{"field": k, "old": None, "new": v} for k, v in values.items()],
+            organisation_id=org_id,
         )
     return body
 
 
-def update_body(actor: User, body: Body, **changes) -> Body:
+def update_body(actor: User | None, body: Body, **changes) -> Body:
     """Rename a body or change its kind: `name_fi`, `name_sv`, `kind` (others refused)."""
     _require_admin(actor)
     _own(actor, body)
@@ -241,14 +271,14 @@ def update_body(actor: User, body: Body, **changes) -> Body:
     return _save(actor, body, values, "body.updated", "body")
 
 
-def retire_body(actor: User, body: Body) -> Body:
+def retire_body(actor: User | None, body: Body) -> Body:
     """The body can no longer be chosen for new decisions; its decisions keep it."""
     _require_admin(actor)
     _own(actor, body)
     return _save(actor, body, {"active": False}, "body.retired", "body")
 
 
-def reactivate_body(actor: User, body: Body) -> Body:
+def reactivate_body(actor: User | None, body: Body) -> Body:
     _require_admin(actor)
     _own(actor, body)
     return _save(actor, body, {"active": True}, "body.reactivated", "body")
@@ -258,14 +288,23 @@ def reactivate_body(actor: User, body: Body) -> Body:
 
 
 def create_decision_type(
-    actor: User, *, key, name_fi, name_sv, name_en, task_class=None
+    actor: User | None,
+    *,
+    key,
+    name_fi,
+    name_sv,
+    name_en,
+    task_class=None,
+    organisation: Organisation | int | None = None,
 ) -> DecisionType:
-    """A new decision type of the actor's organisation (admins)."""
+    """A new decision type of the actor's organisation (admins), or of ``organisation``
+    when the command line or a policy import run by it (no actor) acts."""
     _require_admin(actor)
+    org_id = _organisation_of(actor, organisation)
     errors = Errors()
 
     def taken(k: str):
-        other = decision_type_by_key(actor.organisation_id, k)
+        other = decision_type_by_key(org_id, k)
         if other is None:
             return None
         return _l(
@@ -284,7 +323,7 @@ def create_decision_type(
     errors.raise_if_any()
     with transaction() as session:
         row = DecisionType(
-            organisation_id=actor.organisation_id,
+            organisation_id=org_id,
             key=clean_key,
             task_class=code,
             active=True,
@@ -300,11 +339,14 @@ def create_decision_type(
             "decision_type",
             row.id,
             changes=[{"field": k, "old": None, "new": v} for k, v in values.items()],
+            organisation_id=org_id,
         )
     return row
 
 
-def update_decision_type(actor: User, decision_type: DecisionType, **changes) -> DecisionType:
+def update_decision_type(
+    actor: User | None, decision_type: DecisionType, **changes
+) -> DecisionType:
     """Rename a type or change its task class: `name_fi`, `name_sv`, `name_en`, `task_class`."""
     _require_admin(actor)
     _own(actor, decision_type)
@@ -321,14 +363,14 @@ def update_decision_type(actor: User, decision_type: DecisionType, **changes) ->
     return _save(actor, decision_type, values, "decision_type.updated", "decision_type")
 
 
-def retire_decision_type(actor: User, decision_type: DecisionType) -> DecisionType:
+def retire_decision_type(actor: User | None, decision_type: DecisionType) -> DecisionType:
     """The type can no longer be chosen for new decisions; its decisions keep it."""
     _require_admin(actor)
     _own(actor, decision_type)
     return _save(actor, decision_type, {"active": False}, "decision_type.retired", "decision_type")
 
 
-def reactivate_decision_type(actor: User, decision_type: DecisionType) -> DecisionType:
+def reactivate_decision_type(actor: User | None, decision_type: DecisionType) -> DecisionType:
     _require_admin(actor)
     _own(actor, decision_type)
     return _save(
@@ -339,7 +381,7 @@ def reactivate_decision_type(actor: User, decision_type: DecisionType) -> Decisi
 # --- one change of several parts (the API's PATCH) ---------------------------------------
 
 
-def change_body(actor: User, body: Body, *, active: bool | None = None, **changes) -> Body:
+def change_body(actor: User | None, body: Body, *, active: bool | None = None, **changes) -> Body:
     """Rename or re-kind a body and retire or reactivate it, all of it or none of it."""
     with transaction():
         update_body(actor, body, **changes)
@@ -349,7 +391,7 @@ def change_body(actor: User, body: Body, *, active: bool | None = None, **change
 
 
 def change_decision_type(
-    actor: User, decision_type: DecisionType, *, active: bool | None = None, **changes
+    actor: User | None, decision_type: DecisionType, *, active: bool | None = None, **changes
 ) -> DecisionType:
     """Rename a type or change its task class and retire or reactivate it, all or none."""
     with transaction():

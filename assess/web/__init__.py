@@ -16,6 +16,7 @@ from . import (
     access,
     account,
     admin,
+    admin_organisation_data,
     admin_policy,
     assessments,
     auth,
@@ -64,6 +65,7 @@ def init_app(app: Flask) -> None:
         admin.bp,
         policy_document.bp,
         admin_policy.bp,
+        admin_organisation_data.bp,
         account.bp,
     ):
         app.register_blueprint(bp)

@@ -23,6 +23,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
 )
 from wtforms.validators import DataRequired, Length, Optional
@@ -35,6 +36,7 @@ from ..operations import NotFound, ValidationFailed
 from ..operations import organisations as org_ops
 from ..operations import sessions as session_ops
 from ..operations import users as user_ops
+from ..operations.organisation_data import ORGANISATION_KIND_LABELS
 from ..questionnaire.forms import CheckboxesField
 from ..questionnaire.organisation import FLAG_THRESHOLDS, OrgSettings, exempt_categories
 from . import sessions
@@ -179,6 +181,12 @@ def revoke_tokens(user_id: int, token_id: int | None):
 
 
 class OrganisationForm(FlaskForm):
+    kind = SelectField(
+        _l("Type of organisation"),
+        choices=[SelectChoice(k, label) for k, label in ORGANISATION_KIND_LABELS.items()],
+        description=_l("The legal bases the assessments cite follow the type."),
+        validate_choice=False,  # the operation names a wrong one; none sent keeps the type
+    )
     bilingual = BooleanField(_l("Bilingual organisation (Finnish and Swedish)"))
     minority_language = RadioField(
         _l("Minority language"),
@@ -237,6 +245,7 @@ def organisation():
         data=None
         if request.method == "POST"
         else {
+            "kind": org.kind,
             "bilingual": org.bilingual,
             "minority_language": org.minority_language,
             "groups_used": [g.id for g in form_def.groups if g.id not in settings.groups_off],
@@ -259,6 +268,7 @@ def organisation():
                 groups_used=form.groups_used.data,
                 exempt_categories=form.exempt_categories.data,
                 flag_thresholds={name: form[name].data for name in FLAG_THRESHOLDS},
+                kind=form.kind.data or None,
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)

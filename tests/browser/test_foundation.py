@@ -79,6 +79,8 @@ def test_every_page_of_each_role_passes_axe(page, live_server, role):
         paths += ["/decisions/new", "/decisions/1/edit"]
     if role == "admin":
         paths += ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/organisation"]
+        paths += ["/admin/bodies", "/admin/bodies/new", "/admin/bodies/executive_board"]
+        paths += ["/admin/decision-types", "/admin/decision-types/new"]
     else:
         paths += ["/admin/users"]  # the helpful 403 page
     for language in LANGUAGES[role]:
