@@ -9,7 +9,6 @@ none, the built-in default applies (``assess.policy.BUILTIN``).
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import Any
 
@@ -18,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..canonical import canonical_json
 from ..definitions import Problem
 from ..extensions import db
 from ..i18n import lazy_text as _l
@@ -178,26 +176,15 @@ def builtin_data() -> dict[str, Any]:
 # --- changing ------------------------------------------------------------------------------
 
 
-def fingerprint(data: Any) -> str:
-    """What a draft's content was when someone read it: a form carries it back, and a save
-    over a draft that changed since is refused instead of silently overwriting it."""
-    return hashlib.sha256(canonical_json(data)).hexdigest()
-
-
 def save_draft(
-    user: User | None,
-    data: Any,
-    *,
-    organisation: Organisation | None = None,
-    based_on: str | None = None,
+    user: User | None, data: Any, *, organisation: Organisation | None = None
 ) -> tuple[PolicyVersion, list[Problem]]:
     """Save ``data`` as the organisation's draft (a new one, or over the one it has).
 
     A draft may have problems: they are returned to be shown, and publishing refuses it
     until they are fixed. Audited (``policy.draft_saved``), with what changed.
-    ``based_on``: the ``fingerprint`` of the draft the change was made on (None: no draft,
-    or not known, as for an import); a draft changed since, or published or discarded, is
-    refused as ``Stale``.
+    The editor's ``policy_drafts.save`` refuses a save over a draft that changed since
+    the admin opened it.
     """
     org = _organisation(user, organisation)
     if not isinstance(data, dict):
@@ -206,13 +193,6 @@ def save_draft(
         )
     _, problems = check_data(org, data, source="draft policy")
     current = draft(user, org)
-    if based_on is not None and (current is None or fingerprint(current.data) != based_on):
-        raise Stale(
-            _l(
-                "The draft policy has changed since you opened it (someone else saved, "
-                "published or discarded it). Open it again and repeat your change."
-            )
-        )
     with transaction() as session:
         if current is None:
             current = PolicyVersion(
