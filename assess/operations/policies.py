@@ -9,6 +9,7 @@ none, the built-in default applies (``assess.policy.BUILTIN``).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
+from ..canonical import canonical_json
 from ..definitions import Problem
 from ..extensions import db
 from ..i18n import lazy_text as _l
@@ -174,6 +176,12 @@ def builtin_data() -> dict[str, Any]:
 
 
 # --- changing ------------------------------------------------------------------------------
+
+
+def fingerprint(data: Any) -> str:
+    """A hash of a draft's content (canonical JSON): what the editor's token compares, so
+    that a save over a draft changed since it was opened is refused (policy_drafts)."""
+    return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
 def save_draft(

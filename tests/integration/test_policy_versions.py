@@ -243,3 +243,10 @@ def test_a_draft_another_admin_created_in_between_ends_in_stale_not_an_error(adm
         ops.save_draft(admin, {"format": 1, "default": {"rule": "full"}})
     monkeypatch.undo()
     assert [v.data for v in ops.versions(admin.organisation)] == [{"format": 1}]
+
+
+def test_the_fingerprint_follows_the_content_not_the_key_order():
+    assert ops.fingerprint({"format": 1, "rules": []}) == ops.fingerprint(
+        {"rules": [], "format": 1}
+    )
+    assert ops.fingerprint({"format": 1}) != ops.fingerprint({"format": 1, "rules": []})
