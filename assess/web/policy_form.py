@@ -152,6 +152,23 @@ def set_choices(form: PolicyForm, choices: Choices) -> None:
         form[f"process_{level}"].choices = _pairs(choices.workflows)
     form.review_role.choices = _pairs(choices.roles)
     form.review_body.choices = blank + _pairs(choices.bodies)
+    _keep_unknown(form)
+
+
+def _keep_unknown(fields) -> None:
+    """A value the draft holds that no option offers (a typo on the YAML page, a retired
+    body) stays chosen, shown as it is, so that saving the form does not drop it unseen;
+    the check names it."""
+    for f in fields:
+        if f.type == "FormField":
+            _keep_unknown(f.form)
+        elif f.type == "FieldList":
+            for entry in f.entries:
+                _keep_unknown(entry.form)
+        elif f.type == "SelectField" and f.data:
+            offered = {c.value if isinstance(c, SelectChoice) else c[0] for c in f.choices}
+            if f.data not in offered:
+                f.choices = [*f.choices, SelectChoice(f.data, f"{f.data} (?)")]
 
 
 def _pairs(pairs) -> list[SelectChoice]:

@@ -357,3 +357,16 @@ def test_a_yaml_save_based_on_a_changed_draft_is_refused(demo, client, types):
     assert "Someone else saved this draft" in response.get_data(as_text=True)
     assert "rule: light" in response.get_data(as_text=True)  # what was typed is still there
     assert drafts(demo)[0][2]["default"] == {"rule": "screen"}
+
+
+def test_a_value_no_option_offers_stays_chosen_and_is_named(demo, client, types):
+    admin(client)
+    page = client.get("/admin/policy/draft/yaml").get_data(as_text=True)
+    token = re.search(r'name="draft_token" type="hidden" value="([^"]+)"', page).group(1)
+    typo = "format: 1\nrules:\n  - decision_type: procurement\n    rule: ful\n"
+    post(client, "/admin/policy/draft/yaml", {"draft_token": token, "policy_yaml": typo})
+    fields = form_of(client)
+    assert fields[f"{row(fields, 'procurement')}-rule"] == "ful"  # not silently "no rule"
+    response = post(client, "/admin/policy/draft", {**fields, "action": "check"})
+    assert response.status_code == 422
+    assert "Procurement: Rule: choose the rule." in response.get_data(as_text=True)
