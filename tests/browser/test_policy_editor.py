@@ -9,8 +9,6 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from assess.extensions import db
-from assess.models import DecisionType
 from assess.operations.context import today
 from tests.browser.axe import serious_violations
 from tests.browser.test_foundation import log_in
@@ -43,22 +41,28 @@ def type_into(field, text: str) -> None:
     field.press_sequentially(text)
 
 
-def seed_types(server) -> None:
-    with server.app.app_context():
-        for key, fi, sv, en in [
-            ("procurement", "Hankinta", "Upphandling", "Procurement"),
-            ("filling_post", "Viran täyttäminen", "Tillsättning av tjänst", "Filling a post"),
-        ]:
-            db.session.add(
-                DecisionType(organisation_id=1, key=key, name_fi=fi, name_sv=sv, name_en=en)
-            )
-        db.session.commit()
+def create_decision_type(page, key: str, fi: str, sv: str, en: str) -> None:
+    """On the decision types page ([orgdata]'s), by keyboard."""
+    press(page.get_by_role("link", name="New decision type"))
+    accessible(page)
+    type_into(page.get_by_label("Key"), key)
+    type_into(page.get_by_label("Name in Finnish"), fi)
+    type_into(page.get_by_label("Name in Swedish"), sv)
+    type_into(page.get_by_label("Name in English"), en)
+    page.get_by_label("Name in English").press("Enter")  # submit by keyboard
+    expect(page.get_by_role("cell", name=key, exact=True)).to_be_visible()
+    accessible(page)
 
 
 def test_draft_check_fix_and_publish_by_keyboard(page, live_server):
-    seed_types(live_server)
     log_in(page, live_server, "admin")
     expect(page.locator("html")).to_have_attribute("lang", "en")  # the demo admin's language
+    press(page.get_by_role("link", name="Decision types"))
+    accessible(page)
+    create_decision_type(page, "procurement", "Hankinta", "Upphandling", "Procurement")
+    create_decision_type(
+        page, "filling_post", "Viran täyttäminen", "Tillsättning av tjänst", "Filling a post"
+    )
 
     press(page.get_by_role("link", name="Assessment policy").first)
     expect(page.get_by_role("heading", name="Assessment policy", level=1)).to_be_visible()
