@@ -79,6 +79,15 @@ def publish(user: User, starts_on: date, *, expected: str | None) -> PolicyVersi
         return policies.publish(user, starts_on)
 
 
+def discard(user: User, *, expected: str | None) -> None:
+    """Delete the draft (audited), when it is still the one the admin saw."""
+    with transaction():
+        current = _locked_draft(user)
+        if current is None or (expected is not None and expected != token(current)):
+            raise _stale()
+        policies.discard_draft(user)
+
+
 def check(user: User, data: Any) -> list[Problem]:
     """Every problem of ``data`` as the organisation's policy (nothing is saved)."""
     policies.draft(user, user.organisation)  # admins only

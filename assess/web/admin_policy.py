@@ -71,6 +71,10 @@ class StartForm(FlaskForm):
     )
 
 
+class DiscardForm(FlaskForm):
+    draft_token = HiddenField()
+
+
 class ConfirmForm(FlaskForm):
     draft_token = HiddenField()
     starts_on = HiddenField()
@@ -392,6 +396,27 @@ def _yaml_page(form, current, problems, *, status: int, **extra):
     return render_template(
         "admin/policy/yaml.html", form=form, draft=current, problems=problems, **extra
     ), status
+
+
+@bp.route("/draft/discard", methods=["GET", "POST"])
+@roles_required("admin")
+def discard():
+    current = policy_ops.draft(current_user, _organisation())
+    if current is None:
+        flash(str(_l("There is no draft.")), "info")
+        return redirect(url_for(".overview"))
+    form = DiscardForm(data={"draft_token": policy_drafts.token(current)})
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            policy_drafts.discard(current_user, expected=form.draft_token.data)
+        except Stale as exc:
+            flash(str(exc), "danger")
+            return redirect(url_for(".draft"))
+        flash(str(_l("Draft discarded. The published versions are as they were.")), "success")
+        return redirect(url_for(".overview"))
+    return render_template("admin/policy/discard.html", draft=current, form=form)
 
 
 # --- publishing -----------------------------------------------------------------------

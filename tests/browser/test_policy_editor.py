@@ -119,3 +119,29 @@ def test_draft_check_fix_and_publish_by_keyboard(page, live_server):
     expect(versions.get_by_role("row").nth(1)).to_contain_text("coming into force")
     expect(versions.get_by_role("row").nth(1)).to_contain_text("Anders Holm")
     accessible(page)
+
+
+def test_the_other_policy_pages_pass_axe(page, live_server):
+    """The pages the journey does not visit: a version, the YAML page with a problem, the
+    publish page refusing, the discard confirmation (in Finnish, the coordinator's language)."""
+    from assess.operations import policies
+    from tests.support import user
+
+    with live_server.app.app_context():
+        admin = user("admin")
+        policies.save_draft(admin, {**policies.builtin_data(), "rules": []})
+        policies.publish(admin, today())
+        policies.save_draft(admin, {**policies.builtin_data(), "default": {"rule": "exempt"}})
+    log_in(page, live_server, "admin")
+    press(page.get_by_role("button", name="Suomeksi"))
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    for path, expected in [
+        ("/admin/policy", "Versio 1"),
+        ("/admin/policy/versions/1", "Linjauksen versio 1"),
+        ("/admin/policy/draft/yaml", "Muokkaa linjausta YAML-muodossa"),
+        ("/admin/policy/publish", "Luonnosta ei voi julkaista"),
+        ("/admin/policy/draft/discard", "Hylätäänkö luonnos, versio 2?"),
+    ]:
+        page.goto(live_server.url + path)
+        expect(page.locator("main")).to_contain_text(expected)
+        accessible(page)

@@ -91,6 +91,8 @@ def drafts(app):
         ("post", "/admin/policy/draft/yaml"),
         ("get", "/admin/policy/publish"),
         ("post", "/admin/policy/publish"),
+        ("get", "/admin/policy/draft/discard"),
+        ("post", "/admin/policy/draft/discard"),
     ],
 )
 def test_only_admins(demo, client, role, method, url):
@@ -370,3 +372,24 @@ def test_a_value_no_option_offers_stays_chosen_and_is_named(demo, client, types)
     response = post(client, "/admin/policy/draft", {**fields, "action": "check"})
     assert response.status_code == 422
     assert "Procurement: Rule: choose the rule." in response.get_data(as_text=True)
+
+
+def test_discard_the_draft_after_a_confirmation(demo, client, types):
+    admin(client)
+    post(client, "/admin/policy/draft", {**form_of(client), "action": "save"})
+    page = client.get("/admin/policy/draft/discard").get_data(as_text=True)
+    assert "Discard the draft, version 1?" in page
+    token = re.search(r'name="draft_token" type="hidden" value="([^"]+)"', page).group(1)
+    other = admin(demo.test_client())
+    theirs = form_of(other)
+    theirs[f"{row(theirs, 'procurement')}-rule"] = "full"
+    post(other, "/admin/policy/draft", {**theirs, "action": "save"})
+    refused = post(client, "/admin/policy/draft/discard", {"draft_token": token})
+    assert refused.status_code == 302 and len(drafts(demo)) == 1  # changed since: kept
+    page = client.get("/admin/policy/draft/discard").get_data(as_text=True)
+    token = re.search(r'name="draft_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert post(client, "/admin/policy/draft/discard", {"draft_token": token}).status_code == 302
+    assert drafts(demo) == []
+    with demo.app_context():
+        event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
+        assert event.action == "policy.draft_discarded"
