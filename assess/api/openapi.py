@@ -115,7 +115,10 @@ def document() -> dict:
                     }
                 }
         responses = {str(e.status): ok}
-        for code in sorted(set(e.errors) | ({401} if e.auth else set())):
+        # A query string holding NUL is refused with 422 before any handler runs
+        # (api.limits.query), so every endpoint that takes query parameters can answer it.
+        implied = ({401} if e.auth else set()) | ({422} if e.query else set())
+        for code in sorted(set(e.errors) | implied):
             responses[str(code)] = {
                 "description": ERROR_TEXT[code],
                 "content": {"application/json": {"schema": error_ref}},
