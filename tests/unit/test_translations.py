@@ -88,3 +88,22 @@ def test_the_check_notices_a_document_text_translated_only_for_the_interface(mes
     assert untranslated({("Exempt category", "the letter")}, catalogue("fi")) == [
         ("Exempt category", "the letter")
     ]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_no_message_is_translated_twice(language):
+    # Babel's reader keeps the last of two entries with the same context and id, so a
+    # second copy with another translation would silently win; parallel work appends
+    # blocks to these files, which is how duplicates arise.
+    text = (ROOT / f"assess/translations/{language}/LC_MESSAGES/messages.po").read_text()
+    seen, twice = set(), []
+    for entry in text.split("\n\n"):
+        context = re.search(r'^msgctxt "(.*)"$', entry, re.M)
+        ident = re.search(r'^msgid "(.*)"$', entry, re.M)
+        if ident is None or entry.lstrip().startswith("#~"):
+            continue
+        key = (context.group(1) if context else None, ident.group(1))
+        if key in seen and key[1]:
+            twice.append(key)
+        seen.add(key)
+    assert not twice, f"entries given twice in {language}: {twice}"
