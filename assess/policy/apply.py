@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -49,7 +49,10 @@ class Applied:
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> Applied:
-        values = dict(data)
+        """Read back a recorded ``dump()``; keys it does not know (a record written by a
+        later release) are left out, so old and new records both load."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
         if values.get("starts_on"):
             values["starts_on"] = date.fromisoformat(values["starts_on"])
         values["processes"] = dict(values.get("processes") or {})

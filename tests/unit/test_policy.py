@@ -195,6 +195,7 @@ def test_applied_dumps_and_loads_as_json():
     assert data["starts_on"] == "2027-01-01"
     assert data["minimum_level"] == "light"
     assert Applied.load(data) == result
+    assert Applied.load({**data, "added_by_a_later_release": 1}) == result
 
 
 # --- explanation ------------------------------------------------------------------------
