@@ -186,16 +186,6 @@ def labels():
     }
 
 
-def _types_url() -> str | None:
-    """[orgdata]'s page of decision types, when the application has it."""
-    from flask import current_app
-
-    for endpoint in ("org_data.decision_types",):
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint)
-    return None
-
-
 def _draft_page(form, current, choices: Choices, problems, status: int = 200, **extra):
     return render_template(
         "admin/policy/draft.html",
@@ -204,7 +194,6 @@ def _draft_page(form, current, choices: Choices, problems, status: int = 200, **
         problems=problems,
         errors=by_field(problems),
         choices_label=choices.type_label,
-        types_url=_types_url(),
         **extra,
     ), status
 

@@ -393,3 +393,10 @@ def test_discard_the_draft_after_a_confirmation(demo, client, types):
     with demo.app_context():
         event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
         assert event.action == "policy.draft_discarded"
+
+
+def test_without_decision_types_the_editor_says_so_and_links_their_page(demo, client):
+    admin(client)
+    page = client.get("/admin/policy/draft").get_data(as_text=True)
+    assert "The organisation has no decision types yet" in page
+    assert 'href="/admin/decision-types/new"' in page
