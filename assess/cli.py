@@ -128,6 +128,21 @@ def token(email, expires_in_days):
         _fail(str(exc))
 
 
+@users_cli.command("review-bodies")
+@click.argument("email")
+@click.argument("keys", nargs=-1)
+def review_bodies(email, keys):
+    """Link EMAIL to the bodies (KEYS) whose decisions they review, where the policy narrows
+    the review to a body; no KEYS: to none (docs/policy.md)."""
+    from .operations.reviewer_bodies import set_review_bodies
+
+    try:
+        now = set_review_bodies(None, user_ops.user_by_email(email), keys)
+    except (NotFound, ValidationFailed) as exc:
+        _fail(str(exc))
+    click.echo(f"{email} reviews for: {', '.join(now) or '(no body)'}")
+
+
 def _organisation(organisation_id: int | None) -> Organisation:
     if organisation_id is not None:
         org = db.session.get(Organisation, organisation_id)
@@ -149,7 +164,10 @@ def demo_load():
 
 
 def _load_demo() -> None:
+    from .operations.demo_policy import load_demo_policy
+
     added = demo_ops.load_demo()
+    added.update(load_demo_policy())
     click.echo("Demo data: " + ", ".join(f"{v} {k} added" for k, v in added.items()))
 
 

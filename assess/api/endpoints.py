@@ -146,6 +146,7 @@ def _decision(d: Decision) -> dict:
         "decision_type": d.decision_type.key if d.decision_type else None,
         "decision_type_name": d.decision_type.name(language()) if d.decision_type else None,
         "amount_eur": d.amount_eur,
+        "policy": decision_ops.policy_view(d, active, language()),
     }
 
 
@@ -280,6 +281,7 @@ def _assessment(a) -> tuple[dict, dict]:
             }
             for f in data.flags
         ],
+        "policy": decision_ops.policy_view(a.decision, a, language()),
         "transitions": {
             "available": [o.transition.trigger for o in options if o.available],
             "blocked": [

@@ -79,6 +79,16 @@ class DecisionPatch(Request):
     amount_eur: int | None = Field(None, ge=0, le=10**12)
 
 
+class AppliedPolicyOut(BaseModel):
+    """The rule of the organisation's assessment policy that applies (issue 17)."""
+
+    version: int | None  # the published policy version; None: the built-in default
+    decision_type: str | None
+    rule: Literal["full", "light", "screen", "exempt"]
+    minimum_level: Literal["none", "light", "full"]
+    explanation: str  # in the client's language (Accept-Language)
+
+
 class DecisionOut(BaseModel):
     id: int
     case_number: str
@@ -92,6 +102,8 @@ class DecisionOut(BaseModel):
     decision_type: str | None = None  # the type's key
     decision_type_name: str | None = None  # in the client's language
     amount_eur: int | None = None
+    # The rule recorded on the active assessment, else the one the policy in force gives now.
+    policy: AppliedPolicyOut | None = None
 
 
 class Page(BaseModel):
@@ -202,6 +214,8 @@ class AssessmentOut(BaseModel):
     summary: dict[str, str]
     flags: list[FlagOut]
     transitions: Transitions
+    # The rule recorded when the assessment started (None: started before policies).
+    policy: AppliedPolicyOut | None = None
 
 
 class ScreeningIn(Request):

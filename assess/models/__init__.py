@@ -7,7 +7,7 @@ from .meeting import MEETING_STATES, OUTCOMES, AgendaItem, Meeting
 from .organisation import BODY_KINDS, ORGANISATION_KINDS, Body, DecisionType, Organisation
 from .policy import POLICY_STATUSES, PolicyVersion, PublishedPolicyChanged
 from .session import END_REASONS, LoginSession
-from .user import ROLES, ApiToken, LoginAttempt, User, UserRole
+from .user import ROLES, ApiToken, LoginAttempt, ReviewerBody, User, UserRole
 
 __all__ = [
     "MEETING_STATES",
@@ -35,6 +35,7 @@ __all__ = [
     "POLICY_STATUSES",
     "PolicyVersion",
     "PublishedPolicyChanged",
+    "ReviewerBody",
     "User",
     "UserRole",
 ]

@@ -44,6 +44,13 @@ class Assessment(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # The organisation's policy version in force when the assessment started (None: the
+    # built-in default applied), and the rule it gave the decision (``assess.policy.Applied``
+    # dumped), re-applied and re-recorded when the decision's type, body or amount changes.
+    policy_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("policy_versions.id"), index=True, default=None
+    )
+    policy: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     decision: Mapped[Decision] = relationship()
     prepared_by: Mapped[User] = relationship(foreign_keys=[prepared_by_id])

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from ._types import UTCDateTime, utcnow
-from .organisation import Organisation
+from .organisation import Body, Organisation
 
 ROLES = ("preparer", "reviewer", "secretary", "auditor", "admin")
 
@@ -47,6 +47,19 @@ class User(UserMixin, Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+
+class ReviewerBody(Model):
+    """A body or division a person reviews for: where the organisation's policy gives a
+    decision's review to a body's reviewers, only the people linked to it approve (issue 17)."""
+
+    __tablename__ = "reviewer_bodies"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), primary_key=True, index=True)
+
+    user: Mapped[User] = relationship()
+    body: Mapped[Body] = relationship()
 
 
 class UserRole(Model):

@@ -26,6 +26,7 @@ from ..input_shape import strip_control
 from ..models import Assessment, AuditEvent, Decision, Revision, User
 from ..workflow import Option
 from . import flags as flag_ops
+from . import policy_applied
 from ._audit import record
 from ._tx import committed_view, transaction
 from .agenda_notes import note_assessment_change
@@ -42,6 +43,7 @@ from .context import (  # noqa: F401  (workflows, snapshot: read by the fronts h
 )
 from .documents import attach
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .policies import policy_in_force
 
 DEFAULT_FORM_KEY = "iva"
 COMMENT_MAX_LENGTH = 5000  # a transition's comment, kept in the revision and the audit log
@@ -132,7 +134,17 @@ def create_assessment(
         raise NotFound(_l("No decision with id %(id)s.", id=decision.id))
     if active_assessment(decision) is not None:
         raise Conflict(_l("This decision already has an assessment in progress."))
-    key = workflow or decision.organisation.setting("default_workflow") or "eva-standard"
+    # The policy in force today applies, and stays with the assessment: a version published
+    # later applies to assessments started later.
+    in_force = policy_in_force(decision.organisation)
+    applied = policy_applied.apply_to(decision, in_force)
+    # A published policy names the process every assessment starts (and screens) in.
+    key = workflow or (
+        applied.processes.get("screening")
+        if in_force is not None
+        else decision.organisation.setting("default_workflow")
+    )
+    key = key or "eva-standard"
     try:
         engine = workflows().latest(key)
     except LookupError:
@@ -157,6 +169,8 @@ def create_assessment(
             state=engine.definition.initial,
             data={},
             prepared_by=user,
+            policy_version_id=in_force.id if in_force is not None else None,
+            policy=applied.dump(),
         )
         session.add(assessment)
         session.flush()
@@ -171,6 +185,8 @@ def create_assessment(
                 {"field": "workflow", "old": None, "new": pinned},
                 {"field": "form", "old": None, "new": f"{form_key}@{form_version}"},
                 {"field": "decision", "old": None, "new": decision.id},
+                {"field": "policy_version", "old": None, "new": applied.policy_version},
+                {"field": "policy", "old": None, "new": applied.dump()},
             ],
         )
     return assessment
@@ -199,6 +215,9 @@ def save_answers(
     # The parts given replace the stored ones; reading them through the model refuses a
     # malformed part before anything is written.
     new = AssessmentData.load({**old, **changes})
+    if "screening" in changes:
+        # The organisation's policy sets the lowest level; the answers stay as they were.
+        policy_applied.check_level(assessment, new.screening.level)
     # Flags are not answers: they are recomputed here and audited as flags, with their texts.
     field_changes = audit.diff(_answers_only(old), _answers_only(new.dump()))
     if not field_changes:
@@ -251,11 +270,23 @@ def fire(
         )
         data.flags, flag_changes = flag_ops.evaluate(assessment, data, submitted=submitted)
     new_state = engine.fire(trigger, facts(assessment, data), actor(user), comment)
-    final = definition.states[new_state].final
     taken = definition.transition(trigger, old_state)
     assert taken is not None  # engine.fire refuses a trigger that is not possible here
+    # The step that fixes the level hands the assessment over to the level's process.
+    target = (
+        policy_applied.process_for(assessment, data.screening.level, definition)
+        if definition.hands_over_on(trigger)
+        else None
+    )
+    handed_over = None
+    if target is not None:
+        handed_over = (_pinned(definition), _pinned(target))
+        definition = target  # what the new state means is the new process's to say
+    final = definition.states[new_state].final
     with changing(assessment, expected_version) as session:
         assessment.state = new_state
+        if target is not None:
+            assessment.workflow_key, assessment.workflow_version = target.ident
         if flag_changes:
             assessment.content = data
         if not definition.is_active(new_state):
@@ -271,9 +302,11 @@ def fire(
             )
             or 0
         ) + 1
-        transition = {"trigger": trigger, "from": old_state, "to": new_state}
+        transition: dict[str, Any] = {"trigger": trigger, "from": old_state, "to": new_state}
         if comment:
             transition["comment"] = comment
+        if handed_over is not None:
+            transition["workflow"] = {"old": handed_over[0], "new": handed_over[1]}
         snap = snapshot(
             assessment, seq=seq, user=user, transition=transition, approves=taken.documents
         )
@@ -289,6 +322,8 @@ def fire(
         session.add(revision)
         session.flush()
         changes: list[dict[str, Any]] = [{"field": "state", "old": old_state, "new": new_state}]
+        if handed_over is not None:
+            changes.append({"field": "workflow", "old": handed_over[0], "new": handed_over[1]})
         if final and not assessment.active:
             changes.append({"field": "active", "old": True, "new": False})
         changes += flag_changes
@@ -305,12 +340,16 @@ def fire(
             attach(session, user, assessment, revision)
         # Reopened after it was ready for the meeting, other than by the meeting itself.
         if (
-            definition.is_ready_for_agenda(old_state)
+            engine.definition.is_ready_for_agenda(old_state)
             and definition.is_editable(new_state)
-            and trigger != definition.outcome_trigger("returned")
+            and trigger != engine.definition.outcome_trigger("returned")
         ):
             note_assessment_change(session, user, assessment)
     return assessment
+
+
+def _pinned(definition) -> str:
+    return f"{definition.key}@{definition.version}"
 
 
 def history(assessment: Assessment) -> Sequence[AuditEvent]:

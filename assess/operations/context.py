@@ -27,6 +27,7 @@ from ..questionnaire.answers import screening_problems
 from ..questionnaire.organisation import OrgSettings
 from ..questionnaire.policy_screening import effective_form
 from ..workflow import Actor, Engine, Facts, Workflows
+from . import policy_applied
 from ._changes import content_changes
 from ._stale import changing, check_version, stale
 
@@ -160,6 +161,8 @@ def facts(assessment: Assessment, data: AssessmentData | None = None) -> Facts:
         content_changes=content_changes(assessment, definition, form)
         if definition.needs_second_person(assessment.state)
         else (),
+        policy_problems=policy_applied.level_problems(assessment, data),
+        **policy_applied.review_facts(assessment),
     )
 
 

@@ -1,4 +1,9 @@
-"""Decision drafts: create and edit, scoped to the actor's organisation."""
+"""Decision drafts: create and edit, scoped to the actor's organisation.
+
+Above the assessments (issue 17): a decision of a type the policy exempts gets its
+assessment with the screen-out proposed as it is created, and a change of the decision's
+type, body or amount re-applies the policy to its assessment.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +14,30 @@ from sqlalchemy import or_, select
 from ..definitions import localized
 from ..extensions import db
 from ..i18n import lazy_text as _l
-from ..models import Body, Decision, DecisionType, User
+from ..models import Assessment, Body, Decision, DecisionType, User
+from ..policy import Applied
+from ..questionnaire.answers import clean_screening
 from ..roles import ROLE_LABELS
 from ..translation import joined
+from ..workflow import WorkflowDefinition
+from ..workflow.definition import ANY_OPEN_STATE
 from ._audit import record
 from ._check import choice, row_id, text
 from ._stale import changing, check_version
 from ._tx import transaction
-from .context import active_assessment, engine_for
+from .assessments import create_assessment, fire, save_answers
+from .context import active_assessment, engine_for, form_for, org_settings
 from .errors import Conflict, Errors, Forbidden, NotFound
 from .organisation_data import decision_type_by_key, decision_types_of
+from .policies import policy_in_force
+from .policy_applied import applied_of, apply_to, version_of, view
 
 # Above any public body's purchase or investment; more is a typing error (and a JSON client
 # could not read back beyond 2**53 exactly).
 MAX_AMOUNT_EUR = 10**12
+
+# The guard of the step that proposes a screen-out (workflow.guards.screen_out_justified).
+SCREEN_OUT_GUARD = "screen_out_justified"
 
 LANGUAGES = ("fi", "sv")
 PROPOSAL_MAX = 20_000
@@ -175,7 +190,58 @@ def create_decision(actor: User, **data) -> Decision:
             decision.id,
             changes=[{"field": k, "old": None, "new": v} for k, v in _audited(clean).items()],
         )
+        if actor.has_role("preparer"):
+            propose_if_exempt(actor, decision)
     return decision
+
+
+def propose_if_exempt(actor: User, decision: Decision) -> Assessment | None:
+    """When the policy in force exempts ``decision``, start its assessment and propose the
+    screen-out with the policy's exempt category (level "no assessment"). A reviewer then
+    confirms it (four eyes) or rejects it back to screening. The screening's guards pass as
+    they do for a person who chose the category: nothing is skipped. Returns the
+    assessment, or None when the decision is not exempt."""
+    applied = apply_to(decision, policy_in_force(decision.organisation))
+    if applied.rule != "exempt" or applied.exempt_category is None:
+        return None
+    assessment = create_assessment(actor, decision)
+    screening, errors = clean_screening(
+        form_for(assessment),
+        {"answers": {}, "level": "none", "exempt_category": applied.exempt_category},
+        org_settings(assessment),
+    )
+    if errors:
+        raise Conflict(
+            _l(
+                "The assessment policy exempts this decision as %(category)r, which is not "
+                "one of the organisation's exempt categories. Ask an admin to correct the "
+                "policy or the settings.",
+                category=applied.exempt_category,
+            )
+        )
+    save_answers(actor, assessment, {"screening": screening}, expected_version=None)
+    for trigger in _route_to_screen_out(engine_for(assessment).definition, assessment.state):
+        fire(actor, assessment, trigger, expected_version=None)
+    return assessment
+
+
+def _route_to_screen_out(definition: WorkflowDefinition, state: str) -> list[str]:
+    """The preparer's steps from ``state`` through states still being prepared, ending with
+    the step that proposes the screen-out (the one its justification guards); empty when
+    the process has no such way."""
+    routes: dict[str, list[str]] = {state: []}
+    queue = [state]
+    while queue:
+        here = queue.pop(0)
+        for t in definition.transitions:
+            if t.source == ANY_OPEN_STATE or here not in t.source or "preparer" not in t.roles:
+                continue
+            if SCREEN_OUT_GUARD in t.guards:
+                return [*routes[here], t.trigger]
+            if definition.is_editable(t.dest) and t.dest not in routes:
+                routes[t.dest] = [*routes[here], t.trigger]
+                queue.append(t.dest)
+    return []
 
 
 def _audited(values: dict) -> dict:
@@ -209,7 +275,46 @@ def update_decision(actor: User, decision: Decision, *, expected_version: int, *
             setattr(decision, key, value)
         session.flush()
         record(session, actor, "decision.updated", "decision", decision.id, changes=changes)
+        reapply_policy(actor, decision)
     return decision
+
+
+def applied_policy(decision: Decision, assessment: Assessment | None) -> Applied | None:
+    """The rule recorded on ``assessment`` (None: started before policies), or with no
+    assessment the one the policy in force gives the decision now."""
+    if assessment is not None:
+        return applied_of(assessment)
+    return apply_to(decision, policy_in_force(decision.organisation))
+
+
+def policy_view(decision: Decision, assessment: Assessment | None, language: str) -> dict | None:
+    """What the API and the decision page say about the rule that applies."""
+    return view(decision, applied_policy(decision, assessment), language)
+
+
+def reapply_policy(actor: User, decision: Decision) -> None:
+    """Apply the policy version the decision's assessment started under to the decision as
+    it is now (its type, body or amount changed), and record the rule if it changed. The
+    answers are never changed: a level now below the minimum blocks the next step until
+    the preparer raises it."""
+    assessment = active_assessment(decision)
+    if assessment is None:
+        return
+    old = applied_of(assessment)
+    new = apply_to(decision, version_of(assessment))
+    if old is not None and old == new:
+        return
+    with changing(assessment, None) as session:
+        assessment.policy = new.dump()
+        session.flush()
+        record(
+            session,
+            actor,
+            "assessment.policy_applied",
+            "assessment",
+            assessment.id,
+            changes=[{"field": "policy", "old": old.dump() if old else None, "new": new.dump()}],
+        )
 
 
 # What the assessment is reviewed against and what its approved documents show. The case

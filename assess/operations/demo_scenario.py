@@ -140,6 +140,9 @@ def acknowledge_high(reviewer, a, comment="Accepted: the effect is weighed in th
 def prepared(preparer, decision, level: str = "light"):
     """An assessment of ``decision`` with every section answered, not yet submitted."""
     a = ops.create_assessment(preparer, decision)
+    # Never below what the organisation's policy requires for the decision.
+    if (a.policy or {}).get("minimum_level") == "full":
+        level = "full"
     ops.fire(preparer, a, "start_screening", expected_version=a.version)
     complete_screening(preparer, a, level)
     ops.fire(preparer, a, "start_assessment", expected_version=a.version)
@@ -180,6 +183,8 @@ def load_scenario() -> bool:
         body_id=first.body_id,
         title="Kotihoidon iltakäyntien järjestäminen Kaustisen seutukunnassa",
         proposal="",
+        # With the demo policy (demo_policy.py) the organisation's decisions have a type.
+        **({"decision_type": "service_organisation"} if first.decision_type_id else {}),
     )
     to_review(preparer, second)
     when = datetime.combine(today() + timedelta(days=9), datetime.min.time()).replace(hour=14)

@@ -8,7 +8,7 @@ approved assessments with negative effects on the same groups) and keeps the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import delete, distinct, func, select
@@ -23,6 +23,7 @@ from ..models import AgendaItem, Assessment, Decision, Meeting, NegativeEffect, 
 from ..models._types import utcnow
 from ..questionnaire.organisation import OrgSettings
 from ..workflow import Facts, WorkflowDefinition, four_eyes_reasons
+from . import policy_applied
 from ._audit import record
 from ._changes import content_changes
 
@@ -128,7 +129,7 @@ def context(assessment: Assessment, data: AssessmentData, *, submitted: date | N
     on = today()
     window = org.threshold(form, "cumulative_window_days")
     negative = {c.group for c in flags.rules.negative_cells(data)}
-    return flags.FlagContext.of(
+    found = flags.FlagContext.of(
         form,
         org,
         today=on,
@@ -136,6 +137,11 @@ def context(assessment: Assessment, data: AssessmentData, *, submitted: date | N
         meeting_date=meeting_date(assessment),
         others=others(assessment, negative, on=on, window_days=window),
     )
+    # A published policy's time limit for the rule that applied wins over the settings'.
+    applied = policy_applied.applied_of(assessment)
+    if applied is not None and applied.policy_version is not None:
+        found = replace(found, late_days=applied.submit_days_before_meeting)
+    return found
 
 
 def evaluate(assessment: Assessment, data: AssessmentData, *, submitted: date | None = None):

@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "assessment.answers_saved": _l("Answers saved"),
     "assessment.flag_acknowledged": _l("Flag acknowledged"),
     "assessment.form_migrated": _l("Moved to a newer questionnaire"),
+    "assessment.policy_applied": _l("Assessment policy applied again"),
 }
 
 
@@ -48,6 +49,7 @@ def panel_context(decision, *, comment: str = "", failed: str | None = None, rea
         "documents": stored,
         "paragraphs": doc_ops.paragraphs(stored),
         "document_languages": doc_ops.languages_for(decision),
+        "policy": decision_ops.policy_view(decision, assessment, request_language()),
     }
     if assessment is None:
         return context

@@ -27,6 +27,8 @@ from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
 from ..operations import answers as answer_ops
 from ..operations import assessments as ops
 from ..operations import attachments as attachment_ops
+from ..operations import decisions as decision_ops
+from ..operations.policy_applied import BelowPolicyMinimum
 from ..questionnaire import forms as qforms
 from ..questionnaire import section_problems
 from ..questionnaire.answers import screening_problems
@@ -124,6 +126,13 @@ def _save(a, wtform, saver, *, strip: str = ""):
     except ValidationFailed as exc:
         _apply(wtform, exc.errors, strip)
         return False, 422
+    except BelowPolicyMinimum as exc:
+        # On the level's own field, so the error summary leads there; the input stays.
+        if "level" in wtform._fields:
+            wtform.level.errors = list(wtform.level.errors) + [str(exc)]
+        else:
+            wtform.form_errors.append(str(exc))
+        return False, 409
     except (Conflict, Forbidden) as exc:
         wtform.form_errors.append(str(exc))
         return False, 409
@@ -236,6 +245,7 @@ def screening(assessment_id: int):
         recommended=recommended_level(form, answers),
         problems=screening_problems(form, stored),
         bases=legal_bases(form, answer_ops.org_settings(a)),
+        policy=decision_ops.policy_view(a.decision, a, request_language()),
     ), status
 
 

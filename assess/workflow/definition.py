@@ -81,6 +81,10 @@ class WorkflowDefinition(Strict):
     submit_for_review: str | None = None
     # For each meeting outcome, the trigger it fires (null: the assessment stays as it is).
     outcomes: dict[str, str | None] = {}
+    # The step that fixes the assessment's level (issue 17): once it is taken, the assessment
+    # continues in the process the organisation's policy names for that level. Absent: the
+    # assessment stays in this process whatever its level.
+    hands_over: str | None = None
 
     @property
     def ident(self) -> tuple[str, int]:
@@ -151,6 +155,46 @@ class WorkflowDefinition(Strict):
     def submit_trigger(self) -> str:
         assert self.submit_for_review is not None  # the loader refuses a workflow without one
         return self.submit_for_review
+
+    def hands_over_on(self, trigger: str) -> bool:
+        """Whether taking ``trigger`` fixes the level, so the assessment continues in the
+        process the policy names for it."""
+        return self.hands_over is not None and trigger == self.hands_over
+
+    def leaves_preparation(self, transition: TransitionDef) -> bool:
+        """Whether ``transition`` takes an assessment on from preparation: out of an editable
+        state into one that is not (to review, to a proposed screen-out), or the step that
+        fixes the level. Withdrawing (into a state that ends it) is not taking it on."""
+        if not any(self.states[s].editable for s in self.sources(transition)):
+            return False
+        dest = self.states[transition.dest]
+        return self.hands_over_on(transition.trigger) or (not dest.editable and dest.active)
+
+    @property
+    def has_follow_up(self) -> bool:
+        """Whether a decided assessment is followed up here: a state in follow-up that is
+        not final (a full assessment needs one)."""
+        return any(s.in_follow_up and not s.final for s in self.states.values())
+
+    def handover_problems(self, target: WorkflowDefinition) -> list[str]:
+        """Why an assessment handed over by this process cannot continue in ``target``: the
+        state the hand-over leads to must be one of ``target``'s states, not a final one."""
+        problems = []
+        for t in self.transitions:
+            if t.trigger != self.hands_over:
+                continue
+            found = target.states.get(t.dest)
+            if found is None:
+                problems.append(
+                    f"process {target.key!r} has no state {t.dest!r}, where {self.key!r}'s "
+                    f"step {t.trigger!r} hands the assessment over"
+                )
+            elif found.final:
+                problems.append(
+                    f"state {t.dest!r}, where {self.key!r}'s step {t.trigger!r} hands the "
+                    f"assessment over, is final in process {target.key!r}"
+                )
+        return problems
 
     def outcome_trigger(self, outcome: str) -> str | None:
         """The trigger a meeting's ``outcome`` fires, or None when the assessment stays."""
@@ -300,6 +344,20 @@ def _meaning_problems(d: WorkflowDefinition, add) -> None:
         )
     if not any(sd.approved for sd in states.values()):
         add("states", "no state is approved: true; mark the state an approval leads to")
+    if d.hands_over is not None:
+        handing = [t for t in d.transitions if t.trigger == d.hands_over]
+        if not handing:
+            add(
+                "hands_over",
+                f"unknown trigger {d.hands_over!r}; expected one of: {', '.join(triggers)}",
+            )
+        for t in handing:
+            if t.dest in states and not states[t.dest].editable:
+                add(
+                    "hands_over",
+                    f"trigger {d.hands_over!r} leads to {t.dest!r}, which is not editable: the "
+                    "step that fixes the level must lead to where the assessment is prepared",
+                )
     submitting = [t for t in d.transitions if t.trigger == d.submit_for_review]
     if d.submit_for_review is None:
         add(

@@ -105,6 +105,8 @@ class Engine:
             reasons.append(_l("Write a comment: it is required for this step."))
         for name in t.guards:
             reasons.extend(GUARDS[name](ctx))
+        if ctx.facts.policy_problems and self.definition.leaves_preparation(t):
+            reasons.extend(ctx.facts.policy_problems)
         return reasons
 
     def options(self, facts: Facts, actor: Actor) -> list[Option]:

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from babel.dates import format_datetime
 
+from ..roles import ROLE_LABELS
 from ..translation import joined
 from ..translation import lazy_text as _l
 from .definition import FOUR_EYES, TransitionDef
@@ -53,6 +54,15 @@ class Facts:
     # Supplied from the audit log: who changed the content since the last return to
     # preparation (or since the assessment was created), what and when.
     content_changes: tuple[ContentChange, ...] = ()
+    # Supplied from the organisation's assessment policy: why the assessment may not leave
+    # preparation as it is (the level chosen is below the policy's minimum).
+    policy_problems: tuple = ()
+    # From the rule of the policy that applies: who reviews (a role, and optionally the key
+    # of the body or division whose reviewers alone may approve, with its name shown).
+    review_role: str | None = None
+    review_body: str | None = None
+    review_body_label: object = None  # the body's name, rendered in the reader's language
+    review_body_reviewers: frozenset[int] = frozenset()  # the ids of the people linked to it
 
 
 @dataclass(frozen=True)
@@ -85,8 +95,33 @@ def guard(name: str):
 def four_eyes(ctx: GuardContext) -> list:
     """The step needs a second person: not anyone who prepared the assessment or the
     decision, nor anyone who changed the content since it was last returned for
-    preparation, whatever roles they hold."""
-    return four_eyes_reasons(ctx.facts, ctx.actor)
+    preparation, whatever roles they hold; and, when the organisation's policy narrows who
+    reviews the decision, only those people."""
+    return four_eyes_reasons(ctx.facts, ctx.actor) + review_reasons(ctx.facts, ctx.actor)
+
+
+def review_reasons(f: Facts, actor: Actor) -> list:
+    """Why ``actor`` is not among the reviewers the policy names for this decision."""
+    if actor.id is None:
+        return []
+    reasons = []
+    if f.review_role is not None and f.review_role not in actor.roles:
+        reasons.append(
+            _l(
+                "The organisation's assessment policy names the role %(role)s as the "
+                "reviewers of this decision.",
+                role=ROLE_LABELS.get(f.review_role, f.review_role),
+            )
+        )
+    if f.review_body is not None and actor.id not in f.review_body_reviewers:
+        reasons.append(
+            _l(
+                "The organisation's assessment policy gives the review of this decision to "
+                "the reviewers of %(body)s; you are not one of them.",
+                body=f.review_body_label or f.review_body,
+            )
+        )
+    return reasons
 
 
 def four_eyes_reasons(f: Facts, actor: Actor) -> list:
