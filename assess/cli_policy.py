@@ -46,12 +46,16 @@ policy_file = click.argument(
 
 @policy_cli.command("export")
 @click.option("--draft", is_flag=True, help="The draft instead of the version in force.")
+@click.option("--version", "number", type=ROW_ID, help="This version (see `policy versions`).")
 @organisation_option
-def export(draft, organisation_id):
-    """Print the policy in force (or the draft) as YAML; the built-in default if none."""
+def export(draft, number, organisation_id):
+    """Print the policy in force (or the draft, or a version) as YAML; the built-in default
+    if none is in force."""
+    if draft and number is not None:
+        _fail("choose --draft or --version, not both.")
     org = _organisation(organisation_id)
     try:
-        click.echo(policy_ops.export_policy(org, draft=draft), nl=False)
+        click.echo(policy_ops.export_policy(org, draft=draft, version=number), nl=False)
     except NotFound as exc:
         _fail(str(exc))
 

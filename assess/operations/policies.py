@@ -145,21 +145,29 @@ def check_draft(
     return current, check_data(org, current.data, source=f"draft (version {current.version})")[1]
 
 
-def export_policy(organisation: Organisation, draft: bool = False) -> str:
-    """The policy in force (or the draft) as a YAML file; the built-in default when there
-    is neither, so that an organisation starts from what applies today."""
-    if draft:
+def export_policy(
+    organisation: Organisation, draft: bool = False, *, version: int | None = None
+) -> str:
+    """The policy in force (or the draft, or version number ``version``) as a YAML file;
+    the built-in default when none is in force, so that an organisation starts from what
+    applies today."""
+    if draft or version is not None:
         found = _scalars(
             select(PolicyVersion).where(
-                PolicyVersion.organisation_id == organisation.id, PolicyVersion.status == "draft"
+                PolicyVersion.organisation_id == organisation.id,
+                PolicyVersion.version == version
+                if version is not None
+                else PolicyVersion.status == "draft",
             )
         )
         if not found:
+            if version is not None:
+                raise NotFound(_l("There is no policy version %(version)d.", version=version))
             raise NotFound(_l("There is no draft policy."))
         data = found[0].data
     else:
-        version = policy_in_force(organisation)
-        data = version.data if version else builtin_data()
+        in_force = policy_in_force(organisation)
+        data = in_force.data if in_force else builtin_data()
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 

@@ -54,6 +54,9 @@ def test_import_and_publish_a_valid_file_exits_0(demo, tmp_path):
     exported = run(demo, "export")
     assert exported.exit_code == 0
     assert yaml.safe_load(exported.stdout) == yaml.safe_load(GOOD)
+    assert yaml.safe_load(run(demo, "export", "--version", "1").stdout) == yaml.safe_load(GOOD)
+    missing = run(demo, "export", "--version", "7")
+    assert missing.exit_code == 2 and "no policy version 7" in missing.stderr
     listed = run(demo, "versions")
     assert listed.exit_code == 0
     assert "1\tpublished\tfrom" in listed.stdout and "(in force)" in listed.stdout
