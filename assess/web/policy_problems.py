@@ -25,6 +25,12 @@ _TRANSLATION_MISSING = {
     "en": _l("write the text in English too, or leave it empty in every language."),
 }
 _MISSING = object()
+# A text of the YAML page (an own question's label) missing in one language.
+_TEXT_MISSING = {
+    "fi": _l("the text in Finnish is missing."),
+    "sv": _l("the text in Swedish is missing."),
+    "en": _l("the text in English is missing."),
+}
 
 
 @dataclass(frozen=True)
@@ -200,6 +206,23 @@ def _message(problem: Problem, data: dict, workflows: set[str]):
         return _l("choose the process.")
     if last in _TRANSLATION_MISSING and parts[0] in ("title", "reporting"):
         return _TRANSLATION_MISSING[last]
+    if last in _TEXT_MISSING and isinstance(parent, dict) and not shown_value:
+        return _TEXT_MISSING[last]
+    if parts[:2] == ["screening", "questions_off"] and len(parts) == 3:
+        if problem.message.startswith("unknown"):
+            return _l(
+                "“%(value)s” is not a screening question of the form: check the id.",
+                value=shown_value,
+            )
+        return _l("the question “%(value)s” is switched off twice: keep one.", value=shown_value)
+    if parts[:2] == ["screening", "own_questions"] and last == "id":
+        return _l(
+            "the id “%(value)s” is already used by the form or by another own question: give "
+            "another id.",
+            value=shown_value,
+        )
+    if last == "recommends":
+        return _l("say what a yes recommends: light or full.")
     if len(parts) == 2 and parts[0] == "rules" and problem.message.startswith("duplicate"):
         return _l("this decision type already has a rule for the same body above: keep one.")
     return None

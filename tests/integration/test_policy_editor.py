@@ -400,3 +400,33 @@ def test_without_decision_types_the_editor_says_so_and_links_their_page(demo, cl
     page = client.get("/admin/policy/draft").get_data(as_text=True)
     assert "The organisation has no decision types yet" in page
     assert 'href="/admin/decision-types/new"' in page
+
+
+def test_the_screening_blocks_problems_are_said_in_the_readers_language(demo, client):
+    admin(client, "fi")
+    page = client.get("/admin/policy/draft/yaml").get_data(as_text=True)
+    token = re.search(r'name="draft_token" type="hidden" value="([^"]+)"', page).group(1)
+    block = (
+        "format: 1\n"
+        "screening:\n"
+        "  questions_off: [s_nothing]\n"
+        "  own_questions:\n"
+        "    - id: s_children\n"
+        "      labels:\n"
+        "        fi: Koskeeko päätös henkilöstöä\n"
+        "        en: Does it concern the staff\n"
+        "      recommends: maybe\n"
+    )
+    response = post(
+        client, "/admin/policy/draft/yaml", {"draft_token": token, "policy_yaml": block}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    summary = page[
+        page.index('id="error-summary"') : page.index("</ul>", page.index('id="error-summary"'))
+    ]
+    assert "”s_nothing” ei ole lomakkeen tarveharkintakysymys" in summary
+    assert "tunniste ”s_children” on jo lomakkeen" in summary
+    assert "screening.own_questions.0.labels.sv: ruotsinkielinen teksti puuttuu." in summary
+    assert "kerro, mitä kyllä-vastaus suosittaa" in summary
+    assert 'lang="en"' not in summary
