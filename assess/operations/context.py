@@ -100,10 +100,12 @@ def screening_policy(assessment: Assessment) -> dict[str, Any] | None:
     """The ``screening`` block of the policy the assessment's screening follows (None: the
     questionnaire's own screening).
 
-    The one place that says which policy: until the assessment records the version it
-    started under, the policy in force.
+    The one place that says which policy: the version the assessment started under (its
+    recorded ``policy_version_id``), so that a version published later never changes the
+    questions of an assessment already started. None recorded (started before any policy,
+    or under the built-in default): the questionnaire's own.
     """
-    version = version_in_force(assessment.decision.organisation)
+    version = policy_applied.version_of(assessment)
     return None if version is None else (version.data or {}).get("screening")
 
 

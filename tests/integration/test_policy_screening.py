@@ -207,6 +207,23 @@ def test_without_a_policy_in_force_the_questionnaires_own_screening_is_asked(ctx
     assert asked(a.id) == shipped
 
 
+def test_an_assessment_keeps_the_questions_of_the_version_it_started_under(demo, started):
+    with demo.app_context():
+        first = asked(started)
+        # A second version, in force from today, asks about staff again and drops the own
+        # "light" question.
+        second = {
+            **POLICY,
+            "screening": {"questions_off": ["s_gender"], "own_questions": [OWN_FULL]},
+        }
+        publish(second)
+        assert asked(started) == first  # the assessment started under the first
+        newer = ops.create_assessment(user("preparer"), db.session.get(Decision, 2))
+        ids = asked(newer.id)
+        assert "s_staff" in ids and "s_gender" not in ids
+        assert "x_school_transport" in ids and "x_volunteers" not in ids
+
+
 def test_the_document_prints_own_questions_in_its_language(demo, started):
     with demo.app_context():
         a = db.session.get(Assessment, started)
