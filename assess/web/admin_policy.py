@@ -198,6 +198,12 @@ def _draft_page(form, current, choices: Choices, problems, status: int = 200, **
     ), status
 
 
+def _token(form) -> str:
+    """The draft token the form came back with; a form without one is treated as stale,
+    never as "do not check"."""
+    return form.draft_token.data or ""
+
+
 def _problems(data, layout: Layout, form: PolicyForm | None, choices: Choices, found):
     return shown(list(found), data, layout, form, choices, set(workflows().names()))
 
@@ -298,7 +304,7 @@ def draft():
     action = request.form.get("action", "save")
     data, layout = policy_data(form, base)
     try:
-        saved, found = policy_drafts.save(current_user, data, expected=form.draft_token.data)
+        saved, found = policy_drafts.save(current_user, data, expected=_token(form))
     except Conflict as exc:
         # What was typed stays on the page, the conflict above it; nothing was saved.
         return _draft_page(form, current, choices, [], 409, conflict=str(exc))
@@ -360,7 +366,7 @@ def draft_yaml():
         )
         return _yaml_page(form, current, [_yaml_problem("", message)], status=422)
     try:
-        saved, found = policy_drafts.save(current_user, data, expected=form.draft_token.data)
+        saved, found = policy_drafts.save(current_user, data, expected=_token(form))
     except Conflict as exc:
         return _yaml_page(form, current, [], status=409, conflict=str(exc))
     form.draft_token.data = policy_drafts.token(saved)
@@ -399,7 +405,7 @@ def discard():
         if not form.validate_on_submit():
             abort(400)
         try:
-            policy_drafts.discard(current_user, expected=form.draft_token.data)
+            policy_drafts.discard(current_user, expected=_token(form))
         except Stale as exc:
             flash(str(exc), "danger")
             return redirect(url_for(".draft"))
@@ -446,9 +452,7 @@ def publish():
         try:
             if starts_on is None:
                 raise ValidationFailed({"starts_on": [_l("Enter the start date.")]})
-            published = policy_drafts.publish(
-                current_user, starts_on, expected=confirm.draft_token.data
-            )
+            published = policy_drafts.publish(current_user, starts_on, expected=_token(confirm))
         except Stale as exc:
             flash(str(exc), "danger")
             return redirect(url_for(".draft"))

@@ -430,3 +430,13 @@ def test_the_screening_blocks_problems_are_said_in_the_readers_language(demo, cl
     assert "screening.own_questions.0.labels.sv: ruotsinkielinen teksti puuttuu." in summary
     assert "kerro, mitä kyllä-vastaus suosittaa" in summary
     assert 'lang="en"' not in summary
+
+
+def test_a_form_without_its_draft_token_is_refused_not_saved_over(demo, client, types):
+    admin(client)
+    post(client, "/admin/policy/draft", {**form_of(client), "action": "save"})
+    fields = form_of(client)
+    del fields["draft_token"]
+    fields[f"{row(fields, 'procurement')}-rule"] = "full"
+    assert post(client, "/admin/policy/draft", {**fields, "action": "save"}).status_code == 409
+    assert drafts(demo)[0][2]["rules"] == []
