@@ -67,6 +67,21 @@ def known(organisation: Organisation) -> Known:
         workflows={key: loaded.latest(key).definition for key in loaded.names()},
         exempt_categories={c.id for c in form.screening.exempt_categories},
         screening_questions={q.id for q in form.screening.questions},
+        retired_decision_types=set(
+            _scalars(
+                select(DecisionType.key).where(
+                    DecisionType.organisation_id == organisation.id,
+                    DecisionType.active.is_(False),
+                )
+            )
+        ),
+        retired_bodies=set(
+            _scalars(
+                select(Body.key).where(
+                    Body.organisation_id == organisation.id, Body.active.is_(False)
+                )
+            )
+        ),
     )
 
 

@@ -29,6 +29,9 @@ class Known:
     workflows: dict[str, WorkflowDefinition] = field(default_factory=dict)
     exempt_categories: set[str] = field(default_factory=set)
     screening_questions: set[str] = field(default_factory=set)
+    # Retired ones: still unknown to a policy, but named as retired, which says what to do.
+    retired_decision_types: set[str] = field(default_factory=set)
+    retired_bodies: set[str] = field(default_factory=set)
 
 
 _EUROS = ("threshold_eur", "investment_threshold_eur")
@@ -118,7 +121,13 @@ class _Checker:
                 continue
             here = f"rules.{i}"
             kind, body = rule.get("decision_type"), rule.get("body")
-            if isinstance(kind, str) and kind not in self.types:
+            if isinstance(kind, str) and kind in self.known.retired_decision_types - self.types:
+                self.add(
+                    f"{here}.decision_type",
+                    f"decision type {kind!r} is retired; bring it back on the decision types "
+                    "page, or remove this rule",
+                )
+            elif isinstance(kind, str) and kind not in self.types:
                 self.add(
                     f"{here}.decision_type",
                     f"unknown decision type {kind!r}; expected one of: {_listed(self.types)} "
@@ -158,7 +167,11 @@ class _Checker:
                 seen.add(key)
 
     def body(self, key: str, path: str) -> None:
-        if key not in self.known.bodies:
+        if key in self.known.retired_bodies - self.known.bodies:
+            self.add(
+                path, f"body {key!r} is retired; bring it back on the bodies page, or use another"
+            )
+        elif key not in self.known.bodies:
             self.add(path, f"unknown body {key!r}; expected one of: {_listed(self.known.bodies)}")
 
     def rule_body(self, rule: dict, here: str) -> None:

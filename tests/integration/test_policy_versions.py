@@ -250,3 +250,20 @@ def test_the_fingerprint_follows_the_content_not_the_key_order():
         {"rules": [], "format": 1}
     )
     assert ops.fingerprint({"format": 1}) != ops.fingerprint({"format": 1, "rules": []})
+
+
+def test_a_retired_type_is_named_as_retired_and_cannot_be_defined_again(admin):
+    from assess.operations import organisation_data
+
+    org = admin.organisation
+    add_type(org, "service_network_change")
+    kind = organisation_data.decision_type_by_key(org, "service_network_change")
+    organisation_data.retire_decision_type(admin, kind)
+    text = yaml.safe_dump({"format": 1, "rules": VALID["rules"][:1]})
+    _, problems = ops.import_policy(admin, text, source="p.yaml")
+    assert [(p.path, "is retired" in p.message) for p in problems] == [
+        ("rules.0.decision_type", True)
+    ]
+    _, problems = ops.import_policy(admin, yaml.safe_dump(VALID), source="p.yaml")
+    assert [p.path for p in problems] == ["decision_types.0.id"]
+    assert "retired" in problems[0].message

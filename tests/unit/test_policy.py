@@ -498,3 +498,17 @@ def test_a_level_the_file_leaves_out_must_have_its_default_workflow_loaded():
     problems = check({"format": 1, "processes": {"light": "eva-light"}}, only_light)[1]
     assert {p.path for p in problems} == {"processes.screening", "processes.full"}
     assert all("default workflow 'eva-standard' is not loaded" in p.message for p in problems)
+
+
+def test_a_retired_type_or_body_is_named_as_retired():
+    known = Known(
+        **{
+            **KNOWN.__dict__,
+            "retired_decision_types": {"old_type"},
+            "retired_bodies": {"old_board"},
+        }
+    )
+    data = policy_data(rules=[{"decision_type": "old_type", "body": "old_board", "rule": "full"}])
+    messages = {p.path: p.message for p in check(data, known)[1]}
+    assert "'old_type' is retired" in messages["rules.0.decision_type"]
+    assert "'old_board' is retired" in messages["rules.0.body"]
