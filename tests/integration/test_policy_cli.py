@@ -137,3 +137,12 @@ def test_both_example_policies_import_and_publish_into_the_demo(demo):
     with demo.app_context():
         keys = set(db.session.scalars(select(DecisionType.key)))
     assert {"service_network_change", "filling_post", "budget", "staff_matter"} <= keys
+
+
+def test_a_refused_publication_stores_the_draft_neither(demo, tmp_path):
+    file = write(tmp_path, GOOD)
+    later = run(demo, "import", file, "--publish", "--starts-on", "2099-01-01")
+    assert later.exit_code == 0, later.stderr
+    before = run(demo, "import", file, "--publish")  # today: before version 1's start
+    assert before.exit_code == 2 and "cannot start before it" in before.stderr
+    assert [(v.version, v.status) for v in stored(demo)] == [(1, "published")]
