@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from assess.extensions import db
-from assess.models import AuditEvent, DecisionType, PolicyVersion
+from assess.models import AuditEvent, PolicyVersion
+from assess.operations import organisation_data
 from assess.operations.context import today
-from tests.support import csrf_token, login, post, use_language
+from tests.support import csrf_token, login, post, use_language, user
 
 TYPES = [
     (
@@ -31,10 +32,9 @@ TYPES = [
 def types(demo):
     with demo.app_context():
         for key, fi, sv, en in TYPES:
-            db.session.add(
-                DecisionType(organisation_id=1, key=key, name_fi=fi, name_sv=sv, name_en=en)
+            organisation_data.create_decision_type(
+                user("admin"), key=key, name_fi=fi, name_sv=sv, name_en=en
             )
-        db.session.commit()
     return [t[0] for t in TYPES]
 
 
@@ -440,3 +440,26 @@ def test_a_form_without_its_draft_token_is_refused_not_saved_over(demo, client, 
     fields[f"{row(fields, 'procurement')}-rule"] = "full"
     assert post(client, "/admin/policy/draft", {**fields, "action": "save"}).status_code == 409
     assert drafts(demo)[0][2]["rules"] == []
+
+
+def test_a_problem_that_appears_after_the_confirmation_page_is_shown_not_published(
+    demo, client, types
+):
+    admin(client)
+    fields = form_of(client)
+    fields[f"{row(fields, 'procurement')}-rule"] = "full"
+    post(client, "/admin/policy/draft", {**fields, "action": "save"})
+    page = client.get("/admin/policy/publish").get_data(as_text=True)
+    draft_token = re.search(r'name="draft_token" type="hidden" value="([^"]+)"', page).group(1)
+    with demo.app_context():  # another admin retires the type meanwhile
+        organisation_data.retire_decision_type(
+            user("admin"), organisation_data.decision_type_by_key(1, "procurement")
+        )
+    response = post(
+        client,
+        "/admin/policy/publish",
+        {"draft_token": draft_token, "step": "confirm", "starts_on": today().isoformat()},
+    )
+    assert response.status_code == 422  # the draft is checked again before anything is done
+    assert drafts(demo)[0][1] == "draft"
+    assert "unknown decision type “procurement”" in response.get_data(as_text=True)
