@@ -172,6 +172,19 @@ def _message(problem: Problem, data: dict, workflows: set[str]):
         return _l(
             "unknown exempt category “%(value)s”: choose one from the list.", value=shown_value
         )
+    retired = "is retired" in problem.message
+    if last == "decision_type" and retired:
+        return _l(
+            "the decision type “%(value)s” is retired: bring it back on the decision types "
+            "page, or remove this rule.",
+            value=shown_value,
+        )
+    if last == "body" and retired:
+        return _l(
+            "the deciding body “%(value)s” is retired: bring it back on the bodies page, or "
+            "choose another.",
+            value=shown_value,
+        )
     if last == "decision_type":
         if not shown_value:
             return _l("choose the decision type.")

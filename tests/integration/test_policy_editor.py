@@ -462,4 +462,4 @@ def test_a_problem_that_appears_after_the_confirmation_page_is_shown_not_publish
     )
     assert response.status_code == 422  # the draft is checked again before anything is done
     assert drafts(demo)[0][1] == "draft"
-    assert "unknown decision type “procurement”" in response.get_data(as_text=True)
+    assert "the decision type “procurement” is retired" in response.get_data(as_text=True)
