@@ -34,6 +34,7 @@ from ..i18n import request_language
 from ..models import ROLES, User
 from ..operations import NotFound, ValidationFailed
 from ..operations import organisations as org_ops
+from ..operations import reviewer_bodies as reviewer_ops
 from ..operations import sessions as session_ops
 from ..operations import users as user_ops
 from ..operations.organisation_data import ORGANISATION_KIND_LABELS
@@ -151,7 +152,25 @@ def edit_user(user_id: int):
         current_session_id=session_ops.current_session_id(),
         browser=sessions.browser,
         end_url=lambda s: url_for(".end_sessions", user_id=user.id, session_id=s.id),
+        review_bodies=reviewer_ops.review_bodies(user),
+        bodies=[b for b in user.organisation.bodies if b.active],
     ), (422 if form.errors else 200)
+
+
+@bp.post("/users/<int:user_id>/review-bodies")
+@roles_required("admin")
+def review_bodies(user_id: int):
+    """The bodies whose decisions the person reviews where the policy narrows the review."""
+    user = _user(user_id)
+    try:
+        reviewer_ops.set_review_bodies(current_user, user, request.form.getlist("body"))
+    except ValidationFailed as exc:
+        for messages in exc.errors.values():
+            for message in messages:
+                flash(str(message), "danger")
+    else:
+        flash(str(_l("Changes saved.")), "success")
+    return redirect(url_for(".edit_user", user_id=user.id) + "#review-bodies")
 
 
 # Ending another person's sessions and tokens: the operations refuse anyone but an

@@ -575,3 +575,40 @@ def test_the_policy_names_the_reviewing_role(ctx):
     with pytest.raises(TransitionBlocked) as blocked:
         step("reviewer", a, "confirm_screen_out")
     assert any("names the role" in str(r) for r in blocked.value.reasons)
+
+
+def test_an_admin_links_a_reviewer_to_bodies_on_the_user_page(demo):
+    with demo.app_context():
+        reviewer_id = user("reviewer").id
+    client = demo.test_client()
+    login(client, "admin")
+    use_language(client, "fi")
+    page = client.get(f"/admin/users/{reviewer_id}").get_data(as_text=True)
+    assert "Tarkastaa asiat" in page and 'value="executive_board"' in page
+    response = post(
+        client, f"/admin/users/{reviewer_id}/review-bodies", {"body": ["executive_board"]}
+    )
+    assert response.status_code == 302
+    with demo.app_context():
+        from assess.operations.reviewer_bodies import review_bodies
+
+        assert review_bodies(user("reviewer")) == ["executive_board"]
+        event = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "user.review_bodies_set")
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        assert changed(event, "review_bodies") == {
+            "field": "review_bodies",
+            "old": [],
+            "new": ["executive_board"],
+        }
+    refused = post(client, f"/admin/users/{reviewer_id}/review-bodies", {"body": ["nowhere"]})
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "ei ole organisaation toimielin" in page
+    with demo.app_context():
+        assert review_bodies(user("reviewer")) == ["executive_board"]
+    preparer = demo.test_client()
+    login(preparer, "preparer")
+    forbidden = post(preparer, f"/admin/users/{reviewer_id}/review-bodies", {"body": []})
+    assert forbidden.status_code == 403
