@@ -80,7 +80,7 @@ def _clearer(problem: Problem) -> Problem:
         return Problem(
             problem.file,
             problem.path,
-            "must be a whole number of euros, 0 or more, without spaces (e.g. 100000)",
+            "must be a whole number of euros from 0 to 1000000000000, without spaces (e.g. 100000)",
         )
     if last in _DAYS and "unknown key" not in problem.message:
         return Problem(problem.file, problem.path, "must be a whole number of days from 0 to 365")

@@ -25,7 +25,10 @@ QUESTION_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 RuleKind = Literal["full", "light", "screen", "exempt"]
 Role = Literal["preparer", "reviewer", "secretary", "auditor", "admin"]
 # Whole euros; strict, so that "100 000" or 1e5 as text is named, not silently converted.
-Euros = Annotated[StrictInt, Field(ge=0)]
+# At most a trillion (a decision's amount has the same bound): a larger number is a typing
+# error, and unbounded integers would reach the database and the documents.
+MAX_EUROS = 10**12
+Euros = Annotated[StrictInt, Field(ge=0, le=MAX_EUROS)]
 Days = Annotated[StrictInt, Field(ge=0, le=365)]
 
 assert set(ROLES) == set(Role.__args__)  # type: ignore[attr-defined]

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 import assess.api.endpoints  # noqa: F401  (declares the endpoints)
+import assess.api.organisation_data  # noqa: F401  (bodies and decision types)
+import assess.api.policy  # noqa: F401  (GET /policy)
 from assess.api import ENDPOINTS
 from assess.extensions import db
 from assess.models import (
@@ -21,6 +23,8 @@ from assess.models import (
     Organisation,
 )
 from assess.operations.demo_scenario import load_scenario
+from assess.operations.organisation_data import create_decision_type
+from assess.operations.policies import export_policy, import_policy
 from assess.operations.users import create_user, issue_token
 from tests.support import user
 
@@ -74,6 +78,12 @@ CALLS = {
         {},
     ),
     ("GET", "/audit/verify"): ("/audit/verify", None),
+    ("POST", "/bodies"): ("/bodies", {}),
+    ("PATCH", "/bodies/<key>"): ("/bodies/{body}", {"name_fi": 7}),
+    ("GET", "/decision-types"): ("/decision-types", None),
+    ("POST", "/decision-types"): ("/decision-types", {}),
+    ("PATCH", "/decision-types/<key>"): ("/decision-types/{decision_type}", {"name_fi": 7}),
+    ("GET", "/policy"): ("/policy", None),
 }
 
 # For another organisation's users, valid bodies: the request gets as far as looking up the
@@ -87,6 +97,8 @@ VALID = {
     ("POST", "/meetings/<int:meeting_id>/items"): {"decision": 1},
     ("PATCH", "/decisions/<int:decision_id>"): {"proposal": "Changed by a stranger."},
     ("POST", "/meetings/<int:meeting_id>/items/<int:item_id>/outcome"): {"outcome": "approved"},
+    ("PATCH", "/bodies/<key>"): {"name_fi": "Renamed by a stranger"},
+    ("PATCH", "/decision-types/<key>"): {"name_fi": "Renamed by a stranger"},
 }
 
 
@@ -121,7 +133,21 @@ def world(request):
             "meeting": meeting.id,
             "item": db.session.scalar(select(AgendaItem.id).limit(1)),
             "case_number": approved.decision.case_number,
+            "body": approved.decision.body.key,
+            "decision_type": create_decision_type(
+                user("admin"),
+                key="strategy",
+                name_fi="Strategia",
+                name_sv="Strategi",
+                name_en="Strategy",
+            ).key,
         }
+        # The built-in default, published: GET /policy has a version to answer with.
+        admin = user("admin")
+        _, problems = import_policy(
+            admin, export_policy(admin.organisation), source="builtin", publish=True
+        )
+        assert not problems
         own = {r: {"Authorization": f"Bearer {issue_token(user(r))}"} for r in ROLES}
         other = Organisation(name_fi="Toinen kunta", name_sv="Annan kommun", bilingual=False)
         db.session.add_all(
@@ -219,6 +245,8 @@ def test_another_organisation_sees_nothing_and_changes_nothing(world, key):
         elif re.search(r"<(int:)?\w+>", spec.rule) and "definitions" not in spec.rule:
             assert response.status_code == 404, (role, text[:300])
             assert response.get_json()["error"]["code"] == "not_found"
+        elif spec.rule == "/policy":  # the other organisation has published none
+            assert response.status_code == 404, (role, text[:300])
         else:
             assert response.status_code in {200, 422}, (role, text[:300])
         assert ids["case_number"] not in text

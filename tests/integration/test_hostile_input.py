@@ -21,6 +21,7 @@ from assess import audit
 from assess.extensions import db
 from assess.models import Assessment, AuditEvent, Decision, Meeting
 from assess.operations import meetings as meeting_ops
+from assess.operations.policies import import_policy
 from assess.operations.users import issue_token
 from tests.support import login, post, prepared, user
 
@@ -310,14 +311,19 @@ def test_the_web_says_what_was_wrong_and_what_is_right(world):
 
 
 def test_the_investment_threshold_is_bounded(world):
-    client = world.web("admin")
-    form = {"minority_language": "none", "groups_used": ["children"]}
-    response = changes_nothing(
-        world,
-        lambda: post(client, "/admin/organisation", {**form, "investment_threshold_eur": HUGE}),
-        422,
+    # Since issue 17 the thresholds live in the policy (the settings page no longer takes
+    # one): a policy file with an absurd euro amount is refused with the paths named.
+    text = (
+        f"format: 1\ndefault: {{rule: screen, threshold_eur: {HUGE}}}\n"
+        f"screening: {{investment_threshold_eur: {HUGE}}}\n"
     )
-    assert "1 000 000 000" in response.get_data(as_text=True)
+    before = counts(world.app)
+    with world.app.app_context():
+        version, problems = import_policy(user("admin"), text, source="huge.yaml", publish=True)
+        assert version is None
+        paths = {p.path for p in problems}
+        assert {"default.threshold_eur", "screening.investment_threshold_eur"} <= paths, problems
+    assert counts(world.app) == before
 
 
 def test_many_unknown_keys_are_one_problem_naming_the_first_five(world):
