@@ -9,18 +9,17 @@ key or person) exits 2.
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from .extensions import db
-from .input_shape import MAX_ID
-from .models import BODY_KINDS, Body, DecisionType, Organisation, User
-from .operations import NotFound, OperationError, ValidationFailed
-from .operations import organisation_data as ops
-from .operations import users as user_ops
+from ..input_shape import MAX_ID
+from ..models import BODY_KINDS, Body, DecisionType, Organisation
+from ..operations import OperationError, ValidationFailed
+from ..operations import organisation_data as ops
+from .common import admin as _admin
+from .common import fail as _fail
+from .common import organisation as _organisation
 
 bodies_cli = AppGroup("bodies", help="The organisation's deciding bodies.")
 decision_types_cli = AppGroup("decision-types", help="The organisation's decision types.")
@@ -66,7 +65,7 @@ def add_body(key, kind, name_fi, name_sv, organisation_id, actor_email):
     org = _organisation(organisation_id)
     body = _run(
         ops.create_body,
-        _actor(actor_email, org),
+        _admin(actor_email, org),
         key=key,
         kind=kind,
         name_fi=name_fi,
@@ -88,7 +87,7 @@ def rename_body(key, kind, name_fi, name_sv, organisation_id, actor_email):
     changes = _given(kind=kind, name_fi=name_fi, name_sv=name_sv)
     org = _organisation(organisation_id)
     body = _body(org, key)
-    _run(ops.update_body, _actor(actor_email, org), body, **changes)
+    _run(ops.update_body, _admin(actor_email, org), body, **changes)
     click.echo(f"Body {body.key} ({body.kind}): {body.name_fi} / {body.name_sv}.")
 
 
@@ -101,7 +100,7 @@ def retire_body(key, undo, organisation_id, actor_email):
     """Retire the body KEY: it stays on its decisions but cannot be chosen for new ones."""
     org = _organisation(organisation_id)
     body = _body(org, key)
-    _run(ops.reactivate_body if undo else ops.retire_body, _actor(actor_email, org), body)
+    _run(ops.reactivate_body if undo else ops.retire_body, _admin(actor_email, org), body)
     click.echo(f"Body {body.key} is {'active' if body.active else 'retired'}.")
 
 
@@ -133,7 +132,7 @@ def add_type(key, name_fi, name_sv, name_en, task_class, organisation_id, actor_
     org = _organisation(organisation_id)
     row = _run(
         ops.create_decision_type,
-        _actor(actor_email, org),
+        _admin(actor_email, org),
         key=key,
         name_fi=name_fi,
         name_sv=name_sv,
@@ -157,7 +156,7 @@ def rename_type(key, name_fi, name_sv, name_en, task_class, organisation_id, act
     changes = _given(name_fi=name_fi, name_sv=name_sv, name_en=name_en, task_class=task_class)
     org = _organisation(organisation_id)
     row = _decision_type(org, key)
-    _run(ops.update_decision_type, _actor(actor_email, org), row, **changes)
+    _run(ops.update_decision_type, _admin(actor_email, org), row, **changes)
     click.echo(f"Decision type {row.key}: {row.name_fi} / {row.name_sv} / {row.name_en}.")
 
 
@@ -171,7 +170,7 @@ def retire_type(key, undo, organisation_id, actor_email):
     org = _organisation(organisation_id)
     row = _decision_type(org, key)
     action = ops.reactivate_decision_type if undo else ops.retire_decision_type
-    _run(action, _actor(actor_email, org), row)
+    _run(action, _admin(actor_email, org), row)
     click.echo(f"Decision type {row.key} is {'active' if row.active else 'retired'}.")
 
 
@@ -201,11 +200,6 @@ def _given(**options) -> dict:
     return changes
 
 
-def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(2)
-
-
 def _body(org: Organisation, key: str) -> Body:
     found = ops.body_by_key(org.id, key)
     if found is None:
@@ -220,29 +214,3 @@ def _decision_type(org: Organisation, key: str) -> DecisionType:
         keys = ", ".join(t.key for t in ops.decision_types_of(org.id)) or "none"
         _fail(f"there is no decision type with the key {key!r}; the types are: {keys}.")
     return found
-
-
-def _actor(email: str | None, org: Organisation) -> User | None:
-    if email is None:
-        return None
-    try:
-        found = user_ops.user_by_email(email)
-    except NotFound as exc:
-        _fail(str(exc))
-    if not found.has_role("admin") or found.organisation_id != org.id:
-        _fail(f"{found.email} is not an administrator of {org.name_fi}.")
-    return found
-
-
-def _organisation(organisation_id: int | None) -> Organisation:
-    if organisation_id is not None:
-        org = db.session.get(Organisation, organisation_id)
-        if org is None:
-            _fail(f"no organisation has id {organisation_id}.")
-        return org
-    orgs = db.session.scalars(select(Organisation).limit(2)).all()
-    if not orgs:
-        _fail("there is no organisation yet. Run `flask --app wsgi demo load` or create one first.")
-    if len(orgs) > 1:
-        _fail("there are several organisations; choose one with --organisation ID.")
-    return orgs[0]

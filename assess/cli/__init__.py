@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .cli_organisation_data import COMMANDS as ORGANISATION_DATA_COMMANDS
-from .cli_policy import policy_cli
-from .extensions import db
-from .input_shape import MAX_ID
-from .models import ROLES, Organisation
-from .operations import NotFound, ValidationFailed
-from .operations import demo as demo_ops
-from .operations import users as user_ops
+from ..extensions import db
+from ..input_shape import MAX_ID
+from ..models import ROLES, Organisation
+from ..operations import NotFound, ValidationFailed
+from ..operations import demo as demo_ops
+from ..operations import users as user_ops
+from .common import fail as _fail
+from .common import organisation as _organisation
+from .organisation_data import COMMANDS as ORGANISATION_DATA_COMMANDS
+from .policy import policy_cli
 
 users_cli = AppGroup("users", help="Manage people and their API tokens.")
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -38,7 +39,7 @@ ROW_ID = click.IntRange(1, MAX_ID)
 @click.option("--dry-run", is_flag=True, help="Only report what would change.")
 def forms_migrate(key, from_version, to_version, dry_run):
     """Move open assessments from one version of form KEY to another (audited)."""
-    from .operations.answers import migrate_form
+    from ..operations.answers import migrate_form
 
     try:
         report = migrate_form(key, from_version, to_version, dry_run=dry_run)
@@ -53,11 +54,6 @@ def forms_migrate(key, from_version, to_version, dry_run):
         f"{len(report)} assessments {'would be ' if dry_run else ''}migrated "
         f"from {key}@{from_version} to {key}@{to_version}."
     )
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(2)
 
 
 @users_cli.command("create")
@@ -134,27 +130,13 @@ def token(email, expires_in_days):
 def review_bodies(email, keys):
     """Link EMAIL to the bodies (KEYS) whose decisions they review, where the policy narrows
     the review to a body; no KEYS: to none (docs/policy.md)."""
-    from .operations.reviewer_bodies import set_review_bodies
+    from ..operations.reviewer_bodies import set_review_bodies
 
     try:
         now = set_review_bodies(None, user_ops.user_by_email(email), keys)
     except (NotFound, ValidationFailed) as exc:
         _fail(str(exc))
     click.echo(f"{email} reviews for: {', '.join(now) or '(no body)'}")
-
-
-def _organisation(organisation_id: int | None) -> Organisation:
-    if organisation_id is not None:
-        org = db.session.get(Organisation, organisation_id)
-        if org is None:
-            _fail(f"no organisation has id {organisation_id}.")
-        return org
-    orgs = db.session.scalars(select(Organisation).limit(2)).all()
-    if not orgs:
-        _fail("there is no organisation yet. Run `flask --app wsgi demo load` or create one first.")
-    if len(orgs) > 1:
-        _fail("there are several organisations; choose one with --organisation ID.")
-    return orgs[0]
 
 
 @demo_cli.command("load")
@@ -164,7 +146,7 @@ def demo_load():
 
 
 def _load_demo() -> None:
-    from .operations.demo_policy import load_demo_policy
+    from ..operations.demo_policy import load_demo_policy
 
     added = demo_ops.load_demo()
     added.update(load_demo_policy())
@@ -178,7 +160,7 @@ def demo_scenario():
 
 
 def _load_scenario() -> None:
-    from .operations.demo_scenario import load_scenario
+    from ..operations.demo_scenario import load_scenario
 
     if load_scenario():
         click.echo("Demo scenario: an approved assessment, one in review, meeting 12 planned.")
@@ -205,9 +187,9 @@ def definitions_check(workflows_dir, forms_dir):
 
     from flask import current_app
 
-    from .definitions import DefinitionError
-    from .questionnaire import load_forms
-    from .workflow import load_workflows
+    from ..definitions import DefinitionError
+    from ..questionnaire import load_forms
+    from ..workflow import load_workflows
 
     failed = False
     lines = []
@@ -248,7 +230,7 @@ def definitions_check(workflows_dir, forms_dir):
 def audit_verify(checkpoint_file):
     """Walk the audit chain and hold it against the signed checkpoints: exit 0 saying how
     far the checkpoints anchor it, or 1 naming what was changed, cut or forged."""
-    from .operations import audit_log
+    from ..operations import audit_log
 
     try:
         result = audit_log.verify(checkpoint_file)
@@ -279,7 +261,7 @@ def audit_verify(checkpoint_file):
 def audit_checkpoint():
     """Sign the head of the audit chain now, store it and export it (AUDIT_CHECKPOINT_FILE,
     AUDIT_CHECKPOINT_SYSLOG)."""
-    from .operations import Conflict, audit_log
+    from ..operations import Conflict, audit_log
 
     try:
         cp = audit_log.checkpoint()
@@ -291,7 +273,7 @@ def audit_checkpoint():
 @documents_cli.command("verify")
 def documents_verify():
     """Re-render every stored document from its revision: exit 1 naming each mismatch."""
-    from .operations import documents as doc_ops
+    from ..operations import documents as doc_ops
 
     checked, problems = doc_ops.verify()
     for p in problems:
@@ -306,9 +288,9 @@ def documents_verify():
 @click.argument("document_id", type=ROW_ID)
 def documents_pdf(document_id: int):
     """Convert a stored document to PDF with LibreOffice and store it beside the .docx."""
-    from .models import Document
-    from .operations import OperationError
-    from .operations import documents as doc_ops
+    from ..models import Document
+    from ..operations import OperationError
+    from ..operations import documents as doc_ops
 
     doc = db.session.get(Document, document_id)
     if doc is None:
@@ -331,7 +313,7 @@ def db_grant_runtime(role, print_only):
     audit tables), connected as the owner (MIGRATION_DATABASE_URL, else DATABASE_URL)."""
     from flask import current_app
 
-    from .operations import OperationError, db_roles
+    from ..operations import OperationError, db_roles
 
     cfg = current_app.config
     url = cfg.get("MIGRATION_DATABASE_URI") or cfg["SQLALCHEMY_DATABASE_URI"]

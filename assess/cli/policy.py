@@ -14,15 +14,14 @@ from typing import NoReturn
 import click
 import yaml
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from .extensions import db
-from .input_shape import MAX_ID
-from .models import Organisation, User
-from .operations import NotFound, OperationError
-from .operations import policies as policy_ops
-from .operations import users as user_ops
-from .operations.policy_document import policy_document
+from ..input_shape import MAX_ID
+from ..operations import NotFound, OperationError
+from ..operations import policies as policy_ops
+from ..operations.policy_document import policy_document
+from .common import admin as _admin
+from .common import fail as _fail
+from .common import organisation as _organisation
 
 policy_cli = AppGroup("policy", help="The organisation's assessment policy (docs/policy.md).")
 
@@ -92,7 +91,7 @@ def import_(file, publish, starts_on, organisation_id, actor_email):
     if starts_on is not None and not publish:
         _fail("--starts-on is the start of a published version: add --publish.")
     org = _organisation(organisation_id)
-    actor = _actor(actor_email)
+    actor = _admin(actor_email, org)
     text = _text(file)
     try:
         version, problems = policy_ops.import_policy(
@@ -196,34 +195,3 @@ def _problems(file: Path, problems) -> NoReturn:
     n = len(problems)
     click.echo(f"{file}: {n} problem{'s' if n != 1 else ''}; nothing was stored.", err=True)
     sys.exit(1)
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(2)
-
-
-def _actor(email: str | None) -> User | None:
-    if email is None:
-        return None
-    try:
-        found = user_ops.user_by_email(email)
-    except NotFound as exc:
-        _fail(str(exc))
-    if not found.has_role("admin"):
-        _fail(f"{found.email} is not an administrator.")
-    return found
-
-
-def _organisation(organisation_id: int | None) -> Organisation:
-    if organisation_id is not None:
-        org = db.session.get(Organisation, organisation_id)
-        if org is None:
-            _fail(f"no organisation has id {organisation_id}.")
-        return org
-    orgs = db.session.scalars(select(Organisation).limit(2)).all()
-    if not orgs:
-        _fail("there is no organisation yet. Run `flask --app wsgi demo load` or create one first.")
-    if len(orgs) > 1:
-        _fail("there are several organisations; choose one with --organisation ID.")
-    return orgs[0]
