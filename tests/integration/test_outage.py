@@ -221,9 +221,13 @@ def test_a_thousand_requests_during_an_outage_log_the_error_once(running, caplog
     assert statuses == {503}
     errors = [r for r in caplog.records if r.levelno >= logging.WARNING]
     from_app = [r for r in errors if r.name == "assess"]
-    assert len(from_app) == 1, [r.getMessage() for r in from_app]
-    assert from_app[0].exc_info is not None  # the first one with its traceback
-    assert len(errors) <= 3, [(r.name, r.getMessage()[:100]) for r in errors]
+    # Each distinct failure once, with its traceback. PostgreSQL may fail in two ways in a
+    # row (the server shutting down, then refusing connections): two distinct errors, each
+    # logged once, is right; the same one twice would be the flood this prevents.
+    seen = [(r.getMessage(), repr(r.exc_info and r.exc_info[1])) for r in from_app]
+    assert 1 <= len(seen) <= 2 and len(set(seen)) == len(seen), seen
+    assert all(r.exc_info is not None for r in from_app)
+    assert len(errors) <= 4, [(r.name, r.getMessage()[:100]) for r in errors]
 
 
 def test_no_connection_free_in_the_pool_is_503(tmp_path):
