@@ -101,12 +101,27 @@ class Screening(Part):
 # --- the sections ----------------------------------------------------------------------
 
 
+class CostLine(Part):
+    """One cost or saving of an alternative: the economic view (issue 18, owner: economy)."""
+
+    id: str = ""  # given when saved
+    kind: str = "cost"  # cost | saving
+    timing: str = "yearly"  # one_off | yearly
+    category: str = "operating"  # operating | investment
+    borne_by: str = "organisation"  # organisation | residents | other_public
+    amount_eur: int | None = None
+    note: str = ""
+
+
 class Alternative(Part):
     id: str
     label: str = ""
     description: str = ""
     zero_option: bool = False
     recommended: bool = False
+    costs: list[CostLine] = []
+    # Over how many years the costs and savings are looked at.
+    horizon_years: int | None = None
 
 
 class ImpactCell(Part):
@@ -146,6 +161,9 @@ class Hearing(Part):
     statement: str = ""
     taken_into_account: str = ""
     not_heard_reason: str = ""
+    # Why the council was not heard, from the form's coded list (``not_heard_reasons``);
+    # ``not_heard_reason`` is the free text beside it.
+    not_heard_code: str | None = None
     attachment: AttachmentRef | None = None
 
     @property
@@ -159,6 +177,14 @@ class Hearing(Part):
         )
 
 
+class Observation(Part):
+    """A value an indicator was seen to have in the follow-up (owner: followup)."""
+
+    on: str | None = None  # ISO date
+    value: str = ""
+    note: str = ""
+
+
 class Indicator(Part):
     id: str = ""  # given when saved
     name: str = ""
@@ -167,11 +193,33 @@ class Indicator(Part):
     target: str = ""
     owner: str = ""
     review_date: str | None = None
+    # The effects it follows, as "group:dimension" of the matrix (owner: rules).
+    follows: list[str] = []
+    # The wellbeing plan's indicator it is, "objective_key:indicator_id" (owner: plan).
+    plan_indicator: str | None = None
+    observations: list[Observation] = []
 
     @property
     def planned(self) -> bool:
         """Has a review date and an owner: a follow-up someone will do."""
         return bool(self.review_date and self.owner.strip())
+
+
+class PlanLink(Part):
+    """How the decision bears on one objective of the wellbeing plan (owner: plan)."""
+
+    objective: str  # the objective's key in the organisation's plan
+    effect: str | None = None  # helped | harmed | neutral
+    note: str = ""
+
+
+class ExPost(Part):
+    """What actually happened to an effect that was negative or unknown (owner: followup)."""
+
+    group: str
+    dimension: str
+    outcome: str | None = None  # as_expected | better | worse | not_known
+    lesson: str = ""
 
 
 class Acknowledgement(Part):
@@ -193,6 +241,9 @@ class StoredFlag(Part):
     field: str | None = None
     message: dict[str, str] = {}
     resolve: dict[str, str] = {}
+    # What the flag rests on (the act, section or article, and the method source), by
+    # language (owner: basis).
+    basis: dict[str, str] = {}
     status: str = "open"
     acknowledged: Acknowledgement | None = None
 
@@ -212,6 +263,10 @@ class AssessmentData(Part):
     indicators: list[Indicator] = []
     summary: dict[str, str] = {}  # language (fi, sv) -> text
     flags: list[StoredFlag] = []
+    # A group the screening implies but the scope leaves out -> why (owner: scope).
+    scope_exclusions: dict[str, str] = {}
+    plan_links: list[PlanLink] = []
+    ex_post: list[ExPost] = []
 
     @property
     def level(self) -> Level | None:
