@@ -24,8 +24,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -d assess/translations
+# A catalogue is compiled only when its .po changed, so that two test runs started together
+# (.ci/run runs the SQLite and the PostgreSQL pass at the same time) never rewrite a .mo
+# file the other is reading.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard assess/translations/*/LC_MESSAGES/messages.po))
+translations: $(MO_FILES)
+
+assess/translations/%/LC_MESSAGES/messages.mo: assess/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -d assess/translations -l $*
 
 # For developers: refresh the catalogues after changing texts in code or templates.
 extract-messages: install-dev
