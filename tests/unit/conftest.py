@@ -14,6 +14,7 @@ PURE_TEST_MODULES = {
     "test_document_texts",
     "test_engine",
     "test_flags",
+    "test_method_cases",
     "test_policy",
     "test_policy_document",
     "test_policy_examples",
