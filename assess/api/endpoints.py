@@ -277,6 +277,7 @@ def _assessment(a) -> tuple[dict, dict]:
                     )
                 },
                 "message": _localised(f.message),
+                "basis": _localised(f.basis),
                 "comment": f.acknowledged.comment if f.acknowledged else None,
             }
             for f in data.flags

@@ -182,6 +182,9 @@ class FlagOut(BaseModel):
     dimension: str | None = None
     alternative: str | None = None
     message: str
+    # The act (by the organisation's type) and the method source the flag rests on;
+    # empty for a flag stored before flags cited their basis.
+    basis: str = ""
     status: Literal["open", "acknowledged", "resolved"]
     comment: str | None = None
 

@@ -51,6 +51,8 @@ def stored_form(flags: list[Flag]) -> list[StoredFlag]:
             **{k: getattr(f, k) for k in SUBJECT if getattr(f, k)},
             "message": {},
             "resolve": {},
+            # Left out when the form cites nothing, as before flags had a basis.
+            **({"basis": {}} if f.basis is not None else {}),
         }
         for f in flags
     ]
@@ -58,6 +60,8 @@ def stored_form(flags: list[Flag]) -> list[StoredFlag]:
         for entry, f in zip(entries, flags, strict=True):
             entry["message"][language] = f.text(language)
             entry["resolve"][language] = f.resolution(language)
+            if f.basis is not None:
+                entry["basis"][language] = f.basis_text(language)
     # Built here from known values: constructing skips validating ~100 flags on every save.
     return [StoredFlag.model_construct(**entry) for entry in entries]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,7 @@ from ..questionnaire.organisation import OrgSettings, council_basis, council_for
 from ..questionnaire.screening import is_below, recommended_level
 from ..translation import joined, render
 from ..translation import lazy_text as _l
+from .bases import basis_of
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -36,6 +37,8 @@ class Flag:
     dimension: str | None = None
     alternative: str | None = None
     field: str | None = None
+    # What the flag rests on (act and method source); compute() fills it from the form.
+    basis: Any = None
 
     @property
     def key(self) -> str:
@@ -50,6 +53,10 @@ class Flag:
 
     def resolution(self, language: str) -> str:
         return sentences(str(render(self.resolve, language)))
+
+    def basis_text(self, language: str) -> str:
+        """The act and the method source in ``language``; empty when none is cited."""
+        return "" if self.basis is None else sentences(str(render(self.basis, language)))
 
 
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)(\w)")
@@ -571,5 +578,13 @@ def unsupported_no_impact(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
 def compute(data: Data, ctx: FlagContext) -> list[Flag]:
     """Every flag of every rule, sorted by severity, then rule and subject."""
     data = AssessmentData.load(data)
-    flags = [f for fn in RULES.values() for f in fn(data, ctx)]
+    bases: dict[str, Any] = {}
+    flags = []
+    for fn in RULES.values():
+        for f in fn(data, ctx):
+            if f.basis is None:
+                if f.rule not in bases:
+                    bases[f.rule] = basis_of(ctx.form, f.rule, ctx.org.kind)
+                f = replace(f, basis=bases[f.rule])
+            flags.append(f)
     return sorted(flags, key=lambda f: (SEVERITIES.index(f.severity), f.rule, f.key))

@@ -82,6 +82,17 @@ class LegalBases(Strict):
     audit_evaluation: Basis | None = None
 
 
+class FlagBasis(Strict):
+    """What a flag rule rests on: the act (by organisation type, as a council's basis; None:
+    a rule of the method only) and the method source (THL, the EVA model, LAVA)."""
+
+    law: Basis | None = None
+    method: Labels
+
+    def law_for(self, kind: str | None) -> Labels | None:
+        return basis_for(self.law, kind)
+
+
 class Condition(Strict):
     question: str
     equals: str
@@ -172,6 +183,8 @@ class FormDefinition(Strict):
     screening: Screening
     sections: list[Section] = Field(min_length=1)
     flags: FlagSettings = FlagSettings()
+    # Each flag rule's basis, by rule id (the flags cite it; a test checks every rule has one).
+    flag_bases: dict[str, FlagBasis] = {}
     # How answers of an older version map to this one: {old id: new id, or null to drop}.
     migrations: dict[int, dict[str, str | None]] = {}
     # Set on the effective form of an organisation's policy (``policy_screening``), never by
@@ -259,6 +272,7 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
     bases += [
         (f"legal_bases.{name}", getattr(f.legal_bases, name)) for name in LegalBases.model_fields
     ]
+    bases += [(f"flag_bases.{rule}.law", b.law) for rule, b in f.flag_bases.items()]
     for where, basis in bases:
         if isinstance(basis, dict) and (
             missing := [k for k in ORGANISATION_KINDS if k not in basis]

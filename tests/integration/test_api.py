@@ -233,6 +233,8 @@ def test_one_full_assessment_only_through_the_api(api):
     )
     rules = {f["rule"] for f in a["flags"] if f["status"] == "open"}
     assert {"missing_mitigation", "serious_negative_effect", "consultation_required"} <= rules
+    # Each flag cites its basis (issue 18): the act and the method source, in the language.
+    assert all(f["basis"] and "Method: " in f["basis"] for f in a["flags"])
     a = ok(
         api(
             "POST",

@@ -147,3 +147,18 @@ def test_cumulative_page_lists_the_burdened_groups(client, submitted):
     one = client.get("/cumulative?group=older_people").get_data(as_text=True)
     assert "All groups" in one and "KPHA/412/2026" in one
     assert client.get("/cumulative?group=nobody").status_code == 404
+
+
+def test_every_flag_shows_its_basis_in_the_readers_language(client, submitted):
+    """Issue 18, hole 9: the act of the organisation's type and the method source."""
+    flags = [f for f in submitted.data["flags"] if f["status"] == "open"]
+    assert flags and all(set(f["basis"]) == {"fi", "sv", "en"} for f in flags)
+    as_(client, "reviewer")
+    page = client.get(f"/assessments/{submitted.id}/flags").get_data(as_text=True)
+    for f in flags:
+        assert f["basis"]["en"] in page
+    assert page.count("<strong>Basis:</strong>") == len(flags)
+    use_language(client, "sv")
+    page = client.get(f"/assessments/{submitted.id}/flags").get_data(as_text=True)
+    assert "<strong>Grund:</strong>" in page and flags[0]["basis"]["sv"] in page
+    assert "Metod: " in page
