@@ -24,7 +24,7 @@ from .texts import date_text, text
 
 # Bump when the output changes: documents of an older version are verified by their
 # stored checksum only, as re-rendering them would not give the same bytes.
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2  # 2: issue 18's terminology (screening, light level, mitigation)
 # Columns of dimensions per impact table; more are split into parts (landscape A4).
 DIMENSIONS_PER_TABLE = 6
 

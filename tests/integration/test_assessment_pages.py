@@ -122,8 +122,8 @@ def test_history_is_readable_and_complete(demo, client):
     use_language(client, "sv")
     page = client.get("/assessments/1/history").get_data(as_text=True)
     assert page.count('class="border-start border-3') == 4  # every event
-    assert "Påbörja behovsprövningen" in page  # the step, in the reader's language
-    assert "Utkast → <strong>Behovsprövning</strong>" in page
+    assert "Påbörja behovsbedömningen" in page  # the step, in the reader's language
+    assert "Utkast → <strong>Behovsbedömning</strong>" in page
     assert "Päätös peruttiin &lt;b&gt;." in page  # the comment as typed, escaped
     assert "screening.level" in page and "Paula Peltonen" in page
 

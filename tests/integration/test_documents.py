@@ -121,7 +121,7 @@ def test_the_document_reads_back_in_each_language(approved, language, other):
     expected = {
         "fi": [
             "Tiivistelmä päätösesitykseen",
-            "Tarveharkinta",
+            "Arviointitarpeen tunnistaminen",
             "Vaihtoehdot",
             "Vaikutukset väestöryhmiin",
             "Huomautukset ja niiden käsittely",
@@ -131,7 +131,7 @@ def test_the_document_reads_back_in_each_language(approved, language, other):
         ],
         "sv": [
             "Sammandrag för beslutsförslaget",
-            "Behovsprövning",
+            "Behovsbedömning",
             "Alternativ",
             "Konsekvenser för befolkningsgrupper",
             "Anmärkningar och hur de hanterats",

@@ -104,7 +104,7 @@ def test_the_draft_is_printed_for_admins_only_and_marked(ctx):
     d = read(printed.content)
     assert d.sections[0].header.paragraphs[0].text == "LUONNOS"
     assert printed.filename == "EVA-POLICY-LUONNOS-FI.docx"
-    assert ["Viran täyttö", "kaikki", "vähintään kevyt arviointi"] in rule_rows(d)
+    assert ["Viran täyttö", "kaikki", "vähintään suppea arviointi"] in rule_rows(d)
     with pytest.raises(Forbidden):
         policy_document(user("preparer"), org, "fi", draft=True)
     # The published version is still what is printed by default, and by its number.

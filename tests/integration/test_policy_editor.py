@@ -425,7 +425,7 @@ def test_the_screening_blocks_problems_are_said_in_the_readers_language(demo, cl
     summary = page[
         page.index('id="error-summary"') : page.index("</ul>", page.index('id="error-summary"'))
     ]
-    assert "”s_nothing” ei ole lomakkeen tarveharkintakysymys" in summary
+    assert "”s_nothing” ei ole lomakkeen arviointitarpeen tunnistamisen kysymys" in summary
     assert "tunniste ”s_children” on jo lomakkeen" in summary
     assert "screening.own_questions.0.labels.sv: ruotsinkielinen teksti puuttuu." in summary
     assert "kerro, mitä kyllä-vastaus suosittaa" in summary

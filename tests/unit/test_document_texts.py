@@ -1,6 +1,7 @@
 """The documents' fixed texts: translated under the ``document`` context, word for word.
 
-``document_texts.json`` holds every text as the documents of RENDERER_VERSION 1 print it
+``document_texts.json`` holds every text as the documents of RENDERER_VERSION 2 print it
+(version 2: issue 18's terminology)
 (fi, sv, en). A document re-rendered from its revision must give the same bytes, so a
 change of wording here needs a new RENDERER_VERSION (assess/documents/assessment.py) and
 a new file, never only an edit of the catalogues.
@@ -20,7 +21,7 @@ PARAMS = {"name": "Maija Meikäläinen", "date": "3.11.2026", "doc": "EVA-1-2-FI
 
 
 def test_the_pinned_texts_are_those_of_this_renderer_version():
-    assert RENDERER_VERSION == 1
+    assert RENDERER_VERSION == 2
     assert set(TEXTS) == set(PINNED)
 
 
@@ -39,8 +40,8 @@ def test_every_text_has_its_placeholders_in_every_language():
 
 
 def test_the_interface_s_translation_does_not_reach_the_documents():
-    # The interface calls an exempt category "Poikkeusluokka"; the document has its own.
-    assert text("exempt", "fi") == "Arvioinnista vapautettu asiaryhmä"
+    # The interface says "Tason perustelu"; the document has its own wording.
+    assert text("level_reason", "fi") == "Perustelu tasolle"
 
 
 def test_dates_as_written_in_finland():

@@ -145,7 +145,7 @@ def test_the_rules_table_has_a_row_per_decision_type_and_body_with_the_rule_in_w
     assert [r[:3] for r in rows(table)] == [
         ["Palveluverkon muutos", "kaikki", "laaja arviointi"],
         ["Hankinta", "kaikki", "arviointitarpeen tunnistaminen ratkaisee"],
-        ["Hankinta", "Aluehallitus", "vähintään kevyt arviointi"],
+        ["Hankinta", "Aluehallitus", "vähintään suppea arviointi"],
         ["Viran täyttö", "kaikki", "ei arvioida (vapautettu)"],
         # A type without a rule of its own: the default, said so.
         ["Strategia", "kaikki", "arviointitarpeen tunnistaminen ratkaisee"],
@@ -158,7 +158,7 @@ def test_the_rules_table_has_a_row_per_decision_type_and_body_with_the_rule_in_w
     details = {r[0] + "/" + r[1]: r[3] for r in rows(table)}
     # The threshold as Finns write money (a narrow no-break space between thousands).
     assert re.fullmatch(
-        r"100\s000 eurosta alkaen vähintään kevyt arviointi", details["Hankinta/kaikki"]
+        r"100\s000 eurosta alkaen vähintään suppea arviointi", details["Hankinta/kaikki"]
     )
     assert details["Viran täyttö/kaikki"] == (
         "arvioinnista vapautettu asiaryhmä: viran tai tehtävän täyttäminen"
@@ -171,8 +171,8 @@ def test_the_rules_table_in_swedish():
     (table,) = table_with(d, "Beslutstyp", "Beslutande organ")
     assert [r[:3] for r in rows(table)][:4] == [
         ["Ändring av servicenätet", "alla", "omfattande bedömning"],
-        ["Upphandling", "alla", "identifieringen av bedömningsbehovet avgör"],
-        ["Upphandling", "Välfärdsområdesstyrelsen", "minst en lätt bedömning"],
+        ["Upphandling", "alla", "behovsbedömningen avgör"],
+        ["Upphandling", "Välfärdsområdesstyrelsen", "minst en begränsad bedömning"],
         ["Tillsättning av tjänst", "alla", "bedöms inte (undantaget)"],
     ]
     assert "undantagen ärendekategori: tillsättning av tjänst eller befattning" in rows(table)[3][3]

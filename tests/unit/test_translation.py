@@ -40,5 +40,5 @@ def test_str_follows_the_language_source_and_is_english_without_one(monkeypatch)
 
 
 def test_a_context_keeps_a_message_apart_from_the_interface():
-    assert gettext("fi", "Exempt category") == "Poikkeusluokka"
-    assert pgettext("fi", "document", "Exempt category") == "Arvioinnista vapautettu asiaryhmä"
+    assert gettext("fi", "Reason for the level") == "Tason perustelu"
+    assert pgettext("fi", "document", "Reason for the level") == "Perustelu tasolle"
