@@ -17,12 +17,13 @@ from typing import Any
 from ..assessment_data import Alternative, AssessmentData, ImpactCell
 from ..definitions import localized
 from ..questionnaire.completeness import alternatives
-from ..questionnaire.definition import FormDefinition
+from ..questionnaire.definition import SERIOUS_FACTORS, FormDefinition
 from ..questionnaire.organisation import OrgSettings, council_basis, council_for
 from ..questionnaire.screening import is_below, recommended_level
 from ..translation import joined, render
 from ..translation import lazy_text as _l
 from .bases import basis_of
+from .text import meaningful
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -93,6 +94,7 @@ class FlagContext:
     cumulative_window_days: int = 365
     cumulative_min_others: int = 2
     late_days: int = 14
+    min_mitigation_words: int = 3
 
     @classmethod
     def of(cls, form: FormDefinition, org: OrgSettings, **kw) -> FlagContext:
@@ -103,6 +105,7 @@ class FlagContext:
             cumulative_window_days=org.threshold(form, "cumulative_window_days"),
             cumulative_min_others=org.threshold(form, "cumulative_min_others"),
             late_days=org.threshold(form, "late_days"),
+            min_mitigation_words=form.flags.min_mitigation_words,
             **kw,
         )
 
@@ -181,6 +184,11 @@ def _scale(ctx: FlagContext, scale: str, value: str | None):
     return localized(v.labels) if v else value or "—"
 
 
+def _quoted(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _level(data: AssessmentData) -> str | None:
     return data.level
 
@@ -244,36 +252,66 @@ def _resolve_hearing(council, basis):
     )
 
 
+# The factors' texts when a cell leaves the scale empty (SeriousEffect.unrated).
+UNRATED = {
+    "magnitude": _l("magnitude not given"),
+    "likelihood": _l("likelihood not rated"),
+    "duration": _l("duration not rated"),
+    "reversibility": _l("reversibility not rated"),
+}
+
+
+def seriousness(ctx: FlagContext, cell: ImpactCell) -> tuple[int, list]:
+    """The points of a negative cell by the form's table, and the texts of the factors
+    that gave them (the table's order, vulnerability last)."""
+    table = ctx.form.serious_effect
+    total, why = 0, []
+    for factor in SERIOUS_FACTORS:
+        value = getattr(cell, factor)
+        points = table.score(factor, value)
+        total += points
+        if points:
+            label = _scale(ctx, factor, value) if value else UNRATED[factor]
+            why.append(_l("%(value)s (%(points)d)", value=label, points=points))
+    group = ctx.form.group(cell.group)
+    if group and group.vulnerable and table.vulnerable_group:
+        total += table.vulnerable_group
+        why.append(
+            _l(
+                "%(group)s are a vulnerable group (%(points)d)",
+                group=localized(group.labels),
+                points=table.vulnerable_group,
+            )
+        )
+    return total, why
+
+
 @rule("serious_negative_effect")
 def serious_negative_effect(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     alt = recommended(data)
+    threshold = ctx.form.serious_effect.threshold
     flags = []
     for c in _cells(data, alt):
         if c.direction != "negative":
             continue
-        group = ctx.form.group(c.group)
-        vulnerable = bool(group and group.vulnerable)
-        large = c.magnitude == "large"
-        if not (large or (vulnerable and c.magnitude == "moderate")):
+        points, why = seriousness(ctx, c)
+        if points < threshold:
             continue
         g, d = _labels(ctx, c)
-        why = (
-            _l("%(group)s are a vulnerable group.", group=g)
-            if vulnerable and not large
-            else _l("The effect is large.")
-        )
         flags.append(
             Flag(
                 "serious_negative_effect",
                 "high",
                 _l(
-                    "%(group)s: %(dimension)s is negative and %(magnitude)s in %(alternative)s. "
-                    "%(why)s",
+                    "%(group)s: %(dimension)s is negative in %(alternative)s, and serious: "
+                    "%(points)d points where %(threshold)d make an effect serious, from "
+                    "%(factors)s.",
                     group=g,
                     dimension=d,
-                    magnitude=_scale(ctx, "magnitude", c.magnitude),
                     alternative=_alt_name(alt),
-                    why=why,
+                    points=points,
+                    threshold=threshold,
+                    factors=joined(why),
                 ),
                 _l(
                     "Describe how the effect is mitigated, or choose "
@@ -293,7 +331,8 @@ def missing_mitigation(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     alt = recommended(data)
     flags = []
     for c in _cells(data, alt):
-        if c.direction == "negative" and not c.mitigation.strip():
+        # "-", "tbd" or "ok" is no mitigation (flags.min_mitigation_words in the form).
+        if c.direction == "negative" and not meaningful(c.mitigation, ctx.min_mitigation_words):
             g, d = _labels(ctx, c)
             flags.append(
                 Flag(
@@ -306,6 +345,16 @@ def missing_mitigation(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
                         group=g,
                         dimension=d,
                         alternative=_alt_name(alt),
+                    )
+                    if not c.mitigation.strip()
+                    else _l(
+                        "%(group)s: %(dimension)s is negative in %(alternative)s, and the "
+                        "mitigation “%(text)s” says too little to count (at least %(n)d words).",
+                        group=g,
+                        dimension=d,
+                        alternative=_alt_name(alt),
+                        text=_quoted(c.mitigation),
+                        n=ctx.min_mitigation_words,
                     ),
                     _l("Describe what reduces the negative effect, or why nothing can."),
                     group=c.group,
@@ -319,26 +368,48 @@ def missing_mitigation(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
 
 @rule("unequal_distribution")
 def unequal_distribution(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
+    """Per group across the dimensions (docs/method.md): a group with a negative cell loses
+    even when it gains in another dimension. Flags when a group both gains and loses, or
+    when one group only gains while another only loses."""
     alt = recommended(data)
     cells = _cells(data, alt)
-    gain = [c.group for c in cells if c.direction == "positive"]
-    lose = [c.group for c in cells if c.direction == "negative"]
+    gain = {c.group for c in cells if c.direction == "positive"}
+    lose = {c.group for c in cells if c.direction == "negative"}
     # In the form's group order, so the text does not depend on the order of the cells.
-    gainers = [g.id for g in ctx.form.groups if g.id in gain and g.id not in lose]
-    losers = [g.id for g in ctx.form.groups if g.id in lose and g.id not in gain]
-    if not gainers or not losers:
+    order = [g.id for g in ctx.form.groups] + sorted(
+        (gain | lose) - {g.id for g in ctx.form.groups}
+    )
+    mixed = [g for g in order if g in gain and g in lose]
+    gainers = [g for g in order if g in gain and g not in lose]
+    losers = [g for g in order if g in lose and g not in gain]
+    if not mixed and not (gainers and losers):
         return []
     name = lambda ids: joined([_group_name(ctx, g) for g in ids])  # noqa: E731
+    if not mixed:
+        message: Any = _l(
+            "In %(alternative)s %(gainers)s gain while %(losers)s lose.",
+            alternative=_alt_name(alt),
+            gainers=name(gainers),
+            losers=name(losers),
+        )
+    else:
+        parts = [
+            _l(
+                "In %(alternative)s %(groups)s gain in some dimensions and lose in others.",
+                alternative=_alt_name(alt),
+                groups=name(mixed),
+            )
+        ]
+        if gainers:
+            parts.append(_l("%(groups)s only gain.", groups=name(gainers)))
+        if losers:
+            parts.append(_l("%(groups)s only lose.", groups=name(losers)))
+        message = joined(parts, " ")
     return [
         Flag(
             "unequal_distribution",
             "medium",
-            _l(
-                "In %(alternative)s %(gainers)s gain while %(losers)s lose.",
-                alternative=_alt_name(alt),
-                gainers=name(gainers),
-                losers=name(losers),
-            ),
+            message,
             _l(
                 "Explain in the comparison why the distribution is acceptable, or how it is "
                 "balanced."
@@ -374,27 +445,34 @@ def single_alternative(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     ]
 
 
+def followed(data: AssessmentData, *, planned: bool = False) -> set[str]:
+    """The effects ("group:dimension") some indicator follows (a planned one, if asked)."""
+    return {link for i in data.indicators if i.planned or not planned for link in i.follows}
+
+
 @rule("unknown_without_plan")
 def unknown_without_plan(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
-    if data.indicators:
-        return []
     alt = recommended(data)
+    links = followed(data)
     flags = []
     for c in _cells(data, alt):
-        if c.direction == "unknown":
+        if c.direction == "unknown" and f"{c.group}:{c.dimension}" not in links:
             g, d = _labels(ctx, c)
             flags.append(
                 Flag(
                     "unknown_without_plan",
                     "medium",
                     _l(
-                        "%(group)s: the effect on %(dimension)s is unknown in %(alternative)s, and "
-                        "no follow-up indicator is planned.",
+                        "%(group)s: the effect on %(dimension)s is unknown in %(alternative)s, "
+                        "and no follow-up indicator follows it.",
                         group=g,
                         dimension=d,
                         alternative=_alt_name(alt),
                     ),
-                    _l("Add a follow-up indicator that will show the effect."),
+                    _l(
+                        "Add a follow-up indicator that will show the effect, and mark that it "
+                        "follows this effect."
+                    ),
                     group=c.group,
                     dimension=c.dimension,
                     alternative=alt.id,
@@ -403,22 +481,64 @@ def unknown_without_plan(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     return flags
 
 
+EFFECTS_LISTED = 5
+
+
 @rule("no_follow_up")
 def no_follow_up(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
+    """At the full level: no planned indicator at all, or negative or unknown effects of the
+    recommended alternative that no planned indicator follows (one flag, listing them)."""
     if _level(data) != "full":
         return []
-    planned = [i for i in data.indicators if i.planned]
-    if planned:
+    resolve = _l(
+        "Add an indicator with a review date and an owner, and mark the negative or unknown "
+        "effects it follows."
+    )
+    if not any(i.planned for i in data.indicators):
+        return [
+            Flag(
+                "no_follow_up",
+                "medium",
+                _l(
+                    "A full assessment without any follow-up indicator that has a review date "
+                    "and an owner."
+                ),
+                resolve,
+                field="indicators",
+            )
+        ]
+    if not alternatives(data):
         return []
+    links = followed(data, planned=True)
+    alt = recommended(data)
+    cells = _cells(data, alt)
+    unfollowed = [
+        c
+        for c in cells
+        if c.direction in ("negative", "unknown") and f"{c.group}:{c.dimension}" not in links
+    ]
+    if not unfollowed:
+        return []
+    # In the form's order of groups and dimensions, whatever the order of the cells.
+    groups = {g.id: i for i, g in enumerate(ctx.form.groups)}
+    dims = {d.id: i for i, d in enumerate(ctx.form.dimensions)}
+    unfollowed.sort(key=lambda c: (groups.get(c.group, len(groups)), dims.get(c.dimension, 0)))
+    names = [
+        _l("%(group)s: %(dimension)s", group=g, dimension=d)
+        for g, d in (_labels(ctx, c) for c in unfollowed[:EFFECTS_LISTED])
+    ]
     return [
         Flag(
             "no_follow_up",
             "medium",
             _l(
-                "A full assessment without any follow-up indicator that has a review date and an "
-                "owner."
+                "%(n)d negative or unknown effect(s) of %(alternative)s are followed by no "
+                "planned indicator: %(effects)s.",
+                n=len(unfollowed),
+                alternative=_alt_name(alt),
+                effects=joined(names + (["…"] if len(unfollowed) > EFFECTS_LISTED else [])),
             ),
-            _l("Add an indicator with a review date and an owner."),
+            resolve,
             field="indicators",
         )
     ]

@@ -150,6 +150,29 @@ class Screening(Strict):
     rule: ScreeningRule
 
 
+# The scales a negative effect's seriousness is weighed on (``SeriousEffect``).
+SERIOUS_FACTORS = ("magnitude", "likelihood", "duration", "reversibility")
+
+
+class SeriousEffect(Strict):
+    """When a negative effect is serious (``serious_negative_effect``): a table, not code.
+
+    A negative cell scores the points of its value on each factor (``unrated`` when the
+    cell leaves that scale empty), plus ``vulnerable_group`` when the group is vulnerable;
+    it is serious at ``threshold`` points or more. docs/forms.md explains the table.
+    """
+
+    # factor -> scale value -> points; the loader checks the factors and the values.
+    points: dict[str, dict[str, int]]
+    unrated: dict[str, int] = {}
+    vulnerable_group: int = Field(ge=0, le=100)
+    threshold: int = Field(ge=1, le=1000)
+
+    def score(self, factor: str, value: str | None) -> int:
+        unrated = self.unrated.get(factor, 0)
+        return unrated if value is None else self.points.get(factor, {}).get(value, unrated)
+
+
 class FlagSettings(Strict):
     """Thresholds of the flag rules; an organisation's settings may override them."""
 
@@ -159,6 +182,8 @@ class FlagSettings(Strict):
     cumulative_min_others: int = Field(2, ge=1, le=100)
     # late_assessment: submitted fewer than this many days before the meeting.
     late_days: int = Field(14, ge=0, le=365)
+    # missing_mitigation: a mitigation of fewer words than this does not count ("-", "tbd").
+    min_mitigation_words: int = Field(3, ge=1, le=50)
 
     @classmethod
     def bounds(cls, name: str) -> tuple[int, int]:
@@ -185,6 +210,7 @@ class FormDefinition(Strict):
     flags: FlagSettings = FlagSettings()
     # Each flag rule's basis, by rule id (the flags cite it; a test checks every rule has one).
     flag_bases: dict[str, FlagBasis] = {}
+    serious_effect: SeriousEffect
     # How answers of an older version map to this one: {old id: new id, or null to drop}.
     migrations: dict[int, dict[str, str | None]] = {}
     # Set on the effective form of an organisation's policy (``policy_screening``), never by
@@ -250,6 +276,51 @@ def _values(f: FormDefinition, q: Question) -> set[str] | None:
     return None
 
 
+def _serious_effect_problems(file: str, f: FormDefinition) -> list[Problem]:
+    """Every factor scored, on exactly the values of its scale, with no negative points."""
+    problems: list[Problem] = []
+    table = f.serious_effect
+    for factor in SERIOUS_FACTORS:
+        where = f"serious_effect.points.{factor}"
+        values = [v.id for v in f.scales[factor].values] if factor in f.scales else []
+        given = table.points.get(factor)
+        if given is None:
+            problems.append(
+                Problem(file, where, f"no points for {factor}; give each of: {', '.join(values)}")
+            )
+            continue
+        for value, points in given.items():
+            if value not in values:
+                problems.append(
+                    Problem(
+                        file,
+                        f"{where}.{value}",
+                        f"{value!r} is not a value of the scale {factor!r}; expected one of: "
+                        f"{', '.join(values)}",
+                    )
+                )
+            elif points < 0:
+                problems.append(Problem(file, f"{where}.{value}", "points are 0 or more"))
+        if missing := [v for v in values if v not in given]:
+            problems.append(Problem(file, where, f"no points for {', '.join(missing)}"))
+    for part, factors in (("points", table.points), ("unrated", table.unrated)):
+        for factor in factors:
+            if factor not in SERIOUS_FACTORS:
+                problems.append(
+                    Problem(
+                        file,
+                        f"serious_effect.{part}.{factor}",
+                        f"unknown factor {factor!r}; expected one of: {', '.join(SERIOUS_FACTORS)}",
+                    )
+                )
+    for factor, points in table.unrated.items():
+        if points < 0:
+            problems.append(
+                Problem(file, f"serious_effect.unrated.{factor}", "points are 0 or more")
+            )
+    return problems
+
+
 def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
     problems: list[Problem] = []
     add = lambda path, msg: problems.append(Problem(file, path, msg))  # noqa: E731
@@ -268,6 +339,7 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
             )
     for name, scale in f.scales.items():
         problems += _duplicates(scale.values, f"scales.{name}.values", file)
+    problems += _serious_effect_problems(file, f)
     bases = [(f"councils.{i}({c.id}).basis", c.basis) for i, c in enumerate(f.councils)]
     bases += [
         (f"legal_bases.{name}", getattr(f.legal_bases, name)) for name in LegalBases.model_fields

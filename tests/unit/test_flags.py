@@ -31,7 +31,7 @@ def cell(
         "dimension": dimension,
         "direction": direction,
         "magnitude": magnitude,
-        "mitigation": "A bus.",
+        "mitigation": "A bus to the new station.",
         "rationale": "Longer trips.",
         **extra,
     }
@@ -56,7 +56,14 @@ def data(
             {"id": "ve1", "label": "VE1", "description": "move", "recommended": True},
         ]
     if indicators is None:
-        indicators = [{"name": "Trips", "review_date": "2027-12-31", "owner": "Paula"}]
+        indicators = [
+            {
+                "name": "Trips",
+                "review_date": "2027-12-31",
+                "owner": "Paula",
+                "follows": ["older_people:access_to_services"],
+            }
+        ]
     groups = groups or sorted({c["group"] for c in cells} | {"older_people"})
     answers = {q.id: ("yes" if q.id in yes else "no") for q in FORM.screening.questions}
     return {
@@ -123,6 +130,12 @@ CASES = {
     "missing_mitigation": [
         (data([cell(mitigation="")]), {}, True),
         (data([cell(mitigation="   ")]), {}, True),
+        # Trivial text is no mitigation (issue 18, hole 4): fewer than three words.
+        (data([cell(mitigation="-")]), {}, True),
+        (data([cell(mitigation="tbd")]), {}, True),
+        (data([cell(mitigation="ok.")]), {}, True),
+        (data([cell(mitigation="A bus.")]), {}, True),
+        (data([cell(mitigation="A bus line.")]), {}, False),
         (data([cell()]), {}, False),
         (data([cell(direction="positive", mitigation="")]), {}, False),
     ],
@@ -150,7 +163,16 @@ CASES = {
     ],
     "unknown_without_plan": [
         (data([cell(direction="unknown")], indicators=[]), {}, True),
-        (data([cell(direction="unknown")]), {}, False),
+        (data([cell(direction="unknown")]), {}, False),  # the indicator follows it
+        # An indicator following another effect does not silence it (issue 18, hole 5).
+        (
+            data(
+                [cell(direction="unknown")],
+                indicators=[{"name": "x", "follows": ["children:health"]}],
+            ),
+            {},
+            True,
+        ),
         (data([cell()], indicators=[]), {}, False),
     ],
     "no_follow_up": [
@@ -158,6 +180,28 @@ CASES = {
         (data(indicators=[{"name": "x", "review_date": "2027-01-01", "owner": ""}]), {}, True),
         (data(), {}, False),
         (data(level="light", indicators=[]), {}, False),
+        # A planned indicator, but the negative effect is followed by none (issue 18).
+        (
+            data(
+                [cell()],
+                indicators=[{"name": "x", "review_date": "2027-01-01", "owner": "P"}],
+            ),
+            {},
+            True,
+        ),
+        # Followed only by an indicator nobody will review: not planned.
+        (
+            data(
+                [cell()],
+                indicators=[
+                    {"name": "x", "review_date": "2027-01-01", "owner": "P"},
+                    {"name": "y", "follows": ["older_people:access_to_services"]},
+                ],
+            ),
+            {},
+            True,
+        ),
+        (data([cell()]), {}, False),
     ],
     "cumulative_burden": [
         (
@@ -251,7 +295,9 @@ def test_every_rule_of_domain_md_exists():
 def test_the_text_says_which_answers_made_it_so_in_each_language():
     [flag] = fired("serious_negative_effect", data([cell(magnitude="large")]))
     assert flag.text("en") == (
-        "Older people: access to services is negative and large in VE1. The effect is large."
+        "Older people: access to services is negative in VE1, and serious: 13 points where 11 "
+        "make an effect serious, from large (5), likelihood not rated (2), duration not rated "
+        "(2), reversibility not rated (2), older people are a vulnerable group (2)."
     )
     # Group labels are lower case; a sentence that begins with one is capitalised.
     assert flag.text("fi").startswith("Ikääntyneet") and "palvelujen saatavuus" in flag.text("fi")
@@ -273,7 +319,7 @@ cells_strategy = st.lists(
         dimension=st.sampled_from(["health", "safety"]),
         direction=st.sampled_from(["positive", "negative", "neutral", "unknown"]),
         magnitude=st.sampled_from(["small", "moderate", "large"]),
-        mitigation=st.sampled_from(["", "A bus."]),
+        mitigation=st.sampled_from(["", "-", "A bus to the station."]),
     ),
     max_size=12,
     unique_by=lambda c: (c["group"], c["dimension"]),
@@ -288,7 +334,7 @@ def test_flags_are_a_pure_function_of_the_data(cells, seed):
     seed.shuffle(shuffled)
     key = lambda flags: [(f.key, f.severity, f.text("en")) for f in flags]  # noqa: E731
     assert key(compute(d, ctx())) == key(compute(data(shuffled, groups=GROUPS), ctx()))
-    mitigated = data([{**c, "mitigation": "Mitigated."} for c in cells], groups=GROUPS)
+    mitigated = data([{**c, "mitigation": "Mitigated by a bus."} for c in cells], groups=GROUPS)
     assert not [f for f in compute(mitigated, ctx()) if f.rule == "missing_mitigation"]
 
 

@@ -326,3 +326,38 @@ def test_broken_forms_are_named(tmp_path):
         d["groups"].append(dict(d["groups"][0]))
 
     assert any("duplicate id 'children'" in p for p in _broken(tmp_path, duplicate))
+
+
+def test_the_serious_effect_table_is_checked_against_the_scales(tmp_path):
+    """Issue 18: the table names only values of the scales, scores every one, and only the
+    four factors."""
+
+    def unknown_value(d):
+        d["serious_effect"]["points"]["magnitude"]["huge"] = 9
+
+    assert any(
+        "serious_effect.points.magnitude.huge" in p
+        and "'huge' is not a value of the scale 'magnitude'" in p
+        for p in _broken(tmp_path, unknown_value)
+    )
+
+    def missing_value(d):
+        del d["serious_effect"]["points"]["duration"]["permanent"]
+
+    assert any(
+        "serious_effect.points.duration" in p and "no points for permanent" in p
+        for p in _broken(tmp_path, missing_value)
+    )
+
+    def unknown_factor(d):
+        d["serious_effect"]["unrated"]["confidence"] = 1
+
+    assert any(
+        "serious_effect.unrated.confidence" in p and "unknown factor 'confidence'" in p
+        for p in _broken(tmp_path, unknown_factor)
+    )
+
+    def no_table(d):
+        del d["serious_effect"]
+
+    assert any("serious_effect" in p for p in _broken(tmp_path, no_table))
