@@ -122,6 +122,8 @@ class Alternative(Part):
     costs: list[CostLine] = []
     # Over how many years the costs and savings are looked at.
     horizon_years: int | None = None
+    # Why there is no cost line (e.g. "no costs: the service moves within the same budget").
+    costs_note: str = ""
 
 
 class ImpactCell(Part):

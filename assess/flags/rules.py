@@ -708,3 +708,6 @@ def compute(data: Data, ctx: FlagContext) -> list[Flag]:
                 f = replace(f, basis=bases[f.rule])
             flags.append(f)
     return sorted(flags, key=lambda f: (SEVERITIES.index(f.severity), f.rule, f.key))
+
+
+from . import rules_economy  # noqa: E402, F401  (issue 18: economy)

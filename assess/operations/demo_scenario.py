@@ -78,12 +78,68 @@ def complete_assessment(preparer, a, level="light"):
                         "label": "VE0",
                         "description": "The station stays open.",
                         "zero_option": True,
+                        # The economic view (issue 18): what each alternative costs or saves
+                        # against today's budget, over five years.
+                        "horizon_years": 5,
+                        "costs": [
+                            {
+                                "kind": "cost",
+                                "timing": "one_off",
+                                "category": "investment",
+                                "borne_by": "organisation",
+                                "amount_eur": 280_000,
+                                "note": "Repairs of the ventilation, needed anyway.",
+                            },
+                            {
+                                "kind": "cost",
+                                "timing": "yearly",
+                                "category": "operating",
+                                "borne_by": "organisation",
+                                "amount_eur": 90_000,
+                                "note": "Locum doctors while posts stay vacant.",
+                            },
+                        ],
                     },
                     {
                         "id": "ve1",
                         "label": "VE1",
                         "description": "Services move to the centre.",
                         "recommended": True,
+                        "horizon_years": 5,
+                        "costs": [
+                            {
+                                "kind": "saving",
+                                "timing": "yearly",
+                                "category": "operating",
+                                "borne_by": "organisation",
+                                "amount_eur": 410_000,
+                                "note": "Premises and two reception posts fewer.",
+                            },
+                            {
+                                "kind": "cost",
+                                "timing": "yearly",
+                                "category": "operating",
+                                "borne_by": "organisation",
+                                "amount_eur": 120_000,
+                                "note": "Service bus twice a week and a mobile clinic.",
+                            },
+                            {
+                                "kind": "cost",
+                                "timing": "one_off",
+                                "category": "investment",
+                                "borne_by": "organisation",
+                                "amount_eur": 150_000,
+                                "note": "Extra reception rooms in the centre.",
+                            },
+                            {
+                                "kind": "cost",
+                                "timing": "yearly",
+                                "category": "operating",
+                                "borne_by": "residents",
+                                "amount_eur": 35_000,
+                                "note": "Longer trips: fuel and time of residents.",
+                            },
+                        ],
                     },
                 ]
             },
@@ -107,15 +163,16 @@ def complete_assessment(preparer, a, level="light"):
                 },
                 expected_version=a.version,
             )
-    section(
-        "mitigation",
+    # The light level is asked how effects are mitigated; the full one to compare (issue 18).
+    answers = (
         {
-            "answers": {
-                "comparison": "VE1 saves costs; VE0 keeps access.",
-                "recommendation_reason": "Staff shortage.",
-            }
-        },
+            "comparison": "VE1 saves costs; VE0 keeps access.",
+            "recommendation_reason": "Staff shortage.",
+        }
+        if level == "full"
+        else {"mitigation_measures": "A service bus twice a week, from the start."}
     )
+    section("mitigation", {"answers": answers})
     section(
         "follow_up",
         {

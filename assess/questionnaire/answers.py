@@ -16,6 +16,7 @@ from typing import Any
 from ..assessment_data import Screening
 from ..input_shape import CONTROL, first_few
 from ..translation import lazy_text as _l
+from . import costs as costs_
 from .definition import FormDefinition, Question, Section
 from .organisation import OrgSettings, exempt_categories, groups, options
 from .policy_screening import switched_off
@@ -281,7 +282,17 @@ def clean_cell(
     return clean, errors
 
 
-ALTERNATIVE_FIELDS = ("id", "label", "description", "zero_option", "recommended")
+ALTERNATIVE_FIELDS = (
+    "id",
+    "label",
+    "description",
+    "zero_option",
+    "recommended",
+    # The economic view (issue 18): assess/questionnaire/costs.py
+    "costs",
+    "horizon_years",
+    "costs_note",
+)
 HEARING_FIELDS = (
     "id",
     "council",
@@ -323,10 +334,29 @@ def clean_alternatives(rows) -> tuple[list, Errors]:
             ),
             "zero_option": bool(row.get("zero_option")),
             "recommended": bool(row.get("recommended")),
+            **_economy(errors, f"alternatives.{i}", row),
         }
         if item["label"] or item["description"]:
             out.append(item)
     return out, errors
+
+
+def _economy(errors: Errors, path: str, row: dict) -> dict[str, Any]:
+    """An alternative's costs, horizon and cost note; only those it has, so an alternative
+    without them is stored as before."""
+    out: dict[str, Any] = {}
+    costs = costs_.clean_costs(
+        errors, f"{path}.costs", row.get("costs"), _text, _unknown_fields, _row_id
+    )
+    if costs:
+        out["costs"] = costs
+    horizon = costs_.clean_horizon(errors, f"{path}.horizon_years", row.get("horizon_years"))
+    if horizon is not None:
+        out["horizon_years"] = horizon
+    note = _text(errors, f"{path}.costs_note", row.get("costs_note"), costs_.NOTE_MAX)
+    if note:
+        out["costs_note"] = note
+    return out
 
 
 def clean_hearings(form: FormDefinition, rows) -> tuple[list, Errors]:

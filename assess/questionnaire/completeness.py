@@ -32,11 +32,14 @@ class Context:
 
 
 def visible(question: Question, data: Data) -> bool:
-    """Whether a question is shown: its ``show_if`` holds on the earlier answers."""
+    """Whether a question is shown: asked at the chosen level (when one is chosen), and its
+    ``show_if`` holds on the earlier answers."""
+    data = AssessmentData.load(data)
+    if question.levels and data.level and data.level not in question.levels:
+        return False
     cond = question.show_if
     if cond is None:
         return True
-    data = AssessmentData.load(data)
     value = data.screening.answers.get(cond.question, data.answer(cond.question))
     if isinstance(value, list):
         return cond.equals in value

@@ -115,6 +115,9 @@ class Question(Strict):
     options: list[Option] | None = None
     options_from: Literal["groups", "dimensions", "councils"] | None = None
     show_if: Condition | None = None
+    # The levels that ask it, within its section's (absent: every level of the section):
+    # the light level has no alternatives, so it is not asked to compare them (issue 18).
+    levels: list[Level] | None = Field(default=None, min_length=1)
     fields: list[Field_] | None = None
     min_items: int = Field(default=0, ge=0)
     max_length: int | None = Field(default=None, ge=1)
@@ -379,6 +382,12 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
                 add(qhere, f"a {q.type} question has no options")
             if (q.type == "list") != bool(q.fields):
                 add(qhere, "fields belong to (and are required for) a list question")
+            if q.levels and (extra := [lv for lv in q.levels if lv not in section.levels]):
+                add(
+                    f"{qhere}.levels",
+                    f"the section is not asked at level(s) {', '.join(extra)}; a question's "
+                    f"levels are among its section's: {', '.join(section.levels)}",
+                )
             if q.show_if and q.show_if.question not in known:
                 add(
                     f"{qhere}.show_if.question",

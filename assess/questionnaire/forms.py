@@ -30,6 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..translation import lazy_text as _l
 from .answers import LONG_MAX, TEXT_MAX
+from .costs import BORNE_BY, CATEGORIES, COST_LABELS, KINDS, NOTE_MAX, TIMINGS
 from .definition import FormDefinition, Question
 
 
@@ -214,6 +215,31 @@ def cell_form(form: FormDefinition, language: str) -> type[Form]:
     return type("cell_form", (Form,), attrs)
 
 
+def _cost_choices(ids):
+    return [SelectChoice(k, COST_LABELS[k]) for k in ids]
+
+
+class CostRow(Form):
+    """One cost or saving of an alternative (``costs.py``); an empty row is dropped."""
+
+    id = HiddenField()
+    kind = SelectField(_l("Cost or saving"), [Optional()], choices=_cost_choices(KINDS))
+    timing = SelectField(_l("One-off or yearly"), [Optional()], choices=_cost_choices(TIMINGS))
+    category = SelectField(
+        _l("Operating or investment"),
+        [Optional()],
+        choices=_cost_choices(CATEGORIES),
+    )
+    borne_by = SelectField(_l("Borne by"), [Optional()], choices=_cost_choices(BORNE_BY))
+    amount_eur = StringField(
+        _l("Amount (euros)"),
+        [Optional(), Length(max=20)],
+        description=_l("Whole euros, for example 120000; a yearly amount is per year."),
+        render_kw={"inputmode": "numeric"},
+    )
+    note = StringField(_l("What it is"), [Optional(), Length(max=NOTE_MAX)])
+
+
 class AlternativeRow(Form):
     id = HiddenField()
     label = StringField(
@@ -224,6 +250,26 @@ class AlternativeRow(Form):
     description = TextAreaField(_l("Description"), [Optional(), Length(max=LONG_MAX)])
     zero_option = BooleanField(_l("This is the zero option (nothing changes)"))
     recommended = BooleanField(_l("This is the recommended alternative"))
+    horizon_years = StringField(
+        _l("Horizon (years)"),
+        [Optional(), Length(max=3)],
+        description=_l("Over how many years the costs and savings are looked at, 1 to 50."),
+        render_kw={"inputmode": "numeric"},
+    )
+    costs = FieldList(
+        FormField(CostRow),
+        label=_l("Costs and savings"),
+        description=_l(
+            "Compared with today's budget. For the zero option, the costs that come even "
+            "without the decision (repairs, rising staff costs)."
+        ),
+        max_entries=50,
+    )
+    costs_note = TextAreaField(
+        _l("Cost note"),
+        [Optional(), Length(max=NOTE_MAX)],
+        description=_l("Why there are no costs or savings, or why they cannot be estimated yet."),
+    )
 
 
 class AlternativesForm(Form):

@@ -327,6 +327,9 @@ def section(assessment_id: int, section_id: str):
         for name in ("alternatives", "hearings", "indicators"):
             if name in wtform._fields and stored.get(name):
                 _blank_row(wtform[name])
+        if "alternatives" in wtform._fields:  # one blank cost line each, to add another
+            for entry in wtform.alternatives.entries:
+                _blank_row(entry.form.costs)
         if shown:
             for q in shown:
                 if q.type == "list" and stored.get(q.id):

@@ -53,7 +53,14 @@ def data(
     if alternatives is None:
         alternatives = [
             {"id": "ve0", "label": "VE0", "description": "as now", "zero_option": True},
-            {"id": "ve1", "label": "VE1", "description": "move", "recommended": True},
+            # With a cost estimate, so that no_cost_estimate (issue 18) stays out of the way.
+            {
+                "id": "ve1",
+                "label": "VE1",
+                "description": "move",
+                "recommended": True,
+                "costs_note": "Within the budget.",
+            },
         ]
     if indicators is None:
         indicators = [
@@ -268,6 +275,22 @@ CASES = {
         ),
         (data([cell(direction="neutral")], level="light", yes=("s_staff",)), {}, False),
         (data(level="none"), {}, False),  # no yes in the screening
+    ],
+    # issue 18, economy: the zero option is the baseline and needs no estimate of its own.
+    "no_cost_estimate": [
+        (data(alternatives=[{"id": "ve0", "zero_option": True}, {"id": "ve1"}]), {}, True),
+        (data(alternatives=[{"id": "ve1"}], level="light"), {}, False),
+        (
+            data(
+                alternatives=[
+                    {"id": "ve0", "label": "VE0", "zero_option": True},
+                    {"id": "ve1", "label": "VE1", "costs": [{"amount_eur": 1}]},
+                ]
+            ),
+            {},
+            False,
+        ),
+        (data(alternatives=[{"id": "ve1", "label": "VE1", "costs_note": "None."}]), {}, False),
     ],
 }
 

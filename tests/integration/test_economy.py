@@ -1,0 +1,261 @@
+"""Issue 18, [economy]: the alternatives' costs and savings on the page and in the API, the
+flag of an alternative without a cost estimate, the light level asking only what it has
+sections for, and the zero option as the baseline."""
+
+import re
+
+import pytest
+
+from assess.extensions import db
+from assess.models import Assessment, Decision
+from assess.operations import assessments as ops
+from assess.operations.users import issue_token
+from tests.support import login, post, use_language, user
+
+SCREENING_NO = {
+    f"s_{k}": "no"
+    for k in (
+        "many_residents",
+        "children",
+        "service_network",
+        "fees_eligibility",
+        "strategy_budget",
+        "older_disabled",
+        "language",
+        "gender",
+        "discrimination",
+        "living_environment",
+        "staff",
+        "health_safety",
+        "irreversible",
+    )
+}
+
+
+@pytest.fixture
+def preparer(demo, client):
+    with demo.app_context():
+        a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
+        ops.fire(user("preparer"), a, "start_screening", expected_version=a.version)
+    login(client, "preparer")
+    use_language(client, "en")
+    return client
+
+
+def version(client, url):
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="version" value="(\d+)"', page).group(1)
+
+
+def data_of(demo):
+    with demo.app_context():
+        return db.session.get(Assessment, 1).data
+
+
+def screening(client, level, **answers):
+    url = "/assessments/1/screening"
+    post(client, url, {**SCREENING_NO, **answers, "level": level, "version": version(client, url)})
+
+
+def flags_of(demo):
+    """The open flags' rules, with the label of the alternative each is about."""
+    data = data_of(demo)
+    labels = {a["id"]: a["label"] for a in data.get("alternatives", [])}
+    return {
+        (f["rule"], labels.get(f.get("alternative"), f.get("alternative")))
+        for f in data.get("flags", [])
+        if f["status"] == "open"
+    }
+
+
+ALTERNATIVES = {
+    "alternatives-0-label": "VE0",
+    "alternatives-0-description": "The health station stays open.",
+    "alternatives-0-zero_option": "y",
+    "alternatives-0-costs-0-kind": "cost",
+    "alternatives-0-costs-0-timing": "one_off",
+    "alternatives-0-costs-0-category": "investment",
+    "alternatives-0-costs-0-borne_by": "organisation",
+    "alternatives-0-costs-0-amount_eur": "300 000",
+    "alternatives-0-costs-0-note": "The roof must be repaired anyway.",
+    "alternatives-0-horizon_years": "5",
+    "alternatives-1-label": "VE1",
+    "alternatives-1-description": "Services move to the centre.",
+    "alternatives-1-recommended": "y",
+    "alternatives-1-costs-0-kind": "saving",
+    "alternatives-1-costs-0-timing": "yearly",
+    "alternatives-1-costs-0-category": "operating",
+    "alternatives-1-costs-0-borne_by": "organisation",
+    "alternatives-1-costs-0-amount_eur": "400000",
+    "alternatives-1-costs-0-note": "Two doctors' posts fewer.",
+    "alternatives-1-costs-1-kind": "cost",
+    "alternatives-1-costs-1-timing": "yearly",
+    "alternatives-1-costs-1-category": "operating",
+    "alternatives-1-costs-1-borne_by": "residents",
+    "alternatives-1-costs-1-amount_eur": "60000",
+    "alternatives-1-costs-1-note": "Longer trips.",
+    "alternatives-1-horizon_years": "5",
+}
+
+
+def test_costs_are_added_and_removed_on_the_alternatives_page_without_script(demo, preparer):
+    screening(preparer, "full", s_service_network="yes")
+    url = "/assessments/1/sections/alternatives"
+    page = preparer.get(url).get_data(as_text=True)
+    # A blank cost line to fill in, labelled for assistive technology.
+    assert 'name="alternatives-0-costs-0-amount_eur"' in page
+    assert '<label class="form-label fw-semibold" for="alternatives-0-costs-0-amount_eur">' in page
+    response = post(preparer, url, {**ALTERNATIVES, "version": version(preparer, url)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    alts = data_of(demo)["alternatives"]
+    assert alts[0]["horizon_years"] == 5 and alts[0]["costs"][0]["amount_eur"] == 300_000
+    assert [c["kind"] for c in alts[1]["costs"]] == ["saving", "cost"]
+    assert alts[1]["costs"][1]["borne_by"] == "residents"
+    page = preparer.get(url).get_data(as_text=True)
+    assert 'value="400000"' in page
+    assert 'name="alternatives-1-costs-2-amount_eur"' in page  # the blank line to add one
+    # Emptying a line's amount and text removes it.
+    removed = {
+        **ALTERNATIVES,
+        "alternatives-1-costs-1-amount_eur": "",
+        "alternatives-1-costs-1-note": "",
+    }
+    post(preparer, url, {**removed, "version": version(preparer, url)})
+    assert [c["kind"] for c in data_of(demo)["alternatives"][1]["costs"]] == ["saving"]
+
+
+def test_a_bad_amount_is_refused_with_what_would_be_right_and_nothing_stored(demo, preparer):
+    screening(preparer, "full", s_service_network="yes")
+    url = "/assessments/1/sections/alternatives"
+    bad = {**ALTERNATIVES, "alternatives-1-costs-0-amount_eur": "-400000"}
+    response = post(preparer, url, {**bad, "version": version(preparer, url)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Give the amount in whole euros, from 0 to 1 000 000 000 000" in page
+    assert 'value="-400000"' in page  # what was typed is shown back
+    assert not data_of(demo).get("alternatives")
+
+
+def test_no_cost_estimate_flags_an_alternative_until_it_has_costs_or_a_note(demo, preparer):
+    screening(preparer, "full", s_service_network="yes")
+    url = "/assessments/1/sections/alternatives"
+    bare = {k: v for k, v in ALTERNATIVES.items() if "costs" not in k and "horizon" not in k}
+    post(preparer, url, {**bare, "version": version(preparer, url)})
+    # The zero option is the baseline: only VE1 lacks an estimate.
+    assert ("no_cost_estimate", "VE1") in flags_of(demo)
+    assert ("no_cost_estimate", "VE0") not in flags_of(demo)
+    assert ("single_alternative", None) not in flags_of(demo)
+    noted = {**bare, "alternatives-1-costs_note": "Within the same budget: staff move."}
+    post(preparer, url, {**noted, "version": version(preparer, url)})
+    assert not any(rule == "no_cost_estimate" for rule, _ in flags_of(demo))
+
+
+def test_the_light_level_asks_how_effects_are_mitigated_not_to_compare(demo, preparer):
+    screening(preparer, "light", s_many_residents="yes")
+    url = "/assessments/1/sections/mitigation"
+    page = preparer.get(url).get_data(as_text=True)
+    assert 'name="mitigation_measures"' in page
+    assert 'name="comparison"' not in page and 'name="recommendation_reason"' not in page
+    check = preparer.get("/assessments/1/sections/mitigation").get_data(as_text=True)
+    assert "Answer: How are the negative effects mitigated?" in check
+    assert "Comparison of the alternatives" not in check
+    screening(preparer, "full", s_many_residents="yes")
+    page = preparer.get(url).get_data(as_text=True)
+    assert 'name="comparison"' in page and 'name="mitigation_measures"' not in page
+
+
+@pytest.fixture
+def api(demo):
+    client = demo.test_client()
+    with demo.app_context():
+        token = {"Authorization": f"Bearer {issue_token(user('preparer'))}"}
+
+    def call(method, path, json=None, headers=None):
+        return client.open(
+            "/api/v1" + path, method=method, json=json, headers={**token, **(headers or {})}
+        )
+
+    return call
+
+
+def _patch(api, a, body):
+    return api(
+        "PATCH", f"/assessments/{a['id']}", json=body, headers={"If-Match": f'"{a["version"]}"'}
+    )
+
+
+def _started(api):
+    body = {"case_number": "ECON/1", "title": "T", "language": "fi", "body": 1}
+    d = api("POST", "/decisions", json=body).get_json()
+    a = api("POST", f"/decisions/{d['id']}/assessment", json={}).get_json()
+    a = api("POST", f"/assessments/{a['id']}/transitions", json={"trigger": "start_screening"})
+    a = a.get_json()
+    form = api("GET", f"/definitions/forms/{a['form']['key']}").get_json()["definition"]
+    answers = {q["id"]: "no" for q in form["screening"]["questions"]}
+    answers["s_service_network"] = "yes"
+    a = _patch(api, a, {"screening": {"answers": answers}, "level": "full"}).get_json()
+    return api(
+        "POST", f"/assessments/{a['id']}/transitions", json={"trigger": "start_assessment"}
+    ).get_json()
+
+
+def test_api_costs_round_trip_and_refusals_name_the_field(api):
+    a = _started(api)
+    costs = [
+        {
+            "kind": "saving",
+            "timing": "yearly",
+            "category": "operating",
+            "borne_by": "organisation",
+            "amount_eur": 400000,
+            "note": "Two posts fewer.",
+        }
+    ]
+    body = {
+        "alternatives": [
+            {"id": "ve0", "label": "VE0", "description": "As now.", "zero_option": True},
+            {
+                "id": "ve1",
+                "label": "VE1",
+                "description": "Moves.",
+                "recommended": True,
+                "costs": costs,
+                "horizon_years": 5,
+            },
+        ]
+    }
+    response = _patch(api, a, body)
+    assert response.status_code == 200, response.get_json()
+    a = response.get_json()
+    ve1 = a["alternatives"][1]
+    assert ve1["horizon_years"] == 5 and ve1["costs"][0]["amount_eur"] == 400000
+    assert ve1["costs"][0]["id"]
+    assert not any(f["rule"] == "no_cost_estimate" for f in a["flags"])
+    bad = {
+        "alternatives": [
+            {
+                "id": "ve1",
+                "label": "VE1",
+                "costs": [
+                    {"kind": "gift", "amount_eur": 10**13},
+                    {"borne_by": "everyone", "amount_eur": 5, "colour": "red"},
+                ],
+                "horizon_years": 0,
+            }
+        ]
+    }
+    response = _patch(api, a, bad)
+    assert response.status_code == 422
+    paths = {d["path"] for d in response.get_json()["error"]["details"]}
+    assert {
+        "alternatives.0.costs.0.kind",
+        "alternatives.0.costs.0.amount_eur",
+        "alternatives.0.costs.1.borne_by",
+        "alternatives.0.costs.1.colour",
+        "alternatives.0.horizon_years",
+    } <= paths
+    again = api("GET", f"/assessments/{a['id']}").get_json()
+    assert again["alternatives"][1]["costs"][0]["amount_eur"] == 400000  # nothing stored
+    without = {"alternatives": [{**body["alternatives"][1], "costs": [], "id": "ve1"}]}
+    a = _patch(api, again, without).get_json()
+    assert [f["alternative"] for f in a["flags"] if f["rule"] == "no_cost_estimate"] == ["ve1"]
