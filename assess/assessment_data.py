@@ -352,3 +352,7 @@ class Snapshot(Part):
     # The organisation's type (``Organisation.kind``) when the revision was made: the acts
     # its documents cite follow it. Absent in revisions from before issue 17.
     organisation_kind: str | None = None
+    # The texts and periods of the wellbeing plan's objectives the assessment links, by key
+    # ({fi, sv, en, start_year, end_year}): its documents print them as they were then.
+    # Absent when it links none (owner: plan).
+    plan_objectives: dict[str, dict[str, Any]] | None = None

@@ -18,6 +18,7 @@ from ..operations import users as user_ops
 from .common import fail as _fail
 from .common import organisation as _organisation
 from .organisation_data import COMMANDS as ORGANISATION_DATA_COMMANDS
+from .plan import plan_cli
 from .policy import policy_cli
 
 users_cli = AppGroup("users", help="Manage people and their API tokens.")
@@ -146,10 +147,12 @@ def demo_load():
 
 
 def _load_demo() -> None:
+    from ..operations.demo_plan import load_demo_plan
     from ..operations.demo_policy import load_demo_policy
 
     added = demo_ops.load_demo()
     added.update(load_demo_policy())
+    added.update(load_demo_plan())
     click.echo("Demo data: " + ", ".join(f"{v} {k} added" for k, v in added.items()))
 
 
@@ -335,5 +338,6 @@ def init_app(app: Flask) -> None:
     for group in (users_cli, demo_cli, definitions_cli, audit_cli, forms_cli, documents_cli):
         app.cli.add_command(group)
     app.cli.add_command(policy_cli)
+    app.cli.add_command(plan_cli)
     for group in ORGANISATION_DATA_COMMANDS:
         app.cli.add_command(group)

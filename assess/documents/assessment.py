@@ -19,6 +19,7 @@ from ..canonical import canonical_json
 from ..questionnaire.completeness import alternatives as alternatives_of
 from ..questionnaire.definition import FormDefinition, basis_for
 from ..questionnaire.screening import recommended_level
+from . import plan_parts
 from ._docx import Writer
 from .texts import date_text, text
 
@@ -114,6 +115,7 @@ class _Renderer:
         if level in ("light", "full"):
             self.hearings()
             self.indicators()
+            plan_parts.write(self)
         self.approval()
         if w.dropped:
             w.paragraph(self.t("dropped", n=w.dropped))

@@ -95,6 +95,8 @@ class FlagContext:
     cumulative_min_others: int = 2
     late_days: int = 14
     min_mitigation_words: int = 3
+    # The keys of the organisation's wellbeing plan objectives in force (issue 18, [plan]).
+    plan_objectives: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, form: FormDefinition, org: OrgSettings, **kw) -> FlagContext:
@@ -711,3 +713,4 @@ def compute(data: Data, ctx: FlagContext) -> list[Flag]:
 
 
 from . import rules_economy  # noqa: E402, F401  (issue 18: economy)
+from . import rules_plan  # noqa: E402, F401  (registers its rule)

@@ -5,6 +5,7 @@ from .audit import AuditCheckpoint, AuditEvent
 from .decision import Decision
 from .meeting import MEETING_STATES, OUTCOMES, AgendaItem, Meeting
 from .organisation import BODY_KINDS, ORGANISATION_KINDS, Body, DecisionType, Organisation
+from .plan import PlanIndicator, PlanObjective
 from .policy import POLICY_STATUSES, PolicyVersion, PublishedPolicyChanged
 from .session import END_REASONS, LoginSession
 from .user import ROLES, ApiToken, LoginAttempt, ReviewerBody, User, UserRole
@@ -33,6 +34,8 @@ __all__ = [
     "ORGANISATION_KINDS",
     "Organisation",
     "POLICY_STATUSES",
+    "PlanIndicator",
+    "PlanObjective",
     "PolicyVersion",
     "PublishedPolicyChanged",
     "ReviewerBody",

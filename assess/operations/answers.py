@@ -18,6 +18,8 @@ from ..models import Assessment, User
 from ..questionnaire import Section
 from ..questionnaire import answers as clean
 from ..questionnaire.completeness import alternatives as alternatives_of
+from ..questionnaire.plan_links import clean_plan_indicator, clean_plan_links
+from . import plan
 from ._audit import record
 from ._tx import transaction
 from .assessments import save_answers
@@ -29,6 +31,22 @@ from .errors import NotFound, ValidationFailed
 def _raise(errors) -> None:
     if errors:
         raise ValidationFailed(errors)
+
+
+def _plan_indicators(a: Assessment, indicators: list, errors) -> None:
+    """An indicator taken from the wellbeing plan names one the plan has."""
+    if not any(item.get("plan_indicator") for item in indicators):
+        return
+    org_id = a.decision.organisation_id
+    known, by_ref = plan.known(org_id), plan.indicators_by_ref(org_id)
+    for i, item in enumerate(indicators):
+        if item.get("plan_indicator"):
+            path = f"indicators.{i}.plan_indicator"
+            ref = clean_plan_indicator(errors, path, item["plan_indicator"], known)
+            item["plan_indicator"] = ref
+            # Picking the plan's indicator fills in its name, in the decision's language.
+            if ref and not (item.get("name") or "").strip():
+                item["name"] = by_ref[ref].name(a.decision.language)
 
 
 def save_screening(user: User, a: Assessment, payload: dict, *, expected_version) -> Assessment:
@@ -81,8 +99,15 @@ def save_section(
         changes = {"hearings": value, "no_hearings_reason": reason}
     elif section.kind == "indicators":
         value, errors = clean.clean_indicators(payload.get("indicators"))
+        _plan_indicators(a, value, errors)
         _raise(errors)
         changes = {"indicators": value}
+    elif section.kind == "plan":
+        value, errors = clean_plan_links(
+            payload.get("plan_links"), plan.known(a.decision.organisation_id)
+        )
+        _raise(errors)
+        changes = {"plan_links": value}
     elif section.kind == "summary":
         value, errors = clean.clean_summary(payload.get("summary"))
         _raise(errors)
@@ -179,7 +204,16 @@ def migrate_form(
     return report
 
 
-PATCHABLE = ("screening", "level", "answers", "alternatives", "impacts", "indicators", "summary")
+PATCHABLE = (
+    "screening",
+    "level",
+    "answers",
+    "alternatives",
+    "impacts",
+    "indicators",
+    "summary",
+    "plan_links",
+)
 
 
 def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_version) -> Assessment:
@@ -265,8 +299,15 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
         changes["impacts"] = [c.dump() for c in data.impacts if c.alternative in ids]
     if "indicators" in payload:
         indicators, found = clean.clean_indicators(payload["indicators"])
+        _plan_indicators(a, indicators, found)
         collect(found)
         changes["indicators"] = indicators
+    if "plan_links" in payload:
+        links, found = clean_plan_links(
+            payload["plan_links"], plan.known(a.decision.organisation_id)
+        )
+        collect(found)
+        changes["plan_links"] = links
     if "summary" in payload:
         value, found = clean.clean_summary(payload["summary"])
         collect(found)

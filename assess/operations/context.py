@@ -20,7 +20,7 @@ from sqlalchemy import select
 from .. import flags, questionnaire
 from ..assessment_data import AssessmentData, Snapshot
 from ..extensions import db
-from ..models import Assessment, Decision, Organisation, PolicyVersion, User
+from ..models import Assessment, Decision, Organisation, PlanObjective, PolicyVersion, User
 from ..models._types import utcnow
 from ..questionnaire import Context, FormDefinition, Forms
 from ..questionnaire.answers import screening_problems
@@ -210,7 +210,28 @@ def snapshot(
     }
     if approves:
         snap["approved_by"] = {"id": user.id, "name": user.name}
+    if links := [link.objective for link in assessment.content.plan_links]:
+        snap["plan_objectives"] = _plan_objectives(decision.organisation_id, links)
     if (screening := screening_policy(assessment)) is not None:
         # Its own questions' texts: the revision's documents render without the policy.
         snap["screening_policy"] = copy.deepcopy(screening)
     return snap
+
+
+def _plan_objectives(organisation_id: int, keys: list[str]) -> dict[str, dict]:
+    """The linked objectives' texts and periods, frozen with the revision."""
+    rows = db.session.scalars(
+        select(PlanObjective).where(
+            PlanObjective.organisation_id == organisation_id, PlanObjective.key.in_(keys)
+        )
+    )
+    return {
+        o.key: {
+            "fi": o.text_fi,
+            "sv": o.text_sv,
+            "en": o.text_en,
+            "start_year": o.start_year,
+            "end_year": o.end_year,
+        }
+        for o in rows
+    }

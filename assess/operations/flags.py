@@ -23,7 +23,7 @@ from ..models import AgendaItem, Assessment, Decision, Meeting, NegativeEffect, 
 from ..models._types import utcnow
 from ..questionnaire.organisation import OrgSettings
 from ..workflow import Facts, WorkflowDefinition, four_eyes_reasons
-from . import policy_applied
+from . import plan, policy_applied
 from ._audit import record
 from ._changes import content_changes
 
@@ -136,6 +136,7 @@ def context(assessment: Assessment, data: AssessmentData, *, submitted: date | N
         submitted_on=submitted or submitted_on(assessment),
         meeting_date=meeting_date(assessment),
         others=others(assessment, negative, on=on, window_days=window),
+        plan_objectives=plan.active_keys(assessment.decision.organisation_id),
     )
     # A published policy's time limit for the rule that applied wins over the settings'.
     applied = policy_applied.applied_of(assessment)

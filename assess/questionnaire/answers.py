@@ -302,7 +302,16 @@ HEARING_FIELDS = (
     "taken_into_account",
     "not_heard_reason",
 )
-INDICATOR_FIELDS = ("id", "name", "source", "baseline", "target", "review_date", "owner")
+INDICATOR_FIELDS = (
+    "id",
+    "name",
+    "source",
+    "baseline",
+    "target",
+    "review_date",
+    "owner",
+    "plan_indicator",
+)
 
 
 def _rows(errors: Errors, path: str, rows, fields) -> list[dict]:
@@ -406,7 +415,11 @@ def clean_indicators(rows) -> tuple[list, Errors]:
         for key in ("name", "source", "baseline", "target", "owner"):
             item[key] = _text(errors, f"{p}.{key}", row.get(key), TEXT_MAX)
         item["review_date"] = _date(errors, f"{p}.review_date", row.get("review_date"))
-        if any(item[k] for k in INDICATOR_FIELDS[1:]):
+        if row.get("plan_indicator"):  # the caller checks it names an indicator of the plan
+            item["plan_indicator"] = _text(
+                errors, f"{p}.plan_indicator", row.get("plan_indicator"), TEXT_MAX
+            ).strip()
+        if any(item.get(k) for k in INDICATOR_FIELDS[1:]):
             out.append(item)
     return out, errors
 

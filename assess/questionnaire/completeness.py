@@ -223,6 +223,10 @@ def section_problems(form: FormDefinition, section: Section, data: Data, ctx: Co
         return _hearings(data)
     if section.kind == "indicators":
         return _indicators(data, ctx)
+    if section.kind == "plan":
+        # Whether the plan in force was considered is the organisation's data: the flag
+        # plan_not_considered says so; a saved link always has its effect.
+        return []
     return _summary(data, ctx)
 
 

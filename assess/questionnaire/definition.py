@@ -13,7 +13,9 @@ Id = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)
 QuestionType = Literal[
     "text", "long_text", "choice", "multi_choice", "date", "number", "person", "yes_no", "list"
 ]
-SectionKind = Literal["questions", "hearings", "alternatives", "impacts", "indicators", "summary"]
+SectionKind = Literal[
+    "questions", "hearings", "alternatives", "impacts", "indicators", "summary", "plan"
+]
 Level = Literal["light", "full"]
 SCALES = ("direction", "magnitude", "likelihood", "duration", "reversibility", "confidence")
 # The types of organisation (``Organisation.kind``): the acts the content cites follow it.

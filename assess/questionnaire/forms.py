@@ -283,6 +283,14 @@ class AlternativesForm(Form):
 
 class IndicatorRow(Form):
     id = HiddenField()
+    # The page sets the choices from the organisation's wellbeing plan (issue 18).
+    plan_indicator = SelectField(
+        _l("Indicator of the wellbeing plan"),
+        [Optional()],
+        choices=[],
+        validate_choice=False,
+        description=_l("Pick one the plan follows, or leave empty and name your own below."),
+    )
     name = StringField(_l("Indicator"), [Optional(), Length(max=TEXT_MAX)])
     source = StringField(_l("Data source"), [Optional(), Length(max=TEXT_MAX)])
     baseline = StringField(_l("Baseline (now)"), [Optional(), Length(max=TEXT_MAX)])

@@ -48,6 +48,7 @@ _PAGE_RULES = {
         "cumulative_burden",
     },
     "follow_up": {"no_follow_up", "unknown_without_plan"},
+    "wellbeing_plan": {"plan_not_considered"},
 }
 
 

@@ -303,6 +303,10 @@ def section(assessment_id: int, section_id: str):
         abort(404)
     if section.kind == "impacts":
         return impacts(a, form, section)
+    if section.kind == "plan":
+        from . import guided_plan  # it builds on this module's helpers
+
+        return guided_plan.page(a, form, section)
     cls, stored, payload, strip, shown = _section_form(a, form, section)
     status = 200
     if request.method == "POST":
@@ -339,6 +343,10 @@ def section(assessment_id: int, section_id: str):
         for lang in ("fi", "sv"):
             if not wtform[lang].data:
                 wtform[lang].data = suggestion
+    if section.kind == "indicators":
+        from . import guided_plan
+
+        guided_plan.indicator_choices(wtform, a)
     ctx = answer_ops.context(a)
     return _render(
         "guided/section.html",

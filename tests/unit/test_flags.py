@@ -210,6 +210,15 @@ CASES = {
         ),
         (data([cell()]), {}, False),
     ],
+    "plan_not_considered": [
+        (data(), {"plan_objectives": ("mental_health",)}, True),
+        (data(), {}, False),
+        (
+            {**data(), "plan_links": [{"objective": "mental_health", "effect": "harmed"}]},
+            {"plan_objectives": ("mental_health",)},
+            False,
+        ),
+    ],
     "cumulative_burden": [
         (
             data([cell()]),
