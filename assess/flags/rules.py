@@ -712,5 +712,7 @@ def compute(data: Data, ctx: FlagContext) -> list[Flag]:
     return sorted(flags, key=lambda f: (SEVERITIES.index(f.severity), f.rule, f.key))
 
 
-from . import rules_economy  # noqa: E402, F401  (issue 18: economy)
-from . import rules_plan  # noqa: E402, F401  (registers its rule)
+from . import (
+    rules_economy,  # noqa: E402, F401  (issue 18: economy)
+    rules_plan,  # noqa: E402, F401  (registers its rule)
+)
