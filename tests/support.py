@@ -10,6 +10,7 @@ import pytest
 from assess.operations.demo_scenario import (  # noqa: F401  (re-exported for the tests)
     acknowledge_high,
     complete_assessment,
+    complete_follow_up,
     complete_screening,
     prepared,
     to_review,

@@ -368,6 +368,7 @@ def init_app(app) -> None:
     from . import (  # noqa: F401  (they declare routes on the blueprint)
         endpoints,
         errors,
+        follow_up,
         openapi,
         organisation_data,
         policy,

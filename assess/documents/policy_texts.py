@@ -145,6 +145,9 @@ TEXTS: dict[str, str] = {
     "guard_screen_out_justified": pgettext_noop("policy", "the reason written"),
     "guard_screening_complete": pgettext_noop("policy", "every screening question answered"),
     "guard_level_assessed": pgettext_noop("policy", "the level chosen"),
+    "guard_follow_up_complete": pgettext_noop(
+        "policy", "the follow-up recorded and reported to those heard"
+    ),
     # --- review and time limits ---
     "review": pgettext_noop("policy", "Who reviews"),
     "review_text": pgettext_noop(

@@ -20,9 +20,17 @@ from sqlalchemy import select
 from .. import flags, questionnaire
 from ..assessment_data import AssessmentData, Snapshot
 from ..extensions import db
-from ..models import Assessment, Decision, Organisation, PlanObjective, PolicyVersion, User
+from ..models import (
+    Assessment,
+    Decision,
+    Document,
+    Organisation,
+    PlanObjective,
+    PolicyVersion,
+    User,
+)
 from ..models._types import utcnow
-from ..questionnaire import Context, FormDefinition, Forms
+from ..questionnaire import Context, FormDefinition, Forms, follow_up
 from ..questionnaire.answers import screening_problems
 from ..questionnaire.organisation import OrgSettings
 from ..questionnaire.policy_screening import effective_form
@@ -42,6 +50,7 @@ __all__ = [
     "facts",
     "form_for",
     "form_of",
+    "follow_up_summaries",
     "forms",
     "local_date",
     "org_settings",
@@ -164,8 +173,31 @@ def facts(assessment: Assessment, data: AssessmentData | None = None) -> Facts:
         if definition.needs_second_person(assessment.state)
         else (),
         policy_problems=policy_applied.level_problems(assessment, data),
+        follow_up_missing=tuple(follow_up.missing(form, data, follow_up_summaries(assessment)))
+        if definition.is_in_follow_up(assessment.state)
+        else (),
         **policy_applied.review_facts(assessment),
     )
+
+
+# The kind of the stored documents that are follow-up summaries (``operations.follow_up``).
+FOLLOW_UP_KIND = "follow_up"
+
+
+def follow_up_summaries(assessment: Assessment) -> dict[str, dict[str, Any]]:
+    """Council id -> the follow-up its newest summary reports (frozen in its revision)."""
+    out: dict[str, dict[str, Any]] = {}
+    rows = db.session.scalars(
+        select(Document)
+        .where(Document.assessment_id == assessment.id, Document.kind == FOLLOW_UP_KIND)
+        .order_by(Document.id)
+    )
+    for doc in rows:
+        snap = doc.revision.snapshot or {}
+        council = (snap.get("follow_up_summary") or {}).get("council")
+        if council:
+            out[council] = follow_up.follow_up_of(snap.get("data") or {})
+    return out
 
 
 def active_assessment(decision: Decision) -> Assessment | None:

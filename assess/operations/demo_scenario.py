@@ -13,12 +13,15 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Assessment, Decision, User
+from ..questionnaire.follow_up import followed_effects, heard_councils
 from . import answers as answer_ops
 from . import assessments as ops
 from . import decisions as decision_ops
 from . import flags as flag_ops
+from . import follow_up as follow_up_ops
 from . import meetings as meeting_ops
 from .context import today
+from .documents import languages_for
 
 
 def complete_screening(preparer, a, level="light"):
@@ -257,3 +260,37 @@ def load_scenario() -> bool:
         meeting_ops.add_item(secretary, m, d.id, expected_version=m.version)
     meeting_ops.attach_documents(secretary, m, expected_version=m.version)
     return True
+
+
+def complete_follow_up(person, a):
+    """Record what the follow-up found and make the summary for everyone heard (issue 18):
+    what a reviewer does before closing the follow-up."""
+    data = a.content
+    follow_up_ops.save(
+        person,
+        a,
+        {
+            "indicators": [
+                {
+                    "id": i.id,
+                    "observations": [
+                        {"on": "2026-10-15", "value": "412", "note": "Counted by the operator."}
+                    ],
+                }
+                for i in data.indicators
+            ],
+            "ex_post": [
+                {
+                    "group": c.group,
+                    "dimension": c.dimension,
+                    "outcome": "as_expected",
+                    "lesson": "The service bus carried those who had no car.",
+                }
+                for c in followed_effects(data)
+            ],
+        },
+        expected_version=a.version,
+    )
+    language = languages_for(a.decision)[0]
+    for council in heard_councils(a.content):
+        follow_up_ops.make_summary(person, a, council, language, expected_version=a.version)

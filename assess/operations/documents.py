@@ -21,13 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import documents
+from ..documents import follow_up as follow_up_doc
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Decision, Document, Revision, User
 from ..models._types import utcnow
 from ._audit import record
 from ._tx import transaction
-from .context import form_of, snapshot
+from .context import FOLLOW_UP_KIND, form_of, snapshot
 from .errors import Conflict, Forbidden, NotFound, OperationError
 
 PDF_TIMEOUT_SECONDS = 120
@@ -117,6 +118,8 @@ def paragraphs(document_rows: Sequence[Document]) -> dict[str, str]:
     """The decision-text paragraph of the newest document in each language."""
     out = {}
     for doc in document_rows:
+        if doc.kind == FOLLOW_UP_KIND:
+            continue  # a follow-up summary is not attached to the decision
         if doc.language not in out:
             snap = doc.revision.content
             out[doc.language] = documents.decision_paragraph(snap, form_of(snap), doc.language)
@@ -167,9 +170,16 @@ def verify() -> tuple[int, list[Mismatch]]:
             problems.append(
                 Mismatch(doc.id, doc.reference, "the stored PDF does not match its SHA-256")
             )
-        if doc.renderer_version != documents.RENDERER_VERSION:
+        summary = doc.kind == FOLLOW_UP_KIND
+        renderer = follow_up_doc.RENDERER_VERSION if summary else documents.RENDERER_VERSION
+        if doc.renderer_version != renderer:
             continue  # an older renderer: the checksum above is what can be checked
-        again = render_snapshot(doc.revision.snapshot, doc.language)
+        snap = doc.revision.snapshot
+        again = (
+            follow_up_doc.render_summary(snap, form_of(snap), doc.language)
+            if summary
+            else render_snapshot(snap, doc.language)
+        )
         if again != doc.content:
             problems.append(
                 Mismatch(doc.id, doc.reference, "a new rendering of its revision gives other bytes")

@@ -63,6 +63,9 @@ class Facts:
     review_body: str | None = None
     review_body_label: object = None  # the body's name, rendered in the reader's language
     review_body_reviewers: frozenset[int] = frozenset()  # the ids of the people linked to it
+    # Supplied by the follow-up (``questionnaire.follow_up.missing``), in a follow-up state:
+    # the observations, outcomes and councils' summaries still missing.
+    follow_up_missing: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,12 @@ def level_assessed(ctx: GuardContext) -> list:
     if ctx.facts.level not in ("light", "full"):
         return [_l("Choose the level of the assessment (light or full) in the screening first.")]
     return []
+
+
+@guard("follow_up_complete")
+def follow_up_complete(ctx: GuardContext) -> list:
+    """The follow-up closes only when it says what happened and told those heard."""
+    return list(ctx.facts.follow_up_missing)
 
 
 def known_guards() -> set[str]:

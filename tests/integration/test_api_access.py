@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 import assess.api.endpoints  # noqa: F401  (declares the endpoints)
+import assess.api.follow_up  # noqa: F401  (the follow-up, issue 18)
 import assess.api.organisation_data  # noqa: F401  (bodies and decision types)
 import assess.api.policy  # noqa: F401  (GET /policy)
 from assess.api import ENDPOINTS
@@ -84,6 +85,18 @@ CALLS = {
     ("POST", "/decision-types"): ("/decision-types", {}),
     ("PATCH", "/decision-types/<key>"): ("/decision-types/{decision_type}", {"name_fi": 7}),
     ("GET", "/policy"): ("/policy", None),
+    ("GET", "/assessments/<int:assessment_id>/follow-up"): (
+        "/assessments/{approved}/follow-up",
+        None,
+    ),
+    ("PUT", "/assessments/<int:assessment_id>/follow-up"): (  # no If-Match
+        "/assessments/{approved}/follow-up",
+        {},
+    ),
+    ("POST", "/assessments/<int:assessment_id>/follow-up/summaries"): (
+        "/assessments/{approved}/follow-up/summaries",
+        {},
+    ),
 }
 
 # For another organisation's users, valid bodies: the request gets as far as looking up the
@@ -99,6 +112,11 @@ VALID = {
     ("POST", "/meetings/<int:meeting_id>/items/<int:item_id>/outcome"): {"outcome": "approved"},
     ("PATCH", "/bodies/<key>"): {"name_fi": "Renamed by a stranger"},
     ("PATCH", "/decision-types/<key>"): {"name_fi": "Renamed by a stranger"},
+    ("PUT", "/assessments/<int:assessment_id>/follow-up"): {"ex_post": []},
+    ("POST", "/assessments/<int:assessment_id>/follow-up/summaries"): {
+        "council": "older_people_council",
+        "language": "fi",
+    },
 }
 
 

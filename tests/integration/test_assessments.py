@@ -9,7 +9,13 @@ from assess.models import Assessment, AuditEvent, Decision, Revision
 from assess.operations import Conflict, Forbidden
 from assess.operations import assessments as ops
 from assess.workflow import TransitionBlocked
-from tests.support import acknowledge_high, complete_assessment, complete_screening, user
+from tests.support import (
+    acknowledge_high,
+    complete_assessment,
+    complete_follow_up,
+    complete_screening,
+    user,
+)
 
 
 def events() -> int:
@@ -67,10 +73,14 @@ def test_the_whole_standard_process(assessment):
     step("reviewer", a, "approve")
     step("secretary", a, "record_decision")
     step("preparer", a, "start_follow_up")
+    with pytest.raises(TransitionBlocked):
+        step("reviewer", a, "close")  # nothing followed up yet (issue 18)
+    complete_follow_up(user("reviewer"), a)
     step("reviewer", a, "close")
     assert a.state == "closed"
-    assert [r.seq for r in a.revisions] == list(range(1, 10))
-    assert [r.state for r in a.revisions][-3:] == ["decided", "follow_up", "closed"]
+    # The council's follow-up summary froze its own revision (in the follow-up state).
+    assert [r.seq for r in a.revisions] == list(range(1, 11))
+    assert [r.state for r in a.revisions][-4:] == ["decided", "follow_up", "follow_up", "closed"]
     history = ops.history(a)
     transitions = [e.transition["trigger"] for e in history if e.transition]
     assert transitions[:5] == [
