@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..assessment_data import Alternative, ImpactCell
+from ..assessment_data import Alternative, ImpactCell, Observation
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -172,6 +172,8 @@ class IndicatorOut(BaseModel):
     target: str = ""
     owner: str = ""
     review_date: str | None = None
+    # What the follow-up observed (issue 18; recorded with PUT .../follow-up).
+    observations: list[Observation] = []
 
 
 class FlagOut(BaseModel):

@@ -73,7 +73,11 @@ def _page(a, *, payload=None, problems=(), status=200):
             ],
             "ex_post": [e.dump() for e in data.ex_post],
         }
-    observed = {row["id"]: row["observations"] for row in payload["indicators"]}
+    # The form's empty rows are not observations: offered again as new ones.
+    observed = {
+        row["id"]: [o for o in row["observations"] if any((v or "").strip() for v in o.values())]
+        for row in payload["indicators"]
+    }
     outcomes = {(e["group"], e["dimension"]): e for e in payload["ex_post"]}
     effects = []
     for cell in rules.followed_effects(data):
