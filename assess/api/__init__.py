@@ -371,6 +371,7 @@ def init_app(app) -> None:
         follow_up,
         openapi,
         organisation_data,
+        plan,
         policy,
     )
 

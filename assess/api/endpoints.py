@@ -261,6 +261,7 @@ def _assessment(a) -> tuple[dict, dict]:
         "impacts": [c.dump() for c in data.impacts],
         "hearings": [h.dump() for h in data.hearings],
         "indicators": [i.dump() for i in data.indicators],
+        "plan_links": [link.dump() for link in data.plan_links],
         "summary": data.summary,
         "flags": [
             {

@@ -174,6 +174,14 @@ class IndicatorOut(BaseModel):
     review_date: str | None = None
     # What the follow-up observed (issue 18; recorded with PUT .../follow-up).
     observations: list[Observation] = []
+    # The wellbeing plan's indicator it is, "objective:indicator" (issue 18).
+    plan_indicator: str | None = None
+
+
+class PlanLinkOut(BaseModel):
+    objective: str  # the key of an objective of the organisation's wellbeing plan
+    effect: Literal["helped", "harmed", "neutral"] | None = None
+    note: str = ""
 
 
 class FlagOut(BaseModel):
@@ -216,6 +224,8 @@ class AssessmentOut(BaseModel):
     impacts: list[CellOut]
     hearings: list[HearingOut]
     indicators: list[IndicatorOut]
+    # How the decision bears on the wellbeing plan's objectives (issue 18).
+    plan_links: list[PlanLinkOut] = []
     summary: dict[str, str]
     flags: list[FlagOut]
     transitions: Transitions
@@ -237,6 +247,8 @@ class AssessmentPatch(Request):
     alternatives: list[dict[str, Any]] | None = None
     impacts: list[dict[str, Any]] | None = None
     indicators: list[dict[str, Any]] | None = None
+    # Replaces the list: [{objective, effect: helped|harmed|neutral, note}] (issue 18).
+    plan_links: list[dict[str, Any]] | None = None
     summary: dict[Literal["fi", "sv"], str] | None = None
 
 

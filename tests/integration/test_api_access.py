@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 import assess.api.endpoints  # noqa: F401  (declares the endpoints)
 import assess.api.follow_up  # noqa: F401  (the follow-up, issue 18)
 import assess.api.organisation_data  # noqa: F401  (bodies and decision types)
+import assess.api.plan  # noqa: F401  (GET and PUT /plan)
 import assess.api.policy  # noqa: F401  (GET /policy)
 from assess.api import ENDPOINTS
 from assess.extensions import db
@@ -97,6 +98,8 @@ CALLS = {
         "/assessments/{approved}/follow-up/summaries",
         {},
     ),
+    ("GET", "/plan"): ("/plan", None),
+    ("PUT", "/plan"): ("/plan", {"objectives": [{"key": "Not A Key"}]}),
 }
 
 # For another organisation's users, valid bodies: the request gets as far as looking up the

@@ -262,3 +262,72 @@ def test_the_document_prints_the_plan_links_as_they_were(planned, preparer):
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert "Främjande av delaktighet i uppväxtmiljön och i tjänsterna" in cells
     assert "främjar" in cells and "Asked the youth." in cells
+
+
+# --- the API -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api(planned):
+    from assess.operations.users import issue_token
+
+    with planned.app_context():
+        tokens = {r: f"Bearer {issue_token(user(r))}" for r in ("preparer", "auditor", "admin")}
+    client = planned.test_client()
+
+    def call(method, path, who="preparer", json=None, headers=None):
+        headers = {"Authorization": tokens[who], **(headers or {})}
+        return client.open("/api/v1" + path, method=method, json=json, headers=headers)
+
+    return call
+
+
+def test_the_api_reads_and_replaces_the_plan(planned, api):
+    plan = api("GET", "/plan", who="auditor").get_json()
+    assert [o["key"] for o in plan["objectives"]][:2] == [
+        "healthy_lifestyles_safety",
+        "mental_health_substance_use",
+    ]
+    assert plan["objectives"][2]["indicators"][0]["id"] == "thl-ind149"
+    assert api("PUT", "/plan", who="preparer", json=plan).status_code == 403
+    refused = api("PUT", "/plan", who="admin", json={"objectives": [objective(end_year=2020)]})
+    assert refused.status_code == 422
+    assert [d["path"] for d in refused.get_json()["error"]["details"]] == ["objectives.0.end_year"]
+    replaced = api("PUT", "/plan", who="admin", json={"objectives": [objective()]})
+    assert replaced.status_code == 200, replaced.get_json()
+    active = [o["key"] for o in replaced.get_json()["objectives"] if o["active"]]
+    assert active == ["mental_health"]
+
+
+def test_the_api_patches_plan_links_and_plan_indicators(planned, api):
+    a = api("GET", "/assessments/1").get_json()
+    assert a["plan_links"] == []
+    bad = api(
+        "PATCH",
+        "/assessments/1",
+        json={
+            "plan_links": [{"objective": "unknown_goal", "effect": "helped"}],
+            "indicators": [{"plan_indicator": "participation:none"}],
+        },
+        headers={"If-Match": f'"{a["version"]}"'},
+    )
+    assert bad.status_code == 422
+    paths = sorted(d["path"] for d in bad.get_json()["error"]["details"])
+    assert paths == ["indicators.0.plan_indicator", "plan_links.0.objective"]
+    good = api(
+        "PATCH",
+        "/assessments/1",
+        json={
+            "plan_links": [{"objective": "parenting_support", "effect": "harmed", "note": "x"}],
+            "indicators": [{"plan_indicator": "parenting_support:family-work-clients"}],
+        },
+        headers={"If-Match": f'"{a["version"]}"'},
+    )
+    assert good.status_code == 200, good.get_json()
+    body = good.get_json()
+    assert body["plan_links"] == [
+        {"objective": "parenting_support", "effect": "harmed", "note": "x"}
+    ]
+    (indicator,) = body["indicators"]
+    assert indicator["plan_indicator"] == "parenting_support:family-work-clients"
+    assert indicator["name"].startswith("Lapsiperheiden kotipalvelua")
