@@ -263,6 +263,7 @@ def _assessment(a) -> tuple[dict, dict]:
         "indicators": [i.dump() for i in data.indicators],
         "plan_links": [link.dump() for link in data.plan_links],
         "summary": data.summary,
+        "scope_exclusions": data.scope_exclusions,
         "flags": [
             {
                 **{

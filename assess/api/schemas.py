@@ -227,6 +227,8 @@ class AssessmentOut(BaseModel):
     # How the decision bears on the wellbeing plan's objectives (issue 18).
     plan_links: list[PlanLinkOut] = []
     summary: dict[str, str]
+    # Why a group the screening implies is left out of the scope: group id -> reason.
+    scope_exclusions: dict[str, str] = {}
     flags: list[FlagOut]
     transitions: Transitions
     # The rule recorded when the assessment started (None: started before policies).
@@ -250,6 +252,10 @@ class AssessmentPatch(Request):
     # Replaces the list: [{objective, effect: helped|harmed|neutral, note}] (issue 18).
     plan_links: list[dict[str, Any]] | None = None
     summary: dict[Literal["fi", "sv"], str] | None = None
+    # Merged by group id; an empty reason removes it (issue 18).
+    scope_exclusions: dict[str, str | None] | None = None
+    # A scope that leaves out recorded cells removes them only when this is true.
+    confirm_remove_cells: bool | None = None
 
 
 class HearingIn(Request):

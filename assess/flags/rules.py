@@ -716,4 +716,5 @@ def compute(data: Data, ctx: FlagContext) -> list[Flag]:
 from . import (  # noqa: E402
     rules_economy,  # noqa: F401  (issue 18: economy)
     rules_plan,  # noqa: F401  (issue 18: plan)
+    rules_scope,  # noqa: F401  (issue 18: scope)
 )

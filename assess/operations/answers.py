@@ -15,7 +15,7 @@ from .. import audit
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, User
-from ..questionnaire import Section
+from ..questionnaire import Section, scope
 from ..questionnaire import answers as clean
 from ..questionnaire.completeness import alternatives as alternatives_of
 from ..questionnaire.plan_links import clean_plan_indicator, clean_plan_links
@@ -69,8 +69,9 @@ def save_section(
         value, errors = clean.clean_answers(
             form, section, payload.get("answers") or {}, org_settings(a)
         )
-        _raise(errors)
         changes = {"answers": {**data.answers, **value}}
+        _scope(form, data, changes, payload, errors)
+        _raise(errors)
     elif section.kind == "alternatives":
         value, errors = clean.clean_alternatives(payload.get("alternatives"))
         reason = clean._text(
@@ -117,6 +118,21 @@ def save_section(
     return save_answers(user, a, changes, expected_version=expected_version)
 
 
+def _scope(form, data, changes: dict[str, Any], payload: dict, errors: dict) -> None:
+    """The reasons for leaving implied groups out, and the cells a narrowed scope removes
+    (only when confirmed), go with a save of the answers (``questionnaire.scope``)."""
+    exclusions, removed, found = scope.on_save(form, data, changes["answers"], payload)
+    for path, messages in found.items():
+        errors.setdefault(path, []).extend(messages)
+    if exclusions is not None:
+        changes["scope_exclusions"] = exclusions
+    if removed:
+        cells = changes.get("impacts", [c.dump() for c in data.impacts])
+        changes["impacts"] = [
+            c for c in cells if (c["alternative"], c["group"], c["dimension"]) not in removed
+        ]
+
+
 def save_cell(
     user: User, a: Assessment, cell: dict[str, Any], *, expected_version, remove: bool = False
 ) -> Assessment:
@@ -125,6 +141,14 @@ def save_cell(
     data = a.content
     ids = [alt.id for alt in alternatives_of(data)]
     value, errors = clean.clean_cell(form, cell, ids, org_settings(a))
+    # An effect outside the scope would be ignored by every rule: refused (issue 18).
+    # Taking one out is always allowed.
+    if not errors and not remove:
+        problem = scope.cell_outside_problem(
+            form, value["group"], value["dimension"], data.groups_in_scope, data.dimensions_in_scope
+        )
+        if problem is not None:
+            errors.add("scope", problem)
     _raise(errors)
     key = (value["alternative"], value["group"], value["dimension"])
     cells = [c.dump() for c in data.impacts if c.key != key]
@@ -213,15 +237,19 @@ PATCHABLE = (
     "indicators",
     "summary",
     "plan_links",
+    "scope_exclusions",
+    "confirm_remove_cells",
 )
 
 
 def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_version) -> Assessment:
     """Change several parts at once (the JSON API's PATCH): one validation, one save.
 
-    ``screening`` and ``answers`` merge by key; ``alternatives``, ``impacts`` and
-    ``indicators`` replace their list. Every problem is named by its JSON path, and
-    nothing is saved unless all of it is valid.
+    ``screening``, ``answers`` and ``scope_exclusions`` merge by key; ``alternatives``,
+    ``impacts`` and ``indicators`` replace their list. Cells outside the scope (as it
+    is after the request) are refused; a scope that leaves out recorded cells is refused
+    unless ``impacts`` replaces them or ``confirm_remove_cells`` is true. Every problem
+    is named by its JSON path, and nothing is saved unless all of it is valid.
     """
     form, org = form_for(a), org_settings(a)
     data = a.content
@@ -293,6 +321,16 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
             if key in seen:
                 collect({f"impacts.{i}": [_l("The same cell is given twice.")]})
             seen.add(key)
+            if not found and (
+                problem := scope.cell_outside_problem(
+                    form,
+                    value["group"],
+                    value["dimension"],
+                    answers.get("groups_in_scope") or [],
+                    answers.get("dimensions_in_scope") or [],
+                )
+            ):
+                collect({f"impacts.{i}": [problem]})
             cleaned.append(value)
         changes["impacts"] = cleaned
     elif "alternatives" in payload:  # cells of a removed alternative go with it
@@ -312,6 +350,9 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
         value, found = clean.clean_summary(payload["summary"])
         collect(found)
         changes["summary"] = {**data.summary, **value}
+    scoped = {"answers": answers, **changes}
+    _scope(form, data, scoped, payload, errors)
+    changes.update({k: v for k, v in scoped.items() if k != "answers"})
     if errors:
         raise ValidationFailed(errors)
     return save_answers(user, a, changes, expected_version=expected_version)

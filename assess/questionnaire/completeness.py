@@ -41,9 +41,10 @@ def visible(question: Question, data: Data) -> bool:
     if cond is None:
         return True
     value = data.screening.answers.get(cond.question, data.answer(cond.question))
+    shown_by = cond.values
     if isinstance(value, list):
-        return cond.equals in value
-    return value == cond.equals
+        return any(v in value for v in shown_by)
+    return value in shown_by
 
 
 def alternatives(data: Data) -> list[Alternative]:

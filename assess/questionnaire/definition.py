@@ -96,8 +96,23 @@ class FlagBasis(Strict):
 
 
 class Condition(Strict):
+    """Show a question when an earlier answer is one value (``equals``) or one of a set
+    (``in``, e.g. a screening "yes" or "don't know"): exactly one of the two."""
+
     question: str
-    equals: str
+    equals: str | None = None
+    in_: list[str] | None = Field(default=None, alias="in", min_length=1)
+
+    @model_validator(mode="after")
+    def _one_test(self):
+        if (self.equals is None) == (self.in_ is None):
+            raise ValueError("a condition gives exactly one of equals or in")
+        return self
+
+    @property
+    def values(self) -> list[str]:
+        """The answers that show the question."""
+        return [self.equals] if self.equals is not None else list(self.in_ or [])
 
 
 class Field_(Strict):
@@ -141,6 +156,9 @@ class ScreeningQuestion(Strict):
     # The question asks about the organisation's investment threshold: the page says its
     # amount, which each organisation sets.
     shows_investment_threshold: bool = False
+    # The groups a "yes" or "don't know" says are affected: each must be in the scope, or
+    # the preparer says why not (flag ``implied_group_out_of_scope``).
+    implies_groups: list[str] = []
 
 
 class ScreeningRule(Strict):
@@ -361,6 +379,14 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
                 "no act is cited for a type",
             )
     screening_ids = {q.id for q in f.screening.questions}
+    group_ids = {g.id for g in f.groups}
+    for j, sq in enumerate(f.screening.questions):
+        for k, gid in enumerate(sq.implies_groups):
+            if gid not in group_ids:
+                add(
+                    f"screening.questions.{j}({sq.id}).implies_groups.{k}",
+                    f"unknown group {gid!r}; expected one of: {', '.join(sorted(group_ids))}",
+                )
     for j, qid in enumerate(f.screening.rule.full_if_any):
         if qid not in screening_ids:
             add(f"screening.rule.full_if_any.{j}", f"unknown screening question {qid!r}")
@@ -396,16 +422,15 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
                     f"unknown question {q.show_if.question!r}: a condition may refer to a "
                     "screening question or an earlier question",
                 )
-            elif (
-                q.show_if
-                and (values := known[q.show_if.question]) is not None
-                and q.show_if.equals not in values
-            ):
-                add(
-                    f"{qhere}.show_if.equals",
-                    f"{q.show_if.equals!r} is not a value of {q.show_if.question!r}; "
-                    f"expected one of: {', '.join(sorted(values))}",
-                )
+            elif q.show_if and (values := known[q.show_if.question]) is not None:
+                key = "equals" if q.show_if.equals is not None else "in"
+                for value in q.show_if.values:
+                    if value not in values:
+                        add(
+                            f"{qhere}.show_if.{key}",
+                            f"{value!r} is not a value of {q.show_if.question!r}; "
+                            f"expected one of: {', '.join(sorted(values))}",
+                        )
             known[q.id] = _values(f, q)
     for version, mapping in f.migrations.items():
         if version >= f.version:

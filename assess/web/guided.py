@@ -39,6 +39,7 @@ from ..questionnaire.organisation import groups as org_groups
 from ..questionnaire.policy_screening import is_own
 from ..questionnaire.screening import recommended_level
 from . import flags as flag_views
+from . import guided_scope
 from .limits import form_version
 
 bp = Blueprint("guided", __name__, url_prefix="/assessments/<int:assessment_id>")
@@ -314,11 +315,22 @@ def section(assessment_id: int, section_id: str):
         wtform.form_errors = []
         _adapt(wtform, a, form, shown or ())
         wtform.validate()
+        body, removed = guided_scope.before_save(a, form, section, payload(wtform))
+        if removed:  # the scope leaves out recorded effects: ask first
+            return _render(
+                "guided/scope_confirm.html",
+                a,
+                form,
+                section.id,
+                section=section,
+                removed=guided_scope.removal_rows(a, form, removed),
+                resent=guided_scope.resent_fields(),
+            )
         ok, status = _save(
             a,
             wtform,
             lambda: answer_ops.save_section(
-                current_user, a, section.id, payload(wtform), expected_version=_version()
+                current_user, a, section.id, body, expected_version=_version()
             ),
             strip=strip,
         )
@@ -364,6 +376,7 @@ def section(assessment_id: int, section_id: str):
             else {}
         ),
         council_bases=_council_bases(a, form) if section.kind == "hearings" else [],
+        scope_left_out=guided_scope.left_out(a, form, section),
     ), status
 
 

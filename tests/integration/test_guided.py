@@ -338,6 +338,17 @@ def test_html_in_every_kind_of_text_field_is_stored_as_typed_and_shown_escaped(
 
 def test_html_in_a_cell_is_escaped_in_the_cell_and_the_history(demo, preparer):
     save_screening(preparer, level="light", s_many_residents="yes")
+    scoping = "/assessments/1/sections/scoping"  # a cell outside the scope is refused
+    post(
+        preparer,
+        scoping,
+        {
+            "groups_in_scope": ["children"],
+            "dimensions_in_scope": ["health"],
+            "time_horizons": ["budget_year"],
+            "version": version(preparer, scoping),
+        },
+    )
     cell = "/assessments/1/impacts/proposal/children/health"
     post(
         preparer,

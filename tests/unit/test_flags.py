@@ -301,6 +301,13 @@ CASES = {
         ),
         (data(alternatives=[{"id": "ve1", "label": "VE1", "costs_note": "None."}]), {}, False),
     ],
+    # issue 18, [scope]: disabled people are implied by s_older_disabled
+    "implied_group_out_of_scope": [
+        (data(yes=("s_older_disabled",)), {}, True),
+        (data(yes=("s_older_disabled",), groups=["older_people", "disabled"]), {}, False),
+        ({**data(yes=("s_older_disabled",)), "scope_exclusions": {"disabled": "None."}}, {}, False),
+        (data(level="none", yes=("s_older_disabled",)), {}, False),
+    ],
 }
 
 
