@@ -17,8 +17,10 @@ from typing import Any
 from ..assessment_data import AssessmentData, ImpactCell, Snapshot
 from ..canonical import canonical_json
 from ..questionnaire.completeness import alternatives as alternatives_of
+from ..questionnaire.completeness import baseline as baseline_of
 from ..questionnaire.definition import FormDefinition, basis_for
 from ..questionnaire.screening import recommended_level
+from . import economy_parts as economy
 from . import plan_parts
 from ._docx import Writer
 from .texts import date_text, text
@@ -227,7 +229,10 @@ class _Renderer:
         return [str(value)]
 
     def questions(self, section):
-        shown = [(q, self.answer_text(q, self.data.answer(q.id))) for q in section.questions]
+        # A question its level does not ask is not printed, even if answered at another.
+        level = self.data.level
+        asked = [q for q in section.questions if not q.levels or level in q.levels]
+        shown = [(q, self.answer_text(q, self.data.answer(q.id))) for q in asked]
         shown = [(q, lines) for q, lines in shown if lines]
         if not shown:
             return
@@ -251,8 +256,11 @@ class _Renderer:
                 marks.append(self.t("recommended_mark"))
             name = (a.label or self.t("the_proposal")) + (f" ({', '.join(marks)})" if marks else "")
             self.w.paragraph(a.description or "", bold_label=name)
+        economy.cost_table(self.w, self.data, self.lang, self.t("the_proposal"))
 
     def cell_text(self, c: ImpactCell | None) -> str:
+        if c and not c.direction and c.alternative == getattr(self.zero, "id", None):
+            return economy.text("described", self.lang) if c.rationale.strip() else "—"
         if not c or not c.direction:
             return "—"
         v = self.form.scale_value("direction", c.direction)
@@ -260,6 +268,21 @@ class _Renderer:
         if c.magnitude:
             words.append(self.scale("magnitude", c.magnitude))
         return f"{v.symbol if v else ''} {', '.join(words)}".strip()
+
+    @property
+    def zero(self):
+        """The zero option: the baseline the others are compared with (issue 18)."""
+        return baseline_of(self.data)
+
+    def compared(self, alt) -> str:
+        """How an alternative's effects are read: against the zero option, or as it."""
+        zero = self.zero
+        if zero is None:
+            return ""
+        if alt.id == zero.id:
+            return f" ({economy.text('baseline', self.lang).lower()})"
+        label = zero.label or self.t("zero_option")
+        return f", {economy.text('compared_with', self.lang, zero=label)}"
 
     def impacts(self):
         w, data = self.w, self.data
@@ -280,7 +303,7 @@ class _Renderer:
         for alt in alternatives_of(data) if groups and dims else []:
             name = alt.label or self.t("the_proposal")
             for n, part in enumerate(chunks, start=1):
-                title = f"{self.t('impact_table')}: {name}"
+                title = f"{self.t('impact_table')}: {name}{self.compared(alt)}"
                 if len(chunks) > 1:
                     title += f" ({self.t('part')} {n}/{len(chunks)})"
                 w.heading(title, 3)
@@ -309,13 +332,13 @@ class _Renderer:
                 for d in dims
                 if (alt.id, g.id, d.id) in cells
             ]
-            entries = [(g, d, c) for g, d, c in entries if c.direction]
+            entries = [(g, d, c) for g, d, c in entries if c.direction or alt.zero_option]
             if not entries:
                 continue
             if not listed:
                 w.heading(self.t("details"), 2)
                 listed = True
-            w.heading(name, 3)
+            w.heading(name + self.compared(alt), 3)
             current = None
             for g, d, c in entries:
                 if g is not current:
@@ -331,8 +354,11 @@ class _Renderer:
                 w.bullet("; ".join(parts))
                 for key in ("rationale", "evidence", "mitigation"):
                     text_ = getattr(c, key)
+                    label = self.t(key)
+                    if key == "rationale" and alt.zero_option and not c.direction:
+                        label = economy.text("baseline", self.lang)
                     if (text_ or "").strip():
-                        w.paragraph(text_, "List Continue", bold_label=self.t(key))
+                        w.paragraph(text_, "List Continue", bold_label=label)
 
     def flags(self):
         w = self.w

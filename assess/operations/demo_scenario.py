@@ -150,6 +150,16 @@ def complete_assessment(preparer, a, level="light"):
         alternatives = ["ve0", "ve1"]
     for alt in alternatives:
         for group in ("older_people", "rural_residents"):
+            scored = {
+                "direction": "negative",
+                "magnitude": "moderate",
+                "likelihood": "likely",
+                "rationale": "Longer trips to the health centre.",
+                "mitigation": "A service bus twice a week.",
+            }
+            # The zero option is the baseline: the situation without the decision, described
+            # and not scored; the others are compared with it (issue 18).
+            described = {"rationale": "The health station is 5 km away; no change."}
             answer_ops.save_cell(
                 preparer,
                 a,
@@ -157,12 +167,8 @@ def complete_assessment(preparer, a, level="light"):
                     "alternative": alt,
                     "group": group,
                     "dimension": "access_to_services",
-                    "direction": "negative",
-                    "magnitude": "moderate",
-                    "likelihood": "likely",
-                    "rationale": "Longer trips to the health centre.",
                     "evidence": "Visit statistics 2025",
-                    "mitigation": "A service bus twice a week.",
+                    **(described if alt == "ve0" else scored),
                 },
                 expected_version=a.version,
             )

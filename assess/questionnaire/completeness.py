@@ -47,6 +47,11 @@ def visible(question: Question, data: Data) -> bool:
     return value in shown_by
 
 
+def baseline(data: Data) -> Alternative | None:
+    """The zero option, the baseline the other alternatives are compared with (if any)."""
+    return next((a for a in AssessmentData.load(data).alternatives if a.zero_option), None)
+
+
 def alternatives(data: Data) -> list[Alternative]:
     """The alternatives; a light assessment without any has one: the proposal."""
     return AssessmentData.load(data).alternatives or [Alternative(**DEFAULT_ALTERNATIVE)]
@@ -85,11 +90,18 @@ def _questions(form: FormDefinition, section: Section, data: AssessmentData) -> 
     return missing
 
 
-def cell_problems(form: FormDefinition, cell: ImpactCell | Mapping[str, Any]) -> list:
-    """What one impact cell lacks (domain.md, "Scales of one impact cell")."""
+def cell_problems(
+    form: FormDefinition, cell: ImpactCell | Mapping[str, Any], *, baseline: bool = False
+) -> list:
+    """What one impact cell lacks (domain.md, "Scales of one impact cell"); a cell of the
+    zero option (``baseline``) is the situation without the decision: described, not scored."""
     if not isinstance(cell, ImpactCell):
         cell = ImpactCell.model_construct(**cell)  # a cell being entered may lack its keys
     missing = []
+    if baseline:  # the zero option: the situation without the decision, described
+        if _empty(cell.rationale) and not cell.direction:
+            missing.append(_l("Describe the situation without the decision."))
+        return missing
     direction = cell.direction
     if not direction:
         missing.append(_l("Choose the direction of the effect."))
@@ -130,7 +142,7 @@ def _impacts(form: FormDefinition, data: AssessmentData, ctx: Context) -> list:
                     )
                 )
             for cell in mine:
-                for problem in cell_problems(form, cell):
+                for problem in cell_problems(form, cell, baseline=alt.zero_option):
                     dim = form.dimension(cell.dimension)
                     missing.append(
                         _l(

@@ -32,7 +32,7 @@ from ..operations.policy_applied import BelowPolicyMinimum
 from ..questionnaire import forms as qforms
 from ..questionnaire import section_problems
 from ..questionnaire.answers import screening_problems
-from ..questionnaire.completeness import alternatives, cell_problems, visible
+from ..questionnaire.completeness import alternatives, baseline, cell_problems, visible
 from ..questionnaire.organisation import council_basis, legal_bases
 from ..questionnaire.organisation import exempt_categories as org_exempt
 from ..questionnaire.organisation import groups as org_groups
@@ -426,6 +426,7 @@ def impacts(a, form, section):
         dims=dims,
         cells=cells,
         alternatives=alternatives(data),
+        baseline=baseline(data),
         problems=section_problems(form, section, data, ctx),
         cell_problems=cell_problems,
         cell_flags=flag_views.by_cell(a),
@@ -449,6 +450,7 @@ def cell(assessment_id: int, alternative: str, group: str, dimension: str):
         {},
     )
     status = 200
+    zero = alts[alternative].zero_option
     if request.method == "POST":
         wtform = cls(request.form)
         wtform.form_errors = []
@@ -461,6 +463,10 @@ def cell(assessment_id: int, alternative: str, group: str, dimension: str):
             **{k: (wtform[k].data or None) for k in form.scales},
             **{k: wtform[k].data or "" for k in ("rationale", "evidence", "mitigation")},
         }
+        if zero:  # the baseline is described, never scored (issue 18)
+            value.update(dict.fromkeys(form.scales), mitigation="")
+            valid = not (problems := cell_problems(form, value, baseline=True))
+            wtform.rationale.errors = [*wtform.rationale.errors, *problems]
         # Save keeps what is well-formed even when the scales' rules are not yet met;
         # the messages stay next to the fields.
         ok, status = _save(
@@ -481,6 +487,18 @@ def cell(assessment_id: int, alternative: str, group: str, dimension: str):
     else:
         wtform = cls(data=stored)
         wtform.form_errors = []
+    if zero:
+        wtform.rationale.label.text = str(_l("The situation without the decision"))
+        wtform.rationale.description = str(
+            _l(
+                "Who is affected and how, now and in the years ahead if nothing is decided: "
+                "the baseline the other alternatives are compared with."
+            )
+        )
+    zero_alt = baseline(data)
+    compared = next(
+        (c for c in data.impacts if zero_alt and c.key == (zero_alt.id, group, dimension)), None
+    )
     return _render(
         "guided/cell.html",
         a,
@@ -491,6 +509,9 @@ def cell(assessment_id: int, alternative: str, group: str, dimension: str):
         dimension=d,
         alternative=alts[alternative],
         stored=stored,
+        zero=zero,
+        baseline=zero_alt,
+        baseline_cell=compared,
         page_flags=flag_views.for_cell(a, alternative, group, dimension),
     ), status
 

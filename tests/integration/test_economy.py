@@ -259,3 +259,84 @@ def test_api_costs_round_trip_and_refusals_name_the_field(api):
     without = {"alternatives": [{**body["alternatives"][1], "costs": [], "id": "ve1"}]}
     a = _patch(api, again, without).get_json()
     assert [f["alternative"] for f in a["flags"] if f["rule"] == "no_cost_estimate"] == ["ve1"]
+
+
+def _document(demo, language):
+    import io
+
+    import docx
+
+    from assess.models import Document
+    from assess.operations import assessments as a_ops
+    from tests.support import acknowledge_high, prepared
+
+    with demo.app_context():
+        a = prepared(user("preparer"), db.session.get(Decision, 1), level="full")
+        a_ops.fire(user("preparer"), a, "submit", expected_version=a.version)
+        acknowledge_high(user("reviewer"), a)
+        a_ops.fire(user("reviewer"), a, "approve", expected_version=a.version)
+        row = db.session.scalar(
+            db.select(Document).where(Document.assessment_id == a.id, Document.language == language)
+        )
+        return row.content, docx.Document(io.BytesIO(row.content))
+
+
+def test_the_document_compares_the_alternatives_costs_in_one_table(demo):
+    content, d = _document(demo, "fi")
+    tables = [[[c.text for c in r.cells] for r in t.rows] for t in d.tables]
+    costs = next(t for t in tables if t[0][0] == "Erä")
+    assert costs[0] == ["Erä", "VE0", "VE1"]
+    rows = {r[0]: r[1:] for r in costs[1:]}
+    nb = "\u00a0"
+    assert rows["Kertaluonteiset kustannukset"] == [f"280{nb}000{nb}€", f"150{nb}000{nb}€"]
+    assert rows["Vuotuiset säästöt"] == [f"0{nb}€", f"410{nb}000{nb}€"]
+    assert rows["Tarkastelujakso (vuotta)"] == ["5", "5"]
+    # Over five years: VE1 costs 150 000 + 5 x 155 000 and saves 5 x 410 000.
+    assert rows["Kustannukset tarkastelujaksolla"] == [f"730{nb}000{nb}€", f"925{nb}000{nb}€"]
+    assert rows["Netto (kustannukset miinus säästöt) tarkastelujaksolla"][1] == (
+        f"−1{nb}125{nb}000{nb}€"
+    )
+    assert rows["Asukkaiden kustannukset"] == [f"0{nb}€", f"175{nb}000{nb}€"]
+    paragraphs = "\n".join(p.text for p in d.paragraphs)
+    # The zero option is the baseline the other alternative is compared with.
+    assert "Vaikutustaulukko: VE1, verrattuna vaihtoehtoon VE0" in paragraphs
+    assert "Tilanne ilman päätöstä: The health station is 5 km away" in paragraphs
+
+
+def test_the_swedish_document_names_the_baseline_too(demo):
+    _, d = _document(demo, "sv")
+    paragraphs = "\n".join(p.text for p in d.paragraphs)
+    assert "jämfört med VE0" in paragraphs
+    assert any(t.rows[0].cells[0].text == "Post" for t in d.tables)
+
+
+def test_the_zero_option_s_cells_describe_the_baseline_the_others_are_compared_with(demo, preparer):
+    screening(preparer, "full", s_service_network="yes")
+    url = "/assessments/1/sections/scoping"
+    scope = {
+        "groups_in_scope": ["older_people"],
+        "dimensions_in_scope": ["access_to_services"],
+        "time_horizons": ["budget_year"],
+    }
+    post(preparer, url, {**scope, "version": version(preparer, url)})
+    url = "/assessments/1/sections/alternatives"
+    post(preparer, url, {**ALTERNATIVES, "version": version(preparer, url)})
+    ids = {a["label"]: a["id"] for a in data_of(demo)["alternatives"]}
+    zero = f"/assessments/1/impacts/{ids['VE0']}/older_people/access_to_services"
+    page = preparer.get(zero).get_data(as_text=True)
+    assert "The situation without the decision" in page and 'name="direction"' not in page
+    response = post(preparer, zero, {"rationale": "", "version": version(preparer, zero)})
+    assert response.status_code == 422
+    assert "Describe the situation without the decision." in response.get_data(as_text=True)
+    described = {"rationale": "The station is 5 km away.", "direction": "negative"}
+    response = post(preparer, zero, {**described, "version": version(preparer, zero)})
+    assert response.status_code == 302
+    cell = next(c for c in data_of(demo)["impacts"] if c["alternative"] == ids["VE0"])
+    assert cell["rationale"] == "The station is 5 km away." and cell["direction"] is None
+    matrix = preparer.get("/assessments/1/sections/impacts").get_data(as_text=True)
+    assert "Each effect is compared with VE0, the situation without the decision." in matrix
+    assert "older people / access to services: described" in matrix
+    other = f"/assessments/1/impacts/{ids['VE1']}/older_people/access_to_services"
+    page = preparer.get(other).get_data(as_text=True)
+    assert "compared with VE0" in page and "The station is 5 km away." in page
+    assert 'name="direction"' in page
