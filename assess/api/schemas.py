@@ -162,6 +162,8 @@ class HearingOut(BaseModel):
     statement: str = ""
     taken_into_account: str = ""
     not_heard_reason: str = ""
+    # Why not heard, from the form's coded list (issue 18); the text above is beside it.
+    not_heard_code: str | None = None
 
 
 class IndicatorOut(BaseModel):
@@ -265,6 +267,8 @@ class HearingIn(Request):
     statement: str = ""
     taken_into_account: str = ""
     not_heard_reason: str = ""
+    # One of the form's not_heard_reasons (docs/api.md); unknown ids get a 422.
+    not_heard_code: str | None = None
 
 
 class AcknowledgeIn(Request):

@@ -23,6 +23,7 @@ from ..questionnaire.screening import recommended_level
 from . import economy_parts as economy
 from . import plan_parts
 from ._docx import Writer
+from .hearings_parts import not_heard_text
 from .texts import date_text, text
 
 # Bump when the output changes: documents of an older version are verified by their
@@ -395,7 +396,11 @@ class _Renderer:
                 if when:
                     w.paragraph(date_text(when, self.lang), bold_label=self.t(key))
             for key in ("statement", "taken_into_account", "not_heard_reason"):
-                text_ = getattr(h, key)
+                text_ = (
+                    not_heard_text(self.form, h, self.lang)
+                    if key == "not_heard_reason"
+                    else getattr(h, key)
+                )
                 if (text_ or "").strip():
                     w.paragraph(text_, bold_label=self.t(key))
             if h.attachment:

@@ -18,7 +18,7 @@ from ..assessment_data import Alternative, AssessmentData, ImpactCell
 from ..definitions import localized
 from ..questionnaire.completeness import alternatives
 from ..questionnaire.definition import SERIOUS_FACTORS, FormDefinition
-from ..questionnaire.organisation import OrgSettings, council_basis, council_for
+from ..questionnaire.organisation import OrgSettings
 from ..questionnaire.screening import is_below, recommended_level
 from ..translation import joined, render
 from ..translation import lazy_text as _l
@@ -196,62 +196,6 @@ def _level(data: AssessmentData) -> str | None:
 
 
 # --- the rules -----------------------------------------------------------------------
-
-
-@rule("consultation_required")
-def consultation_required(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
-    alt = recommended(data)
-    heard = {h.council for h in data.hearings if h.heard}
-    needed: dict[str, list[str]] = {}
-    for c in _cells(data, alt):
-        if c.direction == "neutral":
-            continue
-        council = council_for(ctx.form, c.group, ctx.org)
-        if council and council not in heard:
-            needed.setdefault(council, [])
-            if c.group not in needed[council]:
-                needed[council].append(c.group)
-    order = {g.id: i for i, g in enumerate(ctx.form.groups)}
-    flags = []
-    for council_id, groups in sorted(needed.items()):
-        groups = sorted(groups, key=lambda g: order.get(g, len(order)))
-        council_def = ctx.form.council(council_id)
-        name = localized(council_def.labels) if council_def else council_id
-        group_names = [_group_name(ctx, g) for g in groups]
-        flags.append(
-            Flag(
-                "consultation_required",
-                "high",
-                _l(
-                    "%(council)s has not been heard, although %(alternative)s affects %(groups)s "
-                    "(effects recorded in the impact matrix).",
-                    council=name,
-                    alternative=_alt_name(alt),
-                    groups=joined(group_names),
-                ),
-                _resolve_hearing(name, council_basis(ctx.form, council_id, ctx.org)),
-                group=groups[0],
-                alternative=alt.id,
-                field=f"hearings.{council_id}",
-            )
-        )
-    return flags
-
-
-def _resolve_hearing(council, basis):
-    if basis is None:
-        return _l(
-            "Record the hearing of %(council)s with its statement, or the reason why it was "
-            "not heard.",
-            council=council,
-        )
-    # The act follows the organisation's type (forms/*.yaml, councils' basis).
-    return _l(
-        "Record the hearing of %(council)s (%(basis)s) with its statement, or the reason why "
-        "it was not heard.",
-        council=council,
-        basis=localized(basis),
-    )
 
 
 # The factors' texts when a cell leaves the scale empty (SeriousEffect.unrated).
@@ -715,6 +659,7 @@ def compute(data: Data, ctx: FlagContext) -> list[Flag]:
 # The rule modules of issue 18, imported last: each registers its rules with @rule above.
 from . import (  # noqa: E402
     rules_economy,  # noqa: F401  (issue 18: economy)
+    rules_hearings,  # noqa: F401  (issue 18: hearings)
     rules_plan,  # noqa: F401  (issue 18: plan)
     rules_scope,  # noqa: F401  (issue 18: scope)
 )

@@ -301,6 +301,7 @@ HEARING_FIELDS = (
     "statement",
     "taken_into_account",
     "not_heard_reason",
+    "not_heard_code",
 )
 INDICATOR_FIELDS = (
     "id",
@@ -371,6 +372,7 @@ def _economy(errors: Errors, path: str, row: dict) -> dict[str, Any]:
 def clean_hearings(form: FormDefinition, rows) -> tuple[list, Errors]:
     errors = Errors()
     councils = [c.id for c in form.councils]
+    reasons = [r.id for r in form.not_heard_reasons]
     out = []
     # "attachment" is set by uploading a file only; sent back, it is ignored.
     for i, row in enumerate(_rows(errors, "hearings", rows, (*HEARING_FIELDS, "attachment"))):
@@ -386,6 +388,9 @@ def clean_hearings(form: FormDefinition, rows) -> tuple[list, Errors]:
             ),
             "not_heard_reason": _text(
                 errors, f"{p}.not_heard_reason", row.get("not_heard_reason"), LONG_MAX
+            ),
+            "not_heard_code": _one_of(
+                errors, f"{p}.not_heard_code", row.get("not_heard_code"), reasons
             ),
         }
         if (

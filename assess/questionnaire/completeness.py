@@ -176,7 +176,7 @@ def _alternatives(data: AssessmentData, ctx: Context) -> list:
     return missing
 
 
-def _hearings(data: AssessmentData) -> list:
+def _hearings(form: FormDefinition, data: AssessmentData) -> list:
     hearings = data.hearings
     missing = []
     if not hearings and _empty(data.no_hearings_reason):
@@ -184,9 +184,23 @@ def _hearings(data: AssessmentData) -> list:
     for i, h in enumerate(hearings, 1):
         if _empty(h.council):
             missing.append(_l("Hearing %(n)d: choose who was heard.", n=i))
-        heard = not _empty(h.statement) or h.answered_on
-        if not heard and _empty(h.not_heard_reason):
+        heard = not _empty(h.statement) or h.answered_on or h.attachment
+        reason = form.not_heard_reason(h.not_heard_code or "")
+        if heard:
+            continue
+        if reason is None and not _empty(h.not_heard_reason):
+            # Written before the reasons were coded: the list says which ones count.
+            missing.append(_l("Hearing %(n)d: choose why it was not heard from the list.", n=i))
+        elif reason is None:
             missing.append(_l("Hearing %(n)d: record the statement, or why it was not heard.", n=i))
+        elif reason.needs_text and _empty(h.not_heard_reason):
+            missing.append(
+                _l(
+                    "Hearing %(n)d: describe the reason “%(reason)s” in your own words.",
+                    n=i,
+                    reason=localized(reason.labels),
+                )
+            )
     return missing
 
 
@@ -233,7 +247,7 @@ def section_problems(form: FormDefinition, section: Section, data: Data, ctx: Co
     if section.kind == "alternatives":
         return _alternatives(data, ctx)
     if section.kind == "hearings":
-        return _hearings(data)
+        return _hearings(form, data)
     if section.kind == "indicators":
         return _indicators(data, ctx)
     if section.kind == "plan":

@@ -63,14 +63,44 @@ class Scale(Strict):
     values: list[ScaleValue] = Field(min_length=2)
 
 
+class CalledFor(Strict):
+    """What calls for hearing a council, besides the groups naming it (``Group.council``):
+    a non-neutral effect on one of ``groups``, or a "yes"/"don't know" to one of the
+    ``screening`` questions."""
+
+    groups: list[str] = []
+    screening: list[str] = []
+
+
 class Council(Strict):
     id: str = Id
     labels: Labels
     # The act that has it heard, by type of organisation where the acts differ.
     basis: Basis | None = None
+    called_for: CalledFor = CalledFor()
+    # The types of organisation that have it (empty: every type). A council an
+    # organisation of another type does not have is never asked for.
+    kinds: list[OrgKind] = []
+    # How serious a missing hearing is: the statutory councils' high, the hearings good
+    # practice calls for medium.
+    severity: Literal["high", "medium", "low"] = "high"
 
     def basis_for(self, kind: str | None) -> Labels | None:
         return basis_for(self.basis, kind)
+
+    def exists_in(self, kind: str | None) -> bool:
+        return not self.kinds or kind in self.kinds
+
+
+class NotHeardReason(Strict):
+    """A coded reason why a council was not heard (``Hearing.not_heard_code``)."""
+
+    id: str = Id
+    labels: Labels
+    # Whether a hearing with this reason counts as done: "no time" does not.
+    acceptable: bool
+    # The reason counts only with the free text beside it (``Hearing.not_heard_reason``).
+    needs_text: bool = False
 
 
 class LegalBases(Strict):
@@ -227,6 +257,7 @@ class FormDefinition(Strict):
     dimensions: list[Dimension] = Field(min_length=1)
     scales: dict[Literal[SCALES], Scale]  # type: ignore[valid-type]
     councils: list[Council] = []
+    not_heard_reasons: list[NotHeardReason] = []
     legal_bases: LegalBases = LegalBases()
     screening: Screening
     sections: list[Section] = Field(min_length=1)
@@ -260,6 +291,9 @@ class FormDefinition(Strict):
 
     def council(self, council_id: str) -> Council | None:
         return next((c for c in self.councils if c.id == council_id), None)
+
+    def not_heard_reason(self, reason_id: str) -> NotHeardReason | None:
+        return next((r for r in self.not_heard_reasons if r.id == reason_id), None)
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -350,6 +384,7 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
     problems += _duplicates(f.groups, "groups", file)
     problems += _duplicates(f.dimensions, "dimensions", file)
     problems += _duplicates(f.councils, "councils", file)
+    problems += _duplicates(f.not_heard_reasons, "not_heard_reasons", file)
     problems += _duplicates(f.sections, "sections", file)
     problems += _duplicates(f.screening.questions, "screening.questions", file)
     problems += _duplicates(f.screening.exempt_categories, "screening.exempt_categories", file)
@@ -387,6 +422,7 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
                     f"screening.questions.{j}({sq.id}).implies_groups.{k}",
                     f"unknown group {gid!r}; expected one of: {', '.join(sorted(group_ids))}",
                 )
+    problems += _called_for_problems(file, f, screening_ids)
     for j, qid in enumerate(f.screening.rule.full_if_any):
         if qid not in screening_ids:
             add(f"screening.rule.full_if_any.{j}", f"unknown screening question {qid!r}")
@@ -438,4 +474,32 @@ def _semantic_problems(file: str, f: FormDefinition) -> list[Problem]:
         for old, new in mapping.items():
             if new is not None and new not in all_ids:
                 add(f"migrations.{version}.{old}", f"unknown question {new!r} in this version")
+    return problems
+
+
+def _called_for_problems(file: str, f: FormDefinition, screening_ids: set[str]) -> list[Problem]:
+    """Every group and screening question that calls for a council must exist."""
+    problems = []
+    group_ids = {g.id for g in f.groups}
+    for i, council in enumerate(f.councils):
+        here = f"councils.{i}({council.id}).called_for"
+        for j, gid in enumerate(council.called_for.groups):
+            if gid not in group_ids:
+                problems.append(
+                    Problem(
+                        file,
+                        f"{here}.groups.{j}",
+                        f"unknown group {gid!r}; expected one of: {', '.join(sorted(group_ids))}",
+                    )
+                )
+        for j, qid in enumerate(council.called_for.screening):
+            if qid not in screening_ids:
+                problems.append(
+                    Problem(
+                        file,
+                        f"{here}.screening.{j}",
+                        f"unknown screening question {qid!r}; expected one of: "
+                        f"{', '.join(sorted(screening_ids))}",
+                    )
+                )
     return problems

@@ -308,6 +308,17 @@ class SummaryForm(Form):
     sv = TextAreaField(_l("Summary in Swedish"), [Optional(), Length(max=1500)])
 
 
+def _reason_choices(form: FormDefinition, language: str) -> list[SelectChoice]:
+    """The coded reasons; one that leaves the council unheard says so (no time)."""
+    out = [SelectChoice("", "—")]
+    for r in form.not_heard_reasons:
+        label = r.labels.get(language)
+        if not r.acceptable:
+            label = _l("%(reason)s (does not count as a hearing)", reason=label).render(language)
+        out.append(SelectChoice(r.id, label))
+    return out
+
+
 @per_form
 def hearings_form(form: FormDefinition, language: str) -> type[Form]:
     row = type(
@@ -326,8 +337,13 @@ def hearings_form(form: FormDefinition, language: str) -> type[Form]:
             "taken_into_account": TextAreaField(
                 _l("How it was taken into account"), [Optional(), Length(max=LONG_MAX)]
             ),
+            "not_heard_code": SelectField(
+                _l("Why they were not heard"),
+                [Optional()],
+                choices=_reason_choices(form, language),
+            ),
             "not_heard_reason": TextAreaField(
-                _l("Or: why they were not heard"), [Optional(), Length(max=LONG_MAX)]
+                _l("The reason in your own words"), [Optional(), Length(max=LONG_MAX)]
             ),
         },
     )

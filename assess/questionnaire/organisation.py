@@ -66,10 +66,14 @@ def council_for(form: FormDefinition, group_id: str, org: OrgSettings) -> str | 
     """The council that must be heard for a group, in this organisation.
 
     The national languages committee exists in bilingual organisations only, and there
-    the minority-language group (not the majority one) is the group that triggers it.
+    the minority-language group (not the majority one) is the group that triggers it. A
+    council the organisation's type does not have (``Council.kinds``) is never named.
     """
     group = form.group(group_id)
     if group is None or group.council is None:
+        return None
+    council = form.council(group.council)
+    if council is not None and not council.exists_in(org.kind):
         return None
     if group.council == LANGUAGE_COMMITTEE:
         minority = LANGUAGE_GROUPS.get(org.minority_language)

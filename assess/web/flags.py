@@ -33,7 +33,7 @@ STATUS_LABELS = {
 # Which page of the guided form shows a flag: the page where its answers are given.
 _PAGE_RULES = {
     "alternatives": {"single_alternative", "unequal_distribution"},
-    "hearings": {"consultation_required"},
+    "hearings": {"consultation_required", "late_statement"},
     "impacts": {
         "serious_negative_effect",
         "missing_mitigation",

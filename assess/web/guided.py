@@ -15,7 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -28,6 +28,7 @@ from ..operations import answers as answer_ops
 from ..operations import assessments as ops
 from ..operations import attachments as attachment_ops
 from ..operations import decisions as decision_ops
+from ..operations import flags as flag_ops
 from ..operations.policy_applied import BelowPolicyMinimum
 from ..questionnaire import forms as qforms
 from ..questionnaire import section_problems
@@ -350,6 +351,8 @@ def section(assessment_id: int, section_id: str):
             for q in shown:
                 if q.type == "list" and stored.get(q.id):
                     _blank_row(wtform[q.id])
+    if section.kind == "hearings":
+        _council_choices(wtform, a, form)
     if section.kind == "summary" and not any(a.content.summary.values()):
         suggestion = suggest_summary(a, form)
         for lang in ("fi", "sv"):
@@ -377,7 +380,33 @@ def section(assessment_id: int, section_id: str):
         ),
         council_bases=_council_bases(a, form) if section.kind == "hearings" else [],
         scope_left_out=guided_scope.left_out(a, form, section),
+        meeting_note=_meeting_note(a) if section.kind == "hearings" else None,
     ), status
+
+
+def _council_choices(wtform, a, form) -> None:
+    """Only the councils the organisation's type has (and any a hearing already names)."""
+    kind, language = answer_ops.org_settings(a).kind, request_language()
+    used = {h.council for h in a.content.hearings}
+    choices = [SelectChoice("", "—")] + [
+        SelectChoice(c.id, c.labels.get(language))
+        for c in form.councils
+        if c.exists_in(kind) or c.id in used
+    ]
+    for entry in wtform.hearings.entries:
+        entry.form.council.choices = choices
+
+
+def _meeting_note(a):
+    """The meeting the statements must reach (the day itself is too late), if planned."""
+    meeting = flag_ops.meeting_date(a)
+    if meeting is None:
+        return None
+    return _l(
+        "The meeting is on %(date)s: a statement received on that day or later does not "
+        "count as heard.",
+        date=format_date(meeting, "short"),
+    )
 
 
 def _council_bases(a, form) -> list[tuple[str, str]]:

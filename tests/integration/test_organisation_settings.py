@@ -37,10 +37,13 @@ def settings(**kw):
     ],
 )
 def test_the_minority_language_group_triggers_the_committee(ctx, bilingual, minority, expected):
-    org = OrgSettings(bilingual=bilingual, minority_language=minority)
+    org = OrgSettings(kind="wellbeing_county", bilingual=bilingual, minority_language=minority)
     for group, council in expected.items():
         assert council_for(form(), group, org) == council
     assert council_for(form(), "older_people", org) == "older_people_council"
+    # A municipality has no national languages committee (issue 18; legal-bases.md, 2).
+    municipality = OrgSettings(kind="municipality", bilingual=bilingual, minority_language=minority)
+    assert {council_for(form(), g, municipality) for g in expected} == {None}
 
 
 def test_switched_off_group_is_neither_offered_nor_accepted(ctx):

@@ -92,10 +92,21 @@ def data(
 
 
 HEARD = [{"council": "older_people_council", "statement": "Fine."}]
+LATE = [
+    {
+        "council": "older_people_council",
+        "requested_on": "2026-11-20",
+        "answered_on": "2026-12-10",
+        "statement": "Against.",
+    }
+]
 
 
 def ctx(**kw):
-    return FlagContext(form=FORM, org=ORG, today=TODAY, **kw)
+    return FlagContext(**{"form": FORM, "org": ORG, "today": TODAY, **kw})
+
+
+COUNTY = OrgSettings(kind="wellbeing_county", bilingual=True, minority_language="sv")
 
 
 def fired(rule, d, c=None):
@@ -113,17 +124,77 @@ CASES = {
                 hearings=[
                     {
                         "council": "older_people_council",
-                        "not_heard_reason": "Council not yet appointed.",
+                        "not_heard_code": "council_declined",
+                        "not_heard_reason": "Asked on 1.10., no statement came.",
                     }
                 ],
             ),
             {},
             False,
         ),
+        # A reason for not hearing counts only when chosen from the form's list and
+        # acceptable (issue 18): free text alone, "no time", or "other" without text do not.
+        (
+            data(
+                [cell()],
+                hearings=[
+                    {"council": "older_people_council", "not_heard_reason": "No time for it."}
+                ],
+            ),
+            {},
+            True,
+        ),
+        (
+            data(
+                [cell()],
+                hearings=[{"council": "older_people_council", "not_heard_code": "no_time"}],
+            ),
+            {},
+            True,
+        ),
+        (
+            data(
+                [cell()], hearings=[{"council": "older_people_council", "not_heard_code": "other"}]
+            ),
+            {},
+            True,
+        ),
+        # A statement received on the meeting day is too late to count (issue 18).
+        (
+            data(
+                [cell()],
+                hearings=[
+                    {
+                        "council": "older_people_council",
+                        "answered_on": "2026-12-10",
+                        "statement": "No.",
+                    }
+                ],
+            ),
+            {"meeting_date": date(2026, 12, 10)},
+            True,
+        ),
+        (
+            data(
+                [cell()],
+                hearings=[
+                    {
+                        "council": "older_people_council",
+                        "answered_on": "2026-12-09",
+                        "statement": "No.",
+                    }
+                ],
+            ),
+            {"meeting_date": date(2026, 12, 10)},
+            False,
+        ),
         (data([cell(direction="neutral")]), {}, False),
         (data([cell(alternative="ve0")]), {}, False),  # only the recommended alternative counts
-        (data([cell(group="swedish_speakers")]), {}, True),  # the minority language: committee
-        (data([cell(group="finnish_speakers")]), {}, False),  # the majority language: none
+        # The minority language calls for the committee of a bilingual county (issue 18: a
+        # municipality has none under the Local Government Act), the majority one for none.
+        (data([cell(group="swedish_speakers")]), {"org": COUNTY}, True),
+        (data([cell(group="swedish_speakers")]), {}, False),
+        (data([cell(group="finnish_speakers")]), {"org": COUNTY}, False),
         (data([cell(group="children")]), {}, True),  # children heard directly
         (data([cell(group="working_age")]), {}, False),
     ],
@@ -263,6 +334,19 @@ CASES = {
         (data(), {"submitted_on": TODAY, "meeting_date": TODAY + timedelta(days=13)}, True),
         (data(), {"submitted_on": TODAY, "meeting_date": TODAY + timedelta(days=14)}, False),
         (data(), {}, False),
+    ],
+    "late_statement": [
+        (data(hearings=LATE), {"meeting_date": date(2026, 12, 10)}, True),
+        (data(hearings=LATE), {"meeting_date": date(2026, 12, 11)}, False),
+        (data(hearings=LATE), {}, False),  # no meeting yet: nothing is late
+        # Asked for on the meeting day, still unanswered: it cannot come in time.
+        (
+            data(hearings=[{"council": "older_people_council", "requested_on": "2026-12-10"}]),
+            {"meeting_date": date(2026, 12, 10)},
+            True,
+        ),
+        # A statement also given in time: the council was heard.
+        (data(hearings=[*LATE, *HEARD]), {"meeting_date": date(2026, 12, 10)}, False),
     ],
     "screening_override": [
         (data(level="light", yes=("s_children",)), {}, True),

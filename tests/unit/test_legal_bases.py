@@ -129,6 +129,16 @@ def test_an_unknown_type_in_the_content_is_named(tmp_path):
     assert any("legal_bases.duty_to_assess" in p for p in _load_changed(tmp_path, add_town))
 
 
+def test_a_council_without_an_act_for_the_type_is_cited_without_one():
+    # Client panels: no act verified for a joint authority, which still hears its users.
+    ctx = FlagContext(form=IVA, org=OrgSettings(kind="joint_authority"))
+    d = data([cell(group="working_age")])
+    d["screening"] = {"level": "full", "answers": {"s_fees_eligibility": "yes"}}
+    (flag,) = RULES["consultation_required"](d, ctx)
+    assert flag.field == "hearings.client_panel" and flag.severity == "medium"
+    assert "(" not in flag.resolution("en") and "client panel" in flag.resolution("en")
+
+
 @pytest.mark.parametrize(
     "kind, cited",
     [

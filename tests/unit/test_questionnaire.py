@@ -50,6 +50,11 @@ def test_the_shipped_form_has_the_domain_content():
         "children_heard",
         "residents_heard",
         "staff_heard",
+        # issue 18: the hearing kinds the method lacked
+        "ngos_heard",
+        "municipalities_heard",
+        "client_panel",
+        "sami_parliament",
     }
     assert (
         IVA.group("older_people").vulnerable
