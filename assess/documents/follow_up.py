@@ -139,7 +139,7 @@ def render_summary(snapshot: StoredSnapshot, form: FormDefinition, language: str
         for cell in effects:
             group, dimension = form.group(cell.group), form.dimension(cell.dimension)
             name = (
-                f"{group.labels.get(language) if group else cell.group}, "
+                f"{group.labels.get(language) if group else cell.group}: "
                 f"{dimension.labels.get(language) if dimension else cell.dimension}"
             )
             direction = form.scale_value("direction", cell.direction or "")

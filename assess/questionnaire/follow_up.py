@@ -141,7 +141,7 @@ def _has_lesson(text: str) -> bool:
 def _effect_name(form: FormDefinition, group_id: str, dimension_id: str):
     group, dimension = form.group(group_id), form.dimension(dimension_id)
     return _l(
-        "%(group)s, %(dimension)s",
+        "%(group)s: %(dimension)s",
         group=localized(group.labels) if group else group_id,
         dimension=localized(dimension.labels) if dimension else dimension_id,
     )

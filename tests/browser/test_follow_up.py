@@ -47,7 +47,7 @@ def test_follow_up_ex_post_and_the_councils_summary(page, live_server):
     page.get_by_label("Date observed (new)").fill("2999-01-01")
     page.get_by_label("Value observed").fill("412 trips")
     page.get_by_label("Note").fill("Counted by the bus operator.")
-    older = page.get_by_role("group", name="Older people, Access to services")
+    older = page.get_by_role("group", name="older people: access to services")
     older.get_by_label("worse than expected").check()
     older.get_by_label("Lesson").fill("The bus ran too seldom for the morning appointments.")
     page.get_by_role("button", name="Save the follow-up").click()
@@ -56,7 +56,7 @@ def test_follow_up_ex_post_and_the_councils_summary(page, live_server):
     assert serious_violations(page) == []
 
     page.get_by_label("Date observed", exact=True).fill("2026-10-15")
-    rural = page.get_by_role("group", name="rural and remote residents, access to services")
+    rural = page.get_by_role("group", name="rural and remote residents: access to services")
     # By keyboard: focus the first outcome, arrow to the second (better than expected).
     rural.get_by_label("as expected", exact=True).focus()
     page.keyboard.press("Space")

@@ -68,7 +68,7 @@ def test_close_is_refused_saying_what_is_missing_then_allowed(decided):
         step("reviewer", a, "close")
     reasons = [r.render("en") for r in blocked.value.reasons]
     assert any("Trips to the centre" in r for r in reasons), reasons
-    assert any("older people, access to services" in r for r in reasons), reasons
+    assert any("older people: access to services" in r for r in reasons), reasons
     assert any("older people's council" in r for r in reasons), reasons
     assert all(r.render("fi") != r.render("en") for r in blocked.value.reasons)
 
