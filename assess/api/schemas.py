@@ -178,6 +178,8 @@ class IndicatorOut(BaseModel):
     observations: list[Observation] = []
     # The wellbeing plan's indicator it is, "objective:indicator" (issue 18).
     plan_indicator: str | None = None
+    # The effects it follows, "group:dimension" (issue 18).
+    follows: list[str] = []
 
 
 class PlanLinkOut(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -141,10 +142,23 @@ def recommended(data: AssessmentData) -> Alternative:
     )
 
 
+# The cells each alternative has, found once per compute() rather than once per rule: on the
+# largest assessment the input allows (50 alternatives, 12,100 cells) the rules' own passes
+# over every cell were most of the time (bench/flags_bench.py). Set only inside compute(),
+# so a rule called alone, or data changed between two calls, is never served a stale list.
+_CELLS: ContextVar[dict[tuple[int, str], list[ImpactCell]] | None] = ContextVar(
+    "cells", default=None
+)
+
+
 def _cells(data: AssessmentData, alternative: Alternative) -> list[ImpactCell]:
+    memo = _CELLS.get()
+    key = (id(data), alternative.id)
+    if memo is not None and key in memo:
+        return memo[key]
     groups = set(data.groups_in_scope)
     dims = set(data.dimensions_in_scope)
-    return [
+    found = [
         c
         for c in data.impacts
         if c.alternative == alternative.id
@@ -152,6 +166,9 @@ def _cells(data: AssessmentData, alternative: Alternative) -> list[ImpactCell]:
         and c.dimension in dims
         and c.direction
     ]
+    if memo is not None:
+        memo[key] = found
+    return found
 
 
 def negative_cells(data: Data) -> list[ImpactCell]:
@@ -207,21 +224,26 @@ UNRATED = {
 }
 
 
-def seriousness(ctx: FlagContext, cell: ImpactCell) -> tuple[int, list]:
-    """The points of a negative cell by the form's table, and the texts of the factors
-    that gave them (the table's order, vulnerability last)."""
+def seriousness(ctx: FlagContext, cell: ImpactCell) -> int:
+    """The points of a negative cell by the form's table (``SeriousEffect``)."""
     table = ctx.form.serious_effect
-    total, why = 0, []
+    total = sum(table.score(factor, getattr(cell, factor)) for factor in SERIOUS_FACTORS)
+    group = ctx.form.group(cell.group)
+    return total + (table.vulnerable_group if group and group.vulnerable else 0)
+
+
+def _why_serious(ctx: FlagContext, cell: ImpactCell) -> list:
+    """The texts of the factors that gave points (the table's order, vulnerability last);
+    made only for a serious effect, as most negative cells are not."""
+    table = ctx.form.serious_effect
+    why = []
     for factor in SERIOUS_FACTORS:
         value = getattr(cell, factor)
-        points = table.score(factor, value)
-        total += points
-        if points:
+        if points := table.score(factor, value):
             label = _scale(ctx, factor, value) if value else UNRATED[factor]
             why.append(_l("%(value)s (%(points)d)", value=label, points=points))
     group = ctx.form.group(cell.group)
     if group and group.vulnerable and table.vulnerable_group:
-        total += table.vulnerable_group
         why.append(
             _l(
                 "%(group)s are a vulnerable group (%(points)d)",
@@ -229,7 +251,7 @@ def seriousness(ctx: FlagContext, cell: ImpactCell) -> tuple[int, list]:
                 points=table.vulnerable_group,
             )
         )
-    return total, why
+    return why
 
 
 @rule("serious_negative_effect")
@@ -240,9 +262,10 @@ def serious_negative_effect(data: AssessmentData, ctx: FlagContext) -> list[Flag
     for c in _cells(data, alt):
         if c.direction != "negative":
             continue
-        points, why = seriousness(ctx, c)
+        points = seriousness(ctx, c)
         if points < threshold:
             continue
+        why = _why_serious(ctx, c)
         g, d = _labels(ctx, c)
         flags.append(
             Flag(
@@ -389,6 +412,15 @@ def single_alternative(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
             field="alternatives",
         )
     ]
+
+
+def followable(data: Data) -> list[ImpactCell]:
+    """The effects an indicator is there to follow: the negative and unknown cells of the
+    recommended alternative, within the scope (the indicators page offers these)."""
+    data = AssessmentData.load(data)
+    if not alternatives(data):
+        return []
+    return [c for c in _cells(data, recommended(data)) if c.direction in ("negative", "unknown")]
 
 
 def followed(data: AssessmentData, *, planned: bool = False) -> set[str]:
@@ -646,13 +678,17 @@ def compute(data: Data, ctx: FlagContext) -> list[Flag]:
     data = AssessmentData.load(data)
     bases: dict[str, Any] = {}
     flags = []
-    for fn in RULES.values():
-        for f in fn(data, ctx):
-            if f.basis is None:
-                if f.rule not in bases:
-                    bases[f.rule] = basis_of(ctx.form, f.rule, ctx.org.kind)
-                f = replace(f, basis=bases[f.rule])
-            flags.append(f)
+    token = _CELLS.set({})
+    try:
+        for fn in RULES.values():
+            for f in fn(data, ctx):
+                if f.basis is None:
+                    if f.rule not in bases:
+                        bases[f.rule] = basis_of(ctx.form, f.rule, ctx.org.kind)
+                    f = replace(f, basis=bases[f.rule])
+                flags.append(f)
+    finally:
+        _CELLS.reset(token)
     return sorted(flags, key=lambda f: (SEVERITIES.index(f.severity), f.rule, f.key))
 
 

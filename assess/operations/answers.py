@@ -99,7 +99,9 @@ def save_section(
         _raise(errors)
         changes = {"hearings": value, "no_hearings_reason": reason}
     elif section.kind == "indicators":
-        value, errors = clean.clean_indicators(payload.get("indicators"))
+        value, errors = clean.clean_indicators(
+            payload.get("indicators"), (data.groups_in_scope, data.dimensions_in_scope)
+        )
         _plan_indicators(a, value, errors)
         _raise(errors)
         changes = {"indicators": value}
@@ -336,7 +338,9 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
     elif "alternatives" in payload:  # cells of a removed alternative go with it
         changes["impacts"] = [c.dump() for c in data.impacts if c.alternative in ids]
     if "indicators" in payload:
-        indicators, found = clean.clean_indicators(payload["indicators"])
+        # The effects followed are checked against the scope this request leaves.
+        scope = (answers.get("groups_in_scope") or [], answers.get("dimensions_in_scope") or [])
+        indicators, found = clean.clean_indicators(payload["indicators"], scope)
         _plan_indicators(a, indicators, found)
         collect(found)
         changes["indicators"] = indicators

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..assessment_data import Screening
@@ -411,12 +411,18 @@ def clean_hearings(form: FormDefinition, rows) -> tuple[list, Errors]:
     return out, errors
 
 
-def clean_indicators(rows) -> tuple[list, Errors]:
+# The groups and the dimensions in an assessment's scope.
+Scope = tuple[Iterable[str], Iterable[str]]
+
+
+def clean_indicators(rows, scope: Scope | None = None) -> tuple[list, Errors]:
+    """The indicators; ``follows`` may name only effects ("group:dimension") of ``scope``
+    (the groups and dimensions in scope; None: no effect may be named)."""
     errors = Errors()
     out = []
-    for i, row in enumerate(_rows(errors, "indicators", rows, INDICATOR_FIELDS)):
+    for i, row in enumerate(_rows(errors, "indicators", rows, (*INDICATOR_FIELDS, "follows"))):
         p = f"indicators.{i}"
-        item: dict[str, str | None] = {"id": _row_id(row)}
+        item: dict[str, Any] = {"id": _row_id(row)}
         for key in ("name", "source", "baseline", "target", "owner"):
             item[key] = _text(errors, f"{p}.{key}", row.get(key), TEXT_MAX)
         item["review_date"] = _date(errors, f"{p}.review_date", row.get("review_date"))
@@ -424,9 +430,41 @@ def clean_indicators(rows) -> tuple[list, Errors]:
             item["plan_indicator"] = _text(
                 errors, f"{p}.plan_indicator", row.get("plan_indicator"), TEXT_MAX
             ).strip()
-        if any(item.get(k) for k in INDICATOR_FIELDS[1:]):
+        follows = _follows(errors, f"{p}.follows", row.get("follows"), scope)
+        if follows:
+            item["follows"] = follows
+        if any(item.get(k) for k in INDICATOR_FIELDS[1:]) or follows:
             out.append(item)
     return out, errors
+
+
+def _follows(errors: Errors, path: str, value, scope: Scope | None) -> list[str]:
+    """Effects as "group:dimension", each in the scope, each once, in the order given."""
+    if value is None or value == []:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors.add(path, _l('Give the effects followed as a list of "group:dimension".'))
+        return []
+    groups, dimensions = (set(part) for part in scope) if scope else (set(), set())
+    # Never more than every effect of the scope (and a bound on a hostile list's work).
+    if len(value) > max(len(groups) * len(dimensions), 1):
+        errors.add(path, _l("An indicator follows at most every effect of the scope once."))
+        return []
+    out: list[str] = []
+    for effect in value:
+        group, _, dimension = effect.partition(":")
+        if group not in groups or dimension not in dimensions:
+            errors.add(
+                path,
+                _l(
+                    "“%(effect)s” is not an effect in the scope: name a group and a dimension "
+                    'of the scope as "group:dimension".',
+                    effect=effect[:80],
+                ),
+            )
+        elif effect not in out:
+            out.append(effect)
+    return out
 
 
 def clean_summary(payload) -> tuple[dict, Errors]:

@@ -297,6 +297,16 @@ class IndicatorRow(Form):
     target = StringField(_l("Target"), [Optional(), Length(max=TEXT_MAX)])
     review_date = DateField(_l("Review date"), [Optional()])
     owner = StringField(_l("Owner (who follows it)"), [Optional(), Length(max=TEXT_MAX)])
+    # The choices are the assessment's negative and unknown effects (set by the page).
+    follows = CheckboxesField(
+        _l("Effects it follows"),
+        choices=[],
+        validate_choice=False,
+        description=_l(
+            "Tick the negative or unknown effects of the recommended alternative whose "
+            "outcome this indicator will show."
+        ),
+    )
 
 
 class IndicatorsForm(Form):

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..assessment_data import ImpactCell
+from ..flags.rules import followable
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
 from ..limits import accepts_files
@@ -251,6 +252,28 @@ def screening(assessment_id: int):
     ), status
 
 
+def _effect_choices(wtform, a, form, language) -> None:
+    """The effects an indicator may follow, as checkboxes: the negative and unknown effects
+    of the recommended alternative, and any the indicator already follows."""
+    data = a.content
+    direction = {v.id: v.labels.get(language) for v in form.scales["direction"].values}
+    choices = []
+    for c in followable(data):
+        g, d = form.group(c.group), form.dimension(c.dimension)
+        label = f"{g.labels.get(language) if g else c.group}: "
+        label += f"{d.labels.get(language) if d else c.dimension} ({direction[c.direction]})"
+        # Group labels are lower case ("older people"): the label begins with a capital.
+        choices.append(SelectChoice(f"{c.group}:{c.dimension}", label[:1].upper() + label[1:]))
+    offered = {c.value for c in choices}
+    for entry in wtform.indicators:
+        kept = [SelectChoice(v, v) for v in (entry.form.follows.data or []) if v not in offered]
+        entry.form.follows.choices = choices + kept
+        if not entry.form.follows.choices:
+            entry.form.follows.description = _l(
+                "The recommended alternative has no negative or unknown effects to follow yet."
+            )
+
+
 def _section_form(a, form, section):
     """The WTForms form of a section and how to turn its data into the operation's payload."""
     data = a.content
@@ -353,6 +376,8 @@ def section(assessment_id: int, section_id: str):
                     _blank_row(wtform[q.id])
     if section.kind == "hearings":
         _council_choices(wtform, a, form)
+    if section.kind == "indicators":  # after the blank row is added, so it has them too
+        _effect_choices(wtform, a, form, request_language())
     if section.kind == "summary" and not any(a.content.summary.values()):
         suggestion = suggest_summary(a, form)
         for lang in ("fi", "sv"):
