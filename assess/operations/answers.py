@@ -339,8 +339,8 @@ def patch(user: User, a: Assessment, payload: dict[str, Any], *, expected_versio
         changes["impacts"] = [c.dump() for c in data.impacts if c.alternative in ids]
     if "indicators" in payload:
         # The effects followed are checked against the scope this request leaves.
-        scope = (answers.get("groups_in_scope") or [], answers.get("dimensions_in_scope") or [])
-        indicators, found = clean.clean_indicators(payload["indicators"], scope)
+        in_scope = (answers.get("groups_in_scope") or [], answers.get("dimensions_in_scope") or [])
+        indicators, found = clean.clean_indicators(payload["indicators"], in_scope)
         _plan_indicators(a, indicators, found)
         collect(found)
         changes["indicators"] = indicators
