@@ -170,7 +170,9 @@ class Hearing(Part):
 
     @property
     def heard(self) -> bool:
-        """A statement, an answer date, a reason why not, or a file is recorded."""
+        """A statement, an answer date, a reason why not, or a file is recorded. Whether
+        that counts as heard (in time, for an acceptable reason) is the method's question:
+        ``questionnaire.hearings.counts_as_heard``."""
         return bool(
             self.statement.strip()
             or self.answered_on
