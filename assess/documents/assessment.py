@@ -21,7 +21,7 @@ from ..questionnaire.completeness import baseline as baseline_of
 from ..questionnaire.definition import FormDefinition, basis_for
 from ..questionnaire.screening import recommended_level
 from . import economy_parts as economy
-from . import plan_parts
+from . import plan_parts, scope_parts
 from ._docx import Writer
 from .hearings_parts import not_heard_text
 from .texts import date_text, text
@@ -109,6 +109,8 @@ class _Renderer:
             for section in self.form.sections_for(level):
                 if section.kind == "questions" and section.id != "mitigation":
                     self.questions(section)
+                    if section.id == "scoping":
+                        scope_parts.write(self)
             self.alternatives()
             self.impacts()
             mitigation = self.form.section("mitigation")

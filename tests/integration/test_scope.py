@@ -246,3 +246,44 @@ def test_the_api_removes_cells_with_the_scope_only_when_told(demo, api):
     r = _patch(api, {**narrower, "confirm_remove_cells": True})
     assert r.status_code == 200, r.get_json()
     assert [c["group"] for c in r.get_json()["impacts"]] == ["older_people"]
+
+
+def test_the_document_prints_the_reasons_for_groups_left_out(demo):
+    import io
+
+    import docx
+
+    from assess.documents.assessment import render
+    from assess.operations import answers as answer_ops
+    from assess.operations.context import snapshot
+    from tests.support import prepared
+
+    with demo.app_context():
+        a = prepared(user("preparer"), db.session.get(Decision, 1), level="full")
+        answer_ops.save_screening(
+            user("preparer"),
+            a,
+            {
+                "answers": {**a.content.screening.answers, "s_older_disabled": "yes"},
+                "level": "full",
+            },
+            expected_version=a.version,
+        )
+        answer_ops.save_section(
+            user("preparer"),
+            a,
+            "scoping",
+            {"answers": {}, "scope_exclusions": {"disabled": "Only clients over 75."}},
+            expected_version=a.version,
+        )
+        snap = snapshot(
+            a, seq=1, user=user("preparer"), transition={"trigger": None, "to": a.state}
+        )
+        form = answer_ops.form_for(a)
+        for language, heading, label in (
+            ("fi", "jätetty rajauksen ulkopuolelle", "vammaiset henkilöt"),
+            ("sv", "lämnats utanför avgränsningen", "personer med funktionsnedsättning"),
+        ):
+            d = docx.Document(io.BytesIO(render(snap, form, language, draft=True)))
+            text = "\n".join(p.text for p in d.paragraphs)
+            assert heading in text and f"{label}: Only clients over 75." in text
