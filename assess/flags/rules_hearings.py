@@ -45,10 +45,13 @@ def consultation_required(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
     alt = recommended(data)
     heard = heard_councils(data, ctx.form, ctx.meeting_date)
     by_groups: dict[str, list[str]] = {}
+    called: dict[str, list[str]] = {}  # per group, once: the matrix repeats groups
     for c in _cells(data, alt):
         if c.direction == "neutral":
             continue
-        for council in councils_for_group(ctx.form, c.group, ctx.org):
+        if c.group not in called:
+            called[c.group] = councils_for_group(ctx.form, c.group, ctx.org)
+        for council in called[c.group]:
             if council not in heard and c.group not in by_groups.setdefault(council, []):
                 by_groups[council].append(c.group)
     by_screening = {
