@@ -462,7 +462,7 @@ def history(assessment_id: int):
     errors=ASSESSMENT_ERRORS,
 )
 def revisions(assessment_id: int):
-    """The frozen revisions, one per transition."""
+    """The frozen revisions: one per transition, one per follow-up summary (trigger null)."""
     a = ops.get_assessment(g.api_user, assessment_id)
     return [
         {

@@ -240,6 +240,8 @@ def test_the_page_records_the_follow_up_and_makes_the_summary(client, demo):
     with demo.app_context():
         doc = db.session.scalar(select(Document).where(Document.kind == "follow_up"))
         assert doc.sha256 in text and f"/documents/{doc.id}" in text
+    history = client.get(f"/assessments/{aid}/history").get_data(as_text=True)
+    assert "Follow-up recorded" in history and "Follow-up summary made for those heard" in history
 
 
 # --- the API ------------------------------------------------------------------------------
