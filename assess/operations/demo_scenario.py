@@ -186,7 +186,16 @@ def complete_assessment(preparer, a, level="light"):
         "follow_up",
         {
             "indicators": [
-                {"name": "Trips to the centre", "owner": "Paula", "review_date": "2027-12-31"}
+                {
+                    "name": "Trips to the centre",
+                    "owner": "Paula",
+                    "review_date": "2027-12-31",
+                    # The effects it shows (issue 18): the longer trips of both groups.
+                    "follows": [
+                        "older_people:access_to_services",
+                        "rural_residents:access_to_services",
+                    ],
+                }
             ]
         },
     )
