@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..assessment_data import Alternative, ImpactCell, Observation
+from ..assessment_data import Alternative, ImpactCell
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -174,8 +174,6 @@ class IndicatorOut(BaseModel):
     target: str = ""
     owner: str = ""
     review_date: str | None = None
-    # What the follow-up observed (issue 18; recorded with PUT .../follow-up).
-    observations: list[Observation] = []
     # The wellbeing plan's indicator it is, "objective:indicator" (issue 18).
     plan_indicator: str | None = None
     # The effects it follows, "group:dimension" (issue 18).

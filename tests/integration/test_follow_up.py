@@ -293,6 +293,9 @@ def test_the_follow_up_through_the_api(demo):
     body = saved.get_json()
     assert body["indicators"][0]["observations"] == [OBSERVED]
     assert body["ex_post"] == EX_POST
+    # The assessment itself leaves them out: its indicators go back in a PATCH as they are.
+    whole = client.get(f"/api/v1/assessments/{aid}", headers=headers).get_json()
+    assert "observations" not in whole["indicators"][0] and "ex_post" not in whole
     assert body["missing"] == [
         "Make the follow-up summary for those heard: older people's council."
     ]
