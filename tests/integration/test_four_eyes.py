@@ -140,7 +140,8 @@ def test_the_reason_names_the_sections_and_the_time_in_the_readers_language(tamp
     section = answer_ops.form_for(a).section("mitigation").labels
     assert section.en in en and section.fi in fi and section.sv in sv
     assert local.strftime("%d/%m/%Y, %H:%M") in en
-    assert f"{local.day}.{local.month}.{local.year} {local:%H.%M}" in fi
+    # Finnish writes the hour without a leading zero (H.mm): 0.25 after midnight, 10.25 later.
+    assert f"{local.day}.{local.month}.{local.year} {local.hour}.{local:%M}" in fi
     assert local.strftime("%Y-%m-%d %H:%M") in sv
     assert "(vaikutukset" in fi and "(konsekvenserna" in sv  # the impacts, translated
 
