@@ -17,6 +17,7 @@ from . import (
     account,
     admin,
     admin_organisation_data,
+    admin_plan,
     admin_policy,
     assessments,
     auth,
@@ -68,6 +69,7 @@ def init_app(app: Flask) -> None:
         policy_document.bp,
         admin_policy.bp,
         admin_organisation_data.bp,
+        admin_plan.bp,
         account.bp,
     ):
         app.register_blueprint(bp)

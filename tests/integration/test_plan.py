@@ -331,3 +331,76 @@ def test_the_api_patches_plan_links_and_plan_indicators(planned, api):
     (indicator,) = body["indicators"]
     assert indicator["plan_indicator"] == "parenting_support:family-work-clients"
     assert indicator["name"].startswith("Lapsiperheiden kotipalvelua")
+
+
+# --- the admin pages -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin(client, demo):
+    login(client, "admin")
+    use_language(client, "en")
+    return client
+
+
+def test_an_admin_adds_edits_and_retires_an_objective_on_the_pages(demo, admin):
+    assert "No objectives yet" in admin.get("/admin/plan").get_data(as_text=True)
+    form = {
+        "key": "mental_health",
+        "text_fi": "Mielenterveys",
+        "text_sv": "Psykisk hälsa",
+        "text_en": "Mental health",
+        "start_year": "2026",
+        "end_year": "2029",
+        "indicators-0-code": "4559",
+        "indicators-0-name_fi": "Käynnit",
+        "indicators-0-name_sv": "Besök",
+        "indicators-0-name_en": "Visits",
+    }
+    assert post(admin, "/admin/plan/new", form).status_code == 302
+    page = admin.get("/admin/plan").get_data(as_text=True)
+    assert "Mental health" in page and "<code>4559</code>" in page
+    edit = admin.get("/admin/plan/mental_health").get_data(as_text=True)
+    assert 'name="indicators-1-code"' in edit  # a blank row to add one
+    changed = {**form, "text_en": "Mental health and substance use", "key": "renamed"}
+    assert post(admin, "/admin/plan/mental_health", changed).status_code == 302
+    with demo.app_context():
+        o = plan_ops.objective_by_key(user("admin").organisation_id, "mental_health")
+        assert o.text_en == "Mental health and substance use"  # the key stays
+        assert [i.code for i in o.indicators] == ["4559"]
+        assert [e.changes[0]["field"] for e in events("plan_objective.updated")] == ["text"]
+    assert post(admin, "/admin/plan/mental_health/retire").status_code == 302
+    with demo.app_context():
+        assert plan_ops.active_keys(user("admin").organisation_id) == ()
+        assert len(events("plan_objective.retired")) == 1
+
+
+def test_a_refused_objective_is_shown_back_by_field_and_stores_nothing(demo, admin):
+    use_language(admin, "sv")
+    response = post(
+        admin,
+        "/admin/plan/new",
+        {
+            "key": "hälsa",
+            "text_fi": "Terveys",
+            "text_en": "Health",
+            "start_year": "2029",
+            "end_year": "2026",
+            "indicators-0-code": "bad id",
+            "indicators-0-name_fi": "X",
+        },
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'href="#text_sv"' in page and "Skriv målet på svenska." in page
+    assert 'href="#end_year"' in page
+    assert 'href="#indicators-0-code"' in page and "Sotkanet" in page
+    assert 'href="#indicators-0-name_en"' in page
+    with demo.app_context():
+        assert db.session.scalar(select(PlanObjective.id)) is None
+        assert not events("plan_objective.created")
+
+
+def test_only_admins_see_the_plan_pages(demo, client):
+    login(client, "preparer")
+    assert client.get("/admin/plan").status_code == 403
