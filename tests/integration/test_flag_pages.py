@@ -129,7 +129,7 @@ def test_guided_pages_show_the_flags_that_concern_them(client, submitted):
     cell = client.get(
         f"/assessments/{submitted.id}/impacts/proposal/older_people/access_to_services"
     ).get_data(as_text=True)
-    assert "Older people: access to services is negative and moderate" in cell
+    assert "Older people: access to services is negative in the proposal, and serious" in cell
     other = client.get(
         f"/assessments/{submitted.id}/impacts/proposal/rural_residents/access_to_services"
     ).get_data(as_text=True)
