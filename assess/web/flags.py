@@ -32,7 +32,7 @@ STATUS_LABELS = {
 
 # Which page of the guided form shows a flag: the page where its answers are given.
 _PAGE_RULES = {
-    "alternatives": {"single_alternative", "unequal_distribution"},
+    "alternatives": {"single_alternative", "unequal_distribution", "no_cost_estimate"},
     "hearings": {"consultation_required", "late_statement"},
     "impacts": {
         "serious_negative_effect",
