@@ -1,9 +1,13 @@
 """Issue 18, [economy]: a full assessment with the alternatives' costs, the zero option as the
-baseline, the wellbeing plan's links and an indicator picked from the plan; an alternative
-without a cost estimate is flagged and then fixed. axe on every page."""
+baseline, the wellbeing plan's links and an indicator picked from the plan; a statement
+received on the meeting day and an alternative without a cost estimate are each flagged and
+then fixed. axe on every page."""
 
 from playwright.sync_api import expect
 
+from assess.extensions import db
+from assess.models import Decision
+from assess.operations import meetings as meeting_ops
 from assess.operations.demo_plan import load_demo_plan
 from tests.browser.test_journeys import (
     checked,
@@ -17,6 +21,7 @@ from tests.browser.test_journeys import (
     start_assessment,
     tick,
 )
+from tests.support import user
 
 GROUPS = ["older people", "persons with disabilities", "Swedish speakers"]
 
@@ -37,6 +42,17 @@ def cost_line(page, alt, line, kind, timing, category, borne_by, amount, note):
 def test_full_assessment_with_costs_baseline_plan_and_a_flag_fixed(page, live_server):
     with live_server.app.app_context():
         assert load_demo_plan()["plan objectives"] > 0  # the seeds' wellbeing plan
+        # The decision is on the agenda of the meeting of 10 December 2026.
+        decision = db.session.get(Decision, 1)
+        m = meeting_ops.create_meeting(
+            user("secretary"),
+            body_id=decision.body_id,
+            number=12,
+            year=2026,
+            starts_at="2026-12-10T14:00",
+            place="Kokkola",
+        )
+        meeting_ops.add_item(user("secretary"), m, decision.id, expected_version=m.version)
     start(page, live_server)
     screening(
         page,
@@ -50,6 +66,21 @@ def test_full_assessment_with_costs_baseline_plan_and_a_flag_fixed(page, live_se
     save_and_continue(page)
     start_assessment(page, live_server)
     common_sections(page, GROUPS, ["access to services"])
+    # A statement received on the day of the meeting is late: flagged on the hearings page.
+    page.goto(live_server.url + "/assessments/1/sections/hearings")
+    page.locator("[name=hearings-0-answered_on]").fill("2026-12-10")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("Saved.")
+    checked(page)
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("on or after the day of the meeting")
+    # The statement was in fact received on 20 November: the flag goes.
+    page.locator("[name=hearings-0-answered_on]").fill("2026-11-20")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("Saved.")
+    checked(page)
+    expect(main).not_to_contain_text("on or after the day of the meeting")
+    save_and_continue(page)
 
     # Alternatives: the zero option with what it costs anyway, then VE1 without costs.
     expect(page.get_by_role("heading", level=1)).to_have_text("Alternatives")
@@ -70,7 +101,6 @@ def test_full_assessment_with_costs_baseline_plan_and_a_flag_fixed(page, live_se
     expect(page.get_by_role("status").first).to_contain_text("Saved.")
     checked(page)
     # VE1 has no cost estimate: flagged on the page, with what would resolve it.
-    main = page.get_by_role("main")
     expect(main).to_contain_text("VE1 has no cost estimate")
     cost_line(
         page, 1, 0, "saving", "yearly", "operating", "organisation", "410000", "Two posts fewer"
