@@ -159,6 +159,14 @@ def test_full_assessment_with_costs_baseline_plan_and_a_flag_fixed(page, live_se
     page.locator("[name=indicators-0-baseline]").fill("310")
     page.locator("[name=indicators-0-review_date]").fill("2027-12-31")
     page.locator("[name=indicators-0-owner]").fill("Paula Peltonen")
+    # Linked to the negative effects of VE1 it follows.
+    followed = [f"{g[:1].upper()}{g[1:]}: access to services (negative)" for g in GROUPS]
+    tick(page, *followed)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("Saved.")
+    checked(page)
+    for label in followed:  # kept after the save
+        expect(page.get_by_role("checkbox", name=label, exact=True).first).to_be_checked()
     save_and_continue(page)
     page.locator("[name=fi]").fill("Vastaanotto siirtyy Kokkolaan; palvelubussi lieventää.")
     page.locator("[name=sv]").fill("Mottagningen flyttar till Karleby; en servicebuss lindrar.")
