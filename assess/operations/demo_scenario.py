@@ -23,17 +23,58 @@ from . import meetings as meeting_ops
 from .context import today
 from .documents import languages_for
 
+# The health station's reception closes (KPHA/412/2026): the scenario's texts describe it.
+HEALTH_STATION_SOURCE = "Halsuan terveysaseman käyntitilastot 2025"
+# Why a light level was chosen although the screening recommends a full one (the effects on
+# the service network were assessed in the regional service network review).
+LIGHT_LEVEL_REASON = (
+    "Vastaanottojen verkon muutos ja sen vaikutukset arvioitiin laajasti aluehallituksen "
+    "palveluverkkoselvityksessä 2025; tässä arvioidaan palvelujen siirron järjestelyt."
+)
+SUMMARY = {
+    "fi": (
+        "Halsuan terveysaseman vastaanoton lakkauttaminen pidentää erityisesti ikääntyneiden "
+        "ja haja-asutusalueen asukkaiden matkaa lähimmälle vastaanotolle noin 5 kilometristä "
+        "35 kilometriin. Vanhusneuvostoa kuultiin; sen esityksestä palvelubussi kulkee "
+        "Kokkolaan kahdesti viikossa ja liikkuva vastaanotto käy Halsualla kerran "
+        "kuukaudessa. Vaikutuksia seurataan halsualaisten käynneillä Kokkolan "
+        "terveyskeskuksessa."
+    ),
+    "sv": (
+        "Nedläggningen av mottagningen vid Halsua hälsostation förlänger särskilt äldres och "
+        "glesbygdsbors resa till närmaste mottagning från cirka 5 till 35 kilometer. "
+        "Äldrerådet hördes; på dess förslag kör en servicebuss till Karleby två gånger i "
+        "veckan och en mobil mottagning besöker Halsua en gång i månaden. Konsekvenserna "
+        "följs upp med antalet besök av invånare från Halsua vid Karleby hälsovårdscentral."
+    ),
+}
+RATIONALE = {
+    "older_people": (
+        "Lähin vastaanotto siirtyy Halsualta Kokkolaan, noin 35 km:n päähän; kolmannes "
+        "alueen yli 75-vuotiaista ei aja autoa, ja julkista liikennettä on kaksi vuoroa päivässä."
+    ),
+    "rural_residents": (
+        "Haja-asutusalueen kylistä matka vastaanotolle pitenee 5–10 km:stä 35–45 km:iin, eikä "
+        "kylistä ole julkista liikennettä Kokkolaan."
+    ),
+}
+MITIGATION = "Palvelubussi Kokkolaan kahdesti viikossa ja liikkuva vastaanotto kerran kuukaudessa."
+# The zero option: the situation without the decision, the baseline of the others.
+BASELINE = "Nykytila: vastaanotto Halsualla kaksi päivää viikossa, matka enintään 10 km."
+
 
 def complete_screening(preparer, a, level="light"):
-    """Answer the screening through the operations (s_many_residents yes, the rest no)."""
+    """Answer the screening through the operations: the decision affects many residents and
+    changes the service network (a reception closes); the rest no. A light level, below what
+    that recommends, gives its reason."""
     form = answer_ops.form_for(a)
     answers = {q.id: "no" for q in form.screening.questions}
     answers["s_many_residents"] = "yes"
-    if level == "full":
-        answers["s_service_network"] = "yes"
-    answer_ops.save_screening(
-        preparer, a, {"answers": answers, "level": level}, expected_version=a.version
-    )
+    answers["s_service_network"] = "yes"
+    payload = {"answers": answers, "level": level}
+    if level == "light":
+        payload["level_reason"] = LIGHT_LEVEL_REASON
+    answer_ops.save_screening(preparer, a, payload, expected_version=a.version)
 
 
 def complete_assessment(preparer, a, level="light"):
@@ -54,7 +95,7 @@ def complete_assessment(preparer, a, level="light"):
     )
     section(
         "evidence",
-        {"answers": {"sources": [{"title": "Visit statistics 2025", "kind": "statistics"}]}},
+        {"answers": {"sources": [{"title": HEALTH_STATION_SOURCE, "kind": "statistics"}]}},
     )
     section(
         "hearings",
@@ -64,8 +105,13 @@ def complete_assessment(preparer, a, level="light"):
                     "council": "older_people_council",
                     "requested_on": "2026-09-01",
                     "answered_on": "2026-09-20",
-                    "statement": "Transport must be arranged.",
-                    "taken_into_account": "A service bus was added.",
+                    "statement": (
+                        "Vanhusneuvosto edellyttää, että kuljetus Kokkolaan järjestetään "
+                        "ennen kuin vastaanotto lakkaa."
+                    ),
+                    "taken_into_account": (
+                        "Palvelubussi kahdesti viikossa lisättiin päätösesitykseen."
+                    ),
                 }
             ]
         },
@@ -79,7 +125,10 @@ def complete_assessment(preparer, a, level="light"):
                     {
                         "id": "ve0",
                         "label": "VE0",
-                        "description": "The station stays open.",
+                        "description": (
+                            "Vastaanotto jatkuu Halsualla kaksi päivää viikossa; lääkärin "
+                            "vastaanotto on ollut suljettuna joka kolmas aukiolopäivä."
+                        ),
                         "zero_option": True,
                         # The economic view (issue 18): what each alternative costs or saves
                         # against today's budget, over five years.
@@ -91,7 +140,7 @@ def complete_assessment(preparer, a, level="light"):
                                 "category": "investment",
                                 "borne_by": "organisation",
                                 "amount_eur": 280_000,
-                                "note": "Repairs of the ventilation, needed anyway.",
+                                "note": "Ilmanvaihdon korjaus, joka on tehtävä joka tapauksessa.",
                             },
                             {
                                 "kind": "cost",
@@ -99,14 +148,17 @@ def complete_assessment(preparer, a, level="light"):
                                 "category": "operating",
                                 "borne_by": "organisation",
                                 "amount_eur": 90_000,
-                                "note": "Locum doctors while posts stay vacant.",
+                                "note": "Keikkalääkärit, kun virat ovat täyttämättä.",
                             },
                         ],
                     },
                     {
                         "id": "ve1",
                         "label": "VE1",
-                        "description": "Services move to the centre.",
+                        "description": (
+                            "Vastaanotto lakkaa 1.6.2027 ja palvelut siirtyvät Kokkolan "
+                            "terveyskeskukseen; palvelubussi ja liikkuva vastaanotto."
+                        ),
                         "recommended": True,
                         "horizon_years": 5,
                         "costs": [
@@ -116,7 +168,7 @@ def complete_assessment(preparer, a, level="light"):
                                 "category": "operating",
                                 "borne_by": "organisation",
                                 "amount_eur": 410_000,
-                                "note": "Premises and two reception posts fewer.",
+                                "note": "Toimitila ja kaksi vastaanoton tointa vähemmän.",
                             },
                             {
                                 "kind": "cost",
@@ -124,7 +176,7 @@ def complete_assessment(preparer, a, level="light"):
                                 "category": "operating",
                                 "borne_by": "organisation",
                                 "amount_eur": 120_000,
-                                "note": "Service bus twice a week and a mobile clinic.",
+                                "note": "Palvelubussi kahdesti viikossa ja liikkuva vastaanotto.",
                             },
                             {
                                 "kind": "cost",
@@ -132,7 +184,7 @@ def complete_assessment(preparer, a, level="light"):
                                 "category": "investment",
                                 "borne_by": "organisation",
                                 "amount_eur": 150_000,
-                                "note": "Extra reception rooms in the centre.",
+                                "note": "Lisää vastaanottohuoneita Kokkolan terveyskeskukseen.",
                             },
                             {
                                 "kind": "cost",
@@ -140,7 +192,7 @@ def complete_assessment(preparer, a, level="light"):
                                 "category": "operating",
                                 "borne_by": "residents",
                                 "amount_eur": 35_000,
-                                "note": "Longer trips: fuel and time of residents.",
+                                "note": "Pidemmät matkat: asukkaiden polttoaine- ja matkakulut.",
                             },
                         ],
                     },
@@ -154,12 +206,12 @@ def complete_assessment(preparer, a, level="light"):
                 "direction": "negative",
                 "magnitude": "moderate",
                 "likelihood": "likely",
-                "rationale": "Longer trips to the health centre.",
-                "mitigation": "A service bus twice a week.",
+                "rationale": RATIONALE[group],
+                "mitigation": MITIGATION,
             }
             # The zero option is the baseline: the situation without the decision, described
             # and not scored; the others are compared with it (issue 18).
-            described = {"rationale": "The health station is 5 km away; no change."}
+            described = {"rationale": BASELINE}
             answer_ops.save_cell(
                 preparer,
                 a,
@@ -167,7 +219,7 @@ def complete_assessment(preparer, a, level="light"):
                     "alternative": alt,
                     "group": group,
                     "dimension": "access_to_services",
-                    "evidence": "Visit statistics 2025",
+                    "evidence": HEALTH_STATION_SOURCE,
                     **(described if alt == "ve0" else scored),
                 },
                 expected_version=a.version,
@@ -175,11 +227,20 @@ def complete_assessment(preparer, a, level="light"):
     # The light level is asked how effects are mitigated; the full one to compare (issue 18).
     answers = (
         {
-            "comparison": "VE1 saves costs; VE0 keeps access.",
-            "recommendation_reason": "Staff shortage.",
+            "comparison": (
+                "VE1 pidentää ikääntyneiden ja kylien asukkaiden matkoja, mutta lääkärin "
+                "vastaanotto on Kokkolassa auki joka arkipäivä; VE0 säilyttää lähipalvelun, "
+                "mutta vastaanotto on ollut lääkäripulan vuoksi suljettuna joka kolmas "
+                "aukiolopäivä."
+            ),
+            "recommendation_reason": (
+                "Halsualle ei ole saatu lääkäriä kahteen vuoteen; Kokkolassa hoitoon "
+                "pääsee hoitotakuun ajassa, ja palvelubussi ja liikkuva vastaanotto "
+                "turvaavat ikääntyneiden pääsyn palveluihin."
+            ),
         }
         if level == "full"
-        else {"mitigation_measures": "A service bus twice a week, from the start."}
+        else {"mitigation_measures": MITIGATION}
     )
     section("mitigation", {"answers": answers})
     section(
@@ -187,7 +248,10 @@ def complete_assessment(preparer, a, level="light"):
         {
             "indicators": [
                 {
-                    "name": "Trips to the centre",
+                    "name": "Halsualaisten käynnit Kokkolan terveyskeskuksessa",
+                    "source": HEALTH_STATION_SOURCE,
+                    "baseline": "1 450 käyntiä vuodessa (2025)",
+                    "target": "vähintään 1 300 käyntiä vuodessa",
                     "owner": "Paula",
                     "review_date": "2027-12-31",
                     # The effects it shows (issue 18): the longer trips of both groups.
@@ -199,7 +263,7 @@ def complete_assessment(preparer, a, level="light"):
             ]
         },
     )
-    section("summary", {"summary": {"fi": "Tiivistelmä.", "sv": "Sammanfattning."}})
+    section("summary", {"summary": dict(SUMMARY)})
 
 
 def acknowledge_high(reviewer, a, comment="Accepted: the effect is weighed in the proposal."):
@@ -248,7 +312,8 @@ def load_scenario() -> bool:
     if preparer is None or reviewer is None or secretary is None or first is None:
         return False
 
-    a = to_review(preparer, first)
+    # The reception's closure changes the service network: a full assessment.
+    a = to_review(preparer, first, level="full")
     acknowledge_high(reviewer, a, comment="The service bus and the mobile clinic carry it.")
     ops.fire(reviewer, a, "approve", expected_version=a.version)
     second = decision_ops.create_decision(

@@ -34,7 +34,7 @@ def test_follow_up_ex_post_and_the_councils_summary(page, live_server):
     # Closing is not possible yet, and the page says what is missing.
     blocked = page.locator(".blocked-steps")
     expect(blocked).to_contain_text("Close the follow-up")
-    expect(blocked).to_contain_text("Trips to the centre")
+    expect(blocked).to_contain_text("Halsualaisten käynnit Kokkolan terveyskeskuksessa")
     expect(blocked).to_contain_text("older people's council")
     assert serious_violations(page) == []
 

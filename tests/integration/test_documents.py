@@ -185,8 +185,12 @@ def test_approval_attaches_and_audits_the_documents(approved):
     events = [e for e in ops.history(approved) if e.action == "assessment.document_generated"]
     assert sorted(e.changes[0]["new"]["sha256"] for e in events) == sorted(d.sha256 for d in rows)
     paragraphs = doc_ops.paragraphs(rows)
-    assert paragraphs["fi"].startswith("Vaikutusten ennakkoarviointi: Tiivistelmä.")
-    assert paragraphs["sv"].startswith("Förhandsbedömning av konsekvenser: Sammanfattning.")
+    assert paragraphs["fi"].startswith(
+        "Vaikutusten ennakkoarviointi: Halsuan terveysaseman vastaanoton lakkauttaminen"
+    )
+    assert paragraphs["sv"].startswith(
+        "Förhandsbedömning av konsekvenser: Nedläggningen av mottagningen vid Halsua"
+    )
     assert "Rasmus Backman" in paragraphs["fi"]
 
 

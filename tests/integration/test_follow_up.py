@@ -67,7 +67,7 @@ def test_close_is_refused_saying_what_is_missing_then_allowed(decided):
     with pytest.raises(TransitionBlocked) as blocked:
         step("reviewer", a, "close")
     reasons = [r.render("en") for r in blocked.value.reasons]
-    assert any("Trips to the centre" in r for r in reasons), reasons
+    assert any("Halsualaisten käynnit Kokkolan terveyskeskuksessa" in r for r in reasons), reasons
     assert any("older people: access to services" in r for r in reasons), reasons
     assert any("older people's council" in r for r in reasons), reasons
     assert all(r.render("fi") != r.render("en") for r in blocked.value.reasons)
@@ -205,7 +205,7 @@ def test_the_page_records_the_follow_up_and_makes_the_summary(client, demo):
     login(client, "reviewer")
     use_language(client, "en")
     page = client.get(f"/assessments/{aid}/follow-up").get_data(as_text=True)
-    assert "Before the follow-up can close" in page and "Trips to the centre" in page
+    assert "Before the follow-up can close" in page and "Halsualaisten käynnit Kokkolan terveyskeskuksessa" in page
     form = {
         "csrf_token": csrf_token(page),
         "version": str(version),
@@ -271,7 +271,7 @@ def test_the_follow_up_through_the_api(demo):
         ("older_people", "negative"),
         ("rural_residents", "negative"),
     }
-    assert any("Trips to the centre" in m for m in body["missing"])
+    assert any("Halsualaisten käynnit Kokkolan terveyskeskuksessa" in m for m in body["missing"])
     indicator = body["indicators"][0]["id"]
     match = {"If-Match": got.headers["ETag"]}
     assert client.put(url, json={"ex_post": []}, headers=headers).status_code == 428

@@ -173,7 +173,7 @@ def test_follow_up_tasks_reach_the_indicators_owner(client, demo):
     login(client, "preparer")  # Paula prepared it (the indicator's owner is "Paula")
     use_language(client, "en")
     home = client.get("/").get_data(as_text=True)
-    assert "Follow-up tasks" in home and "Trips to the centre" in home
+    assert "Follow-up tasks" in home and "Halsualaisten käynnit Kokkolan terveyskeskuksessa" in home
     auditor = demo.test_client()
     login(auditor, "auditor")
     assert "Follow-up tasks" not in auditor.get("/").get_data(as_text=True)
