@@ -20,8 +20,8 @@ from ..questionnaire.completeness import alternatives as alternatives_of
 from ..questionnaire.completeness import baseline as baseline_of
 from ..questionnaire.definition import FormDefinition, basis_for
 from ..questionnaire.screening import recommended_level
+from . import basis_parts, plan_parts, scope_parts
 from . import economy_parts as economy
-from . import plan_parts, scope_parts
 from ._docx import Writer
 from .hearings_parts import not_heard_text
 from .texts import date_text, text
@@ -373,6 +373,7 @@ class _Renderer:
         for f in stored:
             label = f"{self.t('severity_' + f.severity)}, {self.t('status_' + f.status)}"
             w.bullet(f.message.get(self.lang) or f.message.get("en", ""), bold_label=label)
+            basis_parts.flag_basis(self, f)
             ack = f.acknowledged
             if ack:
                 when = date_text(ack.at, self.lang)

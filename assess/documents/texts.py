@@ -58,6 +58,7 @@ TEXTS: dict[str, str] = {
     "legend": pgettext_noop("document", "Legend"),
     "not_assessed": pgettext_noop("document", "not assessed"),
     "part": pgettext_noop("document", "part"),
+    "flag_basis": pgettext_noop("document", "Basis"),
     "details": pgettext_noop("document", "Rationale, evidence and mitigation"),
     "rationale": pgettext_noop("document", "Rationale"),
     "evidence": pgettext_noop("document", "Evidence"),

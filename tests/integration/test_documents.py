@@ -154,6 +154,10 @@ def test_the_document_reads_back_in_each_language(approved, language, other):
     # Labels of the other language are not there (where the words differ).
     assert form.group("older_people").labels.get(other) not in text
     assert "▲" in text and "?" in text  # symbols with the words, never colour alone
+    # Each flag cites its basis in the document's language (issue 18, hole 9).
+    cited = [f.basis[language] for f in approved.content.flags if f.basis]
+    assert cited and all(c in text for c in cited)
+    assert {"fi": "Peruste", "sv": "Grund"}[language] in text
 
     revision = doc_row.revision
     footer = "\n".join(p.text for p in d.sections[0].footer.paragraphs)
