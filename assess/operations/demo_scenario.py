@@ -354,7 +354,7 @@ def complete_follow_up(person, a):
                 {
                     "id": i.id,
                     "observations": [
-                        {"on": "2026-10-15", "value": "412", "note": "Counted by the operator."}
+                        {"on": "2026-10-15", "value": "412", "note": "Liikennöitsijän laskema."}
                     ],
                 }
                 for i in data.indicators
@@ -364,7 +364,7 @@ def complete_follow_up(person, a):
                     "group": c.group,
                     "dimension": c.dimension,
                     "outcome": "as_expected",
-                    "lesson": "The service bus carried those who had no car.",
+                    "lesson": "Palvelubussi kuljetti ne, joilla ei ole autoa.",
                 }
                 for c in followed_effects(data)
             ],
