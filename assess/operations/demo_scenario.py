@@ -20,6 +20,7 @@ from . import decisions as decision_ops
 from . import flags as flag_ops
 from . import follow_up as follow_up_ops
 from . import meetings as meeting_ops
+from . import plan as plan_ops
 from .context import today
 from .documents import languages_for
 
@@ -59,6 +60,22 @@ RATIONALE = {
     ),
 }
 MITIGATION = "Palvelubussi Kokkolaan kahdesti viikossa ja liikkuva vastaanotto kerran kuukaudessa."
+# How the closure bears on the objectives of the demo's wellbeing plan.
+PLAN_LINKS = [
+    {
+        "objective": "mental_health_substance_use",
+        "effect": "harmed",
+        "note": (
+            "Mielenterveyshoitajan vastaanotto siirtyy Kokkolaan; matka pitenee niiltä, "
+            "joilla ei ole autoa."
+        ),
+    },
+    {
+        "objective": "healthy_lifestyles_safety",
+        "effect": "neutral",
+        "note": "Ensihoidon tavoittamisaika Halsualla ei muutu.",
+    },
+]
 # The zero option: the situation without the decision, the baseline of the others.
 BASELINE = "Nykytila: vastaanotto Halsualla kaksi päivää viikossa, matka enintään 10 km."
 
@@ -243,6 +260,12 @@ def complete_assessment(preparer, a, level="light"):
         else {"mitigation_measures": MITIGATION}
     )
     section("mitigation", {"answers": answers})
+    # Where the organisation keeps a wellbeing plan (the demo's, from the seeds), how the
+    # closure bears on its objectives (issue 18).
+    known = plan_ops.known(a.decision.organisation_id)
+    links = [link for link in PLAN_LINKS if link["objective"] in known]
+    if links:
+        section("wellbeing_plan", {"plan_links": links})
     section(
         "follow_up",
         {
