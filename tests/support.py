@@ -94,6 +94,43 @@ def user(email_or_role: str):
 # every question answered, the full matrix (every group x every dimension) for VE0 and four
 # alternatives (Finnish practice rarely has more than three), every long text at its limit,
 # 500 characters of rationale, evidence and mitigation in every cell, the lists long.
+# Every screening question of the shipped form answered "no" (the guided-form tests'
+# starting point; a test says "yes" to what it is about).
+SCREENING_NO = {
+    f"s_{k}": "no"
+    for k in (
+        "many_residents",
+        "children",
+        "service_network",
+        "fees_eligibility",
+        "strategy_budget",
+        "older_disabled",
+        "language",
+        "gender",
+        "discrimination",
+        "living_environment",
+        "staff",
+        "health_safety",
+        "irreversible",
+    )
+}
+
+
+def page_version(client, url: str) -> str:
+    """The assessment's version a page's form carries (optimistic locking)."""
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="version" value="(\d+)"', page).group(1)
+
+
+def stored_data(app, assessment_id: int = 1) -> dict:
+    """An assessment's data as stored, read in a short application context."""
+    from assess.extensions import db
+    from assess.models import Assessment
+
+    with app.app_context():
+        return db.session.get(Assessment, assessment_id).data
+
+
 LARGEST_ALTERNATIVES = 5
 CELL_TEXT = 500
 SENTENCE = "Palvelupisteen siirto keskustaan pidentää ikääntyneiden matkoja terveysasemalle. "

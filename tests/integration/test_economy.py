@@ -2,34 +2,16 @@
 flag of an alternative without a cost estimate, the light level asking only what it has
 sections for, and the zero option as the baseline."""
 
-import re
-
 import pytest
 
 from assess.extensions import db
-from assess.models import Assessment, Decision
+from assess.models import Decision
 from assess.operations import assessments as ops
+from assess.operations.demo_scenario import BASELINE
 from assess.operations.users import issue_token
-from tests.support import login, post, use_language, user
-
-SCREENING_NO = {
-    f"s_{k}": "no"
-    for k in (
-        "many_residents",
-        "children",
-        "service_network",
-        "fees_eligibility",
-        "strategy_budget",
-        "older_disabled",
-        "language",
-        "gender",
-        "discrimination",
-        "living_environment",
-        "staff",
-        "health_safety",
-        "irreversible",
-    )
-}
+from tests.support import SCREENING_NO, login, post, use_language, user
+from tests.support import page_version as version
+from tests.support import stored_data as data_of
 
 
 @pytest.fixture
@@ -40,16 +22,6 @@ def preparer(demo, client):
     login(client, "preparer")
     use_language(client, "en")
     return client
-
-
-def version(client, url):
-    page = client.get(url).get_data(as_text=True)
-    return re.search(r'name="version" value="(\d+)"', page).group(1)
-
-
-def data_of(demo):
-    with demo.app_context():
-        return db.session.get(Assessment, 1).data
 
 
 def screening(client, level, **answers):
@@ -300,7 +272,7 @@ def test_the_document_compares_the_alternatives_costs_in_one_table(demo):
     paragraphs = "\n".join(p.text for p in d.paragraphs)
     # The zero option is the baseline the other alternative is compared with.
     assert "Vaikutustaulukko: VE1, verrattuna vaihtoehtoon VE0" in paragraphs
-    assert "Tilanne ilman päätöstä: The health station is 5 km away" in paragraphs
+    assert f"Tilanne ilman päätöstä: {BASELINE}" in paragraphs
 
 
 def test_the_swedish_document_names_the_baseline_too(demo):

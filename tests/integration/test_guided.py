@@ -7,26 +7,9 @@ import pytest
 from assess.extensions import db
 from assess.models import Assessment, Decision
 from assess.operations import assessments as ops
-from tests.support import login, post, use_language, user
-
-SCREENING_NO = {
-    f"s_{k}": "no"
-    for k in (
-        "many_residents",
-        "children",
-        "service_network",
-        "fees_eligibility",
-        "strategy_budget",
-        "older_disabled",
-        "language",
-        "gender",
-        "discrimination",
-        "living_environment",
-        "staff",
-        "health_safety",
-        "irreversible",
-    )
-}
+from tests.support import SCREENING_NO, login, post, use_language, user
+from tests.support import page_version as version
+from tests.support import stored_data as data_of
 
 
 @pytest.fixture
@@ -42,17 +25,6 @@ def preparer(client, started):
     login(client, "preparer")
     use_language(client, "en")
     return client
-
-
-def version(client, url):
-    return re.search(r'name="version" value="(\d+)"', client.get(url).get_data(as_text=True)).group(
-        1
-    )
-
-
-def data_of(demo, aid=1):
-    with demo.app_context():
-        return db.session.get(Assessment, aid).data
 
 
 def save_screening(client, **extra):

@@ -8,29 +8,13 @@ import pytest
 
 import assess.api.endpoints  # noqa: F401  (declares the endpoints)
 from assess.extensions import db
-from assess.models import Assessment, AuditEvent, Decision
+from assess.models import AuditEvent, Decision
 from assess.operations import assessments as ops
 from assess.operations.users import issue_token
-from tests.support import login, post, use_language, user
+from tests.support import SCREENING_NO, login, post, use_language, user
+from tests.support import page_version as version
+from tests.support import stored_data as data_of
 
-SCREENING = {
-    f"s_{k}": "no"
-    for k in (
-        "many_residents",
-        "children",
-        "service_network",
-        "fees_eligibility",
-        "strategy_budget",
-        "older_disabled",
-        "language",
-        "gender",
-        "discrimination",
-        "living_environment",
-        "staff",
-        "health_safety",
-        "irreversible",
-    )
-}
 SCOPING = "/assessments/1/sections/scoping"
 
 
@@ -44,19 +28,9 @@ def preparer(demo, client):
     return client
 
 
-def version(client, url):
-    page = client.get(url).get_data(as_text=True)
-    return re.search(r'name="version" value="(\d+)"', page).group(1)
-
-
-def data_of(demo):
-    with demo.app_context():
-        return db.session.get(Assessment, 1).data
-
-
 def screen(client, **answers):
     url = "/assessments/1/screening"
-    body = {**SCREENING, **answers, "level": "light", "version": version(client, url)}
+    body = {**SCREENING_NO, **answers, "level": "light", "version": version(client, url)}
     assert post(client, url, body).status_code == 302
 
 
