@@ -56,6 +56,39 @@ def filename(reference: str, case_number: str, extension: str = "docx") -> str:
     return f"{reference}_{case}.{extension}"
 
 
+def store(
+    session: Session,
+    user: User,
+    revision: Revision,
+    *,
+    kind: str,
+    language: str,
+    reference: str,
+    content: bytes,
+    renderer_version: int,
+) -> Document:
+    """Keep a rendered document of ``revision`` with its checksum (the caller audits it)."""
+    assessment = revision.assessment
+    doc = Document(
+        organisation_id=assessment.organisation_id,
+        assessment_id=assessment.id,
+        decision_id=assessment.decision_id,
+        revision=revision,
+        kind=kind,
+        language=language,
+        reference=reference,
+        filename=filename(reference, assessment.decision.case_number),
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        renderer_version=renderer_version,
+        created_by_id=user.id,
+    )
+    session.add(doc)
+    session.flush()
+    return doc
+
+
 def attach(session: Session, user: User, assessment: Assessment, revision: Revision) -> list:
     """Render the revision's documents, store them with the decision, audit each one.
 
@@ -67,23 +100,16 @@ def attach(session: Session, user: User, assessment: Assessment, revision: Revis
         # Rendered from the JSON as stored: the document's checksum is of that.
         content = documents.render(revision.snapshot, form_of(frozen), language)
         reference = documents.document_id(frozen, language)
-        doc = Document(
-            organisation_id=assessment.organisation_id,
-            assessment_id=assessment.id,
-            decision_id=assessment.decision_id,
-            revision=revision,
+        doc = store(
+            session,
+            user,
+            revision,
             kind="assessment",
             language=language,
             reference=reference,
-            filename=filename(reference, assessment.decision.case_number),
             content=content,
-            sha256=hashlib.sha256(content).hexdigest(),
-            size=len(content),
             renderer_version=documents.RENDERER_VERSION,
-            created_by_id=user.id,
         )
-        session.add(doc)
-        session.flush()
         record(
             session,
             user,

@@ -35,7 +35,8 @@ from .context import (
     snapshot,
     today,
 )
-from .documents import filename, languages_for
+from .documents import languages_for
+from .documents import store as store_document
 from .errors import Conflict, Forbidden, ValidationFailed
 
 ROLES = ("preparer", "reviewer")
@@ -296,23 +297,16 @@ def make_summary(
         session.flush()
         content = summary_doc.render_summary(snap, form, language)
         reference = summary_doc.summary_id(snap, council, language)
-        doc = Document(
-            organisation_id=assessment.organisation_id,
-            assessment_id=assessment.id,
-            decision_id=assessment.decision_id,
-            revision=revision,
+        doc = store_document(
+            session,
+            user,
+            revision,
             kind=FOLLOW_UP_KIND,
             language=language,
             reference=reference,
-            filename=filename(reference, assessment.decision.case_number),
             content=content,
-            sha256=hashlib.sha256(content).hexdigest(),
-            size=len(content),
             renderer_version=summary_doc.RENDERER_VERSION,
-            created_by_id=user.id,
         )
-        session.add(doc)
-        session.flush()
         record(
             session,
             user,
