@@ -107,6 +107,8 @@ def page(a, form, section):
         wtform=wtform,
         objectives=objectives,
         problems=section_problems(form, section, a.content, ctx),
+        # Without a plan there is no form to save: the page still leads on to the next one.
+        next_url=guided._next_url(a, form, section.id),
     ), status
 
 

@@ -190,6 +190,29 @@ def test_the_plan_page_links_the_decision_and_the_flag_follows(planned, preparer
     assert "plan_not_considered" not in [f.rule for f in data.flags if f.status == "open"]
 
 
+def test_without_a_plan_the_page_says_so_and_leads_on(demo, client):
+    # No objectives: nothing to save, so the page offers the way on like the matrix does.
+    with demo.app_context():
+        a = ops.create_assessment(user("preparer"), db.session.get(Decision, 1))
+        ops.fire(user("preparer"), a, "start_screening", expected_version=a.version)
+    login(client, "preparer")
+    use_language(client, "en")
+    post(
+        client,
+        "/assessments/1/screening",
+        {
+            **SCREENING_NO,
+            "level": "full",
+            "level_reason": "Closure.",
+            "version": _version(client, "/assessments/1/screening"),
+        },
+    )
+    page = client.get("/assessments/1/sections/wellbeing_plan").get_data(as_text=True)
+    assert "has not entered its wellbeing plan yet" in page
+    assert "Save and continue" not in page
+    assert re.search(r'href="/assessments/1/sections/follow_up"[^>]*>Continue</a>', page)
+
+
 def test_a_note_without_its_effect_is_refused_on_the_page(planned, preparer):
     url = "/assessments/1/sections/wellbeing_plan"
     response = post(
