@@ -6,6 +6,7 @@ import shutil
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from assess import create_app
@@ -14,6 +15,11 @@ from tests.conftest import ON_POSTGRES, suite_database_app
 from tests.support import missing
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+# CI runs the SQLite and PostgreSQL passes side by side on two cores: a page can take
+# longer than Playwright's default 5 s to settle there. Waiting longer costs nothing when
+# the page is fast, and a real failure still fails.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):

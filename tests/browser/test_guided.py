@@ -15,7 +15,10 @@ def test_preparer_fills_screening_scoping_and_a_cell(page, live_server):
     page.get_by_role("button", name="In English").click()
     page.goto(live_server.url + "/decisions/1")
     page.get_by_role("button", name="Start the impact assessment").click()
-    page.get_by_role("button", name="Start screening").click()
+    # The questionnaire link is already on the page before the step: wait for
+    # the step's own page load, or the click races it.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start screening").click()
     page.get_by_role("link", name="Open the assessment questionnaire").click()
 
     # Screening: answer by keyboard-operable radio buttons.

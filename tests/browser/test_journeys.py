@@ -37,7 +37,10 @@ def start(page, server):
     page.get_by_role("button", name="In English").click()
     page.goto(server.url + "/decisions/1")
     page.get_by_role("button", name="Start the impact assessment").click()
-    page.get_by_role("button", name="Start screening").click()
+    # The questionnaire link is already on the page before the step: wait for
+    # the step's own page load, or the click races it.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start screening").click()
     page.get_by_role("link", name="Open the assessment questionnaire").click()
     checked(page)
 
