@@ -233,6 +233,15 @@ class Acknowledgement(Part):
     comment: str
 
 
+class Translation(Part):
+    """A free text in the other national language (issue 19, owner: bilingual)."""
+
+    text: str = ""
+    # Copied from the original as a starting point and not yet translated: the document
+    # prints the original with its "(in Finnish)" mark, and the text still counts missing.
+    copied: bool = False
+
+
 class StoredFlag(Part):
     """A flag as stored with the assessment (``flags.lifecycle``): texts in every language."""
 
@@ -271,6 +280,10 @@ class AssessmentData(Part):
     scope_exclusions: dict[str, str] = {}
     plan_links: list[PlanLink] = []
     ex_post: list[ExPost] = []
+    # The free texts in the other national language: language -> text path -> translation.
+    # The paths are ``bilingual.text_paths``'s ("impacts.alt-1.children.health.rationale");
+    # the originals are in the decision's language (issue 19, owner: bilingual).
+    translations: dict[str, dict[str, Translation]] = {}
 
     @property
     def level(self) -> Level | None:
@@ -318,6 +331,22 @@ class SnapshotDecision(Part):
     language: str
     body: Body
     proposal: str | None = ""
+    # The title and proposal in the other national language: {"sv": {"title", "proposal"}}
+    # (issue 19, owner: bilingual).
+    translations: dict[str, dict[str, str]] = {}
+
+    def title_in(self, language: str) -> tuple[str, bool]:
+        """The title in ``language`` and whether it is in it (False: the original)."""
+        given = (self.translations.get(language) or {}).get("title", "").strip()
+        if language == self.language or not given:
+            return self.title, language == self.language
+        return given, True
+
+    def proposal_in(self, language: str) -> tuple[str, bool]:
+        given = (self.translations.get(language) or {}).get("proposal", "").strip()
+        if language == self.language or not given:
+            return self.proposal or "", language == self.language
+        return given, True
 
 
 class Person(Part):
@@ -358,3 +387,7 @@ class Snapshot(Part):
     # ({fi, sv, en, start_year, end_year}): its documents print them as they were then.
     # Absent when it links none (owner: plan).
     plan_objectives: dict[str, dict[str, Any]] | None = None
+    # The languages the organisation's documents are made in (fi; fi and sv when it is
+    # bilingual): a text the document needs is missing when one of them lacks it. Absent in
+    # revisions from before issue 19 (read: the decision's language only).
+    document_languages: list[str] | None = None

@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PURE = [
     "assess.canonical",
+    "assess.bilingual",
     "assess.definitions",
     "assess.documents",
     "assess.documents.policy",
