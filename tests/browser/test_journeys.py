@@ -194,7 +194,8 @@ def test_full_assessment_to_review(page, live_server):
     page.locator("[name=alternatives-0-label]").fill("VE0")
     page.locator("[name=alternatives-0-description]").fill("The health station stays open.")
     tick(page, "This is the zero option (nothing changes)")
-    page.get_by_role("button", name="Save", exact=True).click()
+    with page.expect_navigation():  # the next row may already be on the page
+        page.get_by_role("button", name="Save", exact=True).click()
     page.locator("[name=alternatives-1-label]").fill("VE1")
     page.locator("[name=alternatives-1-description]").fill("Services move to Kokkola.")
     page.locator("[name=alternatives-1-recommended]").check()
