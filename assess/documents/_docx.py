@@ -6,6 +6,9 @@
 - Text that XML cannot hold (control characters) is dropped and counted, so the
   document says what it left out instead of failing to open.
 - Zip entries get a fixed timestamp: the same input gives the same bytes.
+- Custom properties (``docProps/custom.xml``) carry what a machine reads and a person
+  does not: the full data fingerprint, the records metadata. python-docx has no API for
+  them, so the part is written here with lxml, sorted by name (fixed bytes).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from datetime import datetime
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from lxml import etree
@@ -30,6 +35,16 @@ LANGUAGE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 # the same in Word and in the PDF made by LibreOffice.
 FONT = "Calibri"
 
+CUSTOM_PART = "/docProps/custom.xml"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+# The format id every user-defined property carries (ECMA-376 part 1, 22.3.2.2).
+_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
 
 class Writer:
     """A document being written, with the count of characters that had to be dropped."""
@@ -38,6 +53,7 @@ class Writer:
         self.doc = Document()
         self.language = language
         self.dropped = 0
+        self._custom: dict[str, str] = {}
         self._style_ids: dict[str, str] = {}
         self._setup_styles()
         # A4, as Finnish public documents are (the template is US Letter).
@@ -237,7 +253,36 @@ class Writer:
         cp.content_status = ""
         cp.version = ""
 
+    def custom_properties(self, values: dict[str, str]) -> None:
+        """Add text properties to ``docProps/custom.xml`` (later values of a name win).
+
+        Renderers call it more than once (the fingerprint, the records metadata); the part
+        is written once, at ``save``.
+        """
+        for name, value in values.items():
+            name = self.clean(name).strip()
+            if not name or len(name) > 255:
+                raise ValueError(f"a custom property needs a name of 1-255 characters: {name!r}")
+            self._custom[name] = self.clean(value)
+
+    def _write_custom(self) -> None:
+        if not self._custom:
+            return
+        root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+        # pid 0 and 1 are reserved; user-defined properties start at 2.
+        for pid, name in enumerate(sorted(self._custom), start=2):
+            prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property")
+            prop.set("fmtid", _CUSTOM_FMTID)
+            prop.set("pid", str(pid))
+            prop.set("name", name)
+            etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = self._custom[name]
+        blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        package = self.doc.part.package
+        part = Part(PackURI(CUSTOM_PART), _CUSTOM_TYPE, blob, package)
+        package.relate_to(part, _CUSTOM_REL)
+
     def save(self, when: datetime) -> bytes:
+        self._write_custom()
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return fixed_zip(buffer.getvalue(), when)
@@ -320,6 +365,18 @@ def _field(paragraph, instruction: str) -> None:
     run.append(t)
     fld.append(run)
     paragraph._p.append(fld)
+
+
+def custom_properties(data: bytes) -> dict[str, str]:
+    """The custom properties of a saved .docx (empty when it has none)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        if CUSTOM_PART.lstrip("/") not in z.namelist():
+            return {}
+        root = etree.fromstring(z.read(CUSTOM_PART.lstrip("/")))
+    return {
+        prop.get("name"): "".join(prop.itertext())
+        for prop in root.iter(f"{{{_CUSTOM_NS}}}property")
+    }
 
 
 def fixed_zip(data: bytes, when: datetime) -> bytes:
