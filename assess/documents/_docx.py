@@ -20,9 +20,9 @@ from datetime import datetime
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from lxml import etree
