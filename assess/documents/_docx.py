@@ -374,7 +374,7 @@ def custom_properties(data: bytes) -> dict[str, str]:
             return {}
         root = etree.fromstring(z.read(CUSTOM_PART.lstrip("/")))
     return {
-        prop.get("name"): "".join(prop.itertext())
+        prop.get("name", ""): "".join(prop.itertext())
         for prop in root.iter(f"{{{_CUSTOM_NS}}}property")
     }
 
