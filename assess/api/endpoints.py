@@ -147,6 +147,7 @@ def _decision(d: Decision) -> dict:
         "decision_type_name": d.decision_type.name(language()) if d.decision_type else None,
         "amount_eur": d.amount_eur,
         "policy": decision_ops.policy_view(d, active, language()),
+        "translations": d.translations or {},
     }
 
 
@@ -171,6 +172,7 @@ def create_decision(payload: s.DecisionIn):
         proposal=payload.proposal,
         decision_type=payload.decision_type,
         amount_eur=payload.amount_eur,
+        translations={k: v.model_dump() for k, v in payload.translations.items()},
     )
     return _decision(d)
 
@@ -227,6 +229,7 @@ def patch_decision(decision_id: int, payload: s.DecisionPatch):
         "language": d.language,
         "body_id": d.body_id,
         "proposal": d.proposal or "",
+        "translations": d.translations or {},
     }
     if "body" in given:
         given["body_id"] = given.pop("body")

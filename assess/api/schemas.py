@@ -47,6 +47,21 @@ class BodyOut(BaseModel):
     active: bool
 
 
+class DecisionTextsIn(Request):
+    """The decision's title and proposal in the other national language (issue 19)."""
+
+    title: str = Field("", max_length=300)
+    proposal: str = Field("", max_length=20_000)
+
+
+TRANSLATIONS_HELP = (
+    "The title and proposal in the other national language, keyed by it: "
+    '{"sv": {"title": "…", "proposal": "…"}} for a Finnish decision. A bilingual '
+    "organisation's Swedish documents and agenda print them; 422 for the decision's own "
+    "language."
+)
+
+
 class DecisionIn(Request):
     case_number: str = Field(min_length=1, max_length=60)
     title: str = Field(min_length=1, max_length=300)
@@ -65,6 +80,9 @@ class DecisionIn(Request):
         le=10**12,
         description="The procurement's or investment's value in whole euros, if any.",
     )
+    translations: dict[Literal["fi", "sv"], DecisionTextsIn] = Field(
+        default_factory=dict, description=TRANSLATIONS_HELP
+    )
 
 
 class DecisionPatch(Request):
@@ -77,6 +95,10 @@ class DecisionPatch(Request):
     proposal: str | None = None
     decision_type: str | None = Field(None, max_length=60)
     amount_eur: int | None = Field(None, ge=0, le=10**12)
+    # Replaces all of them; {} removes them.
+    translations: dict[Literal["fi", "sv"], DecisionTextsIn] | None = Field(
+        None, description=TRANSLATIONS_HELP
+    )
 
 
 class AppliedPolicyOut(BaseModel):
@@ -104,6 +126,8 @@ class DecisionOut(BaseModel):
     amount_eur: int | None = None
     # The rule recorded on the active assessment, else the one the policy in force gives now.
     policy: AppliedPolicyOut | None = None
+    # The title and proposal in the other national language (issue 19): {"sv": {...}}.
+    translations: dict[str, dict[str, str]] = {}
 
 
 class Page(BaseModel):

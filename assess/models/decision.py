@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -29,6 +30,11 @@ class Decision(Model):
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
     preparer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     proposal: Mapped[str] = mapped_column(Text, default="")
+    # The title and proposal in the other national language of a bilingual organisation:
+    # {"sv": {"title": ..., "proposal": ...}} (issue 19); {} when none are given.
+    translations: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
     # Required by operations when the organisation has active decision types (issue 17).
     decision_type_id: Mapped[int | None] = mapped_column(
         ForeignKey("decision_types.id"), index=True, default=None

@@ -46,6 +46,7 @@ __all__ = [
     "answer_context",
     "changing",
     "check_version",
+    "document_languages",
     "engine_for",
     "facts",
     "form_for",
@@ -206,6 +207,14 @@ def active_assessment(decision: Decision) -> Assessment | None:
     )
 
 
+def document_languages(decision: Decision) -> list[str]:
+    """The languages the decision's documents are made in: its own language first, and in a
+    bilingual organisation the other national language too."""
+    if decision.organisation.bilingual:
+        return [decision.language] + [x for x in ("fi", "sv") if x != decision.language]
+    return [decision.language]
+
+
 def snapshot(
     assessment: Assessment, *, seq: int | str, user: User, transition: dict, approves: bool = False
 ) -> dict:
@@ -231,9 +240,12 @@ def snapshot(
                 "sv": decision.body.name_sv,
             },
             "proposal": decision.proposal,
+            # The title and proposal in the other national language (issue 19).
+            "translations": copy.deepcopy(decision.translations or {}),
         },
         "organisation": {"fi": decision.organisation.name_fi, "sv": decision.organisation.name_sv},
         "organisation_kind": decision.organisation.kind,
+        "document_languages": document_languages(decision),
         "data": copy.deepcopy(assessment.data or {}),
         "prepared_by": {"id": assessment.prepared_by_id, "name": assessment.prepared_by.name},
         "transition": transition,

@@ -27,6 +27,7 @@ from ._stale import changing, check_version
 from ._tx import transaction
 from .assessments import create_assessment, fire, save_answers
 from .context import active_assessment, engine_for, form_for, org_settings
+from .decision_texts import clean_translations
 from .errors import Conflict, Errors, Forbidden, NotFound
 from .organisation_data import decision_type_by_key, decision_types_of
 from .policies import policy_in_force
@@ -78,6 +79,10 @@ def _validate(actor: User, data: dict, *, decision: Decision | None = None) -> d
         clean["decision_type"] = _decision_type(errors, actor, data.get("decision_type"), decision)
     if decision is None or "amount_eur" in data:
         clean["amount_eur"] = _amount(errors, data.get("amount_eur"))
+    if decision is None or "translations" in data:
+        clean["translations"] = clean_translations(
+            errors, data.get("translations"), clean["language"]
+        )
     if clean["case_number"]:
         clash = db.session.scalar(
             select(Decision.id).where(
@@ -324,6 +329,7 @@ HELD = {
     "language": _l("language"),
     "body": _l("deciding body"),
     "proposal": _l("proposal"),
+    "translations": _l("title and proposal in the other national language"),
 }
 
 

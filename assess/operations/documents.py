@@ -28,7 +28,7 @@ from ..models import Assessment, Decision, Document, Revision, User
 from ..models._types import utcnow
 from ._audit import record
 from ._tx import transaction
-from .context import FOLLOW_UP_KIND, form_of, snapshot
+from .context import FOLLOW_UP_KIND, document_languages, form_of, snapshot
 from .errors import Conflict, Forbidden, NotFound, OperationError
 
 PDF_TIMEOUT_SECONDS = 120
@@ -42,9 +42,7 @@ class ConversionUnavailable(OperationError):
 
 def languages_for(decision: Decision) -> list[str]:
     """The decision's language; bilingual organisations get Finnish and Swedish."""
-    if decision.organisation.bilingual:
-        return [decision.language] + [x for x in ("fi", "sv") if x != decision.language]
-    return [decision.language]
+    return document_languages(decision)
 
 
 def render_snapshot(snapshot: dict, language: str, *, draft: bool = False) -> bytes:
