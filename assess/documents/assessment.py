@@ -20,15 +20,18 @@ from ..questionnaire.completeness import alternatives as alternatives_of
 from ..questionnaire.completeness import baseline as baseline_of
 from ..questionnaire.definition import FormDefinition, basis_for
 from ..questionnaire.screening import recommended_level
-from . import basis_parts, plan_parts, scope_parts
+from . import basis_parts, identity, paragraph, plan_parts, scope_parts
 from . import economy_parts as economy
 from ._docx import Writer
 from .hearings_parts import not_heard_text
+from .identity import AttachmentMark
 from .texts import date_text, text
 
 # Bump when the output changes: documents of an older version are verified by their
 # stored checksum only, as re-rendering them would not give the same bytes.
-RENDERER_VERSION = 2  # 2: issue 18's terminology (screening, light level, mitigation)
+# 2: issue 18's terminology (screening, light level, mitigation); 3: issue 19's document
+# for the board (the footer's document id and short data fingerprint among it).
+RENDERER_VERSION = 3
 # Columns of dimensions per impact table; more are split into parts (landscape A4).
 DIMENSIONS_PER_TABLE = 6
 
@@ -58,21 +61,23 @@ def render(
     language: str,
     *,
     draft: bool = False,
-    meeting: str | None = None,
+    attachment: AttachmentMark | None = None,
 ) -> bytes:
-    """The .docx of ``snapshot`` in ``language`` (fi or sv; en for tests and previews)."""
-    return _Renderer(snapshot, form, language, draft=draft, meeting=meeting).render()
+    """The .docx of ``snapshot`` in ``language`` (fi or sv; en for tests and previews).
+
+    ``attachment``: render the attachment copy, its number and meeting in its header."""
+    return _Renderer(snapshot, form, language, draft=draft, attachment=attachment).render()
 
 
 class _Renderer:
-    def __init__(self, snapshot: StoredSnapshot, form, language, *, draft, meeting):
+    def __init__(self, snapshot: StoredSnapshot, form, language, *, draft, attachment):
         self.s = Snapshot.load(snapshot)
         # The checksum is of the JSON as stored, not as it is read.
         self.sha = revision_sha256(snapshot)
         self.form = form
         self.lang = language
         self.draft = draft
-        self.meeting = meeting
+        self.attachment = attachment
         self.data: AssessmentData = self.s.data
         self.w = Writer(language)
 
@@ -96,7 +101,12 @@ class _Renderer:
         when = revision_time(s)
         if self.draft:
             w.header_mark(f"{self.t('draft')} / LUONNOS / UTKAST / DRAFT")
-        w.footer(f"{decision.case_number} · {doc_id}", self.t("page"), f"SHA-256 {sha}")
+        if self.attachment is not None:
+            w.header_mark(self.attachment.header_text(self.lang))
+        w.footer(
+            identity.footer_text(self.lang, decision.case_number, doc_id, sha), self.t("page"), ""
+        )
+        w.custom_properties({identity.FINGERPRINT_PROPERTY: sha})
 
         w.heading(f"{self.t('doc_title')}: {decision.title}", 1)
         if self.draft:
@@ -133,7 +143,7 @@ class _Renderer:
             revision=int(s.revision) if str(s.revision).isdigit() else 1,
             identifier=doc_id,
             last_modified_by=reviewer,
-            keywords=f"EVA/IVA; {decision.case_number}; SHA-256 {sha}",
+            keywords=f"EVA/IVA; {decision.case_number}",
         )
         return w.save(when)
 
@@ -141,16 +151,21 @@ class _Renderer:
         s, w = self.s, self.w
         decision = s.decision
         approved = s.approved_by.name if s.approved_by else None
+        mark = self.attachment
         rows = [
             ("organisation", s.organisation.name(self.lang)),
             ("body", decision.body.name(self.lang)),
             ("case_number", decision.case_number),
-            ("decision", decision.title),
+            ("decision", decision.title_in(self.lang)[0]),
             ("preparer", s.prepared_by.name),
             ("reviewer", approved or "—"),
-            ("meeting", self.meeting or self.t("not_known")),
+            # The original is made at approval, before any agenda: only the attachment
+            # copy knows its meeting and number.
+            ("meeting", mark.meeting_text(self.lang) if mark else ""),
+            ("attachment", mark.number_text(self.lang) if mark else ""),
             ("document_id", doc_id),
             ("revision", f"{s.revision} · {date_text(when.isoformat(), self.lang)}"),
+            ("fingerprint_label", identity.fingerprint_note(self.lang, self.sha)),
         ]
         for key, value in rows:
             if value:
@@ -439,30 +454,16 @@ class _Renderer:
             )
 
 
-def decision_paragraph(snapshot: StoredSnapshot, form: FormDefinition, language: str) -> str:
-    """The plain-text paragraph for the decision proposal, ready to copy."""
+def decision_paragraph(
+    snapshot: StoredSnapshot,
+    form: FormDefinition,
+    language: str,
+    *,
+    attachment: int | None = None,
+) -> str:
+    """The plain-text paragraph for the decision proposal, ready to copy (under 1,000
+    characters): see ``paragraph``. ``attachment``: its number on the agenda item."""
     s = Snapshot.load(snapshot)
-    data = s.data
-    screening = data.screening
-    head = text("paragraph_head", language)
-    if screening.level == "none":
-        reason = (screening.level_reason or "").strip()
-        option = next(
-            (c for c in form.screening.exempt_categories if c.id == screening.exempt_category),
-            None,
-        )
-        why = reason or (option.labels.get(language) if option else "")
-        body = text("paragraph_none", language) + (f": {why}" if why else "") + "."
-    else:
-        body = (data.summary.get(language) or "").strip()
-    approved = s.approved_by
-    tail = ""
-    if approved:
-        tail = " " + text(
-            "paragraph_approved",
-            language,
-            name=approved.name,
-            date=date_text(s.at, language),
-            doc=document_id(s, language),
-        )
-    return f"{head}: {body}{tail}".strip()
+    return paragraph.decision_paragraph(
+        s, form, language, doc_id=document_id(s, language), attachment=attachment
+    )

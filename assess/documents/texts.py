@@ -127,6 +127,39 @@ TEXTS: dict[str, str] = {
     # record the type, so that older revisions re-render the same bytes.
     "duty_basis": pgettext_noop("document", "Duty to assess"),
     "hearing_basis": pgettext_noop("document", "Basis"),
+    # One identity per document and the decision paragraph (issue 19, identity).
+    "footer_id": pgettext_noop("document", "Id"),
+    "fingerprint": pgettext_noop("document", "fingerprint"),
+    "fingerprint_label": pgettext_noop("document", "Data fingerprint"),
+    "fingerprint_note": pgettext_noop(
+        "document",
+        "%(short)s… (SHA-256 of this version's data; the full value is in the document's "
+        "properties as revision_sha256. The file checksum listed on the agenda is of the "
+        "file's bytes and differs for each file.)",
+    ),
+    "attachment_number": pgettext_noop("document", "Attachment %(n)d"),
+    "paragraph_effects": pgettext_noop(
+        "document",
+        "Compared with the zero option (%(zero)s), the recommended alternative "
+        "(%(alternative)s) affects most: %(groups)s.",
+    ),
+    "paragraph_effects_no_zero": pgettext_noop(
+        "document", "The recommended alternative (%(alternative)s) affects most: %(groups)s."
+    ),
+    "paragraph_no_effects": pgettext_noop(
+        "document", "The assessment found no significant effects on the population groups."
+    ),
+    "paragraph_heard": pgettext_noop("document", "Heard: %(councils)s."),
+    "paragraph_not_heard_councils": pgettext_noop("document", "Not heard: %(councils)s."),
+    "paragraph_no_hearings": pgettext_noop("document", "No hearings were held: %(reason)s."),
+    "paragraph_no_hearings_plain": pgettext_noop("document", "No hearings were held."),
+    "paragraph_follow_up": pgettext_noop(
+        "document", "The first follow-up review of the effects is on %(date)s."
+    ),
+    "paragraph_no_follow_up": pgettext_noop("document", "No follow-up date has been set."),
+    "paragraph_attachment": pgettext_noop(
+        "document", "The assessment was approved by %(name)s on %(date)s (attachment %(n)d)."
+    ),
 }
 
 

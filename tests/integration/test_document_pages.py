@@ -33,7 +33,7 @@ def test_decision_page_lists_the_documents_and_the_paragraph(client, approved):
     for doc_id, reference, sha in approved.values():
         assert f'href="/documents/{doc_id}"' in page and reference in page and sha in page
     assert "Paragraph for the decision text (Finnish), ready to copy" in page
-    assert "Vaikutusten ennakkoarviointi: Halsuan terveysaseman vastaanoton" in page
+    assert "Vaikutusten ennakkoarviointi (" in page and "Arvioinnin hyväksyi Rasmus Backman" in page
     assert "Make a PDF for archiving" in page
 
 

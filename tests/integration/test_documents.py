@@ -12,6 +12,8 @@ from docx.oxml.ns import qn
 from sqlalchemy import select, update
 
 from assess import documents
+from assess.documents._docx import custom_properties
+from assess.documents.texts import date_text
 from assess.extensions import db
 from assess.models import Decision, Document
 from assess.operations import answers as answer_ops
@@ -161,8 +163,13 @@ def test_the_document_reads_back_in_each_language(approved, language, other):
 
     revision = doc_row.revision
     footer = "\n".join(p.text for p in d.sections[0].footer.paragraphs)
-    assert revision.sha256 in footer and documents.revision_sha256(revision.snapshot) in footer
+    # The footer: the document id and the data fingerprint's first 12 hex digits, named;
+    # the full fingerprint in the custom properties (issue 19).
+    assert revision.sha256 == documents.revision_sha256(revision.snapshot)
+    assert f"{revision.sha256[:12]}" in footer and revision.sha256 not in footer
+    assert {"fi": "sormenjälki", "sv": "fingeravtryck"}[language] in footer
     assert doc_row.reference in footer
+    assert custom_properties(doc_row.content)["revision_sha256"] == revision.sha256
 
     cp = d.core_properties
     assert cp.language == {"fi": "fi-FI", "sv": "sv-FI"}[language]
@@ -189,13 +196,14 @@ def test_approval_attaches_and_audits_the_documents(approved):
     events = [e for e in ops.history(approved) if e.action == "assessment.document_generated"]
     assert sorted(e.changes[0]["new"]["sha256"] for e in events) == sorted(d.sha256 for d in rows)
     paragraphs = doc_ops.paragraphs(rows)
-    assert paragraphs["fi"].startswith(
-        "Vaikutusten ennakkoarviointi: Halsuan terveysaseman vastaanoton lakkauttaminen"
+    # The paragraph (issue 19): level first, the reference to the document last.
+    assert paragraphs["fi"].startswith("Vaikutusten ennakkoarviointi (laaja arviointi): ")
+    assert paragraphs["sv"].startswith("Förhandsbedömning av konsekvenser (omfattande bedömning): ")
+    fi = next(d for d in rows if d.language == "fi")
+    assert paragraphs["fi"].endswith(
+        f"Rasmus Backman {date_text(fi.revision.content.at, 'fi')} (asiakirja {fi.reference})."
     )
-    assert paragraphs["sv"].startswith(
-        "Förhandsbedömning av konsekvenser: Nedläggningen av mottagningen vid Halsua"
-    )
-    assert "Rasmus Backman" in paragraphs["fi"]
+    assert all(len(p) < 1000 for p in paragraphs.values())
 
 
 def test_verify_catches_a_changed_byte(approved, app):

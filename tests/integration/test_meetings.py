@@ -212,7 +212,8 @@ def test_agenda_document_lists_items_in_order_with_checksums(ctx):
                 assert doc.sha256 in cells and doc.filename in cells
         assert d.core_properties.language == {"fi": "fi-FI", "sv": "sv-FI"}[language]
         text = "\n".join(p.text for p in d.paragraphs)
-        assert {"fi": "Vaikutusten ennakkoarviointi:", "sv": "Förhandsbedömning av konsekvenser:"}[
+        # The decision paragraph (issue 19 puts the level in brackets after the head).
+        assert {"fi": "Vaikutusten ennakkoarviointi", "sv": "Förhandsbedömning av konsekvenser"}[
             language
         ] in text
         assert name.endswith(f"_{language}.docx")

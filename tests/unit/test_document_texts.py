@@ -1,7 +1,7 @@
 """The documents' fixed texts: translated under the ``document`` context, word for word.
 
-``document_texts.json`` holds every text as the documents of RENDERER_VERSION 2 print it
-(version 2: issue 18's terminology)
+``document_texts.json`` holds every text as the documents of RENDERER_VERSION 3 print it
+(version 2: issue 18's terminology; 3: issue 19's document for the board)
 (fi, sv, en). A document re-rendered from its revision must give the same bytes, so a
 change of wording here needs a new RENDERER_VERSION (assess/documents/assessment.py) and
 a new file, never only an edit of the catalogues.
@@ -17,11 +17,23 @@ from assess.documents.assessment import RENDERER_VERSION
 from assess.documents.texts import TEXTS, date_text, text
 
 PINNED = json.loads((Path(__file__).parent / "document_texts.json").read_text(encoding="utf-8"))
-PARAMS = {"name": "Maija Meikäläinen", "date": "3.11.2026", "doc": "EVA-1-2-FI", "n": 3}
+PARAMS = {
+    "name": "Maija Meikäläinen",
+    "date": "3.11.2026",
+    "doc": "EVA-1-2-FI",
+    "n": 3,
+    # issue 19: identity
+    "short": "3f2a9c8d1e2b",
+    "zero": "Nykytila",
+    "alternative": "Lakkautus",
+    "groups": "ikääntyneet",
+    "councils": "vanhusneuvosto",
+    "reason": "ei vaikutuksia",
+}
 
 
 def test_the_pinned_texts_are_those_of_this_renderer_version():
-    assert RENDERER_VERSION == 2
+    assert RENDERER_VERSION == 3
     assert set(TEXTS) == set(PINNED)
 
 
