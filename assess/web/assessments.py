@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from .. import flags
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
-from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
+from ..operations import Conflict, Forbidden, NotFound, ValidationFailed, versions
 from ..operations import assessments as ops
 from ..operations import decisions as decision_ops
 from ..operations import documents as doc_ops
@@ -75,6 +75,8 @@ def panel_context(decision, *, comment: str = "", failed: str | None = None, rea
         comment=comment,
         failed=failed,
         failed_reasons=reasons,
+        # The revision number, as the documents and the history say it (issue 19).
+        shown_version=versions.shown_version(assessment),
     )
     return context
 

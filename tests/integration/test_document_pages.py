@@ -61,3 +61,29 @@ def test_anonymous_gets_nothing(client, approved):
     doc_id, _, _ = approved["fi"]
     assert client.get(f"/documents/{doc_id}").status_code == 302
     assert client.get("/assessments/1/preview.docx").status_code == 302
+
+
+def test_one_version_number_and_both_checksums_named_on_the_page(client, approved):
+    """Issue 19: the page shows the revision number, as the documents and the history do,
+    never the assessment's lock counter, and says which checksum is which."""
+    from assess.models import Assessment, Revision
+
+    login(client, "secretary")
+    use_language(client, "en")
+    with client.application.app_context():
+        a = db.session.get(Assessment, 1)
+        seq = max(r.seq for r in db.session.query(Revision).filter_by(assessment_id=a.id))
+        lock = a.version
+        fingerprint = db.session.query(Revision).filter_by(assessment_id=a.id, seq=seq).one().sha256
+    assert lock != seq  # else the test could not tell them apart
+    page = client.get("/decisions/1").get_data(as_text=True)
+    assert f"version {seq}" in page and f"version {lock} of the assessment" not in page
+    assert f"version {lock}<" not in page and f"version {lock} " not in page
+    assert "File checksum (SHA-256)" in page and "Data fingerprint" in page
+    assert f"{fingerprint[:12]}…" in page
+    assert "The file checksum is the SHA-256 of the file's bytes" in page
+    history = client.get("/assessments/1/history").get_data(as_text=True)
+    assert f"(version {seq})" in history and "(revision " not in history
+    use_language(client, "fi")
+    page = client.get("/decisions/1").get_data(as_text=True)
+    assert f"versio {seq}" in page and "Tietojen sormenjälki" in page
