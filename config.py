@@ -114,6 +114,21 @@ class Config:
     # LibreOffice for PDFs; unset: `soffice` or `libreoffice` on the PATH.
     SOFFICE = os.environ.get("SOFFICE") or None
 
+    # --- issue 19: archival PDF/A (assess/pdfa.py, operations/archive.py) ----------------
+    # The long-running converter that makes each approved document's PDF/A-2b: "local"
+    # (default: this process starts one unoserver with its LibreOffice the first time it is
+    # needed and keeps it; each gunicorn worker has its own), the URL of a unoserver someone
+    # runs ("http://127.0.0.1:2003"), or "off" (none: approvals make no PDF, the command
+    # `documents archive` makes them with a fresh LibreOffice start each).
+    PDF_CONVERTER = os.environ.get("PDF_CONVERTER") or "local"
+    # The Python that has LibreOffice's uno module (Debian: python3-uno), which runs the
+    # local unoserver; default /usr/bin/python3.
+    PDF_CONVERTER_PYTHON = os.environ.get("PDF_CONVERTER_PYTHON") or "/usr/bin/python3"
+    # How long the local converter may take to start (default 60 s) and one conversion
+    # (default 120 s) before the PDF is left for `documents archive`.
+    PDF_CONVERTER_START_SECONDS = 60
+    PDF_CONVERTER_TIMEOUT_SECONDS = 120
+
     # --- Sign-in throttling and passwords (issue 15, item 6; docs/security.md) ---------
     # Per account, from any address: after this many failures the next attempt waits 2, 4,
     # 8 ... seconds after the last failure, at most LOGIN_MAX_DELAY_SECONDS (15 minutes).
@@ -246,6 +261,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    # No LibreOffice at every approval: the PDF/A tests start their own converter.
+    PDF_CONVERTER = "off"
     SECRET_KEY = "testing-not-secret"
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8 * 1024

@@ -15,6 +15,7 @@ from ..models import ROLES, Organisation
 from ..operations import NotFound, ValidationFailed
 from ..operations import demo as demo_ops
 from ..operations import users as user_ops
+from .archive import archive_command
 from .common import fail as _fail
 from .common import organisation as _organisation
 from .organisation_data import COMMANDS as ORGANISATION_DATA_COMMANDS
@@ -26,7 +27,8 @@ demo_cli = AppGroup("demo", help="Demo data.")
 definitions_cli = AppGroup("definitions", help="Workflow and questionnaire definitions.")
 audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
 forms_cli = AppGroup("forms", help="Questionnaire versions.")
-documents_cli = AppGroup("documents", help="Assessment documents: verify, PDF.")
+documents_cli = AppGroup("documents", help="Assessment documents: verify, PDF, archive.")
+documents_cli.add_command(archive_command)
 
 # An id the database can hold (PostgreSQL's 32-bit keys): a larger one is refused by click,
 # saying the range, instead of the database failing on it (issue 15, item 7).
@@ -275,7 +277,8 @@ def audit_checkpoint():
 
 @documents_cli.command("verify")
 def documents_verify():
-    """Re-render every stored document from its revision: exit 1 naming each mismatch."""
+    """Re-render every stored document from its revision and check its file checksum and
+    its PDF/A's: exit 1 naming each mismatch; name the documents still without a PDF/A."""
     from ..operations import documents as doc_ops
 
     checked, problems = doc_ops.verify()
@@ -285,6 +288,12 @@ def documents_verify():
         click.echo(f"{len(problems)} of {checked} documents do not verify.", err=True)
         sys.exit(1)
     click.echo(f"All {checked} documents verified.")
+    # A PDF/A not made yet is no corruption: the converter was down at approval.
+    for doc in doc_ops.pdf_missing():
+        click.echo(
+            f"PDF/A MISSING document {doc.id} ({doc.reference}): make it with "
+            "`flask --app wsgi documents archive`."
+        )
 
 
 @documents_cli.command("pdf")

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -25,13 +21,13 @@ from ..documents import follow_up as follow_up_doc
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Decision, Document, Revision, User
-from ..models._types import utcnow
+from ..pdfa import ConverterDown
+from . import archive
 from ._audit import record
 from ._tx import transaction
 from .context import FOLLOW_UP_KIND, document_languages, form_of, snapshot
 from .errors import Conflict, Forbidden, NotFound, OperationError
 
-PDF_TIMEOUT_SECONDS = 120
 # Making a PDF stores it and writes an audit event: a change, which auditors never make.
 PDF_MAKERS = ("preparer", "reviewer", "secretary", "admin")
 
@@ -128,6 +124,8 @@ def attach(session: Session, user: User, assessment: Assessment, revision: Revis
             ],
         )
         made.append(doc)
+    # Their PDF/A, if the converter is up; if not, `documents archive` makes it later.
+    archive.archive_new(session, user, made)
     return made
 
 
@@ -211,9 +209,9 @@ def verify() -> tuple[int, list[Mismatch]]:
     return checked, problems
 
 
-def soffice() -> str | None:
-    configured = current_app.config.get("SOFFICE")
-    return configured or shutil.which("soffice") or shutil.which("libreoffice")
+def pdf_missing() -> list[Document]:
+    """Stored documents whose PDF/A is not made yet (``documents archive`` makes them)."""
+    return archive.missing()
 
 
 def may_make_pdf(user: User) -> bool:
@@ -221,7 +219,8 @@ def may_make_pdf(user: User) -> bool:
 
 
 def to_pdf(user: User | None, doc: Document) -> Document:
-    """Convert the stored .docx to PDF with LibreOffice and keep it beside the .docx.
+    """Convert the stored .docx to PDF/A-2b with LibreOffice and keep it beside the .docx
+    (the long-running converter, else a fresh LibreOffice start).
 
     ``user`` None is the operator at the command line."""
     if user is not None and not may_make_pdf(user):
@@ -233,68 +232,18 @@ def to_pdf(user: User | None, doc: Document) -> Document:
         )
     if doc.pdf is not None:
         return doc
-    binary = soffice()
-    if binary is None:
-        raise ConversionUnavailable(
-            _l(
-                "LibreOffice is not installed on the server, so no PDF can be made. An "
-                "administrator can install it (Debian: libreoffice-writer-nogui)."
-            )
-        )
-    with tempfile.TemporaryDirectory(prefix="assess-pdf-") as tmp:
-        work = Path(tmp)
-        source = work / doc.filename
-        source.write_bytes(doc.content)
-        # Its own profile: parallel conversions and the server user's home stay apart.
-        profile = (work / "profile").as_uri()
-        try:
-            subprocess.run(
-                [
-                    binary,
-                    f"-env:UserInstallation={profile}",
-                    "--headless",
-                    "--norestore",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    str(work),
-                    str(source),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=PDF_TIMEOUT_SECONDS,
-            )
-        except subprocess.TimeoutExpired:
-            raise Conflict(
+    try:
+        content = archive.convert(doc.content)
+    except ConverterDown as exc:
+        current_app.logger.error("PDF conversion failed: %s", exc)
+        if archive.soffice() is None:
+            raise ConversionUnavailable(
                 _l(
-                    "LibreOffice did not finish the PDF within %(n)d seconds; try again later.",
-                    n=PDF_TIMEOUT_SECONDS,
+                    "LibreOffice is not installed on the server, so no PDF can be made. An "
+                    "administrator can install it (Debian: libreoffice-writer-nogui)."
                 )
             ) from None
-        except subprocess.CalledProcessError as exc:
-            current_app.logger.error("soffice failed: %s", exc.stderr.decode(errors="replace"))
-            raise Conflict(_l("LibreOffice could not convert the document to PDF.")) from None
-        pdf = source.with_suffix(".pdf")
-        if not pdf.exists():
-            raise Conflict(_l("LibreOffice could not convert the document to PDF."))
-        content = pdf.read_bytes()
+        raise Conflict(_l("LibreOffice could not convert the document to PDF.")) from None
     with transaction() as session:
-        doc.pdf = content
-        doc.pdf_sha256 = hashlib.sha256(content).hexdigest()
-        doc.pdf_created_at = utcnow()
-        record(
-            session,
-            user,
-            "assessment.document_pdf",
-            "assessment",
-            doc.assessment_id,
-            changes=[
-                {
-                    "field": f"documents.{doc.language}.pdf",
-                    "old": None,
-                    "new": {"id": doc.id, "reference": doc.reference, "sha256": doc.pdf_sha256},
-                }
-            ],
-            organisation_id=doc.organisation_id,
-        )
+        archive.keep_pdf(session, user, doc, content)
     return doc
