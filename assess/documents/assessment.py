@@ -1,8 +1,11 @@
 """The assessment document: a pure function from a revision's snapshot to .docx bytes.
 
-What a board member reads before the meeting: the summary and the recommendation first,
-then how the level was chosen, the alternatives, the impact tables (words and symbols,
-never colour alone), the flags and how each was handled, the hearings, the follow-up.
+What a board member reads before the meeting (issue 19): the header, the summary and the
+recommendation, the one-page comparison of the alternatives (words and symbols, never
+colour alone), the hearings and how the statements were taken into account, mitigation and
+follow-up, the points the reviewer weighed; then, as an appendix, the assessment in detail.
+Every free text is printed in the document's language where it is given in it, else in the
+original with a mark saying so.
 The footer of every page carries the page number and the SHA-256 of the revision's
 canonical JSON, so a printed page can be traced to the exact data it came from.
 """
@@ -16,11 +19,19 @@ from typing import Any
 
 from ..assessment_data import AssessmentData, ImpactCell, Snapshot
 from ..canonical import canonical_json
-from ..questionnaire.completeness import alternatives as alternatives_of
 from ..questionnaire.completeness import baseline as baseline_of
 from ..questionnaire.definition import FormDefinition, basis_for
 from ..questionnaire.screening import recommended_level
-from . import basis_parts, identity, paragraph, plan_parts, scope_parts
+from . import (
+    appendix_parts,
+    comparison_parts,
+    follow_parts,
+    free_text,
+    identity,
+    paragraph,
+    plan_parts,
+    review_parts,
+)
 from . import economy_parts as economy
 from ._docx import Writer
 from .hearings_parts import not_heard_text
@@ -29,11 +40,10 @@ from .texts import date_text, text
 
 # Bump when the output changes: documents of an older version are verified by their
 # stored checksum only, as re-rendering them would not give the same bytes.
-# 2: issue 18's terminology (screening, light level, mitigation); 3: issue 19's document
-# for the board (the footer's document id and short data fingerprint among it).
+# 2: issue 18's terminology (screening, light level, mitigation); 3: issue 19's document for
+# the board (comparison page, points weighed in the review, appendix, texts by language;
+# the footer's document id and short data fingerprint).
 RENDERER_VERSION = 3
-# Columns of dimensions per impact table; more are split into parts (landscape A4).
-DIMENSIONS_PER_TABLE = 6
 
 
 StoredSnapshot = Snapshot | Mapping[str, Any]
@@ -87,6 +97,10 @@ class _Renderer:
     def label(self, item) -> str:
         return item.labels.get(self.lang) if item is not None else "—"
 
+    def free(self, path: str, original: str | None) -> str:
+        """A free text in the document's language, or the original with its mark."""
+        return free_text.free(self, path, original)
+
     def scale(self, scale: str, value) -> str:
         v = self.form.scale_value(scale, value) if value else None
         return v.labels.get(self.lang) if v else (value or "")
@@ -100,7 +114,7 @@ class _Renderer:
         decision = s.decision
         when = revision_time(s)
         if self.draft:
-            w.header_mark(f"{self.t('draft')} / LUONNOS / UTKAST / DRAFT")
+            w.header_mark(self.t("draft"))
         if self.attachment is not None:
             w.header_mark(self.attachment.header_text(self.lang))
         w.footer(
@@ -108,30 +122,24 @@ class _Renderer:
         )
         w.custom_properties({identity.FINGERPRINT_PROPERTY: sha})
 
-        w.heading(f"{self.t('doc_title')}: {decision.title}", 1)
+        title, _ = decision.title_in(self.lang)
+        w.heading(f"{self.t('doc_title')}: {title}", 1)
         if self.draft:
             w.paragraph(self.t("draft_note"), bold=True)
         self.heading_block(doc_id, when)
         self.summary()
-        self.screening()
-        level = self.data.level
-        if level in ("light", "full"):
-            for section in self.form.sections_for(level):
-                if section.kind == "questions" and section.id != "mitigation":
-                    self.questions(section)
-                    if section.id == "scoping":
-                        scope_parts.write(self)
-            self.alternatives()
-            self.impacts()
-            mitigation = self.form.section("mitigation")
-            if mitigation is not None and level in mitigation.levels:
-                self.questions(mitigation)
-        self.flags()
-        if level in ("light", "full"):
+        assessed = self.data.level in ("light", "full")
+        if assessed:
+            comparison_parts.write(self)
             self.hearings()
-            self.indicators()
+            follow_parts.write(self)
             plan_parts.write(self)
+        review_parts.write(self)
         self.approval()
+        if assessed:
+            appendix_parts.write(self)
+        else:
+            self.screening()
         if w.dropped:
             w.paragraph(self.t("dropped", n=w.dropped))
         reviewer = (s.approved_by.name if s.approved_by else None) or s.by.name
@@ -174,7 +182,11 @@ class _Renderer:
     def summary(self):
         w, data = self.w, self.data
         w.heading(self.t("summary"), 2)
-        summary = data.summary.get(self.lang) or ""
+        summary = (data.summary.get(self.lang) or "").strip()
+        origin = self.s.decision.language
+        original = (data.summary.get(origin) or "").strip()
+        if not summary and original:
+            summary = f"{original} {free_text.mark(origin, self.lang)}".rstrip()
         w.paragraph(summary or self.t("no_summary"))
         alts = data.alternatives
         if alts:
@@ -184,17 +196,19 @@ class _Renderer:
                     chosen.label or self.t("the_proposal"), bold_label=self.t("recommended")
                 )
             reason = data.answer("recommendation_reason")
-            if reason:
-                w.paragraph(reason, bold_label=self.t("why"))
+            if isinstance(reason, str) and reason.strip():
+                w.paragraph(
+                    self.free("answers.recommendation_reason", reason), bold_label=self.t("why")
+                )
 
     def level_text(self, level) -> str:
         return self.t(f"level_{level}") if level in ("none", "light", "full") else "—"
 
-    def screening(self):
+    def screening(self, level: int = 2):
         w = self.w
         screening = self.data.screening
         answers = screening.answers
-        w.heading(self.t("screening"), 2)
+        w.heading(self.t("screening"), level)
         kind = self.s.organisation_kind
         duty = basis_for(self.form.legal_bases.duty_to_assess, kind) if kind else None
         if duty is not None:
@@ -211,7 +225,10 @@ class _Renderer:
         if not yes:
             w.paragraph(self.t("none_yes"))
         if (screening.level_reason or "").strip():
-            w.paragraph(screening.level_reason, bold_label=self.t("level_reason"))
+            w.paragraph(
+                self.free("screening.level_reason", screening.level_reason),
+                bold_label=self.t("level_reason"),
+            )
         if screening.exempt_category:
             option = next(
                 (
@@ -235,26 +252,41 @@ class _Renderer:
             values = value if isinstance(value, list) else [value]
             return [", ".join(options.get(v, str(v)) for v in values)]
         if q.type == "list":
-            lines = []
-            for item in value:
-                if isinstance(item, dict):
-                    lines.append(" · ".join(str(v) for v in item.values() if v not in (None, "")))
-                else:
-                    lines.append(str(item))
-            return lines
+            return [self.list_item(q, item) for item in value]
         if q.type == "yes_no":
             return [self.t("answer_yes") if value in (True, "yes") else "—"]
+        if q.type in ("text", "long_text") and isinstance(value, str):
+            return [self.free(f"answers.{q.id}", value)]
         return [str(value)]
 
-    def questions(self, section):
+    def list_item(self, q, item) -> str:
+        """A list answer's item by its fields, a choice by its option's label, not its id."""
+        if not isinstance(item, dict):
+            return str(item)
+        parts = []
+        for f in q.fields or []:
+            value = item.get(f.id)
+            if value in (None, ""):
+                continue
+            if f.type in ("choice", "multi_choice"):
+                options = {o.id: self.label(o) for o in f.options or []}
+                values = value if isinstance(value, list) else [value]
+                value = ", ".join(options.get(v, str(v)) for v in values)
+            parts.append(str(value))
+        return " · ".join(parts)
+
+    def questions(self, section, level: int = 2, skip: tuple[str, ...] = ()):
         # A question its level does not ask is not printed, even if answered at another.
-        level = self.data.level
-        asked = [q for q in section.questions if not q.levels or level in q.levels]
+        asked = [
+            q
+            for q in section.questions
+            if (not q.levels or self.data.level in q.levels) and q.id not in skip
+        ]
         shown = [(q, self.answer_text(q, self.data.answer(q.id))) for q in asked]
         shown = [(q, lines) for q, lines in shown if lines]
         if not shown:
             return
-        self.w.heading(self.label(section), 2)
+        self.w.heading(self.label(section), level)
         for q, lines in shown:
             if q.type == "list":
                 self.w.paragraph(self.label(q) + ":")
@@ -263,18 +295,19 @@ class _Renderer:
             else:
                 self.w.paragraph(lines[0], bold_label=self.label(q))
 
-    def alternatives(self):
-        alts = self.data.alternatives
+    def alternatives(self, level: int = 2):
+        alts = comparison_parts.ordered(self.data)
         if not alts:
             return
-        self.w.heading(self.t("alternatives"), 2)
+        self.w.heading(self.t("alternatives"), level)
         for a in alts:
             marks = [self.t("zero_option")] if a.zero_option else []
             if a.recommended:
                 marks.append(self.t("recommended_mark"))
             name = (a.label or self.t("the_proposal")) + (f" ({', '.join(marks)})" if marks else "")
-            self.w.paragraph(a.description or "", bold_label=name)
-        economy.cost_table(self.w, self.data, self.lang, self.t("the_proposal"))
+            description = self.free(f"alternatives.{a.id}.description", a.description)
+            self.w.paragraph(description or "", bold_label=name)
+        economy.cost_table(self.w, self.data, self.lang, self.t("the_proposal"), self.free)
 
     def cell_text(self, c: ImpactCell | None) -> str:
         if c and not c.direction and c.alternative == getattr(self.zero, "id", None):
@@ -302,105 +335,13 @@ class _Renderer:
         label = zero.label or self.t("zero_option")
         return f", {economy.text('compared_with', self.lang, zero=label)}"
 
-    def impacts(self):
-        w, data = self.w, self.data
-        groups = [g for g in self.form.groups if g.id in data.groups_in_scope]
-        dims = [d for d in self.form.dimensions if d.id in data.dimensions_in_scope]
-        cells = {c.key: c for c in data.impacts}
-        w.landscape()
-        w.heading(self.t("impacts"), 2)
-        legend = "; ".join(
-            f"{v.symbol} {self.label(v)}" for v in self.form.scales["direction"].values
-        )
-        w.paragraph(f"{legend}; — {self.t('not_assessed')}", bold_label=self.t("legend"))
-        if not groups or not dims:
-            w.paragraph(self.t("no_impacts"))
-        chunks = [
-            dims[i : i + DIMENSIONS_PER_TABLE] for i in range(0, len(dims), DIMENSIONS_PER_TABLE)
-        ]
-        for alt in alternatives_of(data) if groups and dims else []:
-            name = alt.label or self.t("the_proposal")
-            for n, part in enumerate(chunks, start=1):
-                title = f"{self.t('impact_table')}: {name}{self.compared(alt)}"
-                if len(chunks) > 1:
-                    title += f" ({self.t('part')} {n}/{len(chunks)})"
-                w.heading(title, 3)
-                rows = [
-                    [self.label(g)]
-                    + [self.cell_text(cells.get((alt.id, g.id, d.id))) for d in part]
-                    for g in groups
-                ]
-                w.table(
-                    [self.t("group")] + [self.label(d) for d in part],
-                    rows,
-                    first_width=4.2,
-                    font_size=9,
-                )
-        w.portrait()
-        self.impact_details(groups, dims, cells)
-
-    def impact_details(self, groups, dims, cells):
-        w = self.w
-        listed = False
-        for alt in alternatives_of(self.data):
-            name = alt.label or self.t("the_proposal")
-            entries = [
-                (g, d, cells[(alt.id, g.id, d.id)])
-                for g in groups
-                for d in dims
-                if (alt.id, g.id, d.id) in cells
-            ]
-            entries = [(g, d, c) for g, d, c in entries if c.direction or alt.zero_option]
-            if not entries:
-                continue
-            if not listed:
-                w.heading(self.t("details"), 2)
-                listed = True
-            w.heading(name + self.compared(alt), 3)
-            current = None
-            for g, d, c in entries:
-                if g is not current:
-                    w.paragraph(self.label(g) + ":", bold=True)
-                    current = g
-                parts = [f"{self.label(d)}: {self.cell_text(c)}"]
-                for scale in ("likelihood", "duration", "reversibility", "confidence"):
-                    value = getattr(c, scale)
-                    if value:
-                        parts.append(
-                            f"{self.label(self.form.scales[scale])}: {self.scale(scale, value)}"
-                        )
-                w.bullet("; ".join(parts))
-                for key in ("rationale", "evidence", "mitigation"):
-                    text_ = getattr(c, key)
-                    label = self.t(key)
-                    if key == "rationale" and alt.zero_option and not c.direction:
-                        label = economy.text("baseline", self.lang)
-                    if (text_ or "").strip():
-                        w.paragraph(text_, "List Continue", bold_label=label)
-
-    def flags(self):
-        w = self.w
-        stored = self.data.flags
-        w.heading(self.t("flags"), 2)
-        if not stored:
-            w.paragraph(self.t("no_flags"))
-            return
-        for f in stored:
-            label = f"{self.t('severity_' + f.severity)}, {self.t('status_' + f.status)}"
-            w.bullet(f.message.get(self.lang) or f.message.get("en", ""), bold_label=label)
-            basis_parts.flag_basis(self, f)
-            ack = f.acknowledged
-            if ack:
-                when = date_text(ack.at, self.lang)
-                who = self.t("acknowledged_by", name=ack.name, date=when)
-                w.paragraph(ack.comment, bold_label=who)
-
     def hearings(self):
         w = self.w
         hearings = self.data.hearings
         w.heading(self.t("hearings"), 2)
         if not hearings:
-            w.paragraph(self.data.no_hearings_reason or self.t("no_hearings"))
+            reason = self.free("no_hearings_reason", self.data.no_hearings_reason)
+            w.paragraph(reason or self.t("no_hearings"))
             return
         for h in hearings:
             council = self.form.council(h.council or "")
@@ -414,33 +355,14 @@ class _Renderer:
                 if when:
                     w.paragraph(date_text(when, self.lang), bold_label=self.t(key))
             for key in ("statement", "taken_into_account", "not_heard_reason"):
-                text_ = (
-                    not_heard_text(self.form, h, self.lang)
-                    if key == "not_heard_reason"
-                    else getattr(h, key)
-                )
+                text_ = self.free(f"hearings.{h.id}.{key}", getattr(h, key))
+                if key == "not_heard_reason":
+                    own = h.model_copy(update={"not_heard_reason": text_})
+                    text_ = not_heard_text(self.form, own, self.lang)
                 if (text_ or "").strip():
                     w.paragraph(text_, bold_label=self.t(key))
             if h.attachment:
                 w.paragraph(h.attachment.filename, bold_label=self.t("attachment"))
-
-    def indicators(self):
-        w = self.w
-        indicators = self.data.indicators
-        w.heading(self.t("follow_up"), 2)
-        if not indicators:
-            w.paragraph(self.t("no_indicators"))
-            return
-        keys = ("name", "source", "baseline", "target", "owner", "review_date")
-        header = [self.t("indicator")] + [self.t(k) for k in keys[1:]]
-        rows = [
-            [
-                date_text(i.review_date, self.lang) if k == "review_date" else (getattr(i, k) or "")
-                for k in keys
-            ]
-            for i in indicators
-        ]
-        w.table(header, rows, font_size=9)
 
     def approval(self):
         s, w = self.s, self.w

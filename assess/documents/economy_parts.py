@@ -7,6 +7,8 @@ revisions without them stay as they were. Pure: a snapshot's data in, paragraphs
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..assessment_data import Alternative, AssessmentData
 from ..questionnaire.costs import BORNE_BY, euros, summarise
 from ..translation import pgettext, pgettext_noop
@@ -55,9 +57,16 @@ def _name(alt: Alternative, fallback: str) -> str:
     return alt.label or fallback
 
 
-def cost_table(w: Writer, data: AssessmentData, language: str, the_proposal: str) -> None:
+def cost_table(
+    w: Writer,
+    data: AssessmentData,
+    language: str,
+    the_proposal: str,
+    free: Callable[[str, str], str] | None = None,
+) -> None:
     """One table, the alternatives as columns: what each costs and saves, who bears the
-    costs, the horizon and the totals over it; the notes below."""
+    costs, the horizon and the totals over it; the notes below. ``free`` prints a free
+    text (path, original) in the document's language (issue 19)."""
     if not has_costs(data):
         return
     alts = data.alternatives
@@ -89,7 +98,11 @@ def cost_table(w: Writer, data: AssessmentData, language: str, the_proposal: str
         [t("item")] + [_name(a, the_proposal) for a in alts], rows, first_width=6.0, font_size=9
     )
     notes = [(a, line.note) for a in alts for line in a.costs if line.note.strip()]
-    notes += [(a, a.costs_note) for a in alts if a.costs_note.strip()]
+    notes += [
+        (a, free(f"alternatives.{a.id}.costs_note", a.costs_note) if free else a.costs_note)
+        for a in alts
+        if a.costs_note.strip()
+    ]
     if notes:
         w.paragraph(t("cost_notes") + ":")
         for a, note in notes:

@@ -48,9 +48,14 @@ def write(renderer: Any) -> None:
         name = o.get(lang) or o.get("fi") or link.objective
         period = f"{o['start_year']}–{o['end_year']}" if o.get("start_year") else "—"
         effect = _t(link.effect, lang) if link.effect in ("helped", "harmed", "neutral") else "—"
-        rows.append([name, period, effect, link.note or ""])
+        note = renderer.free(f"plan_links.{link.objective}.note", link.note)
+        rows.append([name, period, effect, note or ""])
     header = [_t(k, lang) for k in ("objective", "period", "plan_effect", "plan_note")]
     w.table(header, rows, font_size=9)
-    taken = [i.name for i in data.indicators if i.plan_indicator]
+    taken = [
+        renderer.free(f"indicators.{i.id}.name", i.name)
+        for i in data.indicators
+        if i.plan_indicator
+    ]
     if taken:
         w.paragraph(_t("plan_indicator", lang, names="; ".join(taken)))

@@ -27,4 +27,5 @@ def write(renderer: Any) -> None:
     w.paragraph(pgettext(lang, "document", TEXTS["left_out"]) + ":")
     for group in form.groups:  # in the form's order
         if group.id in reasons:
-            w.bullet(reasons[group.id], bold_label=group.labels.get(lang))
+            reason = renderer.free(f"scope_exclusions.{group.id}", reasons[group.id])
+            w.bullet(reason, bold_label=group.labels.get(lang))

@@ -271,7 +271,7 @@ def test_the_document_compares_the_alternatives_costs_in_one_table(demo):
     assert rows["Asukkaiden kustannukset"] == [f"0{nb}€", f"175{nb}000{nb}€"]
     paragraphs = "\n".join(p.text for p in d.paragraphs)
     # The zero option is the baseline the other alternative is compared with.
-    assert "Vaikutustaulukko: VE1, verrattuna vaihtoehtoon VE0" in paragraphs
+    assert "Vaikutukset yksityiskohtaisesti: VE1, verrattuna vaihtoehtoon VE0" in paragraphs
     assert f"Tilanne ilman päätöstä: {BASELINE}" in paragraphs
 
 

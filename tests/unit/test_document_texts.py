@@ -1,7 +1,8 @@
 """The documents' fixed texts: translated under the ``document`` context, word for word.
 
 ``document_texts.json`` holds every text as the documents of RENDERER_VERSION 3 print it
-(version 2: issue 18's terminology; 3: issue 19's document for the board)
+(version 2: issue 18's terminology; 3: issue 19's document for the board, whose
+boarddoc texts are pinned in board_document_texts.json)
 (fi, sv, en). A document re-rendered from its revision must give the same bytes, so a
 change of wording here needs a new RENDERER_VERSION (assess/documents/assessment.py) and
 a new file, never only an edit of the catalogues.

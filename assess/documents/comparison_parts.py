@@ -1,0 +1,147 @@
+"""The one-page comparison of the alternatives for the board (issue 19).
+
+The alternatives are the columns, the zero option first as the baseline the others are read
+against; the rows are the (population group, dimension) pairs where any alternative has an
+effect other than neutral, each cell a symbol and words (never colour alone), then the
+costs and savings where the alternatives have them. On a landscape page of its own, in
+8 pt, so that the realistic case (eight groups, six dimensions, three alternatives) fits
+one page; labels are never abbreviated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.shared import Cm
+
+from ..assessment_data import Alternative, AssessmentData
+from ..questionnaire.costs import euros, summarise
+from . import columns
+from . import economy_parts as economy
+from .board_texts import TEXTS as BOARD
+from .board_texts import text
+from .texts import TEXTS as DOC
+
+FONT_PT = 8
+MARGIN_CM = 1.5
+# Cost rows: (economy_parts' text, the summary's field). Net is over the horizon.
+COST_ROWS = (
+    ("one_off_costs", "one_off_costs"),
+    ("yearly_costs", "yearly_costs"),
+    ("one_off_savings", "one_off_savings"),
+    ("yearly_savings", "yearly_savings"),
+    ("horizon", "horizon"),
+    ("net", "net"),
+)
+
+
+def ordered(data: AssessmentData) -> list[Alternative]:
+    """The alternatives, the zero option first (the baseline), the others as entered."""
+    return sorted(data.alternatives, key=lambda a: not a.zero_option)
+
+
+def rows(renderer: Any, alts: list[Alternative]) -> list[tuple[Any, Any, list[str]]]:
+    """(group, dimension, a cell text per alternative) where any effect is not neutral."""
+    data, form = renderer.data, renderer.form
+    cells = {c.key: c for c in data.impacts}
+    found = []
+    for g in form.groups:
+        if g.id not in data.groups_in_scope:
+            continue
+        for d in form.dimensions:
+            if d.id not in data.dimensions_in_scope:
+                continue
+            row = [cells.get((a.id, g.id, d.id)) for a in alts]
+            if any(c is not None and c.direction not in (None, "neutral") for c in row):
+                found.append((g, d, [renderer.cell_text(c) for c in row]))
+    return found
+
+
+def header_name(renderer: Any, alt: Alternative) -> str:
+    name = alt.label or renderer.t("the_proposal")
+    if alt.zero_option:
+        return f"{name} ({text('baseline_mark', renderer.lang)})"
+    if alt.recommended:
+        return f"{name} ({renderer.t('recommended_mark')})"
+    return name
+
+
+def cost_rows(renderer: Any, alts: list[Alternative]) -> list[list[str]]:
+    if not economy.has_costs(renderer.data):
+        return []
+    lang = renderer.lang
+    sums = [summarise(a) for a in alts]
+    out = []
+    for n, (key, attr) in enumerate(COST_ROWS):
+        values = []
+        for s in sums:
+            value = getattr(s, attr)
+            if attr == "horizon":
+                values.append(str(value) if value else "—")
+            elif attr == "net" and s.horizon is None:
+                values.append(economy.text("not_given", lang))
+            else:
+                values.append(euros(value, lang))
+        first = text("costs_row", lang) if n == 0 else ""
+        out.append([first, economy.text(key, lang), *values])
+    return out
+
+
+def write(renderer: Any) -> None:
+    """Add the comparison page to ``renderer``'s document (``assessment._Renderer``)."""
+    w, lang, data = renderer.w, renderer.lang, renderer.data
+    alts = ordered(data)
+    if not alts:
+        return
+    section = w.landscape()
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(MARGIN_CM))
+    w.heading(text("comparison", lang), 2)
+    legend = "; ".join(
+        f"{v.symbol} {renderer.label(v)}" for v in renderer.form.scales["direction"].values
+    )
+    w.paragraph(text("comparison_intro", lang))
+    w.paragraph(f"{legend}; — {renderer.t('not_assessed')}", bold_label=renderer.t("legend"))
+    effects = rows(renderer, alts)
+    body: list[list[str]] = []
+    previous = None
+    for g, d, cells in effects:
+        # The group's name once, on its first row: the rows below read as its own.
+        body.append([renderer.label(g) if g is not previous else "", renderer.label(d), *cells])
+        previous = g
+    body += cost_rows(renderer, alts)
+    if not effects:
+        w.paragraph(text("no_significant", lang))
+    if body:
+        header = [renderer.t("group"), text("dimension", lang)] + [
+            header_name(renderer, a) for a in alts
+        ]
+        group_words = [
+            lbl for g in renderer.form.groups for lbl in (g.labels.fi, g.labels.sv, g.labels.en)
+        ]
+        group_words += columns.in_every_language("group", DOC)
+        group_words += columns.in_every_language("costs_row", BOARD)
+        dim_words = [
+            lbl for d in renderer.form.dimensions for lbl in (d.labels.fi, d.labels.sv, d.labels.en)
+        ]
+        dim_words += columns.in_every_language("dimension", BOARD)
+        dim_words += [economy.text(k, lang) for k, _ in COST_ROWS]
+        alt_words = [[header_name(renderer, a)] for a in alts]
+        texts = [[r[n] for r in body] for n in range(len(header))]
+        widths = columns.fit(
+            [group_words, dim_words, *alt_words],
+            columns.usable_cm(w),
+            FONT_PT,
+            [1, 1.2, *([2] * len(alts))],
+            cells=texts,
+        )
+        w.table(header, body, font_size=FONT_PT, widths=widths)
+    reasoning = data.answer("comparison")
+    if isinstance(reasoning, str) and reasoning.strip():
+        w.paragraph(
+            renderer.free("answers.comparison", reasoning),
+            bold_label=text("preparers_comparison", lang),
+        )
+    section = w.portrait()
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
