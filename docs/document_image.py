@@ -1,5 +1,6 @@
-"""Render the realistic assessment of the benchmark as .docx, convert it to PDF with
-LibreOffice and save the page with the first impact table as docs/impact-table.png.
+"""Render the realistic assessment of the benchmark as .docx in Finnish and Swedish, convert
+each to PDF with LibreOffice and save the one-page comparison of the alternatives as
+docs/comparison-fi.png and docs/comparison-sv.png (issue 19).
 
 Run: `.venv/bin/python docs/document_image.py` (needs soffice and poppler-utils).
 """
@@ -20,30 +21,10 @@ from assess.extensions import db  # noqa: E402
 from assess.operations.demo import load_demo  # noqa: E402
 from bench.documents_bench import REALISTIC, realistic_snapshot  # noqa: E402
 
+HEADINGS = {"fi": "Vaihtoehtojen vertailu", "sv": "Jämförelse av alternativen"}
 
-def main() -> None:
-    tmp = Path(tempfile.mkdtemp())
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'doc.db'}")
-    with app.app_context(), app.test_request_context():
-        db.create_all()
-        load_demo()
-        snapshot, form = realistic_snapshot(*REALISTIC)
-        (tmp / "assessment.docx").write_bytes(render(snapshot, form, "fi"))
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp),
-            str(tmp / "assessment.docx"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    pdf = tmp / "assessment.pdf"
+
+def page_of(pdf: Path, heading: str) -> int:
     page = 1
     while True:
         out = subprocess.run(
@@ -52,27 +33,61 @@ def main() -> None:
             text=True,
         )
         if out.returncode != 0:
-            raise SystemExit("no page with an impact table")
-        if "Vaikutustaulukko" in out.stdout:
-            break
+            raise SystemExit(f"no page with {heading!r}")
+        if heading in out.stdout:
+            return page
         page += 1
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "80",
-            "-f",
-            str(page),
-            "-l",
-            str(page),
-            "-singlefile",
-            str(pdf),
-            str(ROOT / "docs" / "impact-table"),
-        ],
-        check=True,
-    )
-    print(f"docs/impact-table.png: page {page} of the PDF")
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp())
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'doc.db'}")
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        load_demo()
+        snapshot, form = realistic_snapshot(*REALISTIC)
+        for language in HEADINGS:
+            (tmp / f"assessment-{language}.docx").write_bytes(render(snapshot, form, language))
+    for language, heading in HEADINGS.items():
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(tmp),
+                str(tmp / f"assessment-{language}.docx"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        pdf = tmp / f"assessment-{language}.pdf"
+        page = page_of(pdf, heading)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(pdf),
+                str(ROOT / "docs" / f"comparison-{language}"),
+            ],
+            check=True,
+        )
+        following = subprocess.run(
+            ["pdftotext", "-f", str(page + 1), "-l", str(page + 1), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        print(f"docs/comparison-{language}.png: page {page} of the PDF; next page starts:")
+        print("   ", following.strip().splitlines()[:2])
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from ..assessment_data import Alternative, AssessmentData
@@ -24,13 +26,13 @@ from .texts import TEXTS as DOC
 
 FONT_PT = 8
 MARGIN_CM = 1.5
-# Cost rows: (economy_parts' text, the summary's field). Net is over the horizon.
+# Cost rows: (economy_parts' text, the summary's field). Net is over the horizon, which
+# the appendix's cost table gives.
 COST_ROWS = (
     ("one_off_costs", "one_off_costs"),
     ("yearly_costs", "yearly_costs"),
     ("one_off_savings", "one_off_savings"),
     ("yearly_savings", "yearly_savings"),
-    ("horizon", "horizon"),
     ("net", "net"),
 )
 
@@ -87,6 +89,23 @@ def cost_rows(renderer: Any, alts: list[Alternative]) -> list[list[str]]:
     return out
 
 
+def compact(table, font_pt: float) -> None:
+    """Give the empty cells' paragraphs the table's font size, so that a row without the
+    group's name is as low as one with it (an empty paragraph is otherwise 11 pt high)."""
+    size = str(int(font_pt * 2))
+    for p in table.iter(qn("w:p")):
+        if p.find(qn("w:r")) is None:
+            ppr = p.find(qn("w:pPr"))
+            if ppr is None:
+                ppr = OxmlElement("w:pPr")
+                p.insert(0, ppr)
+            rpr = OxmlElement("w:rPr")
+            sz = OxmlElement("w:sz")
+            sz.set(qn("w:val"), size)
+            rpr.append(sz)
+            ppr.append(rpr)
+
+
 def write(renderer: Any) -> None:
     """Add the comparison page to ``renderer``'s document (``assessment._Renderer``)."""
     w, lang, data = renderer.w, renderer.lang, renderer.data
@@ -94,8 +113,10 @@ def write(renderer: Any) -> None:
     if not alts:
         return
     section = w.landscape()
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(MARGIN_CM))
+    section.left_margin = section.right_margin = Cm(MARGIN_CM)
+    # Low top and bottom margins: the realistic case's rows and costs fit the one page.
+    section.top_margin, section.bottom_margin = Cm(1.0), Cm(1.2)
+    section.header_distance, section.footer_distance = Cm(0.5), Cm(0.5)
     w.heading(text("comparison", lang), 2)
     legend = "; ".join(
         f"{v.symbol} {renderer.label(v)}" for v in renderer.form.scales["direction"].values
@@ -135,7 +156,7 @@ def write(renderer: Any) -> None:
             [1, 1.2, *([2] * len(alts))],
             cells=texts,
         )
-        w.table(header, body, font_size=FONT_PT, widths=widths)
+        compact(w.table(header, body, font_size=FONT_PT, widths=widths), FONT_PT)
     reasoning = data.answer("comparison")
     if isinstance(reasoning, str) and reasoning.strip():
         w.paragraph(
@@ -145,3 +166,4 @@ def write(renderer: Any) -> None:
     section = w.portrait()
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2))
+    section.header_distance = section.footer_distance = Cm(1.25)
