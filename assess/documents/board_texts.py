@@ -26,6 +26,7 @@ TEXTS: dict[str, str] = {
         "document", "No alternative has an effect other than neutral on any group."
     ),
     "costs_row": pgettext_noop("document", "Costs and savings"),
+    "net_over_horizon": pgettext_noop("document", "Net over the horizon"),
     "baseline_mark": pgettext_noop("document", "zero option, the baseline"),
     "preparers_comparison": pgettext_noop("document", "The preparer's comparison"),
     "mitigation_follow_up": pgettext_noop("document", "Mitigation and follow-up"),

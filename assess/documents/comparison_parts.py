@@ -85,7 +85,8 @@ def cost_rows(renderer: Any, alts: list[Alternative]) -> list[list[str]]:
             else:
                 values.append(euros(value, lang))
         first = text("costs_row", lang) if n == 0 else ""
-        out.append([first, economy.text(key, lang), *values])
+        label = text("net_over_horizon", lang) if key == "net" else economy.text(key, lang)
+        out.append([first, label, *values])
     return out
 
 
@@ -146,7 +147,8 @@ def write(renderer: Any) -> None:
             lbl for d in renderer.form.dimensions for lbl in (d.labels.fi, d.labels.sv, d.labels.en)
         ]
         dim_words += columns.in_every_language("dimension", BOARD)
-        dim_words += [economy.text(k, lang) for k, _ in COST_ROWS]
+        dim_words += [economy.text(k, lang) for k, _ in COST_ROWS if k != "net"]
+        dim_words += columns.in_every_language("net_over_horizon", BOARD)
         alt_words = [[header_name(renderer, a)] for a in alts]
         texts = [[r[n] for r in body] for n in range(len(header))]
         widths = columns.fit(
