@@ -373,6 +373,7 @@ def init_app(app) -> None:
         organisation_data,
         plan,
         policy,
+        translations,
     )
 
     global _blueprint_limited

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from ..assessment_data import Alternative, AssessmentData, ImpactCell
+from ..assessment_data import Alternative, AssessmentData, ImpactCell, SnapshotDecision
 from ..definitions import localized
 from ..questionnaire.completeness import alternatives
 from ..questionnaire.definition import SERIOUS_FACTORS, FormDefinition
@@ -98,6 +98,10 @@ class FlagContext:
     min_mitigation_words: int = 3
     # The keys of the organisation's wellbeing plan objectives in force (issue 18, [plan]).
     plan_objectives: tuple[str, ...] = ()
+    # The decision (its language, title, proposal and their translations) and the languages
+    # its documents are made in, for translation_missing (issue 19, bilingual).
+    decision: SnapshotDecision | None = None
+    document_languages: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, form: FormDefinition, org: OrgSettings, **kw) -> FlagContext:
@@ -698,4 +702,5 @@ from . import (  # noqa: E402
     rules_hearings,  # noqa: F401  (issue 18: hearings)
     rules_plan,  # noqa: F401  (issue 18: plan)
     rules_scope,  # noqa: F401  (issue 18: scope)
+    rules_translations,  # noqa: F401  (issue 19: bilingual)
 )

@@ -46,6 +46,7 @@ __all__ = [
     "answer_context",
     "changing",
     "check_version",
+    "decision_part",
     "document_languages",
     "engine_for",
     "facts",
@@ -207,6 +208,24 @@ def active_assessment(decision: Decision) -> Assessment | None:
     )
 
 
+def decision_part(decision: Decision) -> dict[str, Any]:
+    """The decision as a revision freezes it (``SnapshotDecision``)."""
+    return {
+        "id": decision.id,
+        "case_number": decision.case_number,
+        "title": decision.title,
+        "language": decision.language,
+        "body": {
+            "id": decision.body_id,
+            "fi": decision.body.name_fi,
+            "sv": decision.body.name_sv,
+        },
+        "proposal": decision.proposal,
+        # The title and proposal in the other national language (issue 19).
+        "translations": copy.deepcopy(decision.translations or {}),
+    }
+
+
 def document_languages(decision: Decision) -> list[str]:
     """The languages the decision's documents are made in: its own language first, and in a
     bilingual organisation the other national language too."""
@@ -229,20 +248,7 @@ def snapshot(
         "state": assessment.state,
         "workflow": {"key": assessment.workflow_key, "version": assessment.workflow_version},
         "form": {"key": assessment.form_key, "version": assessment.form_version},
-        "decision": {
-            "id": decision.id,
-            "case_number": decision.case_number,
-            "title": decision.title,
-            "language": decision.language,
-            "body": {
-                "id": decision.body_id,
-                "fi": decision.body.name_fi,
-                "sv": decision.body.name_sv,
-            },
-            "proposal": decision.proposal,
-            # The title and proposal in the other national language (issue 19).
-            "translations": copy.deepcopy(decision.translations or {}),
-        },
+        "decision": decision_part(decision),
         "organisation": {"fi": decision.organisation.name_fi, "sv": decision.organisation.name_sv},
         "organisation_kind": decision.organisation.kind,
         "document_languages": document_languages(decision),

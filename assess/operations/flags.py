@@ -15,7 +15,7 @@ from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.orm import Session
 
 from .. import flags
-from ..assessment_data import Acknowledgement, AssessmentData
+from ..assessment_data import Acknowledgement, AssessmentData, SnapshotDecision
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..input_shape import strip_control
@@ -32,6 +32,8 @@ from .context import (
     actor,
     changing,
     check_version,
+    decision_part,
+    document_languages,
     engine_for,
     form_for,
     forms,
@@ -137,6 +139,8 @@ def context(assessment: Assessment, data: AssessmentData, *, submitted: date | N
         meeting_date=meeting_date(assessment),
         others=others(assessment, negative, on=on, window_days=window),
         plan_objectives=plan.active_keys(assessment.decision.organisation_id),
+        decision=SnapshotDecision.load(decision_part(assessment.decision)),
+        document_languages=tuple(document_languages(assessment.decision)),
     )
     # A published policy's time limit for the rule that applied wins over the settings'.
     applied = policy_applied.applied_of(assessment)

@@ -14,6 +14,7 @@ from ..i18n import request_language
 from ..operations import Conflict, NotFound, ValidationFailed
 from ..operations import decisions as ops
 from ..operations import organisation_data as org_data
+from ..operations.decision_texts import other_language
 from .access import roles_required
 from .assessments import panel_context
 from .limits import form_version, query_number
@@ -68,10 +69,23 @@ class DecisionForm(FlaskForm):
         validators=[Length(max=ops.PROPOSAL_MAX)],
         description=_l("The draft decision proposal. You can fill it in later."),
     )
+    # The title and proposal in the other national language: only a bilingual organisation's
+    # form shows them (issue 19).
+    title_other = StringField(_l("Title in the other national language"), [Length(max=300)])
+    proposal_other = TextAreaField(
+        _l("Proposal in the other national language"), [Length(max=ops.PROPOSAL_MAX)]
+    )
     version = HiddenField()
 
     def data_for_operation(self) -> dict:
+        extra = {}
+        if self.show_translations:
+            other = other_language(self.language.data or "")
+            extra["translations"] = {
+                other: {"title": self.title_other.data, "proposal": self.proposal_other.data}
+            }
         return {
+            **extra,
             "case_number": self.case_number.data,
             "title": self.title.data,
             "language": self.language.data,
@@ -105,9 +119,30 @@ def _form(decision=None, **kwargs) -> DecisionForm:
     ]
     # An organisation without types keeps the form it had.
     form.show_decision_type = bool(types)
+    form.show_translations = bool(current_user.organisation.bilingual)
+    if form.show_translations:
+        _name_other_language(form, decision)
     if types:
         form.decision_type.flags.required = True
     return form
+
+
+def _name_other_language(form: DecisionForm, decision) -> None:
+    """Name the language of the translation fields once the decision's language is known."""
+    language = decision.language if decision is not None else None
+    if language == "fi":
+        form.title_other.label.text = str(_l("Title in Swedish"))
+        form.proposal_other.label.text = str(_l("Proposal in Swedish"))
+    elif language == "sv":
+        form.title_other.label.text = str(_l("Title in Finnish"))
+        form.proposal_other.label.text = str(_l("Proposal in Finnish"))
+    note = _l(
+        "Your organisation is bilingual: its documents and agendas are also made in the other "
+        "national language (Swedish when the decision is in Finnish, Finnish when it is in "
+        "Swedish). Leave empty if not yet translated: the documents then print the original, "
+        "marked."
+    )
+    form.title_other.description = note
 
 
 def _get(decision_id: int):
@@ -164,6 +199,9 @@ def edit(decision_id: int):
         form.decision_type.data = decision.decision_type.key if decision.decision_type else ""
         form.amount_eur.data = "" if decision.amount_eur is None else str(decision.amount_eur)
         form.version.data = str(decision.version)
+        given = (decision.translations or {}).get(other_language(decision.language), {})
+        form.title_other.data = given.get("title", "")
+        form.proposal_other.data = given.get("proposal", "")
     else:
         form = _form(decision)
     status = 200

@@ -50,6 +50,7 @@ _PAGE_RULES = {
     "follow_up": {"no_follow_up", "unknown_without_plan"},
     "wellbeing_plan": {"plan_not_considered"},
     "scoping": {"implied_group_out_of_scope"},
+    "translations": {"translation_missing"},
 }
 
 

@@ -19,7 +19,6 @@ from flask_babel import format_date, format_decimal
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from ..assessment_data import ImpactCell
 from ..flags.rules import followable
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
@@ -40,11 +39,12 @@ from ..questionnaire.organisation import exempt_categories as org_exempt
 from ..questionnaire.organisation import groups as org_groups
 from ..questionnaire.policy_screening import is_own
 from ..questionnaire.screening import recommended_level
+from ..questionnaire.summary_draft import draft_summary
 from . import flags as flag_views
 from . import guided_scope
 from .limits import form_version
 
-bp = Blueprint("guided", __name__, url_prefix="/assessments/<int:assessment_id>")
+bp: Blueprint = Blueprint("guided", __name__, url_prefix="/assessments/<int:assessment_id>")
 
 
 def _load(assessment_id: int):
@@ -79,6 +79,8 @@ def _nav(a, form, current: str):
                 "current": current == s.id,
             }
         )
+    if (translations := guided_translations.nav_item(a, current)) is not None:
+        items.append(translations)
     items.append(
         {
             "id": "check",
@@ -379,10 +381,9 @@ def section(assessment_id: int, section_id: str):
     if section.kind == "indicators":  # after the blank row is added, so it has them too
         _effect_choices(wtform, a, form, request_language())
     if section.kind == "summary" and not any(a.content.summary.values()):
-        suggestion = suggest_summary(a, form)
-        for lang in ("fi", "sv"):
+        for lang in ("fi", "sv"):  # each in its own language (issue 19)
             if not wtform[lang].data:
-                wtform[lang].data = suggestion
+                wtform[lang].data = draft_summary(a.content, form, lang)
     if section.kind == "indicators":
         from . import guided_plan
 
@@ -443,25 +444,6 @@ def _council_bases(a, form) -> list[tuple[str, str]]:
         if basis is not None:
             out.append((council.labels.get(language), basis.get(language)))
     return out
-
-
-def suggest_summary(a, form) -> str:
-    """A first draft of the summary from the answers, for the preparer to edit."""
-    data = a.content
-    language = a.decision.language
-    lines = []
-    level = data.level
-    if level:
-        lines.append(_l("Level: %(level)s.", level=level).render(language))
-    negatives: dict[str, list[ImpactCell]] = {}
-    for c in data.impacts:
-        if c.direction == "negative":
-            g = form.group(c.group)
-            negatives.setdefault(g.labels.get(language) if g else c.group, []).append(c)
-    if negatives:
-        groups = ", ".join(sorted(negatives))
-        lines.append(_l("Negative effects: %(groups)s.", groups=groups).render(language))
-    return " ".join(lines)
 
 
 def impacts(a, form, section):
@@ -634,3 +616,7 @@ def attachment(assessment_id: int, attachment_id: int):
         download_name=found.filename,
         etag=found.sha256,
     )
+
+
+# The Translations page (issue 19) registers its route on this blueprint.
+from . import guided_translations  # noqa: E402

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assess.assessment_data import SnapshotDecision
 from assess.flags.rules import RULES, FlagContext, OtherAssessment, compute
 from assess.questionnaire import load_forms
 from assess.questionnaire.organisation import OrgSettings
@@ -114,6 +115,17 @@ def fired(rule, d, c=None):
 
 
 # rule -> [(data, context kwargs, fires?)]
+DECISION_FI = SnapshotDecision.load(
+    {
+        "id": 1,
+        "case_number": "1/2026",
+        "title": "Lakkautus",
+        "language": "fi",
+        "body": {"id": 1, "fi": "Hallitus", "sv": "Styrelsen"},
+    }
+)
+
+
 CASES = {
     "consultation_required": [
         (data([cell()]), {}, True),
@@ -391,6 +403,12 @@ CASES = {
         (data(yes=("s_older_disabled",), groups=["older_people", "disabled"]), {}, False),
         ({**data(yes=("s_older_disabled",)), "scope_exclusions": {"disabled": "None."}}, {}, False),
         (data(level="none", yes=("s_older_disabled",)), {}, False),
+    ],
+    # issue 19, bilingual: the Swedish documents lack the decision's title at least.
+    "translation_missing": [
+        (data(), {"decision": DECISION_FI, "document_languages": ("fi", "sv")}, True),
+        (data(), {"decision": DECISION_FI, "document_languages": ("fi",)}, False),
+        (data(), {}, False),  # no decision known: the rule says nothing
     ],
 }
 
