@@ -12,6 +12,7 @@ import assess.api.follow_up  # noqa: F401  (the follow-up, issue 18)
 import assess.api.organisation_data  # noqa: F401  (bodies and decision types)
 import assess.api.plan  # noqa: F401  (GET and PUT /plan)
 import assess.api.policy  # noqa: F401  (GET /policy)
+import assess.api.translations  # noqa: F401  (texts and translations, issue 19)
 from assess.api import ENDPOINTS
 from assess.extensions import db
 from assess.models import (
@@ -100,6 +101,15 @@ CALLS = {
     ),
     ("GET", "/plan"): ("/plan", None),
     ("PUT", "/plan"): ("/plan", {"objectives": [{"key": "Not A Key"}]}),
+    ("GET", "/assessments/<int:assessment_id>/texts"): ("/assessments/{approved}/texts", None),
+    ("GET", "/assessments/<int:assessment_id>/translations"): (
+        "/assessments/{approved}/translations",
+        None,
+    ),
+    ("PUT", "/assessments/<int:assessment_id>/translations"): (  # no If-Match
+        "/assessments/{in_review}/translations",
+        {},
+    ),
 }
 
 # For another organisation's users, valid bodies: the request gets as far as looking up the
@@ -116,6 +126,7 @@ VALID = {
     ("PATCH", "/bodies/<key>"): {"name_fi": "Renamed by a stranger"},
     ("PATCH", "/decision-types/<key>"): {"name_fi": "Renamed by a stranger"},
     ("PUT", "/assessments/<int:assessment_id>/follow-up"): {"ex_post": []},
+    ("PUT", "/assessments/<int:assessment_id>/translations"): {"sv": {}},
     ("POST", "/assessments/<int:assessment_id>/follow-up/summaries"): {
         "council": "older_people_council",
         "language": "fi",
