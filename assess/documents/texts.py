@@ -123,6 +123,24 @@ TEXTS: dict[str, str] = {
     "not_published": pgettext_noop("document", "The agenda is not published."),
     # The agenda's file name: ASCII letters only.
     "agenda_file": pgettext_noop("document", "agenda"),
+    # The agenda of issue 19: numbered attachments with their file checksums, the proposal
+    # in the agenda's language, the presenter chosen by the secretary.
+    "agenda_attachment_n": pgettext_noop("document", "Attachment %(n)d"),
+    "agenda_document": pgettext_noop("document", "Document"),
+    "agenda_file_name": pgettext_noop("document", "File"),
+    "agenda_checksum": pgettext_noop("document", "File checksum (SHA-256)"),
+    "agenda_checksum_note": pgettext_noop(
+        "document",
+        "The file checksum is the SHA-256 of the attached file's bytes: computed from the "
+        "file you received, it shows the file is the one attached. The assessment's footer "
+        "carries another number, the fingerprint of the assessment's approved data.",
+    ),
+    "agenda_statement": pgettext_noop("document", "Statement of %(name)s"),
+    "agenda_proposal": pgettext_noop("document", "Proposal of the presenter"),
+    "agenda_no_proposal": pgettext_noop("document", "No proposal has been written."),
+    "agenda_no_presenter": pgettext_noop("document", "not chosen"),
+    "agenda_in_finnish": pgettext_noop("document", "(original in Finnish)"),
+    "agenda_in_swedish": pgettext_noop("document", "(original in Swedish)"),
     # The acts of the organisation's type (issue 17); printed only from revisions that
     # record the type, so that older revisions re-render the same bytes.
     "duty_basis": pgettext_noop("document", "Duty to assess"),

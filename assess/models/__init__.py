@@ -3,7 +3,7 @@
 from .assessment import Assessment, Attachment, Document, NegativeEffect, Revision
 from .audit import AuditCheckpoint, AuditEvent
 from .decision import Decision
-from .meeting import MEETING_STATES, OUTCOMES, AgendaItem, Meeting
+from .meeting import MEETING_STATES, OUTCOMES, AgendaItem, Meeting, MeetingDocument
 from .organisation import BODY_KINDS, ORGANISATION_KINDS, Body, DecisionType, Organisation
 from .plan import PlanIndicator, PlanObjective
 from .policy import POLICY_STATUSES, PolicyVersion, PublishedPolicyChanged
@@ -15,6 +15,7 @@ __all__ = [
     "OUTCOMES",
     "AgendaItem",
     "Meeting",
+    "MeetingDocument",
     "Assessment",
     "Attachment",
     "AuditCheckpoint",

@@ -6,6 +6,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -45,6 +46,9 @@ class Meeting(Model):
     year: Mapped[int]
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(200), default="")
+    # The place as the Swedish agenda names it ("Karleby, fullmäktigesalen"); empty: the
+    # same words in both languages (issue 19).
+    place_sv: Mapped[str] = mapped_column(String(200), default="", server_default="")
     state: Mapped[str] = mapped_column(String(20), default="planned")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -75,7 +79,14 @@ class AgendaItem(Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
     position: Mapped[int]
+    # The presenter's name as first recorded (before issue 19: the preparer's); kept for
+    # agendas made then. Now the secretary chooses the person and their title.
     presenter: Mapped[str] = mapped_column(String(200), default="")
+    presenter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # The title the person presents in ("kunnanjohtaja" / "kommundirektör"): a title of the
+    # office at this meeting, in each national language, not the person's for ever.
+    presenter_title_fi: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    presenter_title_sv: Mapped[str] = mapped_column(String(200), default="", server_default="")
     outcome: Mapped[str | None] = mapped_column(String(20))
     outcome_note: Mapped[str] = mapped_column(Text, default="")
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -88,4 +99,36 @@ class AgendaItem(Model):
     documents: Mapped[list[Document]] = relationship(
         secondary=agenda_item_documents, order_by="Document.language", lazy="selectin"
     )
-    outcome_by: Mapped[User | None] = relationship()
+    outcome_by: Mapped[User | None] = relationship(foreign_keys=[outcome_by_id])
+    presenter_user: Mapped[User | None] = relationship(foreign_keys=[presenter_id])
+
+    def presenter_title(self, language: str) -> str:
+        return (self.presenter_title_sv if language == "sv" else "") or self.presenter_title_fi
+
+
+class MeetingDocument(Model):
+    """A published agenda, in one language, as it was published: its bytes never change.
+
+    Stored when the agenda is published; the meeting page serves it from then on. The PDF/A
+    beside it is made by the archive converter when it is available (issue 19).
+    """
+
+    __tablename__ = "meeting_documents"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "language", name="uq_meeting_documents_language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    language: Mapped[str] = mapped_column(String(2))
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship()

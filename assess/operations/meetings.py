@@ -16,10 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
 
-from .. import documents
 from ..definitions import localized
-from ..documents.agenda import render_agenda
-from ..documents.texts import text
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..input_shape import strip_control
@@ -35,6 +32,7 @@ from ..models import (
     User,
 )
 from ..models._types import utcnow
+from . import agenda_documents as agenda_docs
 from . import assessments as assessment_ops
 from ._audit import record
 from ._check import row_id
@@ -45,7 +43,6 @@ from .context import (
     changing,
     check_version,
     engine_for,
-    form_of,
     today,
 )
 from .errors import Conflict, Forbidden, NotFound, OperationError, ValidationFailed
@@ -392,7 +389,8 @@ def add_item(user: User, meeting: Meeting, decision_id, *, expected_version) -> 
             meeting=meeting,
             decision=decision,
             position=len(meeting.items) + 1,
-            presenter=decision.preparer.name,
+            # The preparer is not the presenter: the secretary chooses one (issue 19).
+            presenter="",
         )
         session.add(item)
         _touch(meeting)
@@ -557,6 +555,7 @@ def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
         meeting.state = "published"
         meeting.published_at = utcnow()
         session.flush()
+        kept = agenda_docs.store_published(session, user, meeting)
         record(
             session,
             user,
@@ -578,6 +577,11 @@ def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
                         }
                         for i in meeting.items
                     ],
+                },
+                {
+                    "field": "agenda",
+                    "old": None,
+                    "new": [{"language": k.language, "sha256": k.sha256} for k in kept],
                 },
             ],
         )
@@ -720,67 +724,8 @@ def days_left(meeting: Meeting, on: date | None = None) -> int:
 
 
 # --- the agenda document ---------------------------------------------------------------
-
-
-def agenda_languages(meeting: Meeting) -> list[str]:
-    org = meeting.body.organisation
-    if org.bilingual:
-        return ["fi", "sv"]
-    return [org.setting("default_language") or "fi"]
-
-
-def agenda_data(meeting: Meeting) -> dict:
-    """Everything the agenda document shows, as plain data (the renderer is pure)."""
-    org = meeting.body.organisation
-    items = []
-    for item in meeting.items:
-        paragraphs: dict[str, str] = {}
-        for doc in item.documents:
-            snap = doc.revision.snapshot
-            paragraphs.setdefault(
-                doc.language, documents.decision_paragraph(snap, form_of(snap), doc.language)
-            )
-        items.append(
-            {
-                "position": item.position,
-                "case_number": item.decision.case_number,
-                "title": item.decision.title,
-                "language": item.decision.language,
-                "preparer": item.decision.preparer.name,
-                "presenter": item.presenter,
-                "paragraphs": paragraphs,
-                "attachments": [
-                    {
-                        "title": d.filename,
-                        "reference": d.reference,
-                        "language": d.language,
-                        "sha256": d.sha256,
-                    }
-                    for d in item.documents
-                ],
-            }
-        )
-    return {
-        "organisation": {"fi": org.name_fi, "sv": org.name_sv},
-        "body": {"fi": meeting.body.name_fi, "sv": meeting.body.name_sv},
-        "meeting": {
-            "id": meeting.id,
-            "number": meeting.number,
-            "year": meeting.year,
-            "starts_at": meeting.starts_at.isoformat(),
-            "place": meeting.place,
-            "state": meeting.state,
-        },
-        "published_at": meeting.published_at.isoformat() if meeting.published_at else None,
-        "author": org.name_fi,
-        "items": items,
-    }
-
-
-def agenda_document(user: User, meeting: Meeting, language: str) -> tuple[bytes, str]:
-    if language not in ("fi", "sv"):
-        raise NotFound(_l("Agendas exist in Finnish and Swedish (fi, sv)."))
-    name = text("agenda_file", language)
-    body = "".join(c for c in meeting.body.name_fi if c.isalnum())
-    filename = f"{name}_{body}_{meeting.number}-{meeting.year}_{language}.docx"
-    return render_agenda(agenda_data(meeting), language), filename
+# In agenda_documents (what it shows, the attachments' numbers, the published one kept);
+# named here too for the fronts and the bench that ask the meetings for it.
+agenda_languages = agenda_docs.agenda_languages
+agenda_data = agenda_docs.agenda_data
+agenda_document = agenda_docs.agenda_document
