@@ -17,6 +17,7 @@ from ..operations import decisions as decision_ops
 from ..operations import documents as doc_ops
 from ..operations import flags as flag_ops
 from ..operations import meetings as meeting_ops
+from ..operations.agenda_documents import stored_agendas
 from ..operations.errors import ValidationFailed
 from . import ApiError, endpoint, etag, if_match, iso, language
 from . import schemas as s
@@ -536,6 +537,7 @@ def _meeting(m) -> dict:
         "year": m.year,
         "starts_at": iso(m.starts_at),
         "place": m.place,
+        "place_sv": m.place_sv,
         "state": m.state,
         "version": m.version,
         "items": [
@@ -546,9 +548,29 @@ def _meeting(m) -> dict:
                 "outcome": i.outcome,
                 "documents": [d.id for d in i.documents],
                 "assessment_changed": i.assessment_changed,
+                "presenter": presenter_out(i),
             }
             for i in m.items
         ],
+        "agendas": [
+            {"language": a.language, "sha256": a.sha256, "size": a.size, "pdf_sha256": a.pdf_sha256}
+            for a in stored_agendas(m)
+        ],
+    }
+
+
+# The meeting as every meeting route answers it; the agenda's presenter route too (agenda.py).
+def meeting_out(m) -> dict:
+    return _meeting(m)
+
+
+def presenter_out(item) -> dict | None:
+    if item.presenter_user is None and not item.presenter:
+        return None
+    return {
+        "user": item.presenter_id,
+        "name": item.presenter_user.name if item.presenter_user else item.presenter,
+        "title": {"fi": item.presenter_title_fi, "sv": item.presenter_title_sv},
     }
 
 
@@ -571,6 +593,7 @@ def create_meeting(payload: s.MeetingIn):
         year=payload.year,
         starts_at=payload.starts_at,
         place=payload.place,
+        place_sv=payload.place_sv,
     )
     return _meeting(m)
 

@@ -339,8 +339,34 @@ class MeetingIn(Request):
     body: Id
     starts_at: str
     place: str = ""
+    # The place as the Swedish agenda names it (issue 19); empty: the same words in both.
+    place_sv: str = ""
     number: Annotated[int, Field(ge=1, le=9999)] | None = None
     year: Annotated[int, Field(ge=2000, le=2100)] | None = None
+
+
+class PresenterTitle(BaseModel):
+    fi: str
+    sv: str
+
+
+class PresenterOut(BaseModel):
+    """The item's presenter (esittelijä) and the title they present in (issue 19)."""
+
+    user: int | None = Field(description="The person; null for a name recorded before issue 19.")
+    name: str
+    title: PresenterTitle
+
+
+class AgendaFileOut(BaseModel):
+    """A published agenda as kept: its bytes never change (issue 19)."""
+
+    language: str
+    sha256: str = Field(description="The file checksum: SHA-256 of the .docx bytes.")
+    size: int
+    pdf_sha256: str | None = Field(
+        None, description="The file checksum of its PDF/A, once the archive converter made it."
+    )
 
 
 class ItemOut(BaseModel):
@@ -350,6 +376,7 @@ class ItemOut(BaseModel):
     outcome: str | None = None
     documents: list[int]
     assessment_changed: bool
+    presenter: PresenterOut | None = None
 
 
 class MeetingOut(BaseModel):
@@ -359,9 +386,13 @@ class MeetingOut(BaseModel):
     year: int
     starts_at: str
     place: str
+    place_sv: str = ""
     state: str
     version: int
     items: list[ItemOut]
+    agendas: list[AgendaFileOut] = Field(
+        default_factory=list, description="The agenda as published, per language."
+    )
 
 
 class ItemIn(Request):

@@ -109,10 +109,17 @@ def meetings(user: User, *, body_id: int | None = None) -> Sequence[Meeting]:
 
 
 def create_meeting(
-    user: User, *, body_id, number=None, year=None, starts_at, place: str = ""
+    user: User,
+    *,
+    body_id,
+    number=None,
+    year=None,
+    starts_at,
+    place: str = "",
+    place_sv: str = "",
 ) -> Meeting:
     """A meeting of a body. Without a year, the year of its date; without a number, the
-    body's next number of that year."""
+    body's next number of that year. ``place_sv``: the place as the Swedish agenda names it."""
     _secretary(user)
     if year in (None, "") and isinstance(starts_at, str):
         with contextlib.suppress(ValueError):
@@ -159,6 +166,9 @@ def create_meeting(
     place = strip_control(place or "").strip()
     if len(place) > 200:
         errors["place"] = [_l("The place may have at most 200 characters.")]
+    place_sv = strip_control(place_sv or "").strip()
+    if len(place_sv) > 200:
+        errors["place_sv"] = [_l("The place may have at most 200 characters.")]
     # A missing body or date has its error above.
     if errors or body is None or not isinstance(starts_at, datetime):
         raise ValidationFailed(errors)
@@ -190,6 +200,7 @@ def create_meeting(
             year=year,
             starts_at=starts_at,
             place=place,
+            place_sv=place_sv,
         )
         session.add(meeting)
         session.flush()
@@ -209,6 +220,7 @@ def create_meeting(
                         "year": year,
                         "starts_at": starts_at.isoformat(),
                         "place": place,
+                        "place_sv": place_sv,
                     },
                 }
             ],

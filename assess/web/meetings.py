@@ -15,6 +15,8 @@ from ..i18n import request_language
 from ..input_shape import MAX_ID
 from ..models import OUTCOMES, Body, Document
 from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
+from ..operations import agenda_documents as agenda_docs
+from ..operations import agenda_presenters as presenter_ops
 from ..operations import assessments as assessment_ops
 from ..operations import meetings as ops
 from .access import roles_required
@@ -60,7 +62,8 @@ def index(errors=None, typed=None, status=200):
 @roles_required("secretary")
 def create():
     typed = {
-        k: request.form.get(k, "") for k in ("body_id", "number", "year", "starts_at", "place")
+        k: request.form.get(k, "")
+        for k in ("body_id", "number", "year", "starts_at", "place", "place_sv")
     }
     try:
         meeting = ops.create_meeting(current_user, **typed)
@@ -103,6 +106,9 @@ def _page(meeting, *, refused=None, refused_details=(), errors=None, status=200)
         refused_details=refused_details,
         errors=errors or {},
         can_edit=current_user.has_role("secretary"),
+        presenters=presenter_ops.candidates(meeting) if meeting.state == "planned" else [],
+        suggested=presenter_ops.suggestion(meeting) if meeting.state == "planned" else None,
+        stored=agenda_docs.stored_agendas(meeting),
     ), status
 
 
@@ -162,6 +168,25 @@ def move_item(meeting_id: int, item_id: int):
             current_user, m, item_id, request.form.get("position"), expected_version=_version()
         ),
         _l("The agenda was reordered."),
+    )
+
+
+@bp.post("/<int:meeting_id>/items/<int:item_id>/presenter")
+@roles_required("secretary")
+def presenter(meeting_id: int, item_id: int):
+    m = _meeting(meeting_id)
+    return _act(
+        m,
+        lambda: presenter_ops.choose(
+            current_user,
+            m,
+            item_id,
+            request.form.get("presenter", ""),
+            request.form.get("title_fi", ""),
+            request.form.get("title_sv", ""),
+            expected_version=_version(),
+        ),
+        _l("The presenter is chosen."),
     )
 
 

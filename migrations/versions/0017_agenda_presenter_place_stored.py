@@ -22,21 +22,32 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("agenda_items", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("presenter_id", sa.Integer(), nullable=True))
-        batch_op.add_column(
-            sa.Column("presenter_title_fi", sa.String(length=200), server_default="", nullable=False)
+    if op.get_bind().dialect.name == "sqlite":
+        # In place: a batch rebuild would drop the agenda_items and meetings tables, which
+        # the rows pointing at them refuse once there is data (as 0013 does).
+        op.execute(
+            "ALTER TABLE agenda_items ADD COLUMN presenter_id INTEGER "
+            "CONSTRAINT fk_agenda_items_presenter_id_users REFERENCES users (id)"
         )
-        batch_op.add_column(
-            sa.Column("presenter_title_sv", sa.String(length=200), server_default="", nullable=False)
-        )
-        batch_op.create_foreign_key(
-            batch_op.f("fk_agenda_items_presenter_id_users"), "users", ["presenter_id"], ["id"]
-        )
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("place_sv", sa.String(length=200), server_default="", nullable=False)
-        )
+        for column in ("presenter_title_fi", "presenter_title_sv"):
+            op.execute(
+                f"ALTER TABLE agenda_items ADD COLUMN {column} VARCHAR(200) DEFAULT '' NOT NULL"
+            )
+        op.execute("ALTER TABLE meetings ADD COLUMN place_sv VARCHAR(200) DEFAULT '' NOT NULL")
+    else:
+        with op.batch_alter_table("agenda_items", schema=None) as batch_op:
+            batch_op.add_column(sa.Column("presenter_id", sa.Integer(), nullable=True))
+            for column in ("presenter_title_fi", "presenter_title_sv"):
+                batch_op.add_column(
+                    sa.Column(column, sa.String(length=200), server_default="", nullable=False)
+                )
+            batch_op.create_foreign_key(
+                op.f("fk_agenda_items_presenter_id_users"), "users", ["presenter_id"], ["id"]
+            )
+        with op.batch_alter_table("meetings", schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column("place_sv", sa.String(length=200), server_default="", nullable=False)
+            )
     op.create_table(
         "meeting_documents",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -64,12 +75,14 @@ def upgrade():
 
 def downgrade():
     op.drop_table("meeting_documents")
+    sqlite = op.get_bind().dialect.name == "sqlite"
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.drop_column("place_sv")
     with op.batch_alter_table("agenda_items", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_agenda_items_presenter_id_users"), type_="foreignkey"
-        )
+        if not sqlite:
+            batch_op.drop_constraint(
+                op.f("fk_agenda_items_presenter_id_users"), type_="foreignkey"
+            )
         batch_op.drop_column("presenter_title_sv")
         batch_op.drop_column("presenter_title_fi")
         batch_op.drop_column("presenter_id")

@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+import assess.api.agenda  # noqa: F401  (the agenda's presenters, issue 19)
 import assess.api.endpoints  # noqa: F401  (declares the endpoints)
 import assess.api.follow_up  # noqa: F401  (the follow-up, issue 18)
 import assess.api.organisation_data  # noqa: F401  (bodies and decision types)
@@ -80,6 +81,10 @@ CALLS = {
         "/meetings/{meeting}/items/{item}/outcome",
         {},
     ),
+    ("PUT", "/meetings/<int:meeting_id>/items/<int:item_id>/presenter"): (
+        "/meetings/{meeting}/items/{item}/presenter",
+        {},
+    ),
     ("GET", "/audit/verify"): ("/audit/verify", None),
     ("POST", "/bodies"): ("/bodies", {}),
     ("PATCH", "/bodies/<key>"): ("/bodies/{body}", {"name_fi": 7}),
@@ -123,6 +128,11 @@ VALID = {
     ("POST", "/meetings/<int:meeting_id>/items"): {"decision": 1},
     ("PATCH", "/decisions/<int:decision_id>"): {"proposal": "Changed by a stranger."},
     ("POST", "/meetings/<int:meeting_id>/items/<int:item_id>/outcome"): {"outcome": "approved"},
+    ("PUT", "/meetings/<int:meeting_id>/items/<int:item_id>/presenter"): {
+        "user": 1,
+        "title_fi": "kunnanjohtaja",
+        "title_sv": "kommundirektör",
+    },
     ("PATCH", "/bodies/<key>"): {"name_fi": "Renamed by a stranger"},
     ("PATCH", "/decision-types/<key>"): {"name_fi": "Renamed by a stranger"},
     ("PUT", "/assessments/<int:assessment_id>/follow-up"): {"ex_post": []},
