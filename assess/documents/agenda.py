@@ -116,7 +116,7 @@ def _item(w: Writer, item: dict, language: str) -> None:
         [t("attachment_title"), t("agenda_document"), t("agenda_file_name"), t("agenda_checksum")],
         [
             [
-                t("agenda_attachment_n", n=a["number"]),
+                t("attachment_number", n=a["number"]),
                 _attachment_title(a, language),
                 a["filename"],
                 a["sha256"],

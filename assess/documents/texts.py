@@ -125,7 +125,6 @@ TEXTS: dict[str, str] = {
     "agenda_file": pgettext_noop("document", "agenda"),
     # The agenda of issue 19: numbered attachments with their file checksums, the proposal
     # in the agenda's language, the presenter chosen by the secretary.
-    "agenda_attachment_n": pgettext_noop("document", "Attachment %(n)d"),
     "agenda_document": pgettext_noop("document", "Document"),
     "agenda_file_name": pgettext_noop("document", "File"),
     "agenda_checksum": pgettext_noop("document", "File checksum (SHA-256)"),

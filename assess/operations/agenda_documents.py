@@ -85,9 +85,7 @@ def _decision_texts(item: AgendaItem) -> tuple[dict, dict]:
     """The title and proposal by language: the original, and the other national language
     where it is written (``decisions.translations``, issue 19)."""
     decision = item.decision
-    # The translations column comes with the bilingual decision (owner: bilingual); a
-    # decision without it has its original texts only.
-    translations = getattr(decision, "translations", None) or {}
+    translations = decision.translations or {}
     titles = {decision.language: decision.title}
     proposals = {decision.language: decision.proposal or ""}
     for lang, given in translations.items():
@@ -113,13 +111,19 @@ def agenda_data(meeting: Meeting) -> dict:
     org = meeting.body.organisation
     items = []
     for item in meeting.items:
+        attachments = attachment_numbers(item)
+        # The paragraph refers to the assessment by its number on this item ("liite 1").
+        numbers = {a["document"]: a["number"] for a in attachments if a["kind"] == "assessment"}
         paragraphs: dict[str, str] = {}
         for doc in item.documents:
             if doc.kind != "assessment":
                 continue
             snap = doc.revision.snapshot
             paragraphs.setdefault(
-                doc.language, documents.decision_paragraph(snap, form_of(snap), doc.language)
+                doc.language,
+                documents.decision_paragraph(
+                    snap, form_of(snap), doc.language, attachment=numbers.get(doc.id)
+                ),
             )
         titles, proposals = _decision_texts(item)
         items.append(
@@ -132,7 +136,7 @@ def agenda_data(meeting: Meeting) -> dict:
                 "preparer": item.decision.preparer.name,
                 "presenter": _presenter(item),
                 "paragraphs": paragraphs,
-                "attachments": attachment_numbers(item),
+                "attachments": attachments,
             }
         )
     return {

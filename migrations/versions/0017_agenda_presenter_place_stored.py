@@ -6,7 +6,7 @@ languages; the published agenda's bytes are kept so that they never change after
 (their PDF/A is filled in later by the archive converter).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-11-28 01:40:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -20,6 +20,7 @@ from assess.operations import Conflict, Forbidden, ValidationFailed
 from assess.operations import agenda_presenters as presenter_ops
 from assess.operations import assessments as ops
 from assess.operations import attachments as attachment_ops
+from assess.operations import decisions as decision_ops
 from assess.operations import meetings as meeting_ops
 from tests.support import acknowledge_high, login, post, to_review, user
 
@@ -217,6 +218,19 @@ def test_a_swedish_decision_is_marked_on_the_finnish_agenda(ctx):
 
 
 def test_the_swedish_agenda_is_in_swedish_throughout(ctx):
+    # The decision's texts in Swedish too (decisions.translations), before its assessment.
+    d = decision("KPHA/412/2026")
+    decision_ops.update_decision(
+        user("preparer"),
+        d,
+        case_number=d.case_number,
+        title=d.title,
+        language=d.language,
+        body_id=d.body_id,
+        proposal=d.proposal,
+        translations={"sv": {"title": TITLE_SV, "proposal": PROPOSAL_SV}},
+        expected_version=d.version,
+    )
     approved("KPHA/412/2026")
     m = meeting(place="Kokkola, valtuustosali", place_sv="Karleby, fullmäktigesalen")
     item = on_agenda(m, "KPHA/412/2026")
@@ -224,9 +238,6 @@ def test_the_swedish_agenda_is_in_swedish_throughout(ctx):
         user("secretary"), m, item.id, user("reviewer").id, "hyvinvointialuejohtaja",
         "välfärdsområdesdirektör", expected_version=m.version,
     )  # fmt: skip
-    # The decision's texts in Swedish (decisions.translations, written by the preparer).
-    d = decision("KPHA/412/2026")
-    d.translations = {"sv": {"title": TITLE_SV, "proposal": PROPOSAL_SV}}
     sv = agenda(m, "sv")
     everything = "\n".join(lines(sv) + [c for r in rows(sv) for c in r])
     assert "Plats: Karleby, fullmäktigesalen" in lines(sv)
