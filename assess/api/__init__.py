@@ -374,6 +374,7 @@ def init_app(app) -> None:
         organisation_data,
         plan,
         policy,
+        records,
         translations,
     )
 

@@ -12,6 +12,7 @@ from ..models import Body, DecisionType
 from ..operations import organisation_data as ops
 from . import ApiError, endpoint, language
 from .endpoints import body_json
+from .records import PublicityClass, RetentionPeriod
 from .schemas import BodyOut, Request
 
 Kind = Literal["council", "executive_board", "committee", "board", "division", "office_holder"]
@@ -53,6 +54,10 @@ class DecisionTypeOut(BaseModel):
     name_sv: str
     name_en: str
     task_class: str | None
+    # Records metadata (issue 19); null: the organisation's default applies.
+    publicity_class: PublicityClass | None = None
+    retention_period: str | None = None
+    personal_data: bool | None = None
     active: bool
 
 
@@ -62,6 +67,9 @@ class DecisionTypeIn(Request):
     name_sv: Name
     name_en: Name
     task_class: TaskClass = None
+    publicity_class: PublicityClass | None = None
+    retention_period: RetentionPeriod | None = None
+    personal_data: bool | None = None
 
 
 class DecisionTypePatch(Request):
@@ -71,6 +79,9 @@ class DecisionTypePatch(Request):
     name_sv: Name | None = None
     name_en: Name | None = None
     task_class: TaskClass = None
+    publicity_class: PublicityClass | None = None
+    retention_period: RetentionPeriod | None = None
+    personal_data: bool | None = None
     active: bool | None = None
 
 
@@ -82,6 +93,9 @@ def _type_json(t: DecisionType) -> dict:
         "name_sv": t.name_sv,
         "name_en": t.name_en,
         "task_class": t.task_class,
+        "publicity_class": t.publicity_class,
+        "retention_period": t.retention_period,
+        "personal_data": t.personal_data,
         "active": t.active,
     }
 

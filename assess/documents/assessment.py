@@ -72,11 +72,17 @@ def render(
     *,
     draft: bool = False,
     attachment: AttachmentMark | None = None,
+    records: dict[str, str] | None = None,
 ) -> bytes:
     """The .docx of ``snapshot`` in ``language`` (fi or sv; en for tests and previews).
 
-    ``attachment``: render the attachment copy, its number and meeting in its header."""
-    return _Renderer(snapshot, form, language, draft=draft, attachment=attachment).render()
+    ``attachment``: render the attachment copy, its number and meeting in its header.
+    ``records``: the records metadata as custom properties (``records.RecordsMetadata.
+    properties``), for the archive; none in drafts and in documents made before them."""
+    renderer = _Renderer(snapshot, form, language, draft=draft, attachment=attachment)
+    if records:
+        renderer.w.custom_properties(records)
+    return renderer.render()
 
 
 class _Renderer:

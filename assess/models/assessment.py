@@ -176,6 +176,9 @@ class Document(Model):
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     pdf_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The records metadata it was made with (documents/records.py), so it re-renders to the
+    # same bytes after the type's or the organisation's settings change; None: made without.
+    records: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     revision: Mapped[Revision] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -103,6 +103,12 @@ class DecisionType(Model):
     name_en: Mapped[str] = mapped_column(String(200))
     # The records management's task class code, e.g. "05.01.00".
     task_class: Mapped[str | None] = mapped_column(String(40), default=None)
+    # Records metadata (issue 19; documents/records.py): None takes the organisation's
+    # default. Publicity class: public, partly_secret, secret; retention: "permanent" or
+    # whole years ("10"); personal data: whether its documents hold any.
+    publicity_class: Mapped[str | None] = mapped_column(String(20), default=None)
+    retention_period: Mapped[str | None] = mapped_column(String(20), default=None)
+    personal_data: Mapped[bool | None] = mapped_column(default=None)
     # A retired type cannot be chosen for new decisions; old decisions keep it.
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from .. import documents
 from ..documents import follow_up as follow_up_doc
+from ..documents import records as rec
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Decision, Document, Revision, User
 from ..pdfa import ConverterDown
-from . import archive
+from . import archive, records
 from ._audit import record
 from ._tx import transaction
 from .context import FOLLOW_UP_KIND, document_languages, form_of, snapshot
@@ -41,8 +42,18 @@ def languages_for(decision: Decision) -> list[str]:
     return document_languages(decision)
 
 
-def render_snapshot(snapshot: dict, language: str, *, draft: bool = False) -> bytes:
-    return documents.render(snapshot, form_of(snapshot), language, draft=draft)
+def render_snapshot(
+    snapshot: dict, language: str, *, draft: bool = False, records: dict | None = None
+) -> bytes:
+    """``records``: the records metadata as a document row keeps them (``Document.records``)."""
+    kept = rec.from_stored(records)
+    return documents.render(
+        snapshot,
+        form_of(snapshot),
+        language,
+        draft=draft,
+        records=kept.properties() if kept is not None else None,
+    )
 
 
 def filename(reference: str, case_number: str, extension: str = "docx") -> str:
@@ -60,8 +71,11 @@ def store(
     reference: str,
     content: bytes,
     renderer_version: int,
+    records: dict | None = None,
 ) -> Document:
-    """Keep a rendered document of ``revision`` with its checksum (the caller audits it)."""
+    """Keep a rendered document of ``revision`` with its checksum (the caller audits it).
+
+    ``records``: the records metadata it was rendered with (``records.stored``)."""
     assessment = revision.assessment
     doc = Document(
         organisation_id=assessment.organisation_id,
@@ -77,6 +91,7 @@ def store(
         size=len(content),
         renderer_version=renderer_version,
         created_by_id=user.id,
+        records=records,
     )
     session.add(doc)
     session.flush()
@@ -89,10 +104,12 @@ def attach(session: Session, user: User, assessment: Assessment, revision: Revis
     Called inside the transition's transaction: if rendering fails, nothing is approved.
     """
     made = []
+    # Frozen with each document, so it renders to the same bytes after the settings change.
+    kept = rec.stored(records.metadata_for(assessment.decision))
     for language in languages_for(assessment.decision):
         frozen = revision.content
         # Rendered from the JSON as stored: the document's checksum is of that.
-        content = documents.render(revision.snapshot, form_of(frozen), language)
+        content = render_snapshot(revision.snapshot, language, records=kept)
         reference = documents.document_id(frozen, language)
         doc = store(
             session,
@@ -103,6 +120,7 @@ def attach(session: Session, user: User, assessment: Assessment, revision: Revis
             reference=reference,
             content=content,
             renderer_version=documents.RENDERER_VERSION,
+            records=kept,
         )
         record(
             session,
@@ -200,7 +218,7 @@ def verify() -> tuple[int, list[Mismatch]]:
         again = (
             follow_up_doc.render_summary(snap, form_of(snap), doc.language)
             if summary
-            else render_snapshot(snap, doc.language)
+            else render_snapshot(snap, doc.language, records=doc.records)
         )
         if again != doc.content:
             problems.append(

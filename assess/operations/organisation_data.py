@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import BODY_KINDS, Body, DecisionType, Organisation, User
+from . import records
 from ._audit import record
 from ._check import choice, text
 from ._tx import transaction
@@ -135,6 +136,10 @@ def _key(errors: Errors, value, *, taken_by) -> str:
     elif (clash := taken_by(key)) is not None:
         errors.add("key", clash)
     return key
+
+
+# The records metadata a decision type may set (issue 19); unset: the organisation's default.
+RECORDS_FIELDS = ("publicity_class", "retention_period", "personal_data")
 
 
 def _names(errors: Errors, data: dict, fields: tuple[str, ...]) -> dict[str, str]:
@@ -296,6 +301,7 @@ def create_decision_type(
     name_en,
     task_class=None,
     organisation: Organisation | int | None = None,
+    **records_values,
 ) -> DecisionType:
     """A new decision type of the actor's organisation (admins), or of ``organisation``
     when the command line or a policy import run by it (no actor) acts."""
@@ -320,6 +326,10 @@ def create_decision_type(
         ("name_fi", "name_sv", "name_en"),
     )
     code = _task_class(errors, task_class)
+    # Records metadata (issue 19): publicity_class, retention_period, personal_data.
+    for unknown in sorted(set(records_values) - set(RECORDS_FIELDS)):
+        errors.add(unknown, _l("%(field)s cannot be changed here.", field=unknown))
+    kept = records.check_values(errors, records_values)
     errors.raise_if_any()
     with transaction() as session:
         row = DecisionType(
@@ -328,10 +338,11 @@ def create_decision_type(
             task_class=code,
             active=True,
             **names,
+            **kept,
         )
         session.add(row)
         session.flush()
-        values = {"key": clean_key, **names, "task_class": code, "active": True}
+        values = {"key": clean_key, **names, "task_class": code, "active": True, **kept}
         record(
             session,
             actor,
@@ -351,7 +362,7 @@ def update_decision_type(
     _require_admin(actor)
     _own(actor, decision_type)
     errors = Errors()
-    allowed = {"name_fi", "name_sv", "name_en", "task_class"}
+    allowed = {"name_fi", "name_sv", "name_en", "task_class", *RECORDS_FIELDS}
     for unknown in sorted(set(changes) - allowed):
         errors.add(unknown, _l("%(field)s cannot be changed here.", field=unknown))
     values: dict[str, Any] = _names(
@@ -359,6 +370,7 @@ def update_decision_type(
     )
     if "task_class" in changes:
         values["task_class"] = _task_class(errors, changes["task_class"])
+    values.update(records.check_values(errors, changes))
     errors.raise_if_any()
     return _save(actor, decision_type, values, "decision_type.updated", "decision_type")
 

@@ -35,6 +35,7 @@ from . import (
     meetings,
     policy_document,
     proxies,
+    records,  # noqa: F401  (routes on the decisions' and admin's blueprints)
     sessions,
 )
 

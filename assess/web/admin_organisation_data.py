@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
+from ..documents import records as rec
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
 from ..models import BODY_KINDS, Body, DecisionType
@@ -22,6 +23,28 @@ KEY_HELP = _l(
     "The short identifier the assessment policy uses: lower-case letters a-z, digits, hyphens "
     "and underscores, beginning with a letter. It cannot be changed later."
 )
+
+
+PUBLICITY_LABELS = {
+    "public": _l("Public"),
+    "partly_secret": _l("Partly secret"),
+    "secret": _l("Secret"),
+}
+RETENTION_HELP = _l('A whole number of years (for example 10), or "permanent".')
+
+
+def publicity_choices(default_label=None) -> list[SelectChoice]:
+    first = [SelectChoice("", default_label)] if default_label is not None else []
+    return first + [SelectChoice(k, PUBLICITY_LABELS[k]) for k in rec.PUBLICITY_CLASSES]
+
+
+def personal_data_choices(default_label=None) -> list[SelectChoice]:
+    first = [SelectChoice("", default_label)] if default_label is not None else []
+    return first + [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+
+
+def yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
 
 
 class BodyForm(FlaskForm):
@@ -54,6 +77,12 @@ class DecisionTypeForm(FlaskForm):
             "05.01.00."
         ),
     )
+    # Records metadata (issue 19): empty takes the organisation's default.
+    publicity_class = SelectField(_l("Publicity class"), validate_choice=False)
+    retention_period = StringField(
+        _l("Retention period"), validators=[Length(max=20)], description=RETENTION_HELP
+    )
+    personal_data = SelectField(_l("The documents contain personal data"), validate_choice=False)
 
 
 def _required(form, *names: str) -> None:
@@ -71,10 +100,25 @@ def _body_form(**kwargs) -> BodyForm:
     return form
 
 
-def _type_form(**kwargs) -> DecisionTypeForm:
-    form = DecisionTypeForm(**kwargs)
+def _type_form(row: DecisionType | None = None, **kwargs) -> DecisionTypeForm:
+    form = DecisionTypeForm(obj=row, **kwargs)
+    default = _l("The organisation's default")
+    form.publicity_class.choices = publicity_choices(default)
+    form.personal_data.choices = personal_data_choices(default)
+    if row is not None and not form.is_submitted():
+        form.personal_data.data = {True: "yes", False: "no"}.get(row.personal_data, "")  # type: ignore[arg-type]
+        form.publicity_class.data = row.publicity_class or ""
+        form.retention_period.data = row.retention_period or ""
     _required(form, "key", "name_fi", "name_sv", "name_en")
     return form
+
+
+def _records_values(form: DecisionTypeForm) -> dict:
+    return {
+        "publicity_class": form.publicity_class.data or None,
+        "retention_period": form.retention_period.data or None,
+        "personal_data": yes_no(form.personal_data.data),
+    }
 
 
 def _body(key: str) -> Body:
@@ -196,6 +240,7 @@ def new_decision_type():
                 name_sv=form.name_sv.data,
                 name_en=form.name_en.data,
                 task_class=form.task_class.data,
+                **_records_values(form),
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -212,7 +257,7 @@ def new_decision_type():
 @roles_required("admin")
 def edit_decision_type(key: str):
     row = _type(key)
-    form = _type_form(obj=row)
+    form = _type_form(row)
     form.key.data = row.key
     form.key.render_kw = {**(form.key.render_kw or {}), "readonly": True}
     if form.validate_on_submit():
@@ -224,6 +269,7 @@ def edit_decision_type(key: str):
                 name_sv=form.name_sv.data,
                 name_en=form.name_en.data,
                 task_class=form.task_class.data,
+                **_records_values(form),
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)

@@ -187,10 +187,18 @@ def test_the_document_reads_back_in_each_language(approved, language, other):
 
 def test_rendering_twice_gives_the_same_bytes(approved):
     doc_row = db.session.scalar(select(Document).where(Document.assessment_id == approved.id))
-    again = doc_ops.render_snapshot(doc_row.revision.snapshot, doc_row.language)
+    # The revision and the records metadata the document was made with (issue 19).
+    again = doc_ops.render_snapshot(
+        doc_row.revision.snapshot, doc_row.language, records=doc_row.records
+    )
     assert again == doc_row.content
     assert hashlib.sha256(again).hexdigest() == doc_row.sha256
-    assert doc_ops.render_snapshot(doc_row.revision.snapshot, doc_row.language) == again
+    assert (
+        doc_ops.render_snapshot(
+            doc_row.revision.snapshot, doc_row.language, records=doc_row.records
+        )
+        == again
+    )
 
 
 def test_approval_attaches_and_audits_the_documents(approved):
