@@ -21,6 +21,7 @@ from ..roles import ROLE_LABELS
 from ..translation import joined
 from ..workflow import WorkflowDefinition
 from ..workflow.definition import ANY_OPEN_STATE
+from . import flags as flag_ops
 from ._audit import record
 from ._check import choice, row_id, text
 from ._stale import changing, check_version
@@ -281,7 +282,40 @@ def update_decision(actor: User, decision: Decision, *, expected_version: int, *
         session.flush()
         record(session, actor, "decision.updated", "decision", decision.id, changes=changes)
         reapply_policy(actor, decision)
+        if {"title", "proposal", "translations"} & {c["field"] for c in changes}:
+            recompute_flags(actor, decision)
     return decision
+
+
+def recompute_flags(actor: User, decision: Decision) -> None:
+    """The assessment's flags again after its decision's texts changed: translation_missing
+    reads the title and proposal in each document language (issue 19). Only while the
+    answers may change; later the decision is held."""
+    assessment = active_assessment(decision)
+    if assessment is None or not engine_for(assessment).definition.is_editable(assessment.state):
+        return
+    data = assessment.content
+    before = {f.id: f.message for f in data.flags}
+    data.flags, flag_changes = flag_ops.evaluate(assessment, data)
+    # A flag that stays may now count less: its message changes with no change of status.
+    flag_changes += [
+        {"field": f"flags.{f.id}.message", "old": before[f.id], "new": f.message}
+        for f in data.flags
+        if f.id in before and before[f.id] != f.message
+    ]
+    if not flag_changes:
+        return
+    with changing(assessment, None) as session:
+        assessment.content = data
+        session.flush()
+        record(
+            session,
+            actor,
+            "assessment.flags_recomputed",
+            "assessment",
+            assessment.id,
+            changes=flag_changes,
+        )
 
 
 def applied_policy(decision: Decision, assessment: Assessment | None) -> Applied | None:

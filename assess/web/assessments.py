@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "assessment.flag_acknowledged": _l("Flag acknowledged"),
     "assessment.form_migrated": _l("Moved to a newer questionnaire"),
     "assessment.policy_applied": _l("Assessment policy applied again"),
+    "assessment.flags_recomputed": _l("Flags recomputed after the decision changed"),
     "assessment.follow_up_saved": _l("Follow-up recorded"),
     "assessment.follow_up_summary": _l("Follow-up summary made for those heard"),
 }

@@ -142,6 +142,12 @@ def test_the_flag_counts_what_is_missing_and_goes_when_all_is_written(demo, asse
             proposal=d.proposal,
             translations={"sv": {"title": "Indragning", "proposal": "Regionstyrelsen beslutar."}},
         )
+        db.session.commit()
+    # The decision's change recomputes the flag: the title is no longer missing.
+    [flag] = open_flags(demo, assessment)
+    assert "title" not in flag["message"]["en"] and "texts" in flag["message"]["en"]
+    with demo.app_context():
+        preparer = user("preparer")
         a = db.session.get(Assessment, assessment)
         from assess.operations import translations as translation_ops
 
