@@ -128,7 +128,9 @@ class _Renderer:
         )
         w.custom_properties({identity.FINGERPRINT_PROPERTY: sha})
 
-        title, _ = decision.title_in(self.lang)
+        title, in_language = decision.title_in(self.lang)
+        if not in_language:
+            title = f"{title} {free_text.mark(decision.language, self.lang)}".rstrip()
         w.heading(f"{self.t('doc_title')}: {title}", 1)
         if self.draft:
             w.paragraph(self.t("draft_note"), bold=True)
@@ -258,14 +260,14 @@ class _Renderer:
             values = value if isinstance(value, list) else [value]
             return [", ".join(options.get(v, str(v)) for v in values)]
         if q.type == "list":
-            return [self.list_item(q, item) for item in value]
+            return [self.list_item(q, n, item) for n, item in enumerate(value)]
         if q.type == "yes_no":
             return [self.t("answer_yes") if value in (True, "yes") else "—"]
         if q.type in ("text", "long_text") and isinstance(value, str):
             return [self.free(f"answers.{q.id}", value)]
         return [str(value)]
 
-    def list_item(self, q, item) -> str:
+    def list_item(self, q, n: int, item) -> str:
         """A list answer's item by its fields, a choice by its option's label, not its id."""
         if not isinstance(item, dict):
             return str(item)
@@ -278,6 +280,9 @@ class _Renderer:
                 options = {o.id: self.label(o) for o in f.options or []}
                 values = value if isinstance(value, list) else [value]
                 value = ", ".join(options.get(v, str(v)) for v in values)
+            elif f.type in ("text", "long_text") and f.id != "link" and isinstance(value, str):
+                # Written in the original's language; marked as such in the other's.
+                value = self.free(f"answers.{q.id}.{n}.{f.id}", value)
             parts.append(str(value))
         return " · ".join(parts)
 

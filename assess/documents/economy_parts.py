@@ -97,7 +97,12 @@ def cost_table(
     w.table(
         [t("item")] + [_name(a, the_proposal) for a in alts], rows, first_width=6.0, font_size=9
     )
-    notes = [(a, line.note) for a in alts for line in a.costs if line.note.strip()]
+    notes = [
+        (a, free(f"alternatives.{a.id}.costs.{line.id}.note", line.note) if free else line.note)
+        for a in alts
+        for line in a.costs
+        if line.note.strip()
+    ]
     notes += [
         (a, free(f"alternatives.{a.id}.costs_note", a.costs_note) if free else a.costs_note)
         for a in alts

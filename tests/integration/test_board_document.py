@@ -184,6 +184,13 @@ def test_the_swedish_document_prints_swedish_where_given_and_marks_the_rest(ctx)
     indicator = data.indicators[0]
     assert f"{indicator.name} (på finska)" in text
     assert f"{data.alternatives[0].description} (på finska)" in text
+    # Texts that have no translation field (a cost line's note, a source's title) too.
+    note = next(line.note for alt in data.alternatives for line in alt.costs if line.note)
+    assert f"{note} (på finska)" in text
+    title = data.answer("sources")[0]["title"]
+    assert f"{title} (på finska)" in text
+    # The title, when not given in Swedish.
+    assert f"{a.decision.title} (på finska)" in text
     # The Finnish document prints the originals without a mark.
     fi = all_text(document(a, "fi"))
     assert hearing.statement in fi and "(suomeksi)" not in fi and "(på finska)" not in fi
