@@ -15,6 +15,8 @@ TEXTS: dict[str, str] = {
     "in_fi": pgettext_noop("document", "(in Finnish)"),
     "in_sv": pgettext_noop("document", "(in Swedish)"),
     "comparison": pgettext_noop("document", "Comparison of the alternatives"),
+    # A light assessment has one alternative, the proposal: its key effects on the page.
+    "proposal_effects": pgettext_noop("document", "Key effects of the proposal"),
     "comparison_intro": pgettext_noop(
         "document",
         "The effects of each alternative side by side, the zero option first as the "

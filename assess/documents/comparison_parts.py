@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from ..assessment_data import Alternative, AssessmentData
+from ..questionnaire.completeness import alternatives as alternatives_of
 from ..questionnaire.costs import euros, summarise
 from . import columns
 from . import economy_parts as economy
@@ -42,6 +43,11 @@ def ordered(data: AssessmentData) -> list[Alternative]:
     return sorted(data.alternatives, key=lambda a: not a.zero_option)
 
 
+def columns_of(data: AssessmentData) -> list[Alternative]:
+    """The comparison's columns: the alternatives, or a light assessment's proposal."""
+    return ordered(data) or alternatives_of(data)
+
+
 def rows(renderer: Any, alts: list[Alternative]) -> list[tuple[Any, Any, list[str]]]:
     """(group, dimension, a cell text per alternative) where any effect is not neutral."""
     data, form = renderer.data, renderer.form
@@ -63,7 +69,7 @@ def header_name(renderer: Any, alt: Alternative) -> str:
     name = alt.label or renderer.t("the_proposal")
     if alt.zero_option:
         return f"{name} ({text('baseline_mark', renderer.lang)})"
-    if alt.recommended:
+    if alt.recommended and len(renderer.data.alternatives) > 1:
         return f"{name} ({renderer.t('recommended_mark')})"
     return name
 
@@ -110,19 +116,19 @@ def compact(table, font_pt: float) -> None:
 def write(renderer: Any) -> None:
     """Add the comparison page to ``renderer``'s document (``assessment._Renderer``)."""
     w, lang, data = renderer.w, renderer.lang, renderer.data
-    alts = ordered(data)
-    if not alts:
-        return
+    alts = columns_of(data)
+    single = len(alts) == 1
     section = w.landscape()
     section.left_margin = section.right_margin = Cm(MARGIN_CM)
     # Low top and bottom margins: the realistic case's rows and costs fit the one page.
     section.top_margin, section.bottom_margin = Cm(1.0), Cm(1.2)
     section.header_distance, section.footer_distance = Cm(0.5), Cm(0.5)
-    w.heading(text("comparison", lang), 2)
+    w.heading(text("proposal_effects" if single else "comparison", lang), 2)
     legend = "; ".join(
         f"{v.symbol} {renderer.label(v)}" for v in renderer.form.scales["direction"].values
     )
-    w.paragraph(text("comparison_intro", lang))
+    if not single:
+        w.paragraph(text("comparison_intro", lang))
     w.paragraph(f"{legend}; — {renderer.t('not_assessed')}", bold_label=renderer.t("legend"))
     effects = rows(renderer, alts)
     body: list[list[str]] = []

@@ -289,3 +289,12 @@ def test_every_table_column_is_as_wide_as_its_header_s_longest_word(demo_approve
         size = run[0].font.size.pt if run and run[0].font.size else 11
         for cell, width in zip(table.rows[0].cells, grid, strict=True):
             assert columns.word_cm([cell.text], size) <= width + 0.01, (cell.text, width)
+
+
+def test_a_light_assessment_shows_the_proposal_s_key_effects_in_one_column(ctx):
+    a = approve(prepared(user("preparer"), db.session.get(Decision, 1), level="light"))
+    d = document(a, "fi")
+    assert "Esityksen keskeiset vaikutukset" in [p.text for p in d.paragraphs]
+    table = next(t for t in d.tables if t.rows[0].cells[0].text == "Väestöryhmä")
+    assert [c.text for c in table.rows[0].cells] == ["Väestöryhmä", "Vaikutusalue", "Esitys"]
+    assert [r.cells[2].text for r in table.rows[1:]] == ["▼ kielteinen, kohtalainen"] * 2
