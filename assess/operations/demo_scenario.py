@@ -17,10 +17,12 @@ from ..questionnaire.follow_up import followed_effects, heard_councils
 from . import answers as answer_ops
 from . import assessments as ops
 from . import decisions as decision_ops
+from . import demo_swedish
 from . import flags as flag_ops
 from . import follow_up as follow_up_ops
 from . import meetings as meeting_ops
 from . import plan as plan_ops
+from . import translations as translation_ops
 from .context import today
 from .documents import languages_for
 
@@ -335,8 +337,27 @@ def load_scenario() -> bool:
     if preparer is None or reviewer is None or secretary is None or first is None:
         return False
 
+    # A bilingual county writes the decision in Swedish too (issue 19).
+    decision_ops.update_decision(
+        preparer,
+        first,
+        expected_version=first.version,
+        case_number=first.case_number,
+        title=first.title,
+        language=first.language,
+        body_id=first.body_id,
+        proposal=first.proposal,
+        translations={"sv": {"title": demo_swedish.TITLE, "proposal": demo_swedish.PROPOSAL}},
+    )
     # The reception's closure changes the service network: a full assessment.
-    a = to_review(preparer, first, level="full")
+    a = prepared(preparer, first, level="full")
+    translation_ops.save_translations(
+        preparer,
+        a,
+        {"sv": demo_swedish.swedish(translation_ops.texts(a))},
+        expected_version=a.version,
+    )
+    ops.fire(preparer, a, "submit", expected_version=a.version)
     acknowledge_high(reviewer, a, comment="The service bus and the mobile clinic carry it.")
     ops.fire(reviewer, a, "approve", expected_version=a.version)
     second = decision_ops.create_decision(
