@@ -247,3 +247,14 @@ def test_the_summary_is_drafted_in_each_language_with_labels(demo, preparer):
     assert "Arvioinnin taso: laaja arviointi." in fi
     assert "Bedömningens nivå: omfattande bedömning." in sv
     assert "full." not in fi + sv
+
+
+def test_the_review_page_links_the_flag_to_the_translations_page(demo, assessment, client):
+    with demo.app_context():
+        a = db.session.get(Assessment, assessment)
+        ops.fire(user("preparer"), a, "submit", expected_version=a.version)
+    login(client, "reviewer")
+    use_language(client, "en")
+    page = client.get(f"/assessments/{assessment}/flags").get_data(as_text=True)
+    assert "The Swedish documents lack" in page
+    assert f'href="/assessments/{assessment}/translations"' in page
