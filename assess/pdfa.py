@@ -79,7 +79,10 @@ def convert_remote(url: str, content: bytes, timeout: float) -> bytes:
             "pdf",
             FILTER,
             FILTER_OPTIONS,
-            True,  # update indexes (none in our documents; unoserver's default)
+            # No index update: the documents have no table of contents or index, and it costs
+            # a layout pass (a fifth of a long document's conversion); `soffice
+            # --convert-to` makes none either.
+            False,
             None,
             None,
         )

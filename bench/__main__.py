@@ -9,6 +9,7 @@ MODULES = [
     "bench.meetings_bench",
     "bench.api_bench",
     "bench.hostile_patch",
+    "bench.pdfa_bench",
 ]
 
 if __name__ == "__main__":

@@ -279,6 +279,7 @@ def audit_checkpoint():
 def documents_verify():
     """Re-render every stored document from its revision and check its file checksum and
     its PDF/A's: exit 1 naming each mismatch; name the documents still without a PDF/A."""
+    from ..operations import archive
     from ..operations import documents as doc_ops
 
     checked, problems = doc_ops.verify()
@@ -291,7 +292,7 @@ def documents_verify():
     # A PDF/A not made yet is no corruption: the converter was down at approval.
     for doc in doc_ops.pdf_missing():
         click.echo(
-            f"PDF/A MISSING document {doc.id} ({doc.reference}): make it with "
+            f"PDF/A MISSING {archive.describe(doc)}: make it with "
             "`flask --app wsgi documents archive`."
         )
 

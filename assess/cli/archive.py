@@ -14,9 +14,9 @@ import click
     help="Only the long-running converter (PDF_CONVERTER); no LibreOffice start per document.",
 )
 def archive_command(no_fresh_start: bool):
-    """Make the archival PDF/A-2b of every stored document without one (a converter that
-    was down at approval), keep it beside the .docx with its file checksum; exit 1 if any
-    could not be made."""
+    """Make the archival PDF/A-2b of every stored document and published agenda without
+    one (the converter was down when it was made), keep it beside the .docx with its file
+    checksum; exit 1 if any could not be made."""
     from ..operations import archive
 
     try:
@@ -24,9 +24,9 @@ def archive_command(no_fresh_start: bool):
     finally:
         archive.stop_converter()
     for doc in run.made:
-        click.echo(f"PDF/A of {doc.reference}: file checksum (SHA-256) {doc.pdf_sha256}")
+        click.echo(f"PDF/A of {archive.describe(doc)}: file checksum (SHA-256) {doc.pdf_sha256}")
     for doc, why in run.failed:
-        click.echo(f"NOT MADE document {doc.id} ({doc.reference}): {why}", err=True)
+        click.echo(f"NOT MADE {archive.describe(doc)}: {why}", err=True)
     if run.failed:
         click.echo(f"{len(run.failed)} PDF/A files could not be made; try again.", err=True)
         sys.exit(1)

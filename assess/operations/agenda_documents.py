@@ -20,6 +20,7 @@ from ..documents.texts import text
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import AgendaItem, Meeting, MeetingDocument, User
+from . import archive
 from .context import HELSINKI, form_of
 from .errors import NotFound
 
@@ -199,6 +200,8 @@ def store_published(session: Session, user: User, meeting: Meeting) -> list[Meet
         session.add(row)
         kept.append(row)
     session.flush()
+    # Their PDF/A if the converter is up (issue 19); else `documents archive` makes it later.
+    archive.archive_new(session, user, kept)
     return kept
 
 

@@ -1,5 +1,6 @@
-"""Archival PDF/A of stored documents: made at approval when the converter is up, later
-by ``flask --app wsgi documents archive`` when it was not.
+"""Archival PDF/A of stored documents (an assessment's at approval, a published agenda's
+at publication) when the converter is up; later by ``flask --app wsgi documents archive``
+when it was not.
 
 A document's PDF/A-2b (``assess.pdfa``) is kept beside its .docx with its own checksum
 (the "file checksum" of the PDF). Making it is never a reason for an approval to fail:
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from .. import pdfa
 from ..extensions import db
-from ..models import Document, User
+from ..models import Document, MeetingDocument, User
 from ..models._types import utcnow
 from ._audit import record
 from ._tx import transaction
@@ -126,11 +127,38 @@ def stop_converter(app: Flask | None = None) -> None:
     state.failed_at = None
 
 
-def keep_pdf(session: Session, user: User | None, doc: Document, pdf: bytes) -> Document:
-    """Store ``pdf`` beside the document's .docx with its checksum; audit it."""
+Archivable = Document | MeetingDocument
+
+
+def describe(row: Archivable) -> str:
+    """The stored file in words, for the command line."""
+    if isinstance(row, MeetingDocument):
+        return f"agenda of meeting {row.meeting_id} ({row.language}, {row.filename})"
+    return f"document {row.id} ({row.reference})"
+
+
+def keep_pdf(session: Session, user: User | None, doc: Archivable, pdf: bytes) -> Archivable:
+    """Store ``pdf`` beside the .docx with its checksum; audit it."""
     doc.pdf = pdf
     doc.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     doc.pdf_created_at = utcnow()
+    if isinstance(doc, MeetingDocument):
+        record(
+            session,
+            user,
+            "meeting.agenda_pdf",
+            "meeting",
+            doc.meeting_id,
+            changes=[
+                {
+                    "field": f"agenda.{doc.language}.pdf",
+                    "old": None,
+                    "new": {"id": doc.id, "filename": doc.filename, "sha256": doc.pdf_sha256},
+                }
+            ],
+            organisation_id=doc.meeting.body.organisation_id,
+        )
+        return doc
     record(
         session,
         user,
@@ -149,8 +177,9 @@ def keep_pdf(session: Session, user: User | None, doc: Document, pdf: bytes) -> 
     return doc
 
 
-def archive_new(session: Session, user: User | None, docs: Iterable[Document]) -> int:
-    """PDF/A of documents just stored (at approval), as far as the converter is up.
+def archive_new(session: Session, user: User | None, docs: Iterable[Archivable]) -> int:
+    """PDF/A of documents just stored (at approval, at publication), as far as the
+    converter is up.
 
     Only the long-running converter: an approval does not wait for LibreOffice starts.
     Returns how many were made; a converter that is down leaves the rest for
@@ -164,7 +193,7 @@ def archive_new(session: Session, user: User | None, docs: Iterable[Document]) -
             pdf = convert_long_running(doc.content)
         except pdfa.ConverterDown as exc:
             current_app.logger.warning(
-                "No PDF/A of %s now (made later by `documents archive`): %s", doc.reference, exc
+                "No PDF/A of %s now (made later by `documents archive`): %s", describe(doc), exc
             )
             break
         keep_pdf(session, user, doc, pdf)
@@ -172,19 +201,25 @@ def archive_new(session: Session, user: User | None, docs: Iterable[Document]) -
     return made
 
 
-def missing() -> list[Document]:
-    """Stored documents without their PDF/A."""
-    return list(
+def missing() -> list[Archivable]:
+    """Stored documents and published agendas without their PDF/A."""
+    docs: list[Archivable] = list(
         db.session.scalars(
             select(Document).where(Document.pdf_sha256.is_(None)).order_by(Document.id)
         )
     )
+    agendas = db.session.scalars(
+        select(MeetingDocument)
+        .where(MeetingDocument.pdf_sha256.is_(None))
+        .order_by(MeetingDocument.id)
+    )
+    return docs + list(agendas)
 
 
 @dataclass(frozen=True)
 class ArchiveRun:
-    made: list[Document]
-    failed: list[tuple[Document, str]]
+    made: list[Archivable]
+    failed: list[tuple[Archivable, str]]
 
 
 def archive_missing(*, fresh_fallback: bool = True) -> ArchiveRun:

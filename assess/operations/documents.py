@@ -21,7 +21,7 @@ from ..documents import follow_up as follow_up_doc
 from ..documents import records as rec
 from ..extensions import db
 from ..i18n import lazy_text as _l
-from ..models import Assessment, Decision, Document, Revision, User
+from ..models import Assessment, Decision, Document, MeetingDocument, Revision, User
 from ..pdfa import ConverterDown
 from . import archive, records
 from ._audit import record
@@ -224,11 +224,22 @@ def verify() -> tuple[int, list[Mismatch]]:
             problems.append(
                 Mismatch(doc.id, doc.reference, "a new rendering of its revision gives other bytes")
             )
+    # Published agendas (issue 19): kept as published, checked by their file checksums.
+    for agenda in db.session.scalars(select(MeetingDocument).order_by(MeetingDocument.id)):
+        checked += 1
+        name = f"agenda of meeting {agenda.meeting_id}, {agenda.filename}"
+        if hashlib.sha256(agenda.content).hexdigest() != agenda.sha256:
+            problems.append(
+                Mismatch(agenda.id, name, "the stored bytes do not match the stored SHA-256")
+            )
+        if agenda.pdf is not None and hashlib.sha256(agenda.pdf).hexdigest() != agenda.pdf_sha256:
+            problems.append(Mismatch(agenda.id, name, "the stored PDF does not match its SHA-256"))
     return checked, problems
 
 
-def pdf_missing() -> list[Document]:
-    """Stored documents whose PDF/A is not made yet (``documents archive`` makes them)."""
+def pdf_missing() -> list[archive.Archivable]:
+    """Stored documents and published agendas whose PDF/A is not made yet (``documents
+    archive`` makes them)."""
     return archive.missing()
 
 

@@ -142,7 +142,7 @@ def test_a_converter_that_is_down_never_fails_the_approval(ctx, app, converter, 
     app.config["PDF_CONVERTER"] = converter
     said = runner.invoke(args=["documents", "archive", "--no-fresh-start"])
     assert said.exit_code == 0, said.output
-    assert said.output.count("PDF/A of EVA-") == len(rows)
+    assert said.output.count("PDF/A of document") == len(rows)
     db.session.expire_all()
     for doc in _documents():
         assert doc.pdf_sha256 == hashlib.sha256(doc.pdf).hexdigest()
@@ -204,3 +204,60 @@ def test_the_local_converter_starts_on_demand_and_stops_whole(ctx, app):
     finally:
         archive.stop_converter(app)
     assert pgid is not None and _group_alive(pgid) == []
+
+
+def test_a_published_agenda_gets_its_pdfa_in_its_language(ctx, app, converter, tmp_path):
+    from assess.models import MeetingDocument
+    from assess.operations import meetings as meeting_ops
+    from tests.integration.test_agenda_document import approved, meeting, on_agenda
+    from tests.support import user
+
+    app.config["PDF_CONVERTER"] = "off"
+    approved("KPHA/412/2026")
+    app.config["PDF_CONVERTER"] = converter
+    m = meeting(place="Kokkola, valtuustosali", place_sv="Karleby, fullmäktigesalen")
+    on_agenda(m, "KPHA/412/2026")
+    meeting_ops.publish(user("secretary"), m, expected_version=m.version)
+    agendas = {a.language: a for a in db.session.scalars(select(MeetingDocument))}
+    assert set(agendas) == {"fi", "sv"}
+    for agenda in agendas.values():
+        assert agenda.pdf_sha256 == hashlib.sha256(agenda.pdf).hexdigest()
+        with pikepdf.open(io.BytesIO(agenda.pdf)) as pdf:
+            assert pdf.open_metadata().pdfa_status == "2B"
+            assert _fonts_embedded(pdf) == []
+    assert "fullmäktigesalen" in _text(agendas["sv"].pdf, tmp_path)
+    assert "valtuustosali" in _text(agendas["fi"].pdf, tmp_path)
+    assert "valtuustosali" not in _text(agendas["sv"].pdf, tmp_path)
+    checked, problems = doc_ops.verify()
+    # The assessment's documents were made with the converter off: only they lack one.
+    assert problems == [] and all(d.kind == "assessment" for d in doc_ops.pdf_missing())
+    # A changed agenda PDF is found.
+    sv = agendas["sv"]
+    db.session.execute(
+        update(MeetingDocument).where(MeetingDocument.id == sv.id).values(pdf=sv.pdf + b"%\n")
+    )
+    db.session.commit()
+    db.session.expire_all()
+    assert [p.problem for p in doc_ops.verify()[1]] == ["the stored PDF does not match its SHA-256"]
+
+
+def test_an_agenda_published_while_the_converter_is_down_is_archived_later(ctx, app, converter):
+    from assess.models import MeetingDocument
+    from assess.operations import meetings as meeting_ops
+    from tests.integration.test_agenda_document import approved, meeting, on_agenda
+    from tests.support import user
+
+    app.config["PDF_CONVERTER"] = _free_url()
+    approved("KPHA/412/2026")
+    m = meeting()
+    on_agenda(m, "KPHA/412/2026")
+    meeting_ops.publish(user("secretary"), m, expected_version=m.version)
+    assert m.state == "published"
+    runner = app.test_cli_runner()
+    said = runner.invoke(args=["documents", "verify"])
+    assert said.exit_code == 0 and said.output.count("PDF/A MISSING agenda of meeting") == 2
+    app.config["PDF_CONVERTER"] = converter
+    said = runner.invoke(args=["documents", "archive", "--no-fresh-start"])
+    assert said.exit_code == 0, said.output
+    db.session.expire_all()
+    assert all(a.pdf_sha256 for a in db.session.scalars(select(MeetingDocument)))
