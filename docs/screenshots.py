@@ -22,7 +22,7 @@ from assess.operations.demo import load_demo  # noqa: E402
 SHOTS = [
     ("preparer@demo.example", "demo-preparer-2026", "/", "dashboard-preparer.png"),
     ("admin@demo.example", "demo-admin-2026", "/admin/users", "admin-users.png"),
-    ("secretary@demo.example", "demo-secretary-2026", "/meetings/1", "agenda.png"),
+    ("secretary@demo.example", "demo-secretary-2026", "/meetings/1", "agenda-page.png"),
     ("secretary@demo.example", "demo-secretary-2026", "/", "dashboard-secretary.png"),
     ("reviewer@demo.example", "demo-reviewer-2026", "/assessments/2/flags", "flags-review.png"),
     ("auditor@demo.example", "demo-auditor-2026", "/cumulative", "cumulative.png"),

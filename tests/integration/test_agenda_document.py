@@ -409,3 +409,18 @@ def test_the_api_sets_the_presenter_and_lists_the_kept_agendas(app, demo, client
     assert hashlib.sha256(sv).hexdigest() == m["agendas"][1]["sha256"]
     assert "Tid: 30.3.2026 17.00" in lines(read(sv))
     assert "Plats: Karleby" in lines(read(sv))
+
+
+def test_documents_verify_checks_the_kept_agendas(ctx):
+    approved("KPHA/412/2026")
+    m = meeting()
+    on_agenda(m, "KPHA/412/2026")
+    meeting_ops.publish(user("secretary"), m, expected_version=m.version)
+    runner = ctx.test_cli_runner()
+    assert runner.invoke(args=["documents", "verify"]).exit_code == 0
+    kept = db.session.scalar(select(MeetingDocument).where(MeetingDocument.language == "sv"))
+    kept.content = kept.content + b"tampered"
+    db.session.commit()
+    bad = runner.invoke(args=["documents", "verify"])
+    assert bad.exit_code == 1
+    assert f"agenda of meeting {m.id}, {kept.filename}" in bad.output
