@@ -3,7 +3,19 @@ import, and the organisation's records defaults (admins)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, json, redirect, render_template, url_for
+import io
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    json,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -11,7 +23,9 @@ from wtforms.validators import Length
 
 from ..i18n import lazy_text as _l
 from ..operations import NotFound, ValidationFailed
+from ..operations import agenda_documents as agenda_docs
 from ..operations import decisions as decision_ops
+from ..operations import meetings as meeting_ops
 from ..operations import records as ops
 from .access import roles_required
 from .admin_organisation_data import (
@@ -22,6 +36,7 @@ from .admin_organisation_data import (
 )
 from .admin_organisation_data import bp as admin_bp
 from .decisions import bp as decisions_bp
+from .meetings import bp as meetings_bp
 from .util import apply_errors
 
 
@@ -37,6 +52,28 @@ def records_manifest(decision_id: int):
     response.headers["Content-Disposition"] = (
         f'attachment; filename="records-decision-{decision.id}.json"'
     )
+    return response
+
+
+@meetings_bp.get("/<int:meeting_id>/agenda.pdf")
+@login_required
+def agenda_pdf(meeting_id: int):
+    """The published agenda's PDF/A (404 before publication or before it is made)."""
+    try:
+        meeting = meeting_ops.get_meeting(current_user, meeting_id)
+    except NotFound:
+        abort(404)
+    stored = agenda_docs.stored_agenda(meeting, request.args.get("language", "fi"))
+    if stored is None or stored.pdf is None:
+        abort(404)
+    response = send_file(
+        io.BytesIO(stored.pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=stored.filename.rsplit(".", 1)[0] + ".pdf",
+        max_age=0,
+    )
+    response.headers["ETag"] = f'"{stored.pdf_sha256}"'
     return response
 
 

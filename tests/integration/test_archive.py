@@ -206,7 +206,7 @@ def test_the_local_converter_starts_on_demand_and_stops_whole(ctx, app):
     assert pgid is not None and _group_alive(pgid) == []
 
 
-def test_a_published_agenda_gets_its_pdfa_in_its_language(ctx, app, converter, tmp_path):
+def test_a_published_agenda_gets_its_pdfa_in_its_language(ctx, app, client, converter, tmp_path):
     from assess.models import MeetingDocument
     from assess.operations import meetings as meeting_ops
     from tests.integration.test_agenda_document import approved, meeting, on_agenda
@@ -228,6 +228,16 @@ def test_a_published_agenda_gets_its_pdfa_in_its_language(ctx, app, converter, t
     assert "fullmäktigesalen" in _text(agendas["sv"].pdf, tmp_path)
     assert "valtuustosali" in _text(agendas["fi"].pdf, tmp_path)
     assert "valtuustosali" not in _text(agendas["sv"].pdf, tmp_path)
+    # On the meeting page and for download, with its file checksum.
+    from tests.support import login
+
+    login(client, "auditor")
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert agendas["sv"].pdf_sha256 in page and f"/meetings/{m.id}/agenda.pdf" in page
+    got = client.get(f"/meetings/{m.id}/agenda.pdf?language=sv")
+    assert got.status_code == 200 and got.data == agendas["sv"].pdf
+    assert got.mimetype == "application/pdf"
+    assert client.get(f"/meetings/{m.id}/agenda.pdf?language=en").status_code == 404
     checked, problems = doc_ops.verify()
     # The assessment's documents were made with the converter off: only they lack one.
     assert problems == [] and all(d.kind == "assessment" for d in doc_ops.pdf_missing())
