@@ -488,6 +488,8 @@ def _document(d: Document) -> dict:
         "sha256": d.sha256,
         "created_at": iso(d.created_at),
         "url": public_url(url_for("api.document", document_id=d.id)),
+        "kind": d.kind,
+        "data_fingerprint": d.revision.sha256,
     }
 
 

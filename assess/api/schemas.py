@@ -333,6 +333,11 @@ class DocumentOut(BaseModel):
     sha256: str
     created_at: str
     url: str
+    # issue 19: "assessment" (the approved original) or "attachment" (the copy made for an
+    # agenda, "Liite 1" in its header); sha256 is the file checksum, data_fingerprint the
+    # SHA-256 of the revision's data (the same for both kinds and languages).
+    kind: Literal["assessment", "attachment", "follow_up"] = "assessment"
+    data_fingerprint: str = ""
 
 
 class MeetingIn(Request):

@@ -277,8 +277,9 @@ def audit_checkpoint():
 
 @documents_cli.command("verify")
 def documents_verify():
-    """Re-render every stored document from its revision and check its file checksum and
-    its PDF/A's: exit 1 naming each mismatch; name the documents still without a PDF/A."""
+    """Check every stored document (approved originals and agenda attachment copies): its
+    file checksum and its PDF/A's, its revision's data fingerprint, and a re-rendering of
+    its revision; exit 1 naming each mismatch; name the documents still without a PDF/A."""
     from ..operations import archive
     from ..operations import documents as doc_ops
 
@@ -287,6 +288,7 @@ def documents_verify():
         click.echo(f"MISMATCH document {p.document} ({p.reference}): {p.problem}", err=True)
     if problems:
         click.echo(f"{len(problems)} of {checked} documents do not verify.", err=True)
+        click.echo(doc_ops.CHECKSUMS_EXPLAINED, err=True)
         sys.exit(1)
     click.echo(f"All {checked} documents verified.")
     # A PDF/A not made yet is no corruption: the converter was down at approval.
@@ -295,6 +297,7 @@ def documents_verify():
             f"PDF/A MISSING {archive.describe(doc)}: make it with "
             "`flask --app wsgi documents archive`."
         )
+    click.echo(doc_ops.CHECKSUMS_EXPLAINED)
 
 
 @documents_cli.command("pdf")

@@ -42,7 +42,11 @@ def attachment_numbers(item: AgendaItem) -> list[dict]:
     The assessment's own header prints its number from the same order (owner of the
     attachment copies: identity); this is the one place that decides it.
     """
-    docs = sorted(item.documents, key=lambda d: (d.kind != "assessment", d.language, d.id))
+    originals = [d for d in item.documents if d.kind != "attachment"]
+    # The file handed out with the agenda: the attachment copy, "Liite 1" and the meeting in
+    # its header (identity, issue 19), where one was made; else the approved original.
+    copies = {d.language: d for d in item.documents if d.kind == "attachment"}
+    docs = sorted((copies.get(d.language, d) for d in originals), key=lambda d: (d.language, d.id))
     out: list[dict] = []
     number = 0
     if docs:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from .. import documents
 from ..documents import follow_up as follow_up_doc
 from ..documents import records as rec
+from ..documents.identity import AttachmentMark
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Decision, Document, MeetingDocument, Revision, User
@@ -26,6 +27,7 @@ from ..pdfa import ConverterDown
 from . import archive, records
 from ._audit import record
 from ._tx import transaction
+from .attachment_numbers import ASSESSMENT_NUMBER, COPY_KIND, mark_of_copy
 from .context import FOLLOW_UP_KIND, document_languages, form_of, snapshot
 from .errors import Conflict, Forbidden, NotFound, OperationError
 
@@ -43,9 +45,15 @@ def languages_for(decision: Decision) -> list[str]:
 
 
 def render_snapshot(
-    snapshot: dict, language: str, *, draft: bool = False, records: dict | None = None
+    snapshot: dict,
+    language: str,
+    *,
+    draft: bool = False,
+    records: dict | None = None,
+    attachment: AttachmentMark | None = None,
 ) -> bytes:
-    """``records``: the records metadata as a document row keeps them (``Document.records``)."""
+    """``records``: the records metadata as a document row keeps them (``Document.records``).
+    ``attachment``: an agenda's attachment copy, its number and meeting (issue 19)."""
     kept = rec.from_stored(records)
     return documents.render(
         snapshot,
@@ -53,6 +61,7 @@ def render_snapshot(
         language,
         draft=draft,
         records=kept.properties() if kept is not None else None,
+        attachment=attachment,
     )
 
 
@@ -162,7 +171,11 @@ def paragraphs(document_rows: Sequence[Document]) -> dict[str, str]:
             continue  # a follow-up summary is not attached to the decision
         if doc.language not in out:
             snap = doc.revision.content
-            out[doc.language] = documents.decision_paragraph(snap, form_of(snap), doc.language)
+            # The newest is the agenda's copy once attached: the paragraph names it (liite 1).
+            number = ASSESSMENT_NUMBER if doc.kind == COPY_KIND else None
+            out[doc.language] = documents.decision_paragraph(
+                snap, form_of(snap), doc.language, attachment=number
+            )
     return out
 
 
@@ -188,6 +201,16 @@ def preview(user: User, assessment: Assessment, language: str) -> tuple[bytes, s
     return content, filename(reference, assessment.decision.case_number)
 
 
+# What ``documents verify`` says of the two checksums it checks (issue 19).
+CHECKSUMS_EXPLAINED = (
+    "Checked for each document: the file checksum (SHA-256 of the stored file's bytes, "
+    "different for every file, as the agenda lists it) and the data fingerprint (SHA-256 "
+    "of the revision's data, the same for every language and for an agenda's attachment "
+    "copy; its first 12 hex digits are in every page's footer, the whole in the document's "
+    "property revision_sha256)."
+)
+
+
 @dataclass(frozen=True)
 class Mismatch:
     document: int
@@ -196,16 +219,33 @@ class Mismatch:
 
 
 def verify() -> tuple[int, list[Mismatch]]:
-    """Check every stored document: its bytes against its checksum, and a re-render
-    of its revision against its bytes. Returns (documents checked, mismatches)."""
+    """Check every stored document, the approved originals and the agenda's attachment
+    copies alike: its bytes against its file checksum (SHA-256 of the file's bytes), its
+    revision's data against the data fingerprint (SHA-256 of the revision's canonical
+    JSON), and a re-render of its revision against its bytes. Returns (documents checked,
+    mismatches)."""
     problems, checked = [], 0
     for doc in db.session.scalars(select(Document).order_by(Document.id)):
         checked += 1
         if hashlib.sha256(doc.content).hexdigest() != doc.sha256:
             problems.append(
-                Mismatch(doc.id, doc.reference, "the stored bytes do not match the stored SHA-256")
+                Mismatch(
+                    doc.id,
+                    doc.reference,
+                    "the stored bytes do not match the stored file checksum (SHA-256 of the "
+                    "file's bytes)",
+                )
             )
             continue
+        if documents.revision_sha256(doc.revision.snapshot) != doc.revision.sha256:
+            problems.append(
+                Mismatch(
+                    doc.id,
+                    doc.reference,
+                    "its revision's data do not match their data fingerprint (SHA-256 of the "
+                    "revision's data)",
+                )
+            )
         if doc.pdf is not None and hashlib.sha256(doc.pdf).hexdigest() != doc.pdf_sha256:
             problems.append(
                 Mismatch(doc.id, doc.reference, "the stored PDF does not match its SHA-256")
@@ -215,10 +255,16 @@ def verify() -> tuple[int, list[Mismatch]]:
         if doc.renderer_version != renderer:
             continue  # an older renderer: the checksum above is what can be checked
         snap = doc.revision.snapshot
+        mark = mark_of_copy(doc) if doc.kind == COPY_KIND else None
+        if doc.kind == COPY_KIND and mark is None:
+            problems.append(
+                Mismatch(doc.id, doc.reference, "an attachment copy attached to no agenda item")
+            )
+            continue
         again = (
             follow_up_doc.render_summary(snap, form_of(snap), doc.language)
             if summary
-            else render_snapshot(snap, doc.language, records=doc.records)
+            else render_snapshot(snap, doc.language, records=doc.records, attachment=mark)
         )
         if again != doc.content:
             problems.append(

@@ -34,9 +34,11 @@ from ..models import (
 from ..models._types import utcnow
 from . import agenda_documents as agenda_docs
 from . import assessments as assessment_ops
+from . import attachment_copies
 from ._audit import record
 from ._check import row_id
 from ._tx import transaction
+from .attachment_numbers import COPY_KIND
 from .context import (
     HELSINKI,
     active_assessment,
@@ -238,14 +240,18 @@ def approved_documents(assessment: Assessment | None) -> Sequence[Document]:
     latest = db.session.scalar(
         select(func.max(Revision.seq))
         .join(Document, Document.revision_id == Revision.id)
-        .where(Revision.assessment_id == assessment.id)
+        .where(Revision.assessment_id == assessment.id, Document.kind != COPY_KIND)
     )
     if latest is None:
         return []
     return db.session.scalars(
         select(Document)
         .join(Revision, Document.revision_id == Revision.id)
-        .where(Revision.assessment_id == assessment.id, Revision.seq == latest)
+        .where(
+            Revision.assessment_id == assessment.id,
+            Revision.seq == latest,
+            Document.kind != COPY_KIND,  # an agenda's copy (issue 19) is not the approved one
+        )
         .order_by(Document.language)
     ).all()
 
@@ -268,7 +274,10 @@ def readiness(items) -> dict[int, tuple[Assessment | None, list[Lack]]]:
     for doc_id, assessment_id, seq in db.session.execute(
         select(Document.id, Document.assessment_id, Revision.seq)
         .join(Revision, Document.revision_id == Revision.id)
-        .where(Document.assessment_id.in_([a.id for a in assessments.values()]))
+        .where(
+            Document.assessment_id.in_([a.id for a in assessments.values()]),
+            Document.kind != COPY_KIND,
+        )
     ):
         best = latest.get(assessment_id)
         if best is None or seq > best[0]:
@@ -430,6 +439,7 @@ def remove_item(user: User, meeting: Meeting, item_id, *, expected_version) -> N
     item = _item(meeting, item_id)
     case = item.decision.case_number
     with changing(meeting, expected_version) as session:
+        copies = attachment_copies.discard(session, item)
         meeting.items.remove(item)
         session.delete(item)
         for n, other in enumerate(meeting.items, start=1):
@@ -441,7 +451,8 @@ def remove_item(user: User, meeting: Meeting, item_id, *, expected_version) -> N
             "meeting.item_removed",
             "meeting",
             meeting.id,
-            changes=[{"field": "items", "old": case, "new": None}],
+            changes=[{"field": "items", "old": case, "new": None}]
+            + ([{"field": "attachment_copies", "old": copies, "new": None}] if copies else []),
         )
 
 
@@ -502,15 +513,22 @@ def attach_documents(user: User, meeting: Meeting, *, expected_version) -> int:
     with changing(meeting, expected_version) as session:
         for item, doc in wanted:
             item.documents.append(doc)
+        # The copies handed out with the agenda, "Liite 1" in their header (issue 19).
+        copies = [
+            (item, copy)
+            for item in dict.fromkeys(item for item, _ in wanted)
+            for copy in attachment_copies.make(session, user, item)
+        ]
         _touch(meeting)
         added = [
             {
                 "item": item.position,
                 "document": doc.id,
                 "reference": doc.reference,
+                "kind": doc.kind,
                 "sha256": doc.sha256,
             }
-            for item, doc in wanted
+            for item, doc in wanted + copies
         ]
         record(
             session,
@@ -584,7 +602,8 @@ def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
                             "position": i.position,
                             "case_number": i.decision.case_number,
                             "documents": [
-                                {"reference": d.reference, "sha256": d.sha256} for d in i.documents
+                                {"reference": d.reference, "kind": d.kind, "sha256": d.sha256}
+                                for d in i.documents
                             ],
                         }
                         for i in meeting.items

@@ -295,7 +295,8 @@ def test_one_full_assessment_only_through_the_api(api):
         api("POST", f"/meetings/{m['id']}/items", who="secretary", json={"decision": d["id"]}), 201
     )
     m = ok(api("POST", f"/meetings/{m['id']}/publish", who="secretary"))
-    assert m["state"] == "published" and len(m["items"][0]["documents"]) == 2
+    # The approved originals fi and sv and their attachment copies for the agenda (issue 19).
+    assert m["state"] == "published" and len(m["items"][0]["documents"]) == 4
     agenda = api("GET", f"/meetings/{m['id']}/agenda?language=sv", who="secretary")
     assert agenda.status_code == 200 and agenda.data[:2] == b"PK"
     m = ok(
@@ -315,7 +316,11 @@ def test_one_full_assessment_only_through_the_api(api):
         -1
     ] == "decided"
     docs = ok(api("GET", f"/assessments/{a['id']}/documents"))
-    assert sorted(x["language"] for x in docs) == ["fi", "sv"]
+    # The approved originals and the agenda's copies, told apart by kind (issue 19).
+    originals = [x for x in docs if x["kind"] == "assessment"]
+    assert sorted(x["language"] for x in originals) == ["fi", "sv"]
+    assert sorted(x["kind"] for x in docs) == ["assessment"] * 2 + ["attachment"] * 2
+    assert len({x["data_fingerprint"] for x in docs}) == 1
     for x in docs:
         download = api("GET", x["url"].split("/api/v1", 1)[1], who="auditor")
         assert download.status_code == 200

@@ -158,7 +158,10 @@ def test_demo_scenario_once(demo):
     with demo.app_context():
         states = sorted(a.state for a in db.session.scalars(select(Assessment)))
         assert states == ["approved", "in_review"]
-        assert db.session.scalar(select(func.count()).select_from(Document)) == 2
+        # The approved assessment's fi and sv, and their copies attached to the agenda
+        # with "Liite 1" (issue 19).
+        kinds = sorted(db.session.scalars(select(Document.kind)))
+        assert kinds == ["assessment", "assessment", "attachment", "attachment"]
         meeting = db.session.scalar(select(Meeting))
         assert [i.decision.case_number for i in meeting.items] == ["KPHA/412/2026", "KPHA/431/2026"]
     again = run(demo, "demo", "scenario")

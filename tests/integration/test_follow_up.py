@@ -119,7 +119,13 @@ def test_the_summary_is_in_the_councils_language_and_verifies(decided):
     assert checked >= 2 and problems == []
     # The decision's paragraph still comes from the assessment document.
     paragraphs = doc_ops.paragraphs(doc_ops.documents_of(a.decision))
-    assert "uppföljning" not in paragraphs.get("sv", "").lower()
+    # (issue 19: the paragraph names the first follow-up review, so it is told by the
+    # document it refers to: the assessment's, not the summary's.)
+    assessment_doc = next(
+        d for d in doc_ops.documents_of(a.decision) if d.language == "sv" and d.kind == "assessment"
+    )
+    assert paragraphs["sv"].endswith(f"(dokument {assessment_doc.reference}).")
+    assert assessment_doc.reference != doc.reference
 
 
 def test_bad_input_is_refused_whole_and_named(decided):

@@ -91,7 +91,11 @@ def test_the_gate_refuses_and_lists_then_allows_after_approval(ctx):
         select(AuditEvent).where(AuditEvent.action == "meeting.published")
     )
     shas = [d["sha256"] for i in published.changes[1]["new"] for d in i["documents"]]
-    assert len(shas) == 4  # two items, fi and sv each
+    # Two items, fi and sv each: the approved originals and the agenda's attachment copies
+    # (issue 19).
+    assert len(shas) == 8
+    kinds = [d["kind"] for i in published.changes[1]["new"] for d in i["documents"]]
+    assert sorted(kinds) == ["assessment"] * 4 + ["attachment"] * 4
 
 
 def test_reordering_by_position(ctx):
@@ -134,7 +138,16 @@ def test_tabled_decision_moves_to_a_later_meeting_and_keeps_its_assessment(ctx):
     assert d in meeting_ops.candidates(later)
     add(later, d)
     meeting_ops.attach_documents(user("secretary"), later, expected_version=later.version)
-    assert [x.reference for x in later.items[0].documents] == [x.reference for x in item.documents]
+    originals = lambda i: [x.id for x in i.documents if x.kind == "assessment"]  # noqa: E731
+    assert originals(later.items[0]) == originals(item)
+    # The first meeting's attachment copy stays that meeting's (one copy per revision and
+    # language, issue 19): the later agenda hands out the approved original.
+    from assess.operations import attachment_numbers
+
+    first_copy = attachment_numbers.numbered(item)[0]
+    later_files = attachment_numbers.numbered(later.items[0])[0]
+    assert first_copy.file_for("fi").kind == "attachment"
+    assert later_files.file_for("fi").kind == "assessment"
     meeting_ops.publish(user("secretary"), later, expected_version=later.version)
     meeting_ops.record_outcome(
         user("secretary"), later, later.items[0].id, "approved", expected_version=later.version
@@ -210,8 +223,12 @@ def test_agenda_document_lists_items_in_order_with_checksums(ctx):
         assert d.paragraphs[0].text.startswith(title)
         cells = [c.text for t in d.tables for row in t.rows[1:] for c in row.cells]
         for item in m.items:
+            # The files handed out: the attachment copies with "Liite 1" (issue 19).
             for doc in item.documents:
-                assert doc.sha256 in cells and doc.filename in cells
+                if doc.kind == "attachment":
+                    assert doc.sha256 in cells and doc.filename in cells
+                else:
+                    assert doc.sha256 not in cells
         assert d.core_properties.language == {"fi": "fi-FI", "sv": "sv-FI"}[language]
         text = "\n".join(p.text for p in d.paragraphs)
         # The decision paragraph (issue 19 puts the level in brackets after the head).

@@ -520,7 +520,8 @@ def test_the_demo_gets_its_policy_and_the_scenario_runs_under_it(app):
         evening = rows["KPHA/431/2026"]
         assert evening.policy["rule"] == "light"
         assert (evening.workflow_key, evening.state) == ("eva-light", "in_review")
-        assert db.session.scalar(select(func.count()).select_from(Document)) == 2
+        # The approved originals fi and sv and their agenda copies (issue 19).
+        assert db.session.scalar(select(func.count()).select_from(Document)) == 4
         typed = db.session.scalars(select(Decision).where(Decision.decision_type_id.is_(None)))
         assert typed.all() == []
     again = run("demo", "load")
