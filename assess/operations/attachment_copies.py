@@ -9,7 +9,7 @@ document id) with its own file checksum, re-rendered by ``documents verify``.
 
 One copy per revision and language (the documents' unique key): a decision tabled and
 put on a later meeting keeps the copy of the first meeting, and the later agenda hands
-out the original (``attachment_numbers.Numbered.file_for``).
+out the original (``agenda_documents.attachment_numbers``).
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 from assess.documents._docx import custom_properties
 from assess.extensions import db
 from assess.models import AuditEvent, Document
-from assess.operations import attachment_numbers
 from assess.operations import documents as doc_ops
 from assess.operations import meetings as meeting_ops
+from assess.operations.agenda_documents import attachment_numbers
 from tests.integration.test_meetings import add, approve, decision, meeting, to_review
 from tests.support import user
 
@@ -44,16 +44,18 @@ def body_text(content: bytes) -> str:
 def test_attaching_renders_a_numbered_copy_and_leaves_the_original(ctx):
     a, m, originals = attached()
     item = m.items[0]
-    numbered = attachment_numbers.numbered(item)
-    assert numbered[0].number == 1 and numbered[0].kind == "assessment"
+    listed = [a for a in attachment_numbers(item) if a["kind"] == "assessment"]
+    assert {a["number"] for a in listed} == {1}
+    copies = {c.language: c for c in item.documents if c.kind == "attachment"}
+    # The agenda lists the copies, the files handed out.
+    assert sorted(a["document"] for a in listed) == sorted(c.id for c in copies.values())
     languages = sorted(originals)
     for language in languages:
         original = db.session.get(Document, originals[language][0])
         # The approved original: the same row, the same bytes, the same checksum.
         assert bytes(original.content) == originals[language][2]
         assert original.sha256 == originals[language][1] and original.kind == "assessment"
-        copy = numbered[0].copies[language]
-        assert numbered[0].file_for(language) is copy
+        copy = copies[language]
         assert copy.kind == "attachment" and copy.revision_id == original.revision_id
         assert copy.reference == original.reference and copy.sha256 != original.sha256
         assert copy.sha256 == hashlib.sha256(copy.content).hexdigest()
@@ -69,6 +71,13 @@ def test_attaching_renders_a_numbered_copy_and_leaves_the_original(ctx):
         assert header(copy.content) == expected
         assert header(original.content) == ""
         text = body_text(copy.content)
+        # One version number: the revision's, in the heading; no 64-digit checksum printed.
+        assert {"fi": "Versio: ", "sv": "Version: "}[language] + str(original.revision.seq) in text
+        footer = "\n".join(
+            p.text for p in docx.Document(io.BytesIO(copy.content)).sections[0].footer.paragraphs
+        )
+        assert original.revision.sha256[:12] in footer
+        assert original.revision.sha256 not in footer + text
         assert {"fi": "Kokous: ", "sv": "Sammanträde: "}[language] in text
         assert {"fi": "Liite: Liite 1", "sv": "Bilaga: Bilaga 1"}[language] in text
         # Neither shows a meeting "not known": the original names none at all.
@@ -103,8 +112,13 @@ def test_hearing_statements_follow_the_assessment_in_the_numbering(ctx):
     _, m, _ = attached()
     item = m.items[0]
     hearings = item.documents[0].revision.content.data.hearings
-    expected = [1] + list(range(2, 2 + len([h for h in hearings if h.attachment])))
-    assert [n.number for n in attachment_numbers.numbered(item)] == expected
+    statements = len([h for h in hearings if h.attachment])
+    numbers = [a["number"] for a in attachment_numbers(item)]
+    assert numbers == [1] * len(languages_of(item)) + list(range(2, 2 + statements))
+
+
+def languages_of(item):
+    return {d.language for d in item.documents}
 
 
 def test_removing_the_item_discards_its_never_published_copies(ctx):
