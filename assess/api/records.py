@@ -3,14 +3,19 @@ reads, and the organisation's records defaults."""
 
 from __future__ import annotations
 
+import io
 from typing import Annotated, Any, Literal
 
-from flask import g
+from flask import g, request, send_file
 from pydantic import BaseModel, Field
 
+from ..i18n import lazy_text as _l
+from ..operations import agenda_documents as agenda_docs
 from ..operations import decisions as decision_ops
+from ..operations import documents as doc_ops
+from ..operations import meetings as meeting_ops
 from ..operations import records as ops
-from . import endpoint
+from . import ApiError, endpoint
 from .schemas import Request
 
 PublicityClass = Literal["public", "partly_secret", "secret"]
@@ -110,3 +115,53 @@ def patch_records_defaults(payload: RecordsDefaultsPatch):
     """Change the organisation's records defaults (admin); audited."""
     given = payload.model_dump(exclude_unset=True)
     return ops.update_defaults(g.api_user, g.api_user.organisation, **given)
+
+
+NOT_MADE = _l(
+    "Its PDF/A is not made yet (the converter was not running); it is made by "
+    "`flask --app wsgi documents archive`."
+)
+
+
+def _pdf(content: bytes, name: str, sha256: str | None):
+    return send_file(
+        io.BytesIO(content),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=name.rsplit(".", 1)[0] + ".pdf",
+        etag=sha256 or False,
+        max_age=0,
+    )
+
+
+@endpoint(
+    "/documents/<int:document_id>/pdf",
+    response=None,
+    errors=(401, 404),
+    content_type="application/pdf",
+)
+def document_pdf(document_id: int):
+    """The document's PDF/A-2b; ETag is its file checksum (SHA-256); 404 until it is made."""
+    d = doc_ops.get_document(g.api_user, document_id)
+    if d.pdf is None:
+        raise ApiError(404, "not_found", NOT_MADE)
+    return _pdf(d.pdf, d.filename, d.pdf_sha256)
+
+
+@endpoint(
+    "/meetings/<int:meeting_id>/agenda/pdf",
+    response=None,
+    errors=(401, 404),
+    content_type="application/pdf",
+    query={"language": ("string", "fi or sv")},
+)
+def agenda_pdf(meeting_id: int):
+    """The published agenda's PDF/A-2b; ETag is its file checksum; 404 before publication
+    or until it is made."""
+    m = meeting_ops.get_meeting(g.api_user, meeting_id)
+    stored = agenda_docs.stored_agenda(m, request.args.get("language", "fi"))
+    if stored is None:
+        raise ApiError(404, "not_found", _l("The agenda is not published in that language."))
+    if stored.pdf is None:
+        raise ApiError(404, "not_found", NOT_MADE)
+    return _pdf(stored.pdf, stored.filename, stored.pdf_sha256)

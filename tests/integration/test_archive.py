@@ -123,6 +123,14 @@ def test_approval_stores_a_pdfa_beside_each_document(ctx, app, converter, tmp_pa
     assert sv_title in sv_text and sv_title not in fi_text
     checked, problems = doc_ops.verify()
     assert checked == 2 and problems == [] and doc_ops.pdf_missing() == []
+    # The API gives the PDF/A with its file checksum as ETag (an archive import fetches it).
+    from assess.operations.users import issue_token
+    from tests.support import user
+
+    auth = {"Authorization": f"Bearer {issue_token(user('auditor'))}"}
+    got = app.test_client().get(f"/api/v1/documents/{sv.id}/pdf", headers=auth)
+    assert got.status_code == 200 and got.data == sv.pdf
+    assert got.headers["ETag"].strip('"') == sv.pdf_sha256
 
 
 def test_a_converter_that_is_down_never_fails_the_approval(ctx, app, converter, tmp_path):
@@ -131,6 +139,13 @@ def test_a_converter_that_is_down_never_fails_the_approval(ctx, app, converter, 
     assert approved.state == "approved"
     rows = _documents()
     assert rows and all(d.pdf is None and d.pdf_sha256 is None for d in rows)
+    from assess.operations.users import issue_token
+    from tests.support import user
+
+    auth = {"Authorization": f"Bearer {issue_token(user('auditor'))}"}
+    not_yet = app.test_client().get(f"/api/v1/documents/{rows[0].id}/pdf", headers=auth)
+    assert not_yet.status_code == 404
+    assert "documents archive" in not_yet.get_json()["error"]["message"]
     assert doc_ops.pdf_missing() == rows
     runner = app.test_cli_runner()
     said = runner.invoke(args=["documents", "verify"])
@@ -209,6 +224,7 @@ def test_the_local_converter_starts_on_demand_and_stops_whole(ctx, app):
 def test_a_published_agenda_gets_its_pdfa_in_its_language(ctx, app, client, converter, tmp_path):
     from assess.models import MeetingDocument
     from assess.operations import meetings as meeting_ops
+    from assess.operations.users import issue_token
     from tests.integration.test_agenda_document import approved, meeting, on_agenda
     from tests.support import user
 
@@ -234,6 +250,11 @@ def test_a_published_agenda_gets_its_pdfa_in_its_language(ctx, app, client, conv
     login(client, "auditor")
     page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
     assert agendas["sv"].pdf_sha256 in page and f"/meetings/{m.id}/agenda.pdf" in page
+    api = app.test_client().get(
+        f"/api/v1/meetings/{m.id}/agenda/pdf?language=fi",
+        headers={"Authorization": f"Bearer {issue_token(user('auditor'))}"},
+    )
+    assert api.status_code == 200 and api.data == agendas["fi"].pdf
     got = client.get(f"/meetings/{m.id}/agenda.pdf?language=sv")
     assert got.status_code == 200 and got.data == agendas["sv"].pdf
     assert got.mimetype == "application/pdf"
