@@ -21,6 +21,7 @@ from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import AgendaItem, Meeting, MeetingDocument, User
 from . import archive
+from .attachment_numbers import COPY_KIND
 from .context import HELSINKI, form_of
 from .errors import NotFound
 
@@ -204,8 +205,15 @@ def store_published(session: Session, user: User, meeting: Meeting) -> list[Meet
         session.add(row)
         kept.append(row)
     session.flush()
-    # Their PDF/A if the converter is up (issue 19); else `documents archive` makes it later.
-    archive.archive_new(session, user, kept)
+    # Their PDF/A if the converter is up (issue 19), and the attachment copies' handed out
+    # with them; else `documents archive` makes them later.
+    copies = [
+        d
+        for item in meeting.items
+        for d in item.documents
+        if d.kind == COPY_KIND and d.pdf_sha256 is None
+    ]
+    archive.archive_new(session, user, [*kept, *copies])
     return kept
 
 

@@ -236,6 +236,9 @@ def test_a_published_agenda_gets_its_pdfa_in_its_language(ctx, app, client, conv
     meeting_ops.publish(user("secretary"), m, expected_version=m.version)
     agendas = {a.language: a for a in db.session.scalars(select(MeetingDocument))}
     assert set(agendas) == {"fi", "sv"}
+    # The attachment copies handed out with it get theirs at publication too.
+    copies = [d for d in _documents() if d.kind == "attachment"]
+    assert copies and all(d.pdf_sha256 == hashlib.sha256(d.pdf).hexdigest() for d in copies)
     for agenda in agendas.values():
         assert agenda.pdf_sha256 == hashlib.sha256(agenda.pdf).hexdigest()
         with pikepdf.open(io.BytesIO(agenda.pdf)) as pdf:
