@@ -1,6 +1,7 @@
-"""Render the realistic assessment of the benchmark as .docx in Finnish and Swedish, convert
-each to PDF with LibreOffice and save the one-page comparison of the alternatives as
-docs/comparison-fi.png and docs/comparison-sv.png (issue 19).
+"""Take the demo's approved assessment (the health station's closure, written in Finnish and
+Swedish) as it was stored at approval in Finnish and Swedish, convert each to PDF with
+LibreOffice and save the one-page comparison of the alternatives as docs/comparison-fi.png
+and docs/comparison-sv.png (issue 19).
 
 Run: `.venv/bin/python docs/document_image.py` (needs soffice and poppler-utils).
 """
@@ -15,11 +16,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import select  # noqa: E402
+
 from assess import create_app  # noqa: E402
-from assess.documents import render  # noqa: E402
 from assess.extensions import db  # noqa: E402
+from assess.models import Document  # noqa: E402
 from assess.operations.demo import load_demo  # noqa: E402
-from bench.documents_bench import REALISTIC, realistic_snapshot  # noqa: E402
+from assess.operations.demo_scenario import load_scenario  # noqa: E402
 
 HEADINGS = {"fi": "Vaihtoehtojen vertailu", "sv": "Jämförelse av alternativen"}
 
@@ -45,9 +48,13 @@ def main() -> None:
     with app.app_context(), app.test_request_context():
         db.create_all()
         load_demo()
-        snapshot, form = realistic_snapshot(*REALISTIC)
+        load_scenario()
         for language in HEADINGS:
-            (tmp / f"assessment-{language}.docx").write_bytes(render(snapshot, form, language))
+            doc = db.session.scalar(
+                select(Document).where(Document.kind == "assessment", Document.language == language)
+            )
+            assert doc is not None, f"the demo scenario stored no {language} document"
+            (tmp / f"assessment-{language}.docx").write_bytes(doc.content)
     for language, heading in HEADINGS.items():
         subprocess.run(
             [

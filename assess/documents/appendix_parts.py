@@ -47,7 +47,7 @@ def effects(renderer: Any) -> None:
         return
     cells = {c.key: c for c in data.impacts}
     for alt in alternatives_of(data):
-        name = (alt.label or renderer.t("the_proposal")) + renderer.compared(alt)
+        name = renderer.alt_name(alt) + renderer.compared(alt)
         w.heading(f"{text('effects_in_detail', lang)}: {name}", 3)
         for g in groups:
             shown, neutral, unassessed = [], [], []

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..assessment_data import AssessmentData, ImpactCell, Snapshot
+from ..bilingual import in_language
 from ..canonical import canonical_json
 from ..questionnaire.completeness import baseline as baseline_of
 from ..questionnaire.definition import FormDefinition, basis_for
@@ -106,6 +107,15 @@ class _Renderer:
     def free(self, path: str, original: str | None) -> str:
         """A free text in the document's language, or the original with its mark."""
         return free_text.free(self, path, original)
+
+    def alt_name(self, alt, fallback: str = "the_proposal") -> str:
+        """An alternative's name in the document's language where it was translated, else
+        as written: a name heads columns and headings, so it carries no language mark."""
+        if not alt.label.strip():
+            return self.t(fallback)
+        path = f"alternatives.{alt.id}.label"
+        origin = self.s.decision.language
+        return in_language(self.data, path, alt.label, self.lang, origin)[0]
 
     def scale(self, scale: str, value) -> str:
         v = self.form.scale_value(scale, value) if value else None
@@ -200,9 +210,7 @@ class _Renderer:
         if alts:
             chosen = next((a for a in alts if a.recommended), None)
             if chosen:
-                w.paragraph(
-                    chosen.label or self.t("the_proposal"), bold_label=self.t("recommended")
-                )
+                w.paragraph(self.alt_name(chosen), bold_label=self.t("recommended"))
             reason = data.answer("recommendation_reason")
             if isinstance(reason, str) and reason.strip():
                 w.paragraph(
@@ -315,10 +323,12 @@ class _Renderer:
             marks = [self.t("zero_option")] if a.zero_option else []
             if a.recommended:
                 marks.append(self.t("recommended_mark"))
-            name = (a.label or self.t("the_proposal")) + (f" ({', '.join(marks)})" if marks else "")
+            name = self.alt_name(a) + (f" ({', '.join(marks)})" if marks else "")
             description = self.free(f"alternatives.{a.id}.description", a.description)
             self.w.paragraph(description or "", bold_label=name)
-        economy.cost_table(self.w, self.data, self.lang, self.t("the_proposal"), self.free)
+        economy.cost_table(
+            self.w, self.data, self.lang, self.t("the_proposal"), self.free, self.alt_name
+        )
 
     def cell_text(self, c: ImpactCell | None) -> str:
         if c and not c.direction and c.alternative == getattr(self.zero, "id", None):
@@ -343,7 +353,7 @@ class _Renderer:
             return ""
         if alt.id == zero.id:
             return f" ({economy.text('baseline', self.lang).lower()})"
-        label = zero.label or self.t("zero_option")
+        label = self.alt_name(zero, "zero_option")
         return f", {economy.text('compared_with', self.lang, zero=label)}"
 
     def hearings(self):

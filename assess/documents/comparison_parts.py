@@ -66,7 +66,7 @@ def rows(renderer: Any, alts: list[Alternative]) -> list[tuple[Any, Any, list[st
 
 
 def header_name(renderer: Any, alt: Alternative) -> str:
-    name = alt.label or renderer.t("the_proposal")
+    name = renderer.alt_name(alt)
     if alt.zero_option:
         return f"{name} ({text('baseline_mark', renderer.lang)})"
     if alt.recommended and len(renderer.data.alternatives) > 1:

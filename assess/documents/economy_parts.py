@@ -63,6 +63,7 @@ def cost_table(
     language: str,
     the_proposal: str,
     free: Callable[[str, str], str] | None = None,
+    name: Callable[[Alternative], str] | None = None,
 ) -> None:
     """One table, the alternatives as columns: what each costs and saves, who bears the
     costs, the horizon and the totals over it; the notes below. ``free`` prints a free
@@ -95,7 +96,10 @@ def cost_table(
     w.heading(t("costs"), 3)
     w.paragraph(t("costs_intro"))
     w.table(
-        [t("item")] + [_name(a, the_proposal) for a in alts], rows, first_width=6.0, font_size=9
+        [t("item")] + [name(a) if name else _name(a, the_proposal) for a in alts],
+        rows,
+        first_width=6.0,
+        font_size=9,
     )
     notes = [
         (a, free(f"alternatives.{a.id}.costs.{line.id}.note", line.note) if free else line.note)
@@ -111,4 +115,4 @@ def cost_table(
     if notes:
         w.paragraph(t("cost_notes") + ":")
         for a, note in notes:
-            w.bullet(note, bold_label=_name(a, the_proposal))
+            w.bullet(note, bold_label=name(a) if name else _name(a, the_proposal))

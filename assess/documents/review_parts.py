@@ -29,7 +29,7 @@ def concerns(renderer: Any, flag) -> str:
     form, parts = renderer.form, []
     alt = next((a for a in renderer.data.alternatives if a.id == flag.alternative), None)
     if alt is not None:
-        parts.append(alt.label or renderer.t("the_proposal"))
+        parts.append(renderer.alt_name(alt))
     group = form.group(flag.group) if flag.group else None
     if group is not None:
         parts.append(renderer.label(group))

@@ -379,6 +379,8 @@ def load_scenario() -> bool:
         year=when.year,
         starts_at=when.isoformat(timespec="minutes"),
         place="Kokkola, valtuustosali",
+        # The Swedish agenda names the place in Swedish (issue 19).
+        place_sv="Karleby, fullmäktigesalen",
     )
     for d in (first, second):
         meeting_ops.add_item(secretary, m, d.id, expected_version=m.version)
