@@ -2,7 +2,9 @@
 organisation, and every endpoint × every role of another organisation (which must not
 learn that the objects exist, let alone change them)."""
 
+import hashlib
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +15,7 @@ import assess.api.follow_up  # noqa: F401  (the follow-up, issue 18)
 import assess.api.organisation_data  # noqa: F401  (bodies and decision types)
 import assess.api.plan  # noqa: F401  (GET and PUT /plan)
 import assess.api.policy  # noqa: F401  (GET /policy)
+import assess.api.records  # noqa: F401  (records metadata and PDF/A downloads, issue 19)
 import assess.api.translations  # noqa: F401  (texts and translations, issue 19)
 from assess.api import ENDPOINTS
 from assess.extensions import db
@@ -24,9 +27,13 @@ from assess.models import (
     Decision,
     Document,
     Meeting,
+    MeetingDocument,
     Organisation,
 )
-from assess.operations.demo_scenario import load_scenario
+from assess.operations.assessments import fire
+from assess.operations.decisions import create_decision
+from assess.operations.demo_scenario import acknowledge_high, load_scenario, to_review
+from assess.operations.meetings import add_item_and_attach, create_meeting, publish
 from assess.operations.organisation_data import create_decision_type
 from assess.operations.policies import export_policy, import_policy
 from assess.operations.users import create_user, issue_token
@@ -115,6 +122,14 @@ CALLS = {
         "/assessments/{in_review}/translations",
         {},
     ),
+    ("GET", "/decisions/<int:decision_id>/records"): ("/decisions/{decision}/records", None),
+    ("GET", "/organisation/records-defaults"): ("/organisation/records-defaults", None),
+    ("PATCH", "/organisation/records-defaults"): (
+        "/organisation/records-defaults",
+        {"retention": 7},
+    ),
+    ("GET", "/documents/<int:document_id>/pdf"): ("/documents/{document}/pdf", None),
+    ("GET", "/meetings/<int:meeting_id>/agenda/pdf"): ("/meetings/{published}/agenda/pdf", None),
 }
 
 # For another organisation's users, valid bodies: the request gets as far as looking up the
@@ -184,6 +199,38 @@ def world(request):
                 name_en="Strategy",
             ).key,
         }
+        # A PDF/A beside the approved document and a published agenda with its PDF/A, so
+        # the PDF downloads have something to answer with (the suite's converter is off).
+        document = db.session.get(Document, ids["document"])
+        document.pdf = b"%PDF-1.7 made by the test"
+        document.pdf_sha256 = hashlib.sha256(document.pdf).hexdigest()
+        secretary = user("secretary")
+        published = create_meeting(
+            secretary,
+            body_id=meeting.body_id,
+            starts_at=(meeting.starts_at + timedelta(days=30)).isoformat(timespec="minutes"),
+        )
+        third = create_decision(
+            user("preparer"),
+            case_number="KPHA/499/2026",
+            language="fi",
+            body_id=meeting.body_id,
+            title="Neuvolan aukioloajat",
+            proposal="",
+            decision_type=ids["decision_type"],
+        )
+        a = to_review(user("preparer"), third)
+        acknowledge_high(user("reviewer"), a)
+        fire(user("reviewer"), a, "approve", expected_version=a.version)
+        add_item_and_attach(secretary, published, third.id, expected_version=published.version)
+        publish(secretary, published, expected_version=published.version)
+        for stored in db.session.scalars(
+            select(MeetingDocument).where(MeetingDocument.meeting_id == published.id)
+        ):
+            stored.pdf = b"%PDF-1.7 made by the test"
+            stored.pdf_sha256 = hashlib.sha256(stored.pdf).hexdigest()
+        db.session.commit()
+        ids["published"] = published.id
         # The built-in default, published: GET /policy has a version to answer with.
         admin = user("admin")
         _, problems = import_policy(
