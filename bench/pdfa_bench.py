@@ -2,8 +2,10 @@
 (unoserver, LibreOffice kept running) against a fresh LibreOffice start per document, the
 way `documents pdf` worked before, side by side on the same .docx.
 
-The documents: the fi .docx of a light assessment (a few pages) and of the realistic full
-assessment of bench/documents_bench.py (8 groups x 6 dimensions x 3 alternatives). The
+The documents: the fi .docx of a light assessment (a few pages), of the demo's approved full
+assessment as stored (the health station's closure: what a board typically gets) and of the
+realistic full assessment of bench/documents_bench.py (8 groups x 6 dimensions x 3
+alternatives, every cell filled: a long one). The
 runs alternate (one fresh, one long-running) so the host's load falls on both alike. Run:
 `python -m bench.pdfa_bench [runs]` (default 7 each).
 """
@@ -22,13 +24,16 @@ from pathlib import Path
 from assess import create_app, pdfa
 from assess.extensions import db
 from assess.operations.demo import load_demo
+from assess.operations.demo_scenario import load_scenario
 from bench.common import machine
 from bench.documents_bench import REALISTIC, realistic_snapshot
 
 
 def documents() -> dict[str, bytes]:
-    """The fi .docx of a light assessment (short) and of the realistic full one."""
-    from assess.models import Decision
+    """The fi .docx of a light assessment (short), the demo's full one and the realistic one."""
+    from sqlalchemy import select
+
+    from assess.models import Decision, Document
     from assess.operations import assessments as ops
     from assess.operations import documents as doc_ops
     from tests.support import acknowledge_high, to_review, user
@@ -43,7 +48,17 @@ def documents() -> dict[str, bytes]:
         ops.fire(user("reviewer"), a, "approve", expected_version=a.version)
         light = doc_ops.render_snapshot(a.revisions[-1].snapshot, "fi")
         snapshot, _ = realistic_snapshot(*REALISTIC, decision_id=1)
-        return {"light": light, "realistic": doc_ops.render_snapshot(snapshot, "fi")}
+        realistic = doc_ops.render_snapshot(snapshot, "fi")
+    # The demo scenario approves decision 1 itself: on a database of its own.
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'demo.db'}")
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        load_demo()
+        load_scenario()
+        demo = db.session.scalar(
+            select(Document.content).where(Document.kind == "assessment", Document.language == "fi")
+        )
+    return {"light": light, "demo": demo, "realistic": realistic}
 
 
 def pages(pdf: bytes) -> int:
