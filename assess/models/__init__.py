@@ -2,8 +2,10 @@
 
 from .assessment import Assessment, Attachment, Document, NegativeEffect, Revision
 from .audit import AuditCheckpoint, AuditEvent
+from .comment import AssessmentComment
 from .decision import Decision
 from .meeting import MEETING_STATES, OUTCOMES, AgendaItem, Meeting, MeetingDocument
+from .notification import NOTIFICATION_KINDS, Notification, OutboxMessage
 from .organisation import BODY_KINDS, ORGANISATION_KINDS, Body, DecisionType, Organisation
 from .plan import PlanIndicator, PlanObjective
 from .policy import POLICY_STATUSES, PolicyVersion, PublishedPolicyChanged
@@ -17,6 +19,10 @@ __all__ = [
     "Meeting",
     "MeetingDocument",
     "Assessment",
+    "AssessmentComment",
+    "NOTIFICATION_KINDS",
+    "Notification",
+    "OutboxMessage",
     "Attachment",
     "AuditCheckpoint",
     "AuditEvent",

@@ -51,10 +51,16 @@ class Assessment(Model):
         ForeignKey("policy_versions.id"), index=True, default=None
     )
     policy: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # The reviewer the preparer chose when submitting (None: any reviewer of the body, as
+    # the policy's reviewer bodies say). Issue 20.
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), index=True, default=None
+    )
 
     decision: Mapped[Decision] = relationship()
     prepared_by: Mapped[User] = relationship(foreign_keys=[prepared_by_id])
     last_edited_by: Mapped[User | None] = relationship(foreign_keys=[last_edited_by_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     revisions: Mapped[list[Revision]] = relationship(
         back_populates="assessment", order_by="Revision.seq"
     )

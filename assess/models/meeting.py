@@ -21,7 +21,7 @@ from .decision import Decision
 from .organisation import Body
 from .user import User
 
-MEETING_STATES = ("planned", "published", "held", "minutes_approved")
+MEETING_STATES = ("planned", "published", "held", "minutes_approved", "cancelled")
 OUTCOMES = ("approved", "approved_amended", "returned", "tabled", "rejected")
 
 # The documents attached to an agenda item (the approved assessment's, in each language).
@@ -51,6 +51,10 @@ class Meeting(Model):
     place_sv: Mapped[str] = mapped_column(String(200), default="", server_default="")
     state: Mapped[str] = mapped_column(String(20), default="planned")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A cancelled meeting keeps its row and its reason (issue 20); its items go back to
+    # the pool of decisions waiting for a meeting.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -30,6 +31,10 @@ class User(UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(200))
     preferred_language: Mapped[str | None] = mapped_column(String(2))
     active: Mapped[bool] = mapped_column(default=True)
+    # Which notifications also come by e-mail: {kind: bool}; a kind not named uses the
+    # default (assess.models.notification.NOTIFICATION_KINDS; issue 20). The inbox always
+    # gets them all.
+    notification_preferences: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
