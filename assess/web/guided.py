@@ -618,5 +618,6 @@ def attachment(assessment_id: int, attachment_id: int):
     )
 
 
-# The Translations page (issue 19) registers its route on this blueprint.
-from . import guided_translations  # noqa: E402
+# The Translations page (issue 19) and the impact matrix a row at a time (issue 20) register
+# their routes on this blueprint.
+from . import guided_matrix, guided_translations  # noqa: E402, F401
