@@ -12,14 +12,19 @@ from .. import flags
 from ..definitions import localized
 from ..extensions import db
 from ..i18n import lazy_text as _l
+from ..i18n import request_language
 from ..models import Assessment, Body, Decision, Meeting, User
 from ..operations import assessments as assessment_ops
 from ..operations import meetings as meeting_ops
 from ..operations.decisions import search_decisions
 from ..operations.process import state_means
 from ..workflow import WorkflowDefinition
+from . import list_queries as lists
+from .limits import query_number
 
 bp = Blueprint("dashboard", __name__)
+
+MAX_PAGE = 1_000_000  # as the decisions list
 
 
 @bp.get("/")
@@ -67,24 +72,26 @@ def _next_step(decision):
 
 
 def _review_queue(org_id):
-    """Assessments waiting for a reviewer, the longest-waiting first."""
-    rows = db.session.scalars(
-        select(Assessment)
-        .where(
-            Assessment.organisation_id == org_id,
-            Assessment.active,
-            state_means(WorkflowDefinition.awaits_review),
-        )
-        .order_by(Assessment.updated_at)
-    ).all()
-    return [
-        {
-            "assessment": a,
-            "decision": a.decision,
-            "open": flags.counts(a.content.flags),
-        }
-        for a in rows
-    ]
+    """Assessments waiting for a reviewer, the longest-waiting first, filtered as the address
+    says and one page at a time (issue 20)."""
+    language = request_language()
+    options, allowed = lists.queue_choices(org_id, language)
+    parsed = lists.parse_request(allowed)
+    page, beyond = lists.paginate(
+        lists.review_queue(org_id, parsed.filters),
+        query_number("page", 1, MAX_PAGE) or 1,
+        lists.QUEUE_PER_PAGE,
+    )
+    return {
+        "page": page,
+        "rows": [
+            {"assessment": a, "decision": d, "open": flags.counts(a.content.flags)}
+            for a, d in page.items
+        ],
+        "filters": parsed.filters,
+        "problems": lists.problems_with_page(parsed, page, beyond),
+        "options": options,
+    }
 
 
 def _coming_meetings(org_id):

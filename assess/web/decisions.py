@@ -15,6 +15,7 @@ from ..operations import Conflict, NotFound, ValidationFailed
 from ..operations import decisions as ops
 from ..operations import organisation_data as org_data
 from ..operations.decision_texts import other_language
+from . import list_queries as lists
 from .access import roles_required
 from .assessments import panel_context
 from .limits import form_version, query_number
@@ -22,7 +23,7 @@ from .util import apply_errors
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
 
-PER_PAGE = 25
+PER_PAGE = lists.PER_PAGE
 MAX_PAGE = 1_000_000  # as the API's: far beyond any organisation's decisions
 
 
@@ -155,14 +156,22 @@ def _get(decision_id: int):
 @bp.get("")
 @login_required
 def index():
-    query = request.args.get("q", "").strip()[:200]
-    page = db.paginate(
-        ops.search_decisions(current_user, query),
-        page=query_number("page", 1, MAX_PAGE) or 1,
-        per_page=PER_PAGE,
-        error_out=False,
+    language = request_language()
+    options, allowed = lists.decision_choices(current_user.organisation_id, language)
+    parsed = lists.parse_request(allowed)
+    page, beyond = lists.paginate(
+        lists.decisions(current_user.organisation_id, parsed.filters),
+        query_number("page", 1, MAX_PAGE) or 1,
+        PER_PAGE,
     )
-    return render_template("decisions/list.html", page=page, query=query)
+    return render_template(
+        "decisions/list.html",
+        page=page,
+        filters=parsed.filters,
+        problems=lists.problems_with_page(parsed, page, beyond),
+        options=options,
+        state_label=lists.state_labeller(language),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -12,17 +12,19 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
-from ..input_shape import MAX_ID
 from ..models import OUTCOMES, Body, Document
 from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
 from ..operations import agenda_documents as agenda_docs
 from ..operations import agenda_presenters as presenter_ops
 from ..operations import assessments as assessment_ops
 from ..operations import meetings as ops
+from . import list_queries as lists
 from .access import roles_required
 from .limits import form_version, query_number
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+MAX_PAGE = 1_000_000  # as the decisions list
 
 
 def _meeting(meeting_id: int):
@@ -45,15 +47,24 @@ def _bodies():
 @bp.get("")
 @login_required
 def index(errors=None, typed=None, status=200):
-    body_id = query_number("body", 1, MAX_ID)
+    language = request_language()
+    options, allowed = lists.meeting_choices(current_user.organisation_id, language)
+    parsed = lists.parse_request(allowed)
+    page, beyond = lists.paginate(
+        lists.meetings(current_user.organisation_id, parsed.filters),
+        query_number("page", 1, MAX_PAGE) or 1,
+        lists.PER_PAGE,
+    )
     return render_template(
         "meetings/list.html",
-        meetings=ops.meetings(current_user, body_id=body_id),
+        page=page,
+        filters=parsed.filters,
+        problems=lists.problems_with_page(parsed, page, beyond),
+        options=options,
         bodies=_bodies(),
-        body_id=body_id,
         errors=errors or {},
         typed=typed or {},
-        state_labels=ops.STATE_LABELS,
+        state_labels=lists.MEETING_STATE_LABELS,
         days_left=ops.days_left,
     ), status
 

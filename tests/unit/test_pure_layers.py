@@ -18,6 +18,7 @@ PURE = [
     "assess.documents.policy",
     "assess.flags",
     "assess.input_shape",
+    "assess.list_filters",
     "assess.passwords",
     "assess.policy",
     "assess.questionnaire",
