@@ -60,6 +60,11 @@ def _whole_number(name: str, default: int) -> int:
     return int(raw)
 
 
+def _flag(name: str) -> bool:
+    """An on/off setting from the environment: 1, true, yes or on mean on."""
+    return (os.environ.get(name) or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def proxy_count(raw: str | None) -> int:
     """``TRUSTED_PROXY_COUNT`` from the environment: a whole number, 0 when unset."""
     if not raw:
@@ -223,6 +228,34 @@ class Config:
     # Identical errors (same logger, level, exception type and message) are logged once per
     # this many seconds, with how often they recurred; 10. 0 logs every one.
     LOG_REPEAT_WINDOW_SECONDS = float(os.environ.get("LOG_REPEAT_WINDOW_SECONDS") or 10)
+
+    # --- issue 20: notifications by e-mail (operations/notifications.py, outbox.py) -------
+    # The SMTP server the outbox sends through; empty (the default): no e-mail at all, the
+    # inbox alone. Links in the mails start with PUBLIC_BASE_URL (above): set it too.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or ""
+    # Its port (default 25; 465 with MAIL_USE_TLS, 587 with MAIL_USE_STARTTLS usually).
+    MAIL_PORT = _whole_number("MAIL_PORT", 25)
+    # Implicit TLS from the first byte (SMTPS, port 465); default off.
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")
+    # Plain connection upgraded with STARTTLS (submission, port 587); default off.
+    MAIL_USE_STARTTLS = _flag("MAIL_USE_STARTTLS")
+    # Log in to the server when a user name is set (default: no log-in).
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or ""
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or ""
+    # The sender of every mail; default "noreply@localhost" (set a real one).
+    MAIL_FROM = os.environ.get("MAIL_FROM") or "noreply@localhost"
+    # Seconds one SMTP conversation may take before it counts as a failed attempt (30).
+    MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS") or 30)
+    # A failed mail is tried again after 1, 2, 4 ... minutes, at most this many (360, six
+    # hours); it is never given up or deleted: `outbox run` keeps trying.
+    OUTBOX_MAX_BACKOFF_MINUTES = _whole_number("OUTBOX_MAX_BACKOFF_MINUTES", 360)
+    # `outbox run` without --once looks for due mails this often (seconds, default 30).
+    OUTBOX_POLL_SECONDS = _whole_number("OUTBOX_POLL_SECONDS", 30)
+    # `notifications remind`: a meeting starting within this many days (default 7) whose
+    # items are not ready, and an indicator's follow-up date within this many days or past
+    # (default 14), are reminded of once per person.
+    REMIND_MEETING_DAYS = _whole_number("REMIND_MEETING_DAYS", 7)
+    REMIND_FOLLOW_UP_DAYS = _whole_number("REMIND_FOLLOW_UP_DAYS", 14)
 
     @classmethod
     def init_app(cls, app) -> None:

@@ -18,6 +18,7 @@ from ..operations import users as user_ops
 from .archive import archive_command
 from .common import fail as _fail
 from .common import organisation as _organisation
+from .notifications import COMMANDS as NOTIFICATION_COMMANDS
 from .organisation_data import COMMANDS as ORGANISATION_DATA_COMMANDS
 from .plan import plan_cli
 from .policy import policy_cli
@@ -352,5 +353,5 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(policy_cli)
     app.cli.add_command(plan_cli)
-    for group in ORGANISATION_DATA_COMMANDS:
+    for group in ORGANISATION_DATA_COMMANDS + NOTIFICATION_COMMANDS:
         app.cli.add_command(group)

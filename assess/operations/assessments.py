@@ -26,7 +26,7 @@ from ..input_shape import strip_control
 from ..models import Assessment, AuditEvent, Decision, Revision, User
 from ..workflow import Option
 from . import flags as flag_ops
-from . import policy_applied
+from . import notifications, policy_applied
 from ._audit import record
 from ._tx import committed_view, transaction
 from .agenda_notes import note_assessment_change
@@ -345,6 +345,7 @@ def fire(
             and trigger != engine.definition.outcome_trigger("returned")
         ):
             note_assessment_change(session, user, assessment)
+        notifications.on_transition(session, user, assessment, old_state, new_state, comment)
     return assessment
 
 

@@ -31,6 +31,7 @@ from . import (
     headers,
     health,
     i18n,
+    inbox,
     limits,
     meetings,
     policy_document,
@@ -72,6 +73,7 @@ def init_app(app: Flask) -> None:
         admin_organisation_data.bp,
         admin_plan.bp,
         account.bp,
+        inbox.bp,
     ):
         app.register_blueprint(bp)
 
