@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import notification_texts as texts
 from ..i18n import lazy_text as _l
@@ -21,7 +22,14 @@ PAGE_SIZE = 30
 @bp.app_context_processor
 def _header():
     def inbox_unread() -> int:
-        return ops.unread_count(current_user) if current_user.is_authenticated else 0
+        if not current_user.is_authenticated:
+            return 0
+        try:
+            return ops.unread_count(current_user)
+        except SQLAlchemyError:
+            # An error page after a failed statement, or the database gone: the page is
+            # still shown, without the count.
+            return 0
 
     def notification_preferences():
         language = request_language()
