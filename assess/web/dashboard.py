@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from .. import flags
+from ..assessment_data import Indicator
 from ..definitions import localized
 from ..extensions import db
 from ..i18n import lazy_text as _l
@@ -118,17 +119,28 @@ def _follow_up_tasks():
     An indicator's owner is free text: it matches the person's name or e-mail address.
     """
     me = {current_user.name.casefold(), current_user.email.casefold()}
-    rows = db.session.scalars(
-        select(Assessment).where(
+    # Only the indicators are read, not whole assessments: an organisation has thousands of
+    # decided ones, and reading each one's answers made this the dashboard's slowest part
+    # (issue 20, bench/lists_bench.py).
+    rows = db.session.execute(
+        select(Assessment.decision_id, Assessment.prepared_by_id, Assessment.data["indicators"])
+        .where(
             Assessment.organisation_id == current_user.organisation_id,
             Assessment.active,
             state_means(WorkflowDefinition.is_in_follow_up),
         )
+        .order_by(Assessment.id)
     ).all()
-    tasks = []
-    for a in rows:
-        for i in a.content.indicators:
+    found = []
+    for decision_id, prepared_by_id, indicators in rows:
+        for stored in indicators if isinstance(indicators, list) else []:
+            i = Indicator.load(stored)
             owner = i.owner.strip().casefold()
-            if i.review_date and (owner in me or a.prepared_by_id == current_user.id):
-                tasks.append({"decision": a.decision, "indicator": i})
+            if i.review_date and (owner in me or prepared_by_id == current_user.id):
+                found.append((decision_id, i))
+    decisions = {
+        d.id: d
+        for d in db.session.scalars(select(Decision).where(Decision.id.in_({d for d, _ in found})))
+    }
+    tasks = [{"decision": decisions[d], "indicator": i} for d, i in found]
     return sorted(tasks, key=lambda t: t["indicator"].review_date)
