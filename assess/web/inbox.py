@@ -14,6 +14,7 @@ from ..models.notification import NOTIFICATION_KINDS
 from ..operations import NotFound, ValidationFailed
 from ..operations import notifications as ops
 from . import account
+from .list_queries import Page
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 PAGE_SIZE = 30
@@ -57,17 +58,18 @@ def _view(note, language: str) -> dict:
 @bp.get("")
 @login_required
 def index():
-    page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    language = request_language()
-    notes = ops.inbox(current_user, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    raw = request.args.get("page", "1")
     total = ops.count(current_user)
+    pages = max(1, -(-total // PAGE_SIZE))
+    # A page beyond the last (a bookmark from when there were more) shows the last one.
+    number = min(int(raw), pages) if raw.isdigit() and int(raw) > 0 else 1
+    language = request_language()
+    notes = ops.inbox(current_user, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     return render_template(
         "inbox/index.html",
         items=[_view(n, language) for n in notes],
         unread=ops.unread_count(current_user),
-        page=page_number,
-        has_more=page_number * PAGE_SIZE < total,
+        page=Page(items=notes, page=number, per_page=PAGE_SIZE, total=total),
     )
 
 

@@ -353,3 +353,30 @@ def test_preferences_on_the_account_page(client, demo):
     with demo.app_context():
         prefs = notifications.preferences(user("preparer"))
     assert prefs["comment"] is True and prefs["returned"] is False
+
+
+def test_inbox_pages_newest_first(client, demo):
+    with demo.app_context():
+        reviewer = user("reviewer")
+        with transaction() as session:
+            for n in range(35):
+                notifications.notify(
+                    session,
+                    kind="follow_up_due",
+                    users=[reviewer],
+                    actor=None,
+                    params={"date": "2027-01-01", "indicator": f"Mittari {n:02d}"},
+                )
+    login(client, "reviewer")
+    first = client.get("/inbox").get_data(as_text=True)
+    assert first.count("Oläst</span>") == 30
+    assert "Mittari 34" in first and "Mittari 04" not in first
+    second = client.get("/inbox?page=2").get_data(as_text=True)
+    assert second.count("Oläst</span>") == 5 and "Mittari 00" in second
+    beyond = client.get("/inbox?page=99").get_data(as_text=True)
+
+    def main(page: str) -> str:
+        return page[page.index("<main") : page.index("</main>")]
+
+    assert main(beyond) == main(second)
+    assert 'aria-current="page" aria-label="' in second  # the pagination's current page
