@@ -380,3 +380,11 @@ def test_inbox_pages_newest_first(client, demo):
 
     assert main(beyond) == main(second)
     assert 'aria-current="page" aria-label="' in second  # the pagination's current page
+
+
+def test_every_kind_has_its_texts():
+    from assess import notification_texts as texts
+    from assess.models.notification import NOTIFICATION_KINDS
+
+    assert tuple(texts.KIND_LABELS) == NOTIFICATION_KINDS
+    assert set(notifications.EMAIL_BY_DEFAULT) == set(NOTIFICATION_KINDS)

@@ -19,6 +19,7 @@ PURE = [
     "assess.flags",
     "assess.input_shape",
     "assess.list_filters",
+    "assess.notification_texts",
     "assess.passwords",
     "assess.policy",
     "assess.questionnaire",
