@@ -10,6 +10,7 @@ MODULES = [
     "bench.api_bench",
     "bench.hostile_patch",
     "bench.pdfa_bench",
+    "bench.lists_bench",
 ]
 
 if __name__ == "__main__":
