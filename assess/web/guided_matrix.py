@@ -163,7 +163,9 @@ def _view(a, form, row, values: dict | None = None, errors: dict | None = None, 
         field_errors=errors,
         summary=summary,
         form_errors=kw.pop("form_errors", []),
-        **kw,
+        # The design system's base page prefixes the title with "Error:" when this is set.
+        error_title=bool(errors or kw.get("conflict") or kw.get("refused")),
+        **{k: v for k, v in kw.items() if k != "refused"},
     )
 
 
@@ -221,8 +223,29 @@ def _refused(a, form, row, exc, typed):
         typed,
         form_errors=[str(exc)],
         conflict=conflict,
+        refused=True,
         fingerprint=None if conflict else request.form.get("fingerprint", ""),
     ), 409
+
+
+def _refused_action(a, row, exc):
+    """A refused row action: its reasons on the row's page, shown as the row is now (Post/
+    Redirect/Get: reloading never repeats the action)."""
+    messages = (
+        [str(m) for msgs in exc.errors.values() for m in msgs]
+        if isinstance(exc, ValidationFailed)
+        else [str(exc)]
+    )
+    for message in messages:
+        flash(message, "danger")
+    return redirect(
+        url_for(
+            ".impact_row",
+            assessment_id=a.id,
+            alternative=row.alternative.id,
+            group=row.group.id,
+        )
+    )
 
 
 @bp.route("/rows/<alternative>/<group>", methods=["GET", "POST"])
@@ -278,7 +301,7 @@ def impact_row_no_effect(assessment_id: int, alternative: str, group: str):
             reason=request.form.get("reason", ""),
         )
     except (ValidationFailed, Conflict, Forbidden) as exc:
-        return _refused(a, form, row, exc, None)
+        return _refused_action(a, row, exc)
     return _after_save(
         a, row, _l("Saved: no significant effect on any dimension of %(row)s.", row=row.name())
     )
@@ -299,7 +322,7 @@ def impact_row_copy(assessment_id: int, alternative: str, group: str):
             loaded=request.form.get("fingerprint", ""),
         )
     except (ValidationFailed, Conflict, Forbidden) as exc:
-        return _refused(a, form, row, exc, None)
+        return _refused_action(a, row, exc)
     flash(str(_l("Copied into %(row)s and saved: adjust what differs.", row=row.name())), "success")
     return redirect(
         url_for(".impact_row", assessment_id=a.id, alternative=alternative, group=group)

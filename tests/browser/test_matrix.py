@@ -207,6 +207,11 @@ def test_the_matrix_a_row_at_a_time_needs_3x_fewer_steps(page, live_server):
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert serious_violations(page) == [], page.url
+    # A row's page fits too: the scales and the texts stack in one column.
+    page.go_back()
+    page.locator(f"#{ids[1]}").get_by_role("link", name=f"Edit the row: {GROUPS[0]}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{GROUPS[0]}: VE1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 def test_a_conflict_names_the_row_and_keeps_what_was_typed(page, live_server):

@@ -320,10 +320,11 @@ def test_no_effect_and_copy_through_the_pages(demo, preparer):
     response = post(
         preparer, target + "/copy", {"fingerprint": fingerprint_of(page), "source": "ve1"}
     )
+    # Copied into the baseline, a neutral cell without text keeps nothing: refused by name,
+    # on the row's page (a reload does not repeat the action).
+    assert response.status_code == 302 and response.headers["Location"].endswith(target)
     page = preparer.get(target).get_data(as_text=True)
-    # Copied into the baseline, a neutral cell without text keeps nothing: refused by name.
-    assert response.status_code == 422
-    assert "has nothing to copy" in response.get_data(as_text=True)
+    assert "VE1 has nothing to copy for persons with disabilities yet." in page
 
 
 def test_the_comparison_is_a_table_in_words(demo, preparer):
@@ -352,3 +353,15 @@ def test_a_reader_sees_the_rows_but_cannot_save(demo, client, assessment):
     page = client.get("/assessments/1/rows/ve1/older_people").get_data(as_text=True)
     assert "Save the row" not in page
     assert client.get("/assessments/1/rows/ve1/nobody").status_code == 404
+
+
+def test_a_row_action_on_a_changed_row_is_refused_on_the_rows_page(demo, preparer):
+    url = "/assessments/1/rows/ve1/older_people"
+    loaded = fingerprint_of(preparer.get(url).get_data(as_text=True))
+    post(preparer, url, {"fingerprint": loaded, "health-direction": "unknown"})
+    response = post(preparer, url + "/no-effect", {"fingerprint": loaded})
+    assert response.status_code == 302 and response.headers["Location"].endswith(url)
+    page = preparer.get(url).get_data(as_text=True)
+    assert "The row older people – VE1 was changed by Paula Peltonen" in page
+    cells = [c for c in data_of(demo)["impacts"] if c["group"] == "older_people"]
+    assert [c["direction"] for c in cells] == ["unknown"]  # nothing of the action stored
