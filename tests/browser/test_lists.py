@@ -187,3 +187,23 @@ def test_the_meetings_list_filters(page, server):
     page.goto(server.url + "/meetings?date_to=2026-13-01")
     expect(page.get_by_role("alert")).to_contain_text("'2026-13-01' is not a date")
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_lists_fit_375_px(page, server, language):
+    """The filter forms and tables at a phone's width: no sideways scrolling."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in(page, server, "reviewer")
+    button = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}[language]
+    if page.locator("html").get_attribute("lang") != language:
+        page.get_by_role("button", name=button).click()
+        expect(page.locator("html")).to_have_attribute("lang", language)
+    for url in (
+        f"/decisions?q={PREFIX}",
+        f"/decisions?state=bogus&date_from=x&q={PREFIX}",
+        f"/?q={PREFIX}",
+        "/meetings",
+    ):
+        page.goto(server.url + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, (url, width)
