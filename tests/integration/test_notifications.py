@@ -388,3 +388,18 @@ def test_every_kind_has_its_texts():
 
     assert tuple(texts.KIND_LABELS) == NOTIFICATION_KINDS
     assert set(notifications.EMAIL_BY_DEFAULT) == set(NOTIFICATION_KINDS)
+
+
+def test_a_comment_tells_the_other_party(mctx):
+    preparer, reviewer = user("preparer"), user("reviewer")
+    a = demo_scenario.to_review(preparer, decision("KPHA/388/2026"))
+    with transaction() as session:
+        notifications.on_comment(session, reviewer, a, "Perustele vaikutus lapsiin.")
+    [to_preparer] = notes(preparer, "comment")
+    assert to_preparer.params["comment"] == "Perustele vaikutus lapsiin."
+    with transaction() as session:
+        notifications.on_comment(session, preparer, a, "Lisätty.")
+    [to_reviewer] = notes(reviewer, "comment")
+    assert to_reviewer.actor_id == preparer.id
+    # Inbox only by default.
+    assert [m for m in mails() if "kommentoi" in m.subject or "kommenterade" in m.subject] == []
