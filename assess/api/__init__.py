@@ -375,6 +375,7 @@ def init_app(app) -> None:
         plan,
         policy,
         records,
+        review,
         translations,
     )
 

@@ -17,6 +17,7 @@ from ..operations import decisions as decision_ops
 from ..operations import documents as doc_ops
 from ..operations import flags as flag_ops
 from ..operations import meetings as meeting_ops
+from ..operations import review as review_ops
 from ..operations.agenda_documents import stored_agendas
 from ..operations.errors import ValidationFailed
 from . import ApiError, endpoint, etag, if_match, iso, language
@@ -289,6 +290,7 @@ def _assessment(a) -> tuple[dict, dict]:
             for f in data.flags
         ],
         "policy": decision_ops.policy_view(a.decision, a, language()),
+        "reviewer": a.reviewer_id,
         "transitions": {
             "available": [o.transition.trigger for o in options if o.available],
             "blocked": [
@@ -418,7 +420,14 @@ def acknowledge(assessment_id: int, flag_id: str, payload: s.AcknowledgeIn):
 def transition(assessment_id: int, payload: s.TransitionIn):
     """Take a step of the process; 409 lists every reason when it is blocked."""
     a = ops.get_assessment(g.api_user, assessment_id)
-    ops.fire(g.api_user, a, payload.trigger, comment=payload.comment, expected_version=a.version)
+    review_ops.submit(
+        g.api_user,
+        a,
+        payload.trigger,
+        payload.reviewer_id if "reviewer_id" in payload.model_fields_set else review_ops.DEFAULT,
+        payload.comment,
+        expected_version=a.version,
+    )
     return _assessment(a)
 
 

@@ -259,6 +259,8 @@ class AssessmentOut(BaseModel):
     transitions: Transitions
     # The rule recorded when the assessment started (None: started before policies).
     policy: AppliedPolicyOut | None = None
+    # The reviewer chosen when it was submitted (a user id; None: any reviewer). Issue 20.
+    reviewer: int | None = None
 
 
 class ScreeningIn(Request):
@@ -302,6 +304,10 @@ class AcknowledgeIn(Request):
 class TransitionIn(Request):
     trigger: str
     comment: str = ""
+    # With a step that sends the assessment for review: the user id of the reviewer chosen
+    # (GET .../reviewers lists who may), null for any reviewer; left out, the one chosen
+    # last time while they still may review it (issue 20).
+    reviewer_id: int | None = None
 
 
 class EventOut(BaseModel):

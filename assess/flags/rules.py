@@ -286,17 +286,30 @@ def serious_negative_effect(data: AssessmentData, ctx: FlagContext) -> list[Flag
                     threshold=threshold,
                     factors=joined(why),
                 ),
-                _l(
-                    "Describe how the effect is mitigated, or choose "
-                    "an alternative that avoids it; "
-                    "a reviewer may acknowledge the flag with a comment."
-                ),
+                _serious_advice(ctx, c),
                 group=c.group,
                 dimension=c.dimension,
                 alternative=alt.id,
             )
         )
     return flags
+
+
+def _serious_advice(ctx: FlagContext, cell: ImpactCell):
+    """What would resolve a serious effect, fitting what is written (issue 20): asking for a
+    mitigation that is already described sent people to rewrite it for nothing."""
+    if meaningful(cell.mitigation, ctx.min_mitigation_words):
+        return _l(
+            "A mitigation is described; the effect as rated is still serious. A reviewer "
+            "weighs whether the mitigation is enough and may acknowledge the flag with a "
+            "comment, or choose an alternative that avoids the effect. Change the rating "
+            "only if it does not yet reflect the mitigation."
+        )
+    return _l(
+        "Describe how the effect is mitigated, or choose "
+        "an alternative that avoids it; "
+        "a reviewer may acknowledge the flag with a comment."
+    )
 
 
 @rule("missing_mitigation")
@@ -329,7 +342,13 @@ def missing_mitigation(data: AssessmentData, ctx: FlagContext) -> list[Flag]:
                         text=_quoted(c.mitigation),
                         n=ctx.min_mitigation_words,
                     ),
-                    _l("Describe what reduces the negative effect, or why nothing can."),
+                    _l("Describe what reduces the negative effect, or why nothing can.")
+                    if not c.mitigation.strip()
+                    else _l(
+                        "Write the mitigation out in at least %(n)d words: what reduces the "
+                        "negative effect and how, or why nothing can.",
+                        n=ctx.min_mitigation_words,
+                    ),
                     group=c.group,
                     dimension=c.dimension,
                     alternative=alt.id,

@@ -37,6 +37,7 @@ from . import (
     policy_document,
     proxies,
     records,  # noqa: F401  (routes on the decisions' and admin's blueprints)
+    review,
     sessions,
 )
 
@@ -74,6 +75,7 @@ def init_app(app: Flask) -> None:
         admin_plan.bp,
         account.bp,
         inbox.bp,
+        review.bp,
     ):
         app.register_blueprint(bp)
 
@@ -81,6 +83,7 @@ def init_app(app: Flask) -> None:
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
         role_label=access.role_label,
         **flags.template_globals(),
+        **review.template_globals(),
     )
     app.jinja_env.filters["as_text"] = as_text
     app.jinja_env.filters["from_iso"] = datetime.fromisoformat

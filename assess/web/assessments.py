@@ -14,6 +14,7 @@ from ..operations import Conflict, Forbidden, NotFound, ValidationFailed, versio
 from ..operations import assessments as ops
 from ..operations import decisions as decision_ops
 from ..operations import documents as doc_ops
+from ..operations import review as review_ops
 from ..workflow import TransitionBlocked
 from . import flags as flag_views
 from .access import roles_required
@@ -32,6 +33,8 @@ ACTION_LABELS = {
     "assessment.flags_recomputed": _l("Flags recomputed after the decision changed"),
     "assessment.follow_up_saved": _l("Follow-up recorded"),
     "assessment.follow_up_summary": _l("Follow-up summary made for those heard"),
+    "assessment.reviewer_chosen": _l("Reviewer chosen"),
+    "assessment.commented": _l("Comment on a section"),
 }
 
 
@@ -108,8 +111,12 @@ def transition(assessment_id: int):
     trigger = request.form.get("trigger", "")
     comment = request.form.get("comment", "")
     version = form_version()
+    # The reviewer chosen when submitting for review (issue 20); absent: the default.
+    reviewer = request.form.get("reviewer_id", review_ops.DEFAULT)
     try:
-        ops.fire(current_user, assessment, trigger, comment=comment, expected_version=version)
+        review_ops.submit(
+            current_user, assessment, trigger, reviewer, comment, expected_version=version
+        )
     except ValidationFailed as exc:
         reasons = [m for messages in exc.errors.values() for m in messages]
         return _decision_page(assessment, comment, trigger, reasons, 422)

@@ -17,6 +17,7 @@ from ..i18n import request_language
 from ..models import Assessment, Body, Decision, Meeting, User
 from ..operations import assessments as assessment_ops
 from ..operations import meetings as meeting_ops
+from ..operations import review as review_ops
 from ..operations.decisions import search_decisions
 from ..operations.process import state_means
 from ..workflow import WorkflowDefinition
@@ -34,6 +35,8 @@ def index():
     org_id = current_user.organisation_id
     sections: dict[str, Any] = {}
     if current_user.has_role("preparer"):
+        # Returned by a reviewer and not yet submitted again: first, with the comment (issue 20).
+        sections["returned"] = review_ops.returned_to(current_user, request_language())
         mine = db.session.scalars(
             search_decisions(current_user, preparer=current_user).limit(20)
         ).all()
@@ -79,14 +82,26 @@ def _review_queue(org_id):
     options, allowed = lists.queue_choices(org_id, language)
     parsed = lists.parse_request(allowed)
     page, beyond = lists.paginate(
-        lists.review_queue(org_id, parsed.filters),
+        # What is addressed to this reviewer first (issue 20), then the longest-waiting.
+        lists.review_queue(org_id, parsed.filters)
+        .order_by(None)
+        .order_by(
+            (Assessment.reviewer_id == current_user.id).desc(),
+            Assessment.updated_at,
+            Assessment.id,
+        ),
         query_number("page", 1, MAX_PAGE) or 1,
         lists.QUEUE_PER_PAGE,
     )
     return {
         "page": page,
         "rows": [
-            {"assessment": a, "decision": d, "open": flags.counts(a.content.flags)}
+            {
+                "assessment": a,
+                "decision": d,
+                "open": flags.counts(a.content.flags),
+                "mine": a.reviewer_id == current_user.id,
+            }
             for a, d in page.items
         ],
         "filters": parsed.filters,

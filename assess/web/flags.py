@@ -22,8 +22,10 @@ bp = Blueprint("flags", __name__)
 cumulative_bp = Blueprint("cumulative", __name__)
 
 SEVERITY_LABELS = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
-# Shapes, not only colours, tell the severities apart; the word is always written too.
-SEVERITY_ICONS = {"high": "▲", "medium": "◆", "low": "●"}
+# Shapes, not only colours, tell the severities apart; the word is always written too. None
+# is a symbol of the matrix's directions (▲ positive, ▼ negative, ● neutral): a severity never
+# looks like an effect (issue 20).
+SEVERITY_ICONS = {"high": "■", "medium": "◆", "low": "○"}
 STATUS_LABELS = {
     flags.OPEN: _l("open"),
     flags.ACKNOWLEDGED: _l("acknowledged"),
@@ -99,6 +101,11 @@ def _assessment(assessment_id: int):
 
 
 def _page(assessment, *, errors=None, typed=None, status=200):
+    return page(assessment, errors=errors, typed=typed, status=status)
+
+
+def page(assessment, *, errors=None, typed=None, bulk_errors=(), bulk_typed=None, status=200):
+    """The flag page; ``bulk_*``: a refused acknowledgement of several flags at once."""
     stored = assessment.content.flags
     return render_template(
         "flags/review.html",
@@ -115,6 +122,9 @@ def _page(assessment, *, errors=None, typed=None, status=200):
         language=request_language(),
         errors=errors or {},
         typed=typed or {},
+        bulk_errors=list(bulk_errors),
+        bulk_typed=bulk_typed or {},
+        cells=cells_of(assessment),
     ), status
 
 
@@ -163,3 +173,61 @@ def index():
         group=group,
         language=request_language(),
     )
+
+
+# At most this many cells are shown beside one flag (a distribution flag concerns a whole
+# alternative); the matrix has the rest.
+CELLS_SHOWN = 12
+
+
+def cells_of(assessment) -> dict[str, list[dict]]:
+    """For each live flag about cells, the cells it concerns with what is being judged: the
+    effect in words and symbol, the rationale, the evidence and the mitigation (issue 20)."""
+    data = assessment.content
+    form = answer_ops.form_for(assessment)
+    language = request_language()
+    out: dict[str, list[dict]] = {}
+    for f in data.flags:
+        if f.status == flags.RESOLVED or not (f.alternative or f.group):
+            continue
+        found = [
+            c
+            for c in data.impacts
+            if (f.alternative is None or c.alternative == f.alternative)
+            and (f.group is None or c.group == f.group)
+            and (f.dimension is None or c.dimension == f.dimension)
+            # A flag about a whole alternative or group concerns its effects, not its
+            # neutral cells.
+            and (f.dimension is not None or c.direction in ("negative", "positive", "unknown"))
+        ]
+        if not found:
+            continue
+        shown = []
+        for c in found[:CELLS_SHOWN]:
+            group, dimension = form.group(c.group), form.dimension(c.dimension)
+            direction = form.scale_value("direction", c.direction) if c.direction else None
+            magnitude = form.scale_value("magnitude", c.magnitude) if c.magnitude else None
+            shown.append(
+                {
+                    "group": group.labels.get(language) if group else c.group,
+                    "dimension": dimension.labels.get(language) if dimension else c.dimension,
+                    "symbol": direction.symbol if direction else "",
+                    "direction": direction.labels.get(language) if direction else "",
+                    "magnitude": magnitude.labels.get(language) if magnitude else "",
+                    "rationale": c.rationale,
+                    "evidence": c.evidence,
+                    "mitigation": c.mitigation,
+                    "alternative": c.alternative,
+                    "url": url_for(
+                        "guided.cell",
+                        assessment_id=assessment.id,
+                        alternative=c.alternative,
+                        group=c.group,
+                        dimension=c.dimension,
+                    ),
+                }
+            )
+        out[f.id] = shown
+        if len(found) > CELLS_SHOWN:
+            out[f.id].append({"more": len(found) - CELLS_SHOWN})
+    return out

@@ -16,6 +16,7 @@ import assess.api.organisation_data  # noqa: F401  (bodies and decision types)
 import assess.api.plan  # noqa: F401  (GET and PUT /plan)
 import assess.api.policy  # noqa: F401  (GET /policy)
 import assess.api.records  # noqa: F401  (records metadata and PDF/A downloads, issue 19)
+import assess.api.review  # noqa: F401  (reviewers and section comments, issue 20)
 import assess.api.translations  # noqa: F401  (texts and translations, issue 19)
 from assess.api import ENDPOINTS
 from assess.extensions import db
@@ -70,6 +71,19 @@ CALLS = {
         {"trigger": "approve"},  # blocked for everyone: open high flags, or the wrong role
     ),
     ("GET", "/assessments/<int:assessment_id>/history"): ("/assessments/{approved}/history", None),
+    # The review loop (issue 20).
+    ("GET", "/assessments/<int:assessment_id>/reviewers"): (
+        "/assessments/{in_review}/reviewers",
+        None,
+    ),
+    ("GET", "/assessments/<int:assessment_id>/comments"): (
+        "/assessments/{in_review}/comments",
+        None,
+    ),
+    ("POST", "/assessments/<int:assessment_id>/comments"): (
+        "/assessments/{in_review}/comments",
+        {},
+    ),
     ("GET", "/assessments/<int:assessment_id>/revisions"): (
         "/assessments/{approved}/revisions",
         None,
@@ -140,6 +154,7 @@ VALID = {
         "requested_on": "2026-09-01",
     },
     ("POST", "/assessments/<int:assessment_id>/flags/<flag_id>/acknowledge"): {"comment": "Ok."},
+    ("POST", "/assessments/<int:assessment_id>/comments"): {"section": "general", "body": "Hi."},
     ("POST", "/meetings/<int:meeting_id>/items"): {"decision": 1},
     ("PATCH", "/decisions/<int:decision_id>"): {"proposal": "Changed by a stranger."},
     ("POST", "/meetings/<int:meeting_id>/items/<int:item_id>/outcome"): {"outcome": "approved"},

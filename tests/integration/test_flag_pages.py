@@ -70,7 +70,8 @@ def high_flag(a):
 
 def test_decision_page_summarises_the_flags_in_words(client, submitted):
     page = as_(client, "preparer").get("/decisions/1").get_data(as_text=True)
-    assert "▲</span> High</span>: " in page  # the count of open high flags, in words
+    # The count of open high flags, in words and a shape no effect direction uses (issue 20).
+    assert "■</span> High</span>: " in page
     assert high_flag(submitted)["message"]["en"] in page
     assert f"/assessments/{submitted.id}/flags" in page
 

@@ -1,0 +1,251 @@
+"""The review loop (issue 20): who may review, submitting to a chosen reviewer, what the
+reviewer's return says to the preparer, and acknowledging several flags at once.
+
+Choosing a reviewer addresses the review; it does not narrow who may approve (the four-eyes
+rule and the policy's reviewer bodies do that, as before): a colleague can still take over
+when the chosen reviewer is away. The chosen one sees the assessment first in their queue
+and is the one notified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..i18n import lazy_text as _l
+from ..models import Assessment, Revision, User, UserRole
+from ..workflow import Actor, four_eyes_reasons
+from ..workflow.guards import review_reasons
+from . import assessments
+from . import flags as flag_ops
+from ._audit import record
+from ._check import row_id
+from ._stale import changing, check_version
+from ._tx import transaction
+from .context import engine_for, facts
+from .errors import ValidationFailed
+
+# Absent in a request: the default reviewer (the one who last reviewed, while they still may).
+DEFAULT = object()
+
+
+def submits_for_review(assessment: Assessment, trigger: str) -> bool:
+    """Whether ``trigger`` sends the assessment from its state to a reviewer."""
+    definition = engine_for(assessment).definition
+    taken = definition.transition(trigger, assessment.state)
+    return taken is not None and definition.awaits_review(taken.dest)
+
+
+def candidates(user: User, assessment: Assessment) -> list[User]:
+    """The people who may review this assessment, by name: active, with the role the policy
+    names (a reviewer by default), linked to the policy's reviewer body when it names one,
+    and not anyone the four-eyes rule excludes (who prepared it, the decision's preparer,
+    whoever changed the content since the last return) - nor the person submitting."""
+    known = facts(assessment)
+    role = known.review_role or "reviewer"
+    people = db.session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            User.organisation_id == assessment.organisation_id,
+            User.active.is_(True),
+            UserRole.role == role,
+        )
+        .order_by(User.name, User.id)
+    )
+    found = []
+    for person in people:
+        if person.id == user.id:
+            continue
+        who = Actor(id=person.id, roles=frozenset(person.roles))
+        if four_eyes_reasons(known, who) or review_reasons(known, who):
+            continue
+        found.append(person)
+    return found
+
+
+def default_reviewer(user: User, assessment: Assessment) -> User | None:
+    """The reviewer preselected on submission: the one chosen last time (who usually
+    returned it) while they may still review it; None (any reviewer) otherwise."""
+    if assessment.reviewer_id is None:
+        return None
+    return next((p for p in candidates(user, assessment) if p.id == assessment.reviewer_id), None)
+
+
+def submit(
+    user: User,
+    assessment: Assessment,
+    trigger: str,
+    reviewer_id: Any = DEFAULT,
+    comment: str = "",
+    *,
+    expected_version: int | None,
+) -> Assessment:
+    """Fire ``trigger`` (a step to review) and address it to ``reviewer_id`` (None: any
+    reviewer; DEFAULT: ``default_reviewer``), both in one transaction.
+
+    A reviewer given with a step that goes to no reviewer, or a person who may not review
+    this assessment, is refused (``ValidationFailed`` on ``reviewer_id``) before anything
+    is looked at or written.
+    """
+    if not submits_for_review(assessment, trigger):
+        if reviewer_id is DEFAULT:
+            return assessments.fire(
+                user, assessment, trigger, comment=comment, expected_version=expected_version
+            )
+        raise ValidationFailed(
+            {
+                "reviewer_id": [
+                    _l(
+                        "A reviewer is chosen only with a step that sends the assessment for "
+                        "review; leave the reviewer out of this step."
+                    )
+                ]
+            }
+        )
+    check_version(assessment, expected_version)
+    chosen = _chosen(user, assessment, reviewer_id)
+    before = assessment.reviewer_id
+    new = chosen.id if chosen is not None else None
+    with changing(assessment, expected_version) as session:
+        # Not flushed before the step: the reviewer and the new state are written in one
+        # update, so the version moves by one as for any other step (the step flushes itself
+        # where its own writes must be seen).
+        with session.no_autoflush:
+            assessment.reviewer_id = new
+            assessments.fire(user, assessment, trigger, comment=comment, expected_version=None)
+        if before != new:
+            record(
+                session,
+                user,
+                "assessment.reviewer_chosen",
+                "assessment",
+                assessment.id,
+                changes=[
+                    {
+                        "field": "reviewer",
+                        "old": before,
+                        "new": new,
+                        "name": chosen.name if chosen is not None else None,
+                    }
+                ],
+            )
+    return assessment
+
+
+def _chosen(user: User, assessment: Assessment, reviewer_id: Any) -> User | None:
+    if reviewer_id is DEFAULT:
+        return default_reviewer(user, assessment)
+    if reviewer_id is None or reviewer_id == "":
+        return None
+    number = row_id(reviewer_id)
+    found = next((p for p in candidates(user, assessment) if p.id == number), None)
+    if found is None:
+        raise ValidationFailed(
+            {
+                "reviewer_id": [
+                    _l(
+                        "That person may not review this assessment: choose one of the "
+                        "reviewers offered (not anyone who prepared or changed it, as the "
+                        "four-eyes principle says), or leave it to any reviewer."
+                    )
+                ]
+            }
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Returned:
+    """The reviewer's return of an assessment, shown to the preparer until it is submitted
+    again: who returned it, when, by which step, and what they said."""
+
+    by: str
+    at: datetime
+    step: str  # the transition's label in the reader's language
+    comment: str
+    revision_seq: int
+
+
+def returned(assessment: Assessment | None, language: str) -> Returned | None:
+    """The last return to preparation while it is still the latest step (None otherwise).
+
+    A return is a step from a state that is not editable into one that is, with the comment
+    it requires (returned for revision, a screen-out refused, reopened, returned by the
+    meeting); submitting again is a newer step, and the notice goes away.
+    """
+    if assessment is None or assessment.id is None:
+        return None
+    definition = engine_for(assessment).definition
+    if not definition.is_editable(assessment.state):
+        return None
+    last = db.session.scalar(
+        select(Revision)
+        .where(Revision.assessment_id == assessment.id)
+        .order_by(Revision.seq.desc())
+        .limit(1)
+    )
+    if last is None:
+        return None
+    transition = (last.snapshot or {}).get("transition") or {}
+    came, comment = transition.get("from"), transition.get("comment") or ""
+    if not comment or came not in definition.states or definition.is_editable(came):
+        return None
+    taken = definition.transition(last.trigger or "", came)
+    by = db.session.get(User, last.created_by_id) if last.created_by_id else None
+    return Returned(
+        by=by.name if by is not None else "",
+        at=last.created_at,
+        step=taken.labels.get(language) if taken is not None else (last.trigger or ""),
+        comment=comment,
+        revision_seq=last.seq,
+    )
+
+
+def returned_to(user: User, language: str, limit: int = 20) -> list[tuple[Assessment, Returned]]:
+    """The assessments this preparer prepares that a reviewer returned and that were not
+    submitted again, newest return first: the dashboard's first section for them."""
+    rows = db.session.scalars(
+        select(Assessment)
+        .where(
+            Assessment.organisation_id == user.organisation_id,
+            Assessment.active,
+            Assessment.prepared_by_id == user.id,
+        )
+        .order_by(Assessment.updated_at.desc())
+        .limit(200)
+    ).all()
+    found = []
+    for a in rows:
+        notice = returned(a, language)
+        if notice is not None:
+            found.append((a, notice))
+    found.sort(key=lambda pair: pair[1].at, reverse=True)
+    return found[:limit]
+
+
+def acknowledge_many(
+    user: User,
+    assessment: Assessment,
+    flag_ids: Sequence[str],
+    comment: str,
+    *,
+    expected_version: int | None,
+) -> Assessment:
+    """Acknowledge several flags with one reasoning (they share a cause), all or none, each
+    audited as its own acknowledgement."""
+    wanted = list(dict.fromkeys(f for f in flag_ids if f))
+    if not wanted:
+        raise ValidationFailed(
+            {"flags": [_l("Choose at least one flag to acknowledge with this comment.")]}
+        )
+    check_version(assessment, expected_version)
+    with transaction():
+        for flag_id in wanted:
+            flag_ops.acknowledge(user, assessment, flag_id, comment, expected_version=None)
+    return assessment
