@@ -117,7 +117,8 @@ def submit(
         # update, so the version moves by one as for any other step (the step flushes itself
         # where its own writes must be seen).
         with session.no_autoflush:
-            assessment.reviewer_id = new
+            # Both: the notification of the step reads the relationship (issue 20, notify).
+            assessment.reviewer, assessment.reviewer_id = chosen, new
             assessments.fire(user, assessment, trigger, comment=comment, expected_version=None)
         if before != new:
             record(

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from assess.extensions import db
-from assess.models import Assessment, AssessmentComment, AuditEvent, Decision
+from assess.models import Assessment, AssessmentComment, AuditEvent, Decision, Notification
 from assess.operations import Forbidden, NotFound, ValidationFailed
 from assess.operations import assessments as ops
 from assess.operations import comments as comment_ops
@@ -62,6 +62,11 @@ def test_submit_stores_the_reviewer_with_the_step_in_one_version(ctx):
     db.session.expire_all()
     a = db.session.get(Assessment, a.id)
     assert (a.state, a.reviewer_id, a.version) == ("in_review", rita.id, version + 1)
+    # The chosen reviewer is the one told (notify's hook in the step reads the choice).
+    told = db.session.scalars(
+        select(Notification.user_id).where(Notification.kind == "review_requested")
+    ).all()
+    assert told == [rita.id]
     chosen = events("assessment.reviewer_chosen")
     assert chosen[-1].changes == [
         {"field": "reviewer", "old": None, "new": rita.id, "name": rita.name}
