@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from .. import flags
 from ..assessment_data import Indicator
@@ -86,7 +86,8 @@ def _review_queue(org_id):
         lists.review_queue(org_id, parsed.filters)
         .order_by(None)
         .order_by(
-            (Assessment.reviewer_id == current_user.id).desc(),
+            # A case, not the comparison: an unassigned one (NULL) sorts with the others.
+            case((Assessment.reviewer_id == current_user.id, 0), else_=1),
             Assessment.updated_at,
             Assessment.id,
         ),

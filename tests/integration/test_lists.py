@@ -309,9 +309,12 @@ def test_the_review_queue_filters(world):
     in_review = ours(facts, lambda r: r.state == "in_review")
     html = client.get(f"/?q={PREFIX}").get_data(as_text=True)
     assert found(html, "assessment") == len(in_review)
-    # The longest-waiting first, ten a page.
+    # What is assigned to this reviewer first (issue 20, review), then the longest-waiting
+    # first, ten a page.
     queue = html[html.index('id="queue"') :].split("</section>")[0]
-    assert listed(queue) == [r.case_number for r in in_review][:10]
+    me = facts["reviewers"][0]
+    assigned_first = sorted(in_review, key=lambda r: r.reviewer_id != me)
+    assert listed(queue) == [r.case_number for r in assigned_first][:10]
     mine = client.get(f"/?q={PREFIX}&reviewer={facts['reviewers'][0]}").get_data(as_text=True)
     assert found(mine, "assessment") == len(
         [r for r in in_review if r.reviewer_id == facts["reviewers"][0]]
