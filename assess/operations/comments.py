@@ -16,6 +16,7 @@ from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..input_shape import strip_control
 from ..models import Assessment, AssessmentComment, Revision, User
+from . import notifications
 from ._audit import record
 from ._tx import transaction
 from .context import form_for
@@ -95,6 +96,7 @@ def add_comment(user: User, assessment: Assessment, section: str, body: str) -> 
                 }
             ],
         )
+        notifications.on_comment(session, user, assessment, text, section=section)
     return comment
 
 

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import (
     Assessment,
+    AssessmentComment,
     Meeting,
     Notification,
     OutboxMessage,
@@ -263,19 +264,36 @@ def on_transition(
     return written
 
 
-def on_comment(session: Session, user: User, assessment: Assessment, body: str) -> None:
-    """A section comment tells the other party: the preparer, or the reviewer(s)."""
-    if user.id == assessment.prepared_by_id:
-        others = reviewers_for(assessment)
-    else:
-        others = [assessment.prepared_by]
+def on_comment(
+    session: Session, user: User, assessment: Assessment, body: str, *, section: str = ""
+) -> None:
+    """A section comment tells the other party: the preparer, or the reviewer(s).
+
+    The preparer's comment goes to the chosen reviewer; with none chosen, to the others who
+    took part in the assessment's threads, and while it awaits review to its reviewers (a
+    comment written while preparing does not call every reviewer)."""
+    others: list[User] = [assessment.prepared_by]
+    if assessment.reviewer is not None:
+        others.append(assessment.reviewer)
+    elif user.id == assessment.prepared_by_id:
+        others += db.session.scalars(
+            select(User).where(
+                User.id.in_(
+                    select(AssessmentComment.author_id).where(
+                        AssessmentComment.assessment_id == assessment.id
+                    )
+                )
+            )
+        )
+        if _means(engine_for(assessment).definition.awaits_review, assessment.state):
+            others += reviewers_for(assessment)
     notify(
         session,
         kind="comment",
         users=others,
         actor=user,
         assessment=assessment,
-        params={"comment": body[:2000]},
+        params={"comment": body[:2000], "section": section},
     )
 
 

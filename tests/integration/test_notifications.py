@@ -391,15 +391,31 @@ def test_every_kind_has_its_texts():
 
 
 def test_a_comment_tells_the_other_party(mctx):
+    from assess.operations.comments import add_comment
+
     preparer, reviewer = user("preparer"), user("reviewer")
+    other = create_user(
+        organisation=preparer.organisation,
+        email="toinen.tarkastaja@demo.example",
+        name="Toinen Tarkastaja",
+        roles=["reviewer"],
+        password="a long enough password for the test",
+    )
+    # While preparing, a note to self calls no reviewer.
+    draft = demo_scenario.prepared(preparer, decision("MÖVO/95/2026"))
+    add_comment(preparer, draft, "general", "Muistiinpano itselle.")
+    assert notes(reviewer, "comment") == [] and notes(other, "comment") == []
+
     a = demo_scenario.to_review(preparer, decision("KPHA/388/2026"))
-    with transaction() as session:
-        notifications.on_comment(session, reviewer, a, "Perustele vaikutus lapsiin.")
+    add_comment(reviewer, a, "general", "Perustele vaikutus lapsiin.")
     [to_preparer] = notes(preparer, "comment")
     assert to_preparer.params["comment"] == "Perustele vaikutus lapsiin."
-    with transaction() as session:
-        notifications.on_comment(session, preparer, a, "Lisätty.")
+    assert to_preparer.params["section"] == "general"
+    assert notes(other, "comment") == []  # only the preparer: the other reviewer is not in it
+
+    add_comment(preparer, a, "general", "Lisätty.")
     [to_reviewer] = notes(reviewer, "comment")
     assert to_reviewer.actor_id == preparer.id
+    assert len(notes(preparer, "comment")) == 1  # never told of one's own comment
     # Inbox only by default.
     assert [m for m in mails() if "kommentoi" in m.subject or "kommenterade" in m.subject] == []
