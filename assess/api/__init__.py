@@ -370,6 +370,7 @@ def init_app(app) -> None:
         endpoints,
         errors,
         follow_up,
+        matrix,
         openapi,
         organisation_data,
         plan,

@@ -302,6 +302,16 @@ def save_row(
 
     def make(form, row: Row) -> list[dict]:
         errors: dict[str, list] = {}
+        known = [d.id for d in row.dimensions]
+        for dimension in given:
+            if dimension not in known:
+                errors.setdefault(str(dimension), []).append(
+                    _l(
+                        "No dimension %(id)r in scope; expected one of: %(allowed)s.",
+                        id=dimension,
+                        allowed=", ".join(known),
+                    )
+                )
         cells = []
         for d in row.dimensions:
             value = _clean(form, a, row, d.id, given.get(d.id) or {}, errors)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 import assess.api.agenda  # noqa: F401  (the agenda's presenters, issue 19)
 import assess.api.endpoints  # noqa: F401  (declares the endpoints)
 import assess.api.follow_up  # noqa: F401  (the follow-up, issue 18)
+import assess.api.matrix  # noqa: F401  (a row of the impact matrix, issue 20)
 import assess.api.organisation_data  # noqa: F401  (bodies and decision types)
 import assess.api.plan  # noqa: F401  (GET and PUT /plan)
 import assess.api.policy  # noqa: F401  (GET /policy)
@@ -58,6 +59,14 @@ CALLS = {
     ("POST", "/decisions/<int:decision_id>/assessment"): ("/decisions/{decision}/assessment", {}),
     ("GET", "/assessments/<int:assessment_id>"): ("/assessments/{approved}", None),
     ("PATCH", "/assessments/<int:assessment_id>"): ("/assessments/{in_review}", {}),
+    ("GET", "/assessments/<int:assessment_id>/impacts/<alternative>/<group>"): (
+        "/assessments/{approved}/impacts/{row_approved}",
+        None,
+    ),
+    ("PUT", "/assessments/<int:assessment_id>/impacts/<alternative>/<group>"): (  # no If-Match
+        "/assessments/{in_review}/impacts/{row_in_review}",
+        {},
+    ),
     ("POST", "/assessments/<int:assessment_id>/hearings"): (
         "/assessments/{in_review}/hearings",
         {},
@@ -204,6 +213,9 @@ def world(request):
             "document": db.session.scalar(select(Document.id).limit(1)),
             "meeting": meeting.id,
             "item": db.session.scalar(select(AgendaItem.id).limit(1)),
+            # A row of each assessment's matrix (issue 20): <alternative>/<group>.
+            "row_approved": "{alternative}/{group}".format(**approved.data["impacts"][0]),
+            "row_in_review": "{alternative}/{group}".format(**in_review.data["impacts"][0]),
             "case_number": approved.decision.case_number,
             "body": approved.decision.body.key,
             "decision_type": create_decision_type(

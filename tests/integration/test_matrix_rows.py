@@ -365,3 +365,45 @@ def test_a_row_action_on_a_changed_row_is_refused_on_the_rows_page(demo, prepare
     assert "The row older people – VE1 was changed by Paula Peltonen" in page
     cells = [c for c in data_of(demo)["impacts"] if c["group"] == "older_people"]
     assert [c["direction"] for c in cells] == ["unknown"]  # nothing of the action stored
+
+
+# --- the API ------------------------------------------------------------------------------
+
+
+def test_the_api_reads_and_replaces_a_row_with_its_own_etag(demo, assessment):
+    from assess.operations.users import issue_token
+
+    with demo.app_context():
+        token = {"Authorization": f"Bearer {issue_token(user('preparer'))}"}
+    api = demo.test_client()
+    url = "/api/v1/assessments/1/impacts/ve1/older_people"
+    read = api.get(url, headers=token)
+    assert read.status_code == 200 and read.get_json()["state"] == "empty"
+    tag = read.headers["ETag"]
+    assert read.get_json()["dimensions"] == DIMS
+    body = {"cells": {"health": negative()}}
+    assert api.put(url, json=body, headers=token).status_code == 428
+    # Another row changed meanwhile: no collision.
+    other = api.get("/api/v1/assessments/1/impacts/ve1/disabled", headers=token).headers["ETag"]
+    response = api.put(
+        "/api/v1/assessments/1/impacts/ve1/disabled",
+        json={"cells": {"wellbeing": {"direction": "neutral"}}},
+        headers={**token, "If-Match": other},
+    )
+    assert response.status_code == 200
+    saved = api.put(url, json=body, headers={**token, "If-Match": tag})
+    assert saved.status_code == 200, saved.get_json()
+    assert saved.get_json()["cells"][0]["direction"] == "negative"
+    assert saved.headers["ETag"] != tag
+    stale = api.put(url, json={"cells": {}}, headers={**token, "If-Match": tag})
+    assert stale.status_code == 412
+    assert (
+        "The row older people – VE1 was changed by Paula Peltonen"
+        in (stale.get_json()["error"]["message"])
+    )
+    wrong = api.put(
+        url,
+        json={"cells": {"nowhere": {}}},
+        headers={**token, "If-Match": saved.headers["ETag"]},
+    )
+    assert wrong.status_code == 422 and "nowhere" in str(wrong.get_json())
