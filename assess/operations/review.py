@@ -70,11 +70,17 @@ def candidates(user: User, assessment: Assessment) -> list[User]:
 
 
 def default_reviewer(user: User, assessment: Assessment) -> User | None:
-    """The reviewer preselected on submission: the one chosen last time (who usually
-    returned it) while they may still review it; None (any reviewer) otherwise."""
-    if assessment.reviewer_id is None:
-        return None
-    return next((p for p in candidates(user, assessment) if p.id == assessment.reviewer_id), None)
+    """The reviewer preselected on submission: the one chosen last time, else the one who
+    returned it, while they may still review it; None (any reviewer of the body the policy
+    names, or of the organisation) otherwise."""
+    back = returned(assessment, "en")
+    for wanted in (assessment.reviewer_id, back.by_id if back is not None else None):
+        if wanted is None:
+            continue
+        found = next((p for p in candidates(user, assessment) if p.id == wanted), None)
+        if found is not None:
+            return found
+    return None
 
 
 def submit(
@@ -167,6 +173,7 @@ class Returned:
     again: who returned it, when, by which step, and what they said."""
 
     by: str
+    by_id: int | None
     at: datetime
     step: str  # the transition's label in the reader's language
     comment: str
@@ -201,6 +208,7 @@ def returned(assessment: Assessment | None, language: str) -> Returned | None:
     by = db.session.get(User, last.created_by_id) if last.created_by_id else None
     return Returned(
         by=by.name if by is not None else "",
+        by_id=by.id if by is not None else None,
         at=last.created_at,
         step=taken.labels.get(language) if taken is not None else (last.trigger or ""),
         comment=comment,

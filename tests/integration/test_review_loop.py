@@ -347,3 +347,11 @@ def test_api_comments(client, demo):
     assert [(c["section"], c["body"], c["author"]) for c in got["items"]] == [
         ("general", "Korjattu.", "Paula Peltonen")
     ]
+
+
+def test_the_reviewer_who_returned_it_is_preselected_when_none_was_chosen(ctx):
+    a = prepared(user("preparer"), db.session.get(Decision, 1))
+    ops.fire(user("preparer"), a, "submit", expected_version=a.version)  # no one chosen
+    ops.fire(user("reviewer"), a, "return_for_revision", comment="Fix.", expected_version=a.version)
+    assert a.reviewer_id is None
+    assert review_ops.default_reviewer(user("preparer"), a).id == user("reviewer").id
