@@ -4,8 +4,6 @@ comment; the preparer logs in and sees the comment on the dashboard, the decisio
 the section, answers it in the section's comments and submits again choosing the reviewer.
 Axe on every page and every error state."""
 
-import re
-
 from playwright.sync_api import expect
 
 from assess.extensions import db
