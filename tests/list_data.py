@@ -99,6 +99,8 @@ def add_rows(org_id: int, n: int, *, prefix: str, bodies, preparers, reviewers) 
                 "form_version": 1,
                 "state": r.state,
                 "data": {"screening": {"level": r.level}} if r.level else {},
+                # A bulk insert runs no model events: the column the model keeps, set here.
+                "level": r.level,
                 "prepared_by_id": r.preparer_id,
                 "reviewer_id": r.reviewer_id,
                 "created_at": r.updated_at,

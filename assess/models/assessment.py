@@ -3,7 +3,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..assessment_data import AssessmentData, Snapshot
@@ -26,6 +35,8 @@ class Assessment(Model):
             sqlite_where=text("active"),
             postgresql_where=text("active"),
         ),
+        # The lists' level filter (issue 20).
+        Index("ix_assessments_organisation_level", "organisation_id", "level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +68,11 @@ class Assessment(Model):
         ForeignKey("users.id"), index=True, default=None
     )
 
+    # The screening's level as the answers hold it ("none", "light", "full"; None before
+    # screening), kept by the model on every write (``_keep_level``) so that a list can
+    # filter by it without reading every assessment's answers (issue 20).
+    level: Mapped[str | None] = mapped_column(String(10), default=None)
+
     decision: Mapped[Decision] = relationship()
     prepared_by: Mapped[User] = relationship(foreign_keys=[prepared_by_id])
     last_edited_by: Mapped[User | None] = relationship(foreign_keys=[last_edited_by_id])
@@ -76,6 +92,14 @@ class Assessment(Model):
     def content(self, value: AssessmentData) -> None:
         # A new dict: the JSON column sees the assignment and writes it.
         self.data = value.dump()
+
+
+@event.listens_for(Assessment, "before_insert")
+@event.listens_for(Assessment, "before_update")
+def _keep_level(mapper, connection, target: Assessment) -> None:
+    screening = (target.data or {}).get("screening")
+    level = screening.get("level") if isinstance(screening, dict) else None
+    target.level = level if level in ("none", "light", "full") else None
 
 
 class Revision(Model):

@@ -227,7 +227,7 @@ def _within(column, f: Filters):
 
 
 def _level(level: str):
-    return Assessment.data["screening"]["level"].as_string() == level
+    return Assessment.level == level
 
 
 def _assessment_filters(f: Filters) -> list:

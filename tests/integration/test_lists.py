@@ -353,3 +353,17 @@ def test_the_meetings_list_filters(world):
     bad = client.get("/meetings?state=cancelled&body=abc").get_data(as_text=True)
     assert "&#39;abc&#39; is not one of the choices of Deciding body" in bad
     assert found(bad, "meeting") == 0  # cancelled is a state; none is cancelled here
+
+
+def test_the_level_column_follows_the_answers(ctx):
+    """The level filter reads assessments.level, which the model keeps equal to the
+    screening's answer on every write (the answers are the truth)."""
+    from assess.models import Assessment
+    from tests.support import to_review
+
+    decision = db.session.scalars(select(Decision).order_by(Decision.id)).first()
+    a = to_review(user("preparer"), decision)
+    db.session.expire_all()
+    stored = db.session.get(Assessment, a.id)
+    assert stored.content.level in ("light", "full")
+    assert stored.level == stored.content.level
