@@ -62,6 +62,10 @@ def test_review_request_reaches_the_reviewers_inbox(page, live_server):
 
     page.get_by_role("link", name=re.compile(r"^Inbox")).click()
     expect(page.get_by_text("Unread", exact=True)).to_have_count(1)
+    # A phone's width: the long titles wrap, nothing scrolls sideways.
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.set_viewport_size({"width": 1280, "height": 800})
     with page.expect_navigation():
         page.get_by_role("button", name="Mark all as read").click()
     expect(page.get_by_role("link", name="Inbox", exact=True)).to_be_visible()
