@@ -273,7 +273,10 @@ class AlternativeRow(Form):
 
 
 class AlternativesForm(Form):
-    alternatives = FieldList(FormField(AlternativeRow), min_entries=1, max_entries=50)
+    # The legends are headings on the page: named, or WTForms shows the English field name.
+    alternatives = FieldList(
+        FormField(AlternativeRow), label=_l("Alternatives"), min_entries=1, max_entries=50
+    )
     single_alternative_reason = TextAreaField(
         _l("Why is there only one alternative?"),
         [Optional(), Length(max=LONG_MAX)],
@@ -310,7 +313,9 @@ class IndicatorRow(Form):
 
 
 class IndicatorsForm(Form):
-    indicators = FieldList(FormField(IndicatorRow), min_entries=1, max_entries=50)
+    indicators = FieldList(
+        FormField(IndicatorRow), label=_l("Indicators"), min_entries=1, max_entries=50
+    )
 
 
 class SummaryForm(Form):
@@ -361,7 +366,9 @@ def hearings_form(form: FormDefinition, language: str) -> type[Form]:
         "HearingsForm",
         (Form,),
         {
-            "hearings": FieldList(FormField(row), min_entries=1, max_entries=50),
+            "hearings": FieldList(
+                FormField(row), label=_l("Hearings"), min_entries=1, max_entries=50
+            ),
             "no_hearings_reason": TextAreaField(
                 _l("If nobody needs to be heard, why?"), [Optional(), Length(max=LONG_MAX)]
             ),

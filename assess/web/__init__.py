@@ -30,6 +30,7 @@ from . import (
     guided,
     headers,
     health,
+    help,
     i18n,
     inbox,
     limits,
@@ -76,6 +77,7 @@ def init_app(app: Flask) -> None:
         account.bp,
         inbox.bp,
         review.bp,
+        help.bp,
     ):
         app.register_blueprint(bp)
 

@@ -10,13 +10,14 @@ from flask_login import current_user, login_required
 from .. import flags
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
-from ..operations import Conflict, Forbidden, NotFound, ValidationFailed, versions
+from ..operations import Conflict, Forbidden, NotFound, ValidationFailed, starting, versions
 from ..operations import assessments as ops
 from ..operations import decisions as decision_ops
 from ..operations import documents as doc_ops
 from ..operations import review as review_ops
 from ..workflow import TransitionBlocked
 from . import flags as flag_views
+from . import returns
 from .access import roles_required
 from .diagram import process_svg
 from .limits import form_version
@@ -95,12 +96,20 @@ def start(decision_id: int):
     workflow = request.form.get("workflow") or None
     if workflow and workflow not in ops.workflows().names():
         workflow = None
+    # The decision page's one button starts and goes straight to the first screening
+    # question (issue 20); without "begin" the assessment is only created, as before.
+    begin = request.form.get("begin") == "screening"
     try:
-        ops.create_assessment(current_user, decision, workflow=workflow)
+        if begin:
+            started = starting.start_with_screening(current_user, decision, workflow=workflow)
+        else:
+            ops.create_assessment(current_user, decision, workflow=workflow)
     except (Conflict, Forbidden) as exc:
         flash(str(exc), "danger")
     else:
         flash(str(_l("The impact assessment has been started.")), "success")
+        if begin:
+            return redirect(url_for("guided.screening", assessment_id=started.id))
     return redirect(url_for("decisions.view", decision_id=decision.id) + "#assessment")
 
 
@@ -132,6 +141,8 @@ def transition(assessment_id: int):
         state=definition.state_label(assessment.state, request_language()),
     )
     flash(str(message), "success")
+    if (back := returns.requested()) is not None:  # e.g. on to the first section (issue 20)
+        return redirect(back)
     return redirect(url_for("decisions.view", decision_id=assessment.decision_id) + "#assessment")
 
 

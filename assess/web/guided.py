@@ -38,11 +38,17 @@ from ..questionnaire.organisation import council_basis, legal_bases
 from ..questionnaire.organisation import exempt_categories as org_exempt
 from ..questionnaire.organisation import groups as org_groups
 from ..questionnaire.policy_screening import is_own
-from ..questionnaire.screening import recommended_level
+from ..questionnaire.screening import is_below, recommended_level
 from ..questionnaire.summary_draft import draft_summary
+from . import check_answers, guided_scope, returns
 from . import flags as flag_views
-from . import guided_scope
 from .limits import form_version
+
+LEVEL_WORDS = {
+    "none": _l("no assessment"),
+    "light": _l("light assessment"),
+    "full": _l("full assessment"),
+}
 
 bp: Blueprint = Blueprint("guided", __name__, url_prefix="/assessments/<int:assessment_id>")
 
@@ -183,6 +189,7 @@ def _version() -> int:
 
 def _render(template, a, form, current, **kw):
     kw.setdefault("page_flags", flag_views.for_page(a, current))
+    kw.setdefault("return_to", returns.requested())
     return render_template(
         template,
         assessment=a,
@@ -196,6 +203,8 @@ def _render(template, a, form, current, **kw):
 
 def _done(a, form, section_id):
     flash(str(_l("Saved.")), "success")
+    if (back := returns.requested()) is not None:  # "Change" on check your answers
+        return redirect(back)
     if "continue" in request.form:
         return redirect(_next_url(a, form, section_id))
     return redirect(request.path)
@@ -219,16 +228,22 @@ def screening(assessment_id: int):
             "level_reason": wtform.level_reason.data,
             "exempt_category": wtform.exempt_category.data or None,
         }
-        ok, status = _save(
-            a,
-            wtform,
-            lambda: answer_ops.save_screening(
-                current_user, a, payload, expected_version=_version()
-            ),
-            strip="screening.",
-        )
+        if "continue" in request.form and (reason := _level_needs_reason(form, payload)):
+            # "Save and continue" would move on past a level the method does not accept yet:
+            # refused with the typed answers kept ("Save" still keeps a draft).
+            wtform.level_reason.errors = [*wtform.level_reason.errors, str(reason)]
+            ok, status = False, 422
+        else:
+            ok, status = _save(
+                a,
+                wtform,
+                lambda: answer_ops.save_screening(
+                    current_user, a, payload, expected_version=_version()
+                ),
+                strip="screening.",
+            )
         if ok:
-            return _done(a, form, "screening")
+            return screening_next.after_save(a, form)
     else:
         wtform = cls(
             data={
@@ -241,17 +256,41 @@ def screening(assessment_id: int):
         wtform.form_errors = []
         _adapt(wtform, a, form)
     answers = {q.id: wtform[q.id].data for q in form.screening.questions}
+    answered = {k: v for k, v in answers.items() if v}
     return _render(
         "guided/screening.html",
         a,
         form,
         "screening",
         wtform=wtform,
-        recommended=recommended_level(form, answers),
+        # Nothing answered recommends nothing yet (not "no assessment").
+        recommended=recommended_level(form, answered) if answered else None,
         problems=screening_problems(form, stored),
         bases=legal_bases(form, answer_ops.org_settings(a)),
         policy=decision_ops.policy_view(a.decision, a, request_language()),
     ), status
+
+
+def _level_needs_reason(form, payload: dict):
+    """Why "Save and continue" cannot go on from this screening: a lower level than the
+    answers recommend, or no assessment, without a reason or an exempt category."""
+    level = payload.get("level")
+    if not level or (payload.get("level_reason") or "").strip() or payload.get("exempt_category"):
+        return None
+    answers = {k: v for k, v in payload["answers"].items() if v}
+    recommended = recommended_level(form, answers)
+    if level == "none":
+        return _l(
+            "You chose no assessment: write the reason for the level (or choose an exempt "
+            "category) before you continue."
+        )
+    if is_below(level, recommended):
+        return _l(
+            "You chose a lower level than the recommended one (%(recommended)s): write the "
+            "reason for the level before you continue, or choose the recommended level.",
+            recommended=LEVEL_WORDS[recommended],
+        )
+    return None
 
 
 def _effect_choices(wtform, a, form, language) -> None:
@@ -558,7 +597,19 @@ def check(assessment_id: int):
     a, form = _load(assessment_id)
     options = {o.transition.trigger: o for o in ops.options(current_user, a)}
     submit = options.get(ops.engine_for(a).definition.submit_trigger)
-    return _render("guided/check.html", a, form, "check", submit=submit)
+    language = request_language()
+    kind, names, body = check_answers.who_reviews(a, language)
+    return _render(
+        "guided/check.html",
+        a,
+        form,
+        "check",
+        submit=submit,
+        parts=check_answers.parts(a, form, language),
+        flag_groups=check_answers.open_flag_groups(a, form, language),
+        blocking=check_answers.blocking_high(a),
+        reviewers={"kind": kind, "names": names, "body": body},
+    )
 
 
 @bp.post("/hearings/<hearing_id>/statement")
@@ -618,6 +669,6 @@ def attachment(assessment_id: int, attachment_id: int):
     )
 
 
-# The Translations page (issue 19) and the impact matrix a row at a time (issue 20) register
-# their routes on this blueprint.
-from . import guided_matrix, guided_translations  # noqa: E402, F401
+# The Translations page (issue 19), the impact matrix a row at a time and what follows the
+# screening (issue 20) register their routes on this blueprint.
+from . import guided_matrix, guided_translations, screening_next  # noqa: E402, F401

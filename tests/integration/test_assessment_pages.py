@@ -36,7 +36,7 @@ def preparer(client):
 
 def test_preparer_starts_the_assessment_and_sees_the_process(preparer):
     page = preparer.get("/decisions/1").get_data(as_text=True)
-    assert "Start the impact assessment" in page
+    assert "Start: answer the screening questions" in page  # one step to the first question
     assert start(preparer).status_code == 302
     page = preparer.get("/decisions/1").get_data(as_text=True)
     assert "State:" in page and ">Draft<" in page
