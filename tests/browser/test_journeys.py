@@ -36,12 +36,8 @@ def start(page, server):
     log_in(page, server, "preparer")
     page.get_by_role("button", name="In English").click()
     page.goto(server.url + "/decisions/1")
-    page.get_by_role("button", name="Start the impact assessment").click()
-    # The questionnaire link is already on the page before the step: wait for
-    # the step's own page load, or the click races it.
-    with page.expect_navigation():
-        page.get_by_role("button", name="Start screening").click()
-    page.get_by_role("link", name="Open the assessment questionnaire").click()
+    # One step from the decision to the first question (issue 20).
+    page.get_by_role("button", name="Start: answer the screening questions").click()
     checked(page)
 
 

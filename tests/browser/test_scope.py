@@ -11,12 +11,8 @@ def test_scope_asks_why_an_implied_group_is_left_out_and_warns_before_removing(p
     log_in(page, live_server, "preparer")
     page.get_by_role("button", name="In English").click()
     page.goto(live_server.url + "/decisions/1")
-    page.get_by_role("button", name="Start the impact assessment").click()
-    # The questionnaire link is already on the page before the step: wait for
-    # the step's own page load, or the click races it.
-    with page.expect_navigation():
-        page.get_by_role("button", name="Start screening").click()
-    page.get_by_role("link", name="Open the assessment questionnaire").click()
+    # One step from the decision to the first question (issue 20).
+    page.get_by_role("button", name="Start: answer the screening questions").click()
     for fieldset in page.locator("fieldset").all():
         no = fieldset.get_by_role("radio", name="no", exact=True)
         if no.count():

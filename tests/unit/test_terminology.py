@@ -36,7 +36,12 @@ def _catalogue_texts(language):
 
 
 def _content_texts():
-    for path in [ROOT / "forms" / "iva.yaml", *sorted((ROOT / "workflows").glob("*.yaml"))]:
+    glossary = ROOT / "assess" / "data" / "glossary.yaml"  # issue 20: the terms explained
+    for path in [
+        ROOT / "forms" / "iva.yaml",
+        glossary,
+        *sorted((ROOT / "workflows").glob("*.yaml")),
+    ]:
         yield path.name, path.read_text(encoding="utf-8")
 
 
