@@ -64,7 +64,7 @@ class Part:
     label: Any
     rows: list[Row] = field(default_factory=list)
     note: Any = None  # a line under the heading (e.g. where the matrix is shown whole)
-    link: tuple[Any, str] | None = None
+    links: list[tuple[Any, str]] = field(default_factory=list)
 
 
 def _date(iso: str | None) -> str:
@@ -297,7 +297,10 @@ def impacts_part(a, form, section, language: str, back: str) -> Part:
                 change_url(base, f"alt-{alt.id}", back),
             )
         )
-    part.link = (_l("The whole impact matrix"), base)
+    part.links.append((_l("The whole impact matrix"), base))
+    if len(data.alternatives) > 1:  # the matrix engineer's side-by-side view
+        comparison = url_for("guided.impact_comparison", assessment_id=a.id)
+        part.links.append((_l("Compare the alternatives side by side"), comparison))
     return part
 
 
