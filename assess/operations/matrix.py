@@ -107,9 +107,16 @@ def fingerprint(data: AssessmentData, alternative: str, group: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def row_state(form: FormDefinition, data: AssessmentData, row: Row) -> str:
-    """``empty`` (no cell), ``done`` (every dimension's cell complete) or ``partly``."""
-    cells = row_cells(data, row.alternative.id, row.group.id)
+def row_state(
+    form: FormDefinition,
+    data: AssessmentData,
+    row: Row,
+    cells: dict[str, ImpactCell] | None = None,
+) -> str:
+    """``empty`` (no cell), ``done`` (every dimension's cell complete) or ``partly``;
+    ``cells``: the row's cells when the caller has them (a page listing every row)."""
+    if cells is None:
+        cells = row_cells(data, row.alternative.id, row.group.id)
     mine = [cells[d.id] for d in row.dimensions if d.id in cells]
     if not mine:
         return "empty"

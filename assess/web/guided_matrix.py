@@ -37,12 +37,17 @@ def _rows(a, form, data):
 def row_links(a, form, alternative) -> list[dict[str, Any]]:
     """The impacts overview's links to an alternative's rows, with each row's state."""
     data = a.content
+    # The alternative's cells by group, found once: the largest matrices have thousands.
+    by_group: dict[str, dict] = {}
+    for c in data.impacts:
+        if c.alternative == alternative.id:
+            by_group.setdefault(c.group, {})[c.dimension] = c
     out = []
     for g in data.groups_in_scope:
         if form.group(g) is None:
             continue
         row = ops.row_of(form, data, alternative.id, g)
-        state = ops.row_state(form, data, row)
+        state = ops.row_state(form, data, row, by_group.get(g, {}))
         out.append(
             {
                 "label": row.group.labels.get(request_language()),
