@@ -174,3 +174,14 @@ def pg_app(postgres_url):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def meetings_started(monkeypatch):
+    """The meetings' clock past every test meeting's start: outcomes and "held" are recorded
+    only from a meeting's start (issue 20), and the tests' meetings are dated ahead."""
+    from datetime import UTC, datetime
+
+    from assess.operations import meetings
+
+    monkeypatch.setattr(meetings, "now", lambda: datetime(2100, 1, 1, tzinfo=UTC))

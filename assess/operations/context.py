@@ -178,6 +178,7 @@ def facts(assessment: Assessment, data: AssessmentData | None = None) -> Facts:
         follow_up_missing=tuple(follow_up.missing(form, data, follow_up_summaries(assessment)))
         if definition.is_in_follow_up(assessment.state)
         else (),
+        decided=definition.is_in_follow_up(assessment.state),
         **policy_applied.review_facts(assessment),
     )
 

@@ -65,6 +65,7 @@ STATE_LABELS = {
     "published": _l("agenda published"),
     "held": _l("held"),
     "minutes_approved": _l("minutes approved"),
+    "cancelled": _l("cancelled"),
 }
 
 
@@ -83,6 +84,37 @@ class Lack:
 def _secretary(user: User) -> None:
     if not user.has_role("secretary"):
         raise Forbidden(_l("Only board secretaries can change meetings and agendas."))
+
+
+def now() -> datetime:
+    """The present instant, read by the rule that a meeting's outcomes wait for its start
+    (a test moves it instead of waiting for the meeting)."""
+    return utcnow()
+
+
+def starts_text(meeting: Meeting) -> str:
+    """The meeting's start in Finnish time, as the agenda prints it (15.12.2026 14:00)."""
+    return meeting.starts_at.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M")
+
+
+def _started(meeting: Meeting, *, held: bool = False) -> None:
+    # Issue 20: an outcome or "held" typed in 18 days early was accepted; the body cannot
+    # have decided anything before it met.
+    if now() >= meeting.starts_at:
+        return
+    if held:
+        message = _l(
+            "Meeting %(label)s starts on %(when)s: it can be marked held only from its start.",
+            label=meeting.label,
+            when=starts_text(meeting),
+        )
+    else:
+        message = _l(
+            "Meeting %(label)s starts on %(when)s: outcomes can be recorded only from its start.",
+            label=meeting.label,
+            when=starts_text(meeting),
+        )
+    raise Conflict(message)
 
 
 def _touch(meeting: Meeting) -> None:
@@ -338,7 +370,31 @@ def candidates(meeting: Meeting) -> Sequence[Decision]:
 # --- building the agenda ------------------------------------------------------------
 
 
-def _planned(meeting: Meeting) -> None:
+def _not_cancelled(meeting: Meeting) -> None:
+    if meeting.state == "cancelled":
+        raise Conflict(
+            _l(
+                "Meeting %(label)s is cancelled: %(reason)s",
+                label=meeting.label,
+                reason=meeting.cancel_reason,
+            )
+        )
+
+
+def _planned(meeting: Meeting, correction: str = "") -> None:
+    """The agenda may change: it is planned, or published and being corrected with a reason
+    (issue 20: only an explicit correction that says why changes a published agenda)."""
+    _not_cancelled(meeting)
+    if meeting.state == "published" and correction.strip():
+        return
+    if meeting.state == "published":
+        raise Conflict(
+            _l(
+                "The agenda of meeting %(label)s is published; to change it, correct the "
+                "published agenda and say why.",
+                label=meeting.label,
+            )
+        )
     if meeting.state != "planned":
         raise Conflict(
             _l(
@@ -346,6 +402,11 @@ def _planned(meeting: Meeting) -> None:
                 label=meeting.label,
             )
         )
+
+
+def _correction(correction: str) -> list[dict]:
+    # The reason travels with each change it made, so the history shows why.
+    return [{"field": "correction", "old": None, "new": correction}] if correction else []
 
 
 def _item(meeting: Meeting, item_id) -> AgendaItem:
@@ -357,10 +418,13 @@ def _item(meeting: Meeting, item_id) -> AgendaItem:
     return item
 
 
-def add_item(user: User, meeting: Meeting, decision_id, *, expected_version) -> AgendaItem:
+def add_item(
+    user: User, meeting: Meeting, decision_id, *, expected_version, correction: str = ""
+) -> AgendaItem:
+    """``correction``: why a published agenda is changed (``meeting_changes.correct``)."""
     _secretary(user)
     check_version(meeting, expected_version)
-    _planned(meeting)
+    _planned(meeting, correction)
     decision = db.session.get(Decision, given) if (given := row_id(decision_id)) else None
     if decision is None or decision.organisation_id != user.organisation_id:
         raise ValidationFailed({"decision": [_l("Choose a decision of this organisation.")]})
@@ -427,15 +491,25 @@ def add_item(user: User, meeting: Meeting, decision_id, *, expected_version) -> 
                     "old": None,
                     "new": {"decision": decision.id, "case_number": decision.case_number},
                 }
-            ],
+            ]
+            + _correction(correction),
         )
     return item
 
 
-def remove_item(user: User, meeting: Meeting, item_id, *, expected_version) -> None:
+def check_remove(user: User, meeting: Meeting, item_id) -> AgendaItem:
+    """What removing the item would refuse, without removing it (before the confirmation)."""
+    _secretary(user)
+    _planned(meeting)
+    return _item(meeting, item_id)
+
+
+def remove_item(
+    user: User, meeting: Meeting, item_id, *, expected_version, correction: str = ""
+) -> None:
     _secretary(user)
     check_version(meeting, expected_version)
-    _planned(meeting)
+    _planned(meeting, correction)
     item = _item(meeting, item_id)
     case = item.decision.case_number
     with changing(meeting, expected_version) as session:
@@ -452,7 +526,8 @@ def remove_item(user: User, meeting: Meeting, item_id, *, expected_version) -> N
             "meeting",
             meeting.id,
             changes=[{"field": "items", "old": case, "new": None}]
-            + ([{"field": "attachment_copies", "old": copies, "new": None}] if copies else []),
+            + ([{"field": "attachment_copies", "old": copies, "new": None}] if copies else [])
+            + _correction(correction),
         )
 
 
@@ -497,11 +572,13 @@ def move_item(user: User, meeting: Meeting, item_id, to_position, *, expected_ve
     db.session.expire(meeting, ["items"])
 
 
-def attach_documents(user: User, meeting: Meeting, *, expected_version) -> int:
+def attach_documents(
+    user: User, meeting: Meeting, *, expected_version, correction: str = ""
+) -> int:
     """Attach to every item the documents of its approved assessment. Returns how many."""
     _secretary(user)
     check_version(meeting, expected_version)
-    _planned(meeting)
+    _planned(meeting, correction)
     wanted = [
         (item, doc)
         for item in meeting.items
@@ -536,7 +613,7 @@ def attach_documents(user: User, meeting: Meeting, *, expected_version) -> int:
             "meeting.documents_attached",
             "meeting",
             meeting.id,
-            changes=[{"field": "documents", "old": None, "new": added}],
+            changes=[{"field": "documents", "old": None, "new": added}] + _correction(correction),
         )
     return len(wanted)
 
@@ -554,9 +631,11 @@ def add_item_and_attach(
 # --- publishing and after ------------------------------------------------------------
 
 
-def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
+def check_publish(user: User, meeting: Meeting) -> None:
+    """What publishing would refuse, without publishing: the web asks this before it shows
+    the confirmation, so an agenda that is not ready is refused at once."""
     _secretary(user)
-    check_version(meeting, expected_version)
+    _not_cancelled(meeting)
     if meeting.state != "planned":
         raise Conflict(
             _l("The agenda of meeting %(label)s is already published.", label=meeting.label)
@@ -581,6 +660,12 @@ def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
             _l("The agenda cannot be published: %(n)d item(s) are not ready.", n=len(problems)),
             details=details,
         )
+
+
+def publish(user: User, meeting: Meeting, *, expected_version) -> Meeting:
+    _secretary(user)
+    check_version(meeting, expected_version)
+    check_publish(user, meeting)
     with changing(meeting, expected_version) as session:
         meeting.state = "published"
         meeting.published_at = utcnow()
@@ -630,12 +715,12 @@ def attach_and_publish(user: User, meeting: Meeting, *, expected_version) -> Mee
     return meeting
 
 
-def record_outcome(
-    user: User, meeting: Meeting, item_id, outcome: str, note: str = "", *, expected_version
-) -> AgendaItem:
-    """The body's decision on an item; fires the assessment's transition to match."""
+def check_outcome(
+    user: User, meeting: Meeting, item_id, outcome: str, note: str = ""
+) -> tuple[AgendaItem, str]:
+    """Everything recording ``outcome`` would refuse, without recording it: the web asks
+    this before it shows the confirmation. Returns the item and the cleaned note."""
     _secretary(user)
-    check_version(meeting, expected_version)
     if meeting.state not in ("published", "held"):
         raise Conflict(
             _l(
@@ -645,6 +730,7 @@ def record_outcome(
                 state=STATE_LABELS[meeting.state],
             )
         )
+    _started(meeting)
     if outcome not in OUTCOMES:
         raise ValidationFailed(
             {
@@ -670,6 +756,16 @@ def record_outcome(
         raise ValidationFailed(
             {"note": [_l("Say what the body changed or why it returned the decision.")]}
         )
+    return item, note
+
+
+def record_outcome(
+    user: User, meeting: Meeting, item_id, outcome: str, note: str = "", *, expected_version
+) -> AgendaItem:
+    """The body's decision on an item; fires the assessment's transition to match."""
+    _secretary(user)
+    check_version(meeting, expected_version)
+    item, note = check_outcome(user, meeting, item_id, outcome, note)
     assessment = active_assessment(item.decision)
     trigger = engine_for(assessment).definition.outcome_trigger(outcome) if assessment else None
     # One use case: the assessment moves on and the item has its outcome, or neither.
@@ -726,6 +822,8 @@ def set_state(user: User, meeting: Meeting, state: str, *, expected_version) -> 
                 state=STATE_LABELS[meeting.state],
             )
         )
+    if state == "held":
+        _started(meeting, held=True)
     if state == "minutes_approved":
         missing = [i.position for i in meeting.items if i.outcome is None]
         if missing:

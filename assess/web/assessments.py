@@ -19,6 +19,7 @@ from ..workflow import TransitionBlocked
 from . import flags as flag_views
 from . import returns
 from .access import roles_required
+from .confirm import confirmation, confirmed
 from .diagram import process_svg
 from .limits import form_version
 
@@ -73,7 +74,13 @@ def panel_context(decision, *, comment: str = "", failed: str | None = None, rea
             str(_l("The process; the current state is marked with ●"))
             + f": {definition.state_label(assessment.state, language)}",
         ),
-        options=ops.options(current_user, assessment),
+        # Withdrawing is no step once the body has decided (issue 20): not even a blocked one.
+        options=[
+            o
+            for o in ops.options(current_user, assessment)
+            if definition.is_active(o.transition.dest)
+            or not definition.is_in_follow_up(assessment.state)
+        ],
         flags=flag_views.live(assessment),
         flag_counts=flags.counts(assessment.content.flags),
         language=language,
@@ -122,6 +129,9 @@ def transition(assessment_id: int):
     version = form_version()
     # The reviewer chosen when submitting for review (issue 20); absent: the default.
     reviewer = request.form.get("reviewer_id", review_ops.DEFAULT)
+    asked = _confirmation(assessment, trigger, comment, version)
+    if asked is not None:
+        return asked
     try:
         review_ops.submit(
             current_user, assessment, trigger, reviewer, comment, expected_version=version
@@ -144,6 +154,77 @@ def transition(assessment_id: int):
     if (back := returns.requested()) is not None:  # e.g. on to the first section (issue 20)
         return redirect(back)
     return redirect(url_for("decisions.view", decision_id=assessment.decision_id) + "#assessment")
+
+
+def _confirmation(assessment, trigger: str, comment: str, version: int):
+    """The confirmation page of a step that cannot be undone (issue 20), when this is not
+    the confirmation's own submission and the step would be taken; else None (the step is
+    taken, or refused with its reasons as before)."""
+    if confirmed():
+        return None
+    definition = ops.engine_for(assessment).definition
+    option = next(
+        (o for o in ops.options(current_user, assessment) if o.transition.trigger == trigger),
+        None,
+    )
+    if option is None or not option.available:
+        return None
+    t = option.transition
+    if not definition.needs_confirmation(t) or (t.comment_required and not comment.strip()):
+        return None
+    language = request_language()
+    action = t.labels.get(language)
+    decision = assessment.decision
+    what = [
+        _l(
+            "The assessment moves from '%(old)s' to '%(new)s'.",
+            old=definition.state_label(assessment.state, language),
+            new=definition.state_label(t.dest, language),
+        )
+    ]
+    if t.documents:
+        what.append(
+            _l(
+                "The assessment documents are made from this version and attached to the "
+                "decision; the preparer and the board secretary see them."
+            )
+        )
+        irreversible = _l(
+            "The approved version and its documents are kept as they are: a later change "
+            "needs the assessment reopened, reviewed and approved again."
+        )
+    elif not definition.is_active(t.dest):
+        what.append(_l("The assessment ends; the decision may get a new assessment."))
+        irreversible = _l("A withdrawn assessment cannot be taken back into use.")
+    else:
+        what.append(
+            _l(
+                "The assessment can be edited again; its approved version and documents stay "
+                "in the history."
+            )
+        )
+        irreversible = _l(
+            "The approval no longer holds: the assessment must be reviewed and approved again "
+            "before it can go on an agenda."
+        )
+    summary = [
+        (_l("Decision"), f"{decision.case_number} – {decision.title}"),
+        (_l("State"), definition.state_label(assessment.state, language)),
+    ]
+    if comment.strip():
+        summary.append((_l("Comment"), comment.strip()))
+    return confirmation(
+        title=_l("%(action)s: are you sure?", action=action),
+        summary=summary,
+        what=what,
+        irreversible=irreversible,
+        action=url_for(".transition", assessment_id=assessment.id),
+        fields={"trigger": trigger, "comment": comment, "version": version}
+        | ({"reviewer_id": request.form["reviewer_id"]} if "reviewer_id" in request.form else {}),
+        button=_l("Yes: %(action)s", action=action),
+        back=url_for("decisions.view", decision_id=decision.id) + "#assessment",
+        danger=not t.documents,
+    )
 
 
 def _decision_page(assessment, comment, trigger, reasons, status):

@@ -40,7 +40,7 @@ from ..questionnaire.organisation import groups as org_groups
 from ..questionnaire.policy_screening import is_own
 from ..questionnaire.screening import is_below, recommended_level
 from ..questionnaire.summary_draft import draft_summary
-from . import check_answers, guided_scope, returns
+from . import check_answers, guided_scope, guided_typed, returns
 from . import flags as flag_views
 from .limits import form_version
 
@@ -402,8 +402,12 @@ def section(assessment_id: int, section_id: str):
         if ok:
             return _done(a, form, section.id)
     else:
-        wtform = cls(data=stored)
+        # Typed before a statement upload and not yet saved: shown again (issue 20).
+        typed = guided_typed.kept(a.id, section.id)
+        wtform = cls(typed) if typed is not None else cls(data=stored)
         wtform.form_errors = []
+        if typed is not None:
+            flash(str(_l("What you typed is shown again but not saved yet: press Save.")), "info")
         _adapt(wtform, a, form, shown or ())
         for name in ("alternatives", "hearings", "indicators"):
             if name in wtform._fields and stored.get(name):
@@ -617,8 +621,10 @@ def check(assessment_id: int):
 @login_required
 def upload_statement(assessment_id: int, hearing_id: str):
     a, form = _load(assessment_id)
-    upload = request.files.get("file")
+    # Sent with the section's form (issue 20): its file field is named by the hearing.
+    upload = request.files.get(f"file-{hearing_id}") or request.files.get("file")
     back = url_for(".section", assessment_id=a.id, section_id=_hearings_section(form))
+    guided_typed.keep(a.id, _hearings_section(form), request.form)
     if upload is None or not upload.filename:
         flash(str(_l("Choose a file to upload.")), "danger")
         return redirect(back)

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -13,13 +23,14 @@ from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
 from ..models import OUTCOMES, Body, Document
-from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
+from ..operations import Conflict, Forbidden, NotFound, ValidationFailed, meeting_changes
 from ..operations import agenda_documents as agenda_docs
 from ..operations import agenda_presenters as presenter_ops
 from ..operations import assessments as assessment_ops
 from ..operations import meetings as ops
 from . import list_queries as lists
 from .access import roles_required
+from .confirm import confirmation, confirmed
 from .limits import form_version, query_number
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -44,9 +55,35 @@ def _bodies():
     ).all()
 
 
+# Post/Redirect/Get after a refusal (issue 20): the refusal and what was typed wait in the
+# session for the page the browser is sent back to, so a reload never submits again.
+REFUSED = "meeting_refused"
+
+
+def refuse_back(url: str, *, message="", details=(), errors=None, typed=None, anchor=""):
+    session[REFUSED] = {
+        "url": url,
+        "message": str(message),
+        "details": [str(d) for d in details],
+        "errors": {k: [str(m) for m in v] for k, v in (errors or {}).items()},
+        "typed": {k: str(v) for k, v in (typed or {}).items()},
+    }
+    return redirect(url + anchor, 303)
+
+
+def refused_here(url: str) -> dict:
+    """The refusal waiting for this page, once; an empty one when none is."""
+    waiting = session.get(REFUSED)
+    if waiting and waiting.get("url") == url:
+        session.pop(REFUSED, None)
+        return waiting
+    return {"message": "", "details": [], "errors": {}, "typed": {}}
+
+
 @bp.get("")
 @login_required
-def index(errors=None, typed=None, status=200):
+def index():
+    refused = refused_here(url_for(".index"))
     language = request_language()
     options, allowed = lists.meeting_choices(current_user.organisation_id, language)
     parsed = lists.parse_request(allowed)
@@ -62,11 +99,11 @@ def index(errors=None, typed=None, status=200):
         problems=lists.problems_with_page(parsed, page, beyond),
         options=options,
         bodies=_bodies(),
-        errors=errors or {},
-        typed=typed or {},
+        errors=refused["errors"],
+        typed=refused["typed"],
         state_labels=lists.MEETING_STATE_LABELS,
         days_left=ops.days_left,
-    ), status
+    )
 
 
 @bp.post("")
@@ -79,8 +116,9 @@ def create():
     try:
         meeting = ops.create_meeting(current_user, **typed)
     except ValidationFailed as exc:
-        errors = {k: [str(m) for m in v] for k, v in exc.errors.items()}
-        return index(errors=errors, typed=typed, status=422)
+        return refuse_back(
+            url_for(".index"), errors=exc.errors, typed=typed, anchor="#error-summary"
+        )
     flash(
         str(_l("Meeting %(label)s created; now add decisions to its agenda.", label=meeting.label)),
         "success",
@@ -102,7 +140,8 @@ def _readiness(meeting):
     return rows
 
 
-def _page(meeting, *, refused=None, refused_details=(), errors=None, status=200):
+def _page(meeting):
+    refused = refused_here(url_for(".view", meeting_id=meeting.id))
     return render_template(
         "meetings/view.html",
         meeting=meeting,
@@ -113,14 +152,16 @@ def _page(meeting, *, refused=None, refused_details=(), errors=None, status=200)
         state_labels=ops.STATE_LABELS,
         languages=ops.agenda_languages(meeting),
         days=ops.days_left(meeting),
-        refused=refused,
-        refused_details=refused_details,
-        errors=errors or {},
+        refused=refused["message"],
+        refused_details=refused["details"],
+        errors=refused["errors"],
+        typed=refused["typed"],
+        corrections=meeting_changes.corrections(meeting),
         can_edit=current_user.has_role("secretary"),
         presenters=presenter_ops.candidates(meeting) if meeting.state == "planned" else [],
         suggested=presenter_ops.suggestion(meeting) if meeting.state == "planned" else None,
         stored=agenda_docs.stored_agendas(meeting),
-    ), status
+    )
 
 
 @bp.get("/<int:meeting_id>")
@@ -129,20 +170,32 @@ def view(meeting_id: int):
     return _page(_meeting(meeting_id))
 
 
-def _act(meeting, action, done_message):
-    """Run one change of the agenda; on refusal show the page with the reason."""
+def _refused(meeting, exc, *, typed=None, page=None):
+    """The refusal of a change, back on the meeting's page (or ``page``) after a redirect."""
+    url = page or url_for(".view", meeting_id=meeting.id)
+    details = exc.details if isinstance(exc, ops.AgendaNotReady) else ()
+    errors = exc.errors if isinstance(exc, ValidationFailed) else {}
+    message = (
+        " ".join(str(m) for msgs in exc.errors.values() for m in msgs)
+        if isinstance(exc, ValidationFailed)
+        else str(exc)
+    )
+    return refuse_back(
+        url, message=message, details=details, errors=errors, typed=typed, anchor="#refused"
+    )
+
+
+def _act(meeting, action, done_message, *, typed=None):
+    """Run one change of the agenda; on refusal back to the page with the reason."""
     try:
         action()
-    except ops.AgendaNotReady as exc:
-        return _page(meeting, refused=str(exc), refused_details=exc.details, status=409)
-    except ValidationFailed as exc:
-        messages = [str(m) for msgs in exc.errors.values() for m in msgs]
-        return _page(meeting, refused=" ".join(messages), status=422)
-    except (Conflict, Forbidden, NotFound) as exc:
-        return _page(meeting, refused=str(exc), status=409)
+    except (ops.AgendaNotReady, ValidationFailed, Conflict, Forbidden, NotFound) as exc:
+        return _refused(meeting, exc, typed=typed)
     if done_message:
         flash(str(done_message), "success")
-    return redirect(url_for(".view", meeting_id=meeting.id) + request.form.get("anchor", ""))
+    anchor = request.form.get("anchor", "")
+    anchor = anchor if anchor[:1] == "#" and anchor[1:].replace("-", "").isalnum() else ""
+    return redirect(url_for(".view", meeting_id=meeting.id) + anchor)
 
 
 @bp.post("/<int:meeting_id>/items")
@@ -162,6 +215,34 @@ def add_item(meeting_id: int):
 @roles_required("secretary")
 def remove_item(meeting_id: int, item_id: int):
     m = _meeting(meeting_id)
+    if not confirmed():
+        try:
+            item = ops.check_remove(current_user, m, item_id)
+        except (Conflict, Forbidden, NotFound) as exc:
+            return _refused(m, exc)
+        return confirmation(
+            title=_l("Remove item %(n)d from the agenda?", n=item.position),
+            summary=[
+                (_l("Meeting"), f"{m.body.name(request_language())} {m.label}"),
+                (
+                    _l("Item"),
+                    f"{item.position}. {item.decision.case_number} – {item.decision.title}",
+                ),
+            ],
+            what=[
+                _l("The decision leaves the agenda and the items after it move up."),
+                _l("The agenda's copies of its attachments are discarded."),
+                _l("The decision goes back to the decisions waiting for a meeting."),
+            ],
+            irreversible=_l(
+                "The item's presenter and attachment copies are not kept; adding the decision "
+                "again starts its item afresh."
+            ),
+            action=url_for(".remove_item", meeting_id=m.id, item_id=item_id),
+            fields={"version": _version()},
+            button=_l("Yes, remove the item"),
+            back=url_for(".view", meeting_id=m.id) + f"#item-{item_id}",
+        )
     return _act(
         m,
         lambda: ops.remove_item(current_user, m, item_id, expected_version=_version()),
@@ -216,6 +297,32 @@ def attach(meeting_id: int):
 @roles_required("secretary")
 def publish(meeting_id: int):
     m = _meeting(meeting_id)
+    if not confirmed():
+        try:
+            ops.check_publish(current_user, m)
+        except (ops.AgendaNotReady, Conflict, Forbidden) as exc:
+            return _refused(m, exc)
+        return confirmation(
+            title=_l("Publish the agenda of meeting %(label)s?", label=m.label),
+            summary=[
+                (_l("Meeting"), f"{m.body.name(request_language())} {m.label}"),
+                (_l("Items"), ", ".join(i.decision.case_number for i in m.items)),
+            ],
+            what=[
+                _l("The agenda and its attachments are published for the members."),
+                _l("The agenda documents are kept as published: their files never change."),
+                _l(
+                    "Items can then be added or removed only by correcting the published "
+                    "agenda, with the reason recorded."
+                ),
+            ],
+            irreversible=_l("A published agenda cannot be unpublished."),
+            action=url_for(".publish", meeting_id=m.id),
+            fields={"version": _version()},
+            button=_l("Yes, publish the agenda"),
+            back=url_for(".view", meeting_id=m.id) + "#h-publish",
+            danger=False,
+        )
     return _act(
         m,
         lambda: ops.publish(current_user, m, expected_version=_version()),
@@ -227,18 +334,63 @@ def publish(meeting_id: int):
 @roles_required("secretary")
 def outcome(meeting_id: int, item_id: int):
     m = _meeting(meeting_id)
+    chosen, note = request.form.get("outcome", ""), request.form.get("note", "")
+    # What was chosen and typed comes back with a refusal, so a second try records what the
+    # secretary meant, not the first option (issue 20's bug).
+    typed = {f"outcome-{item_id}": chosen, f"note-{item_id}": note}
+    if not confirmed():
+        try:
+            item, note = ops.check_outcome(current_user, m, item_id, chosen, note)
+        except (ValidationFailed, Conflict, Forbidden, NotFound) as exc:
+            return _refused(m, exc, typed=typed)
+        return confirmation(
+            title=_l("Record the outcome of item %(n)d?", n=item.position),
+            summary=[
+                (_l("Meeting"), f"{m.body.name(request_language())} {m.label}"),
+                (
+                    _l("Item"),
+                    f"{item.position}. {item.decision.case_number} – {item.decision.title}",
+                ),
+                (_l("Outcome"), ops.OUTCOME_LABELS[chosen]),
+                (_l("Note"), note or "—"),
+            ],
+            what=_outcome_effects(item, chosen),
+            irreversible=_l("A recorded outcome cannot be changed or removed."),
+            action=url_for(".outcome", meeting_id=m.id, item_id=item_id),
+            fields={"version": _version(), "outcome": chosen, "note": note},
+            button=_l("Yes, record the outcome"),
+            back=url_for(".view", meeting_id=m.id) + f"#item-{item_id}",
+        )
     return _act(
         m,
         lambda: ops.record_outcome(
-            current_user,
-            m,
-            item_id,
-            request.form.get("outcome", ""),
-            request.form.get("note", ""),
-            expected_version=_version(),
+            current_user, m, item_id, chosen, note, expected_version=_version()
         ),
         _l("The outcome is recorded."),
+        typed=typed,
     )
+
+
+def _outcome_effects(item, outcome: str) -> list:
+    effects = [_l("The item's outcome is recorded in the meeting's agenda and history.")]
+    assessment = assessment_ops.active_assessment(item.decision)
+    if assessment is None:
+        return effects
+    definition = assessment_ops.engine_for(assessment).definition
+    trigger = definition.outcome_trigger(outcome)
+    step = next((t for t in definition.transitions if t.trigger == trigger), None)
+    if step is None:
+        effects.append(_l("The impact assessment stays as it is."))
+    else:
+        language = request_language()
+        effects.append(
+            _l(
+                "The impact assessment moves to '%(state)s' (%(step)s).",
+                state=definition.state_label(step.dest, language),
+                step=step.labels.get(language),
+            )
+        )
+    return effects
 
 
 @bp.post("/<int:meeting_id>/state")
@@ -269,3 +421,7 @@ def agenda(meeting_id: int):
         download_name=name,
         max_age=0,
     )
+
+
+# Editing, cancelling and correcting (issue 20) register their routes on this blueprint.
+from . import meeting_edit  # noqa: E402, F401

@@ -151,6 +151,23 @@ class WorkflowDefinition(Strict):
         in which reviewers weigh and acknowledge the flags."""
         return state in self._before_approval
 
+    def takes_back_approval(self, transition: TransitionDef) -> bool:
+        """Whether ``transition`` takes an approved (or screened-out) assessment back into
+        preparation: the approval no longer holds (reopening)."""
+        return self.states[transition.dest].editable and any(
+            self.states[s].approved or self.states[s].ready_for_agenda
+            for s in self.sources(transition)
+        )
+
+    def needs_confirmation(self, transition: TransitionDef) -> bool:
+        """Whether a person is asked to confirm ``transition`` first (issue 20): it approves
+        (its documents are made for good), ends the assessment, or takes an approval back."""
+        return (
+            transition.documents
+            or not self.states[transition.dest].active
+            or self.takes_back_approval(transition)
+        )
+
     @property
     def submit_trigger(self) -> str:
         assert self.submit_for_review is not None  # the loader refuses a workflow without one

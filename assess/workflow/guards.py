@@ -66,6 +66,9 @@ class Facts:
     # Supplied by the follow-up (``questionnaire.follow_up.missing``), in a follow-up state:
     # the observations, outcomes and councils' summaries still missing.
     follow_up_missing: tuple = ()
+    # The body has decided on the proposal (a state in follow-up): the assessment is the
+    # record of that decision (issue 20).
+    decided: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,20 @@ def level_assessed(ctx: GuardContext) -> list:
 def follow_up_complete(ctx: GuardContext) -> list:
     """The follow-up closes only when it says what happened and told those heard."""
     return list(ctx.facts.follow_up_missing)
+
+
+@guard("not_decided")
+def not_decided(ctx: GuardContext) -> list:
+    """Withdrawing ends an assessment that is still of use; once the body has decided, the
+    assessment is the record of that decision and stays (issue 20)."""
+    if ctx.facts.decided:
+        return [
+            _l(
+                "The body has decided on the proposal: the assessment is the record of that "
+                "decision and can no longer be withdrawn."
+            )
+        ]
+    return []
 
 
 def known_guards() -> set[str]:

@@ -62,6 +62,10 @@ def test_reviewer_acknowledges_the_high_flags_and_approves(page, live_server):
 
     page.goto(live_server.url + "/decisions/1")
     page.get_by_role("button", name="Approve").click()
+    # Issue 20: approving asks first; only the confirmation's button approves.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("are you sure?")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Yes: Approve the assessment").click()
     expect(page.get_by_role("status")).to_contain_text("The assessment is now 'Approved'")
 
     # The documents were made at approval: listed with the paragraph to copy.

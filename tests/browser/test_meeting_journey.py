@@ -4,6 +4,7 @@ publishes and records the outcome; an auditor reads the history. axe on every pa
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import serious_violations
@@ -92,6 +93,9 @@ def test_four_people_from_preparation_to_the_meeting(page, live_server):
         expect(page.get_by_role("status").first).to_contain_text("acknowledged")
     page.goto(url + "/decisions/1")
     page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("are you sure?")
+    checked(page)
+    page.get_by_role("button", name="Yes: Approve the assessment").click()
     expect(page.get_by_role("status").first).to_contain_text("'Approved'")
     expect(page.locator("#documents")).to_contain_text("EVA-1-")
     checked(page)
@@ -113,11 +117,18 @@ def test_four_people_from_preparation_to_the_meeting(page, live_server):
     expect(page.locator(".agenda-item")).to_contain_text("Rasmus Backman, hyvinvointialuejohtaja")
     checked(page)
     page.get_by_role("button", name="Publish the agenda").click()
+    # Issue 20: publishing asks first, saying what it does and what cannot be undone.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Publish the agenda of meeting")
+    checked(page)
+    page.get_by_role("button", name="Yes, publish the agenda").click()
     expect(page.get_by_role("status").first).to_contain_text("The agenda is published.")
     expect(page.locator("#h-agenda-doc + p")).to_contain_text("do not change any more")
     checked(page)
     page.get_by_label("Outcome of item 1").select_option("approved")
     page.get_by_role("button", name="Record the outcome").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Record the outcome of item 1?")
+    checked(page)
+    page.get_by_role("button", name="Yes, record the outcome").click()
     expect(page.locator(".agenda-item")).to_contain_text("approved as proposed")
     checked(page)
     with page.expect_download() as download:
@@ -133,3 +144,7 @@ def test_four_people_from_preparation_to_the_meeting(page, live_server):
     expect(history).to_contain_text("Weighed: the bus covers it.")
     expect(history).to_contain_text("Decided")
     checked(page)
+
+
+# Outcomes and "held" wait for a meeting's start (issue 20); this meeting is dated ahead.
+pytestmark = pytest.mark.usefixtures("meetings_started")

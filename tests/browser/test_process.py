@@ -28,6 +28,11 @@ def test_preparer_drives_the_process_and_auditor_reads_the_history(page, live_se
     comment = page.get_by_label(re.compile("Comment for: Withdraw"))
     comment.fill("Started on the wrong decision.")
     page.get_by_role("button", name="Withdraw").click()
+    # Issue 20: withdrawing asks first, with the comment carried through.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Withdraw: are you sure?")
+    expect(page.get_by_text("Started on the wrong decision.")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Yes: Withdraw").click()
     expect(page.get_by_role("status")).to_contain_text("Withdrawn")
     expect(page.get_by_role("button", name="Start: answer the screening questions")).to_be_visible()
 

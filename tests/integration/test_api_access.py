@@ -417,3 +417,7 @@ def test_another_organisations_bodies_and_decisions_cannot_be_used(world):
     assert listed["total"] == 0 and listed["items"] == []
     verify = call(app, "GET", "/audit/verify", None, strangers["auditor"]).get_json()
     assert verify["intact"] is True
+
+
+# Outcomes and "held" wait for a meeting's start (issue 20); these meetings are dated ahead.
+pytestmark = pytest.mark.usefixtures("meetings_started")

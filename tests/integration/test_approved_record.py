@@ -331,3 +331,7 @@ def test_api_patch_changes_a_draft_and_needs_if_match(demo, api):
             .order_by(AuditEvent.id.desc())
         )
         assert [c["field"] for c in event.changes] == ["proposal"]
+
+
+# Outcomes and "held" wait for a meeting's start (issue 20); these meetings are dated ahead.
+pytestmark = pytest.mark.usefixtures("meetings_started")

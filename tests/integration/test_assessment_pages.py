@@ -91,7 +91,12 @@ def test_a_stale_page_is_refused_with_a_clear_message(demo, preparer):
     response = post(
         preparer,
         "/assessments/1/transitions",
-        {"trigger": "withdraw", "comment": "Not needed after all", "version": version_on(page)},
+        {
+            "trigger": "withdraw",
+            "comment": "Not needed after all",
+            "version": version_on(page),
+            "confirmed": "yes",
+        },
     )
     assert response.status_code == 409
     assert "Someone else changed this assessment" in response.get_data(as_text=True)

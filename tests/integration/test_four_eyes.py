@@ -313,7 +313,8 @@ def test_web_another_reviewer_approves(demo, client):
         acknowledge_high(user("reviewer"), db.session.get(Assessment, assessment_id))
     reviewer = demo.test_client()
     login(reviewer, "reviewer")
-    approved = post(reviewer, url, {"trigger": "approve", "version": _version(demo, assessment_id)})
+    form = {"trigger": "approve", "version": _version(demo, assessment_id), "confirmed": "yes"}
+    approved = post(reviewer, url, form)
     assert approved.status_code == 302
     with demo.app_context():
         assert db.session.get(Assessment, assessment_id).state == "approved"

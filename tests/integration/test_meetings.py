@@ -305,3 +305,7 @@ def test_creating_a_meeting_checks_its_fields(ctx):
     with pytest.raises(ValidationFailed) as duplicate:
         meeting(number=5)
     assert "already has meeting 5/2026" in str(duplicate.value)
+
+
+# Outcomes and "held" wait for a meeting's start (issue 20); these meetings are dated ahead.
+pytestmark = pytest.mark.usefixtures("meetings_started")
