@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres check install install-dev translations extract-messages lint bench clean screenshots
+.PHONY: run test test-postgres check install install-dev translations extract-messages lint bench clean screenshots vendor-hds
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ assess/translations/%/LC_MESSAGES/messages.mo: assess/translations/%/LC_MESSAGES
 extract-messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext_noop:1c,2 --no-location --sort-output -o assess/translations/messages.pot .
 	$(BIN)/pybabel update -N -i assess/translations/messages.pot -d assess/translations
+
+# For developers: refresh the vendored Helsinki Design System styles with npm (HDS_VERSION=x.y.z
+# to change the version). The result is committed; nothing else needs npm.
+vendor-hds:
+	scripts/vendor-hds.sh
 
 run: install translations
 	mkdir -p instance

@@ -27,7 +27,7 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
 
     from config import config_class
 
-    from .extensions import DatabaseId, babel, bootstrap, csrf, db, login_manager, migrate
+    from .extensions import DatabaseId, babel, csrf, db, login_manager, migrate
 
     app = Flask(
         __name__,
@@ -62,7 +62,6 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    bootstrap.init_app(app)
     login_manager.init_app(app)
 
     from . import i18n, logs

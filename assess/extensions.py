@@ -6,7 +6,6 @@ import time
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
-from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -50,7 +49,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-bootstrap = Bootstrap5()
 
 
 def _api_client() -> str:

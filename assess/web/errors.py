@@ -123,7 +123,8 @@ def standalone_page(status: int) -> Response:
         again=_l("Try again").render(language),
         home=request.full_path if request.method == "GET" else url_for("dashboard.index"),
         stylesheets=[
-            url_for("bootstrap.static", filename="css/bootstrap.min.css"),
+            url_for("static", filename="vendor/hds-core/hds-core.min.css"),
+            url_for("static", filename="css/layout.css"),
             url_for("static", filename="css/app.css"),
         ],
     )

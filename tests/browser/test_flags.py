@@ -41,7 +41,10 @@ def test_reviewer_acknowledges_the_high_flags_and_approves(page, live_server):
 
     # An empty comment is refused and says what is needed.
     page.get_by_role("button", name="Acknowledge the flag").first.click()
-    expect(page.locator(".invalid-feedback").first).to_contain_text("The comment is required")
+    # The message is the refused box's description (aria-describedby), not only text nearby.
+    expect(page.locator("textarea[aria-invalid=true]").first).to_have_accessible_description(
+        re.compile("The comment is required")
+    )
     assert serious_violations(page) == []
 
     # By keyboard: each high flag gets a comment and is acknowledged.
