@@ -33,6 +33,24 @@ def scenario(live_server):
     return live_server
 
 
+def returned_for_revision(server) -> None:
+    """The scenario's assessment in review goes back to its preparer: editable again, so its
+    pages show the fields (a page that cannot be changed shows a summary instead)."""
+    from sqlalchemy import select
+
+    from assess.extensions import db
+    from assess.models import Assessment
+    from assess.operations import assessments as ops
+    from tests.support import user
+
+    with server.app.app_context():
+        a = db.session.scalar(select(Assessment).where(Assessment.state == "in_review"))
+        ops.fire(
+            user("reviewer"), a, "return_for_revision", comment="Check the groups.",
+            expected_version=a.version,
+        )  # fmt: skip
+
+
 def log_in(page, server, role):
     email, password = DEMO_PASSWORDS[role]
     page.goto(server.url + "/login")
@@ -283,6 +301,7 @@ def _control_findings(page, where: str) -> tuple[list[str], int]:
 
 
 def test_form_controls_and_focus_rings_have_3_to_1_contrast(page, scenario):
+    returned_for_revision(scenario)
     log_in(page, scenario, "preparer")
     problems, measured = [], 0
     page.goto(scenario.url + "/decisions/new")  # text, select, textarea, radios
@@ -310,6 +329,7 @@ def test_form_controls_and_focus_rings_have_3_to_1_contrast(page, scenario):
 
 
 def test_the_22_groups_sit_in_columns_on_a_wide_screen(page, scenario):
+    returned_for_revision(scenario)
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, scenario, "preparer")
     page.goto(scenario.url + "/decisions")
