@@ -20,13 +20,47 @@ from assess import create_app  # noqa: E402
 from assess.operations.demo import load_demo  # noqa: E402
 
 SHOTS = [
-    ("preparer@demo.example", "demo-preparer-2026", "/", "dashboard-preparer.png"),
     ("admin@demo.example", "demo-admin-2026", "/admin/users", "admin-users.png"),
     ("secretary@demo.example", "demo-secretary-2026", "/meetings/1", "agenda-page.png"),
     ("secretary@demo.example", "demo-secretary-2026", "/", "dashboard-secretary.png"),
     ("reviewer@demo.example", "demo-reviewer-2026", "/assessments/2/flags", "flags-review.png"),
     ("auditor@demo.example", "demo-auditor-2026", "/cumulative", "cumulative.png"),
+    ("preparer@demo.example", "demo-preparer-2026", "/assessments/1/comparison", "comparison.png"),
 ]
+
+# Taken after the reviewer returned the assessment in review with a comment (issue 20): the
+# preparer's dashboard, decision page, matrix row and check-your-answers as they then look.
+PREPARER = ("preparer@demo.example", "demo-preparer-2026")
+RETURNED_SHOTS = [
+    (*PREPARER, "/", "dashboard-preparer.png", 1200),
+    (*PREPARER, "/decisions/5", "decision-page.png", 1200),
+    (*PREPARER, "/decisions/5", "decision-page-375.png", 375),
+    (*PREPARER, "/assessments/2/rows/proposal/older_people", "matrix-row.png", 1200),
+    (*PREPARER, "/assessments/2/check", "check-answers.png", 1200),
+]
+RETURN_COMMENT = (
+    "Vanhusneuvostoa ei ole kuultu. Kuvaa myös, miten iltakäynnit korvataan yksin asuville."
+)
+
+
+def return_for_revision() -> None:
+    """The reviewer sends the scenario's assessment in review back to its preparer."""
+    from sqlalchemy import select
+
+    from assess.extensions import db
+    from assess.models import Assessment, User
+    from assess.operations.assessments import fire
+
+    reviewer = db.session.scalar(select(User).where(User.email == "reviewer@demo.example"))
+    assessment = db.session.get(Assessment, 2)
+    assert reviewer is not None and assessment is not None
+    fire(
+        reviewer,
+        assessment,
+        "return_for_revision",
+        comment=RETURN_COMMENT,
+        expected_version=assessment.version,
+    )
 
 
 def main() -> None:
@@ -48,17 +82,27 @@ def main() -> None:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
         )
-        for email, password, path, name in SHOTS:
-            page = browser.new_page(viewport={"width": 1200, "height": 800})
-            page.goto(url + "/login")
-            page.fill("#email", email)
-            page.fill("#password", password)
-            page.press("#password", "Enter")
-            page.goto(url + path)
-            page.screenshot(path=str(ROOT / "docs" / name), full_page=True)
-            page.close()
+        shots = [(*shot, 1200) for shot in SHOTS]
+        for email, password, path, name, width in shots:
+            take(browser, url, email, password, path, name, width)
+        with app.app_context(), app.test_request_context():
+            return_for_revision()
+        for email, password, path, name, width in RETURNED_SHOTS:
+            take(browser, url, email, password, path, name, width)
         browser.close()
     server.shutdown()
+
+
+def take(browser, url, email, password, path, name, width) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(url + "/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.press("#password", "Enter")
+    page.goto(url + path)
+    page.screenshot(path=str(ROOT / "docs" / name), full_page=True)
+    page.close()
 
 
 if __name__ == "__main__":

@@ -170,6 +170,10 @@ _PART = {
     "summary": _l("the summary"),
     "answers": _l("the answers"),
     "form": _l("the questionnaire's version"),
+    "scope_exclusions": _l("the scope"),
+    "plan_links": _l("the links to the wellbeing plan"),
+    "ex_post": _l("the follow-up"),
+    "translations": _l("the translations"),
 }
 
 
