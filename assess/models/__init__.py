@@ -1,6 +1,13 @@
 """SQLAlchemy models, one module per aggregate."""
 
-from .assessment import Assessment, Attachment, Document, NegativeEffect, Revision
+from .assessment import (
+    Assessment,
+    AssessmentSearchKey,
+    Attachment,
+    Document,
+    NegativeEffect,
+    Revision,
+)
 from .audit import AuditCheckpoint, AuditEvent
 from .comment import AssessmentComment
 from .decision import Decision
@@ -20,6 +27,7 @@ __all__ = [
     "MeetingDocument",
     "Assessment",
     "AssessmentComment",
+    "AssessmentSearchKey",
     "NOTIFICATION_KINDS",
     "Notification",
     "OutboxMessage",

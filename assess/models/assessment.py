@@ -72,6 +72,9 @@ class Assessment(Model):
     # screening), kept by the model on every write (``_keep_level``) so that a list can
     # filter by it without reading every assessment's answers (issue 20).
     level: Mapped[str | None] = mapped_column(String(10), default=None)
+    # The first change made while the decision was on a published agenda (None: never), for
+    # the auditors' search (issue 21); set by the operations layer, never cleared.
+    changed_after_publication_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     decision: Mapped[Decision] = relationship()
     prepared_by: Mapped[User] = relationship(foreign_keys=[prepared_by_id])
@@ -124,6 +127,24 @@ class Revision(Model):
     def content(self) -> Snapshot:
         """The snapshot, typed (read only: a revision never changes)."""
         return Snapshot.load(self.snapshot)
+
+
+class AssessmentSearchKey(Model):
+    """One fact an auditor searches by that lives inside an assessment's stored answers
+    (issue 21): ``flag:<rule>``, ``negative:<group>``, ``acknowledged_high``. Derived from
+    ``Assessment.data`` on every write, never edited by hand; the search reads this index
+    instead of every assessment's JSON."""
+
+    __tablename__ = "assessment_search_keys"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "key", name="uq_assessment_search_keys"),
+        Index("ix_assessment_search_keys_lookup", "organisation_id", "key", "assessment_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    key: Mapped[str] = mapped_column(String(80))
 
 
 class Attachment(Model):

@@ -51,6 +51,10 @@ class Organisation(Model):
     kind: Mapped[str] = mapped_column(
         String(20), default="municipality", server_default="municipality"
     )
+    # The history and the exports show times in it (issue 21).
+    time_zone: Mapped[str] = mapped_column(
+        String(40), default="Europe/Helsinki", server_default="Europe/Helsinki"
+    )
 
     bodies: Mapped[list[Body]] = relationship(back_populates="organisation", order_by="Body.id")
     users: Mapped[list[User]] = relationship(back_populates="organisation")
