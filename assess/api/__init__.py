@@ -71,6 +71,9 @@ class Endpoint:
     # The operations' names for fields the API names otherwise (its forms' "body_id" is the
     # API's "body"), so that a 422 names the field by its path in the request.
     fields: dict[str, str] = field(default_factory=dict)
+    # A GET whose reading is itself recorded (issue 21: a history, a comparison, an export):
+    # it runs outside ``reading()`` so that it may append its access event.
+    records_access: bool = False
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -254,7 +257,7 @@ def endpoint(rule: str, method: str = "GET", **options):
 
         @wraps(fn)
         def view(**kwargs):
-            if spec.method != "GET":
+            if spec.method != "GET" or spec.records_access:
                 return _answer(spec, fn, kwargs)
             with reading():  # a GET only reads: no transaction, fewer round trips
                 return _answer(spec, fn, kwargs)
