@@ -14,6 +14,7 @@ PURE = [
     "assess.canonical",
     "assess.bilingual",
     "assess.definitions",
+    "assess.described",
     "assess.documents",
     "assess.documents.policy",
     "assess.flags",
