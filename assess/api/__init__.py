@@ -380,6 +380,7 @@ def init_app(app) -> None:
         policy,
         records,
         review,
+        revisions,
         translations,
     )
 

@@ -12,7 +12,7 @@ from ..i18n import lazy_text as _l
 from ..models import AuditEvent, Body, Decision, Document
 from ..operations import answers as answer_ops
 from ..operations import assessments as ops
-from ..operations import audit_log
+from ..operations import audit_log, revision_compare
 from ..operations import decisions as decision_ops
 from ..operations import documents as doc_ops
 from ..operations import flags as flag_ops
@@ -477,15 +477,22 @@ def history(assessment_id: int):
 def revisions(assessment_id: int):
     """The frozen revisions: one per transition, one per follow-up summary (trigger null)."""
     a = ops.get_assessment(g.api_user, assessment_id)
+    created = {r.seq: r.created_at for r in a.revisions}
     return [
         {
             "seq": r.seq,
             "state": r.state,
             "trigger": r.trigger,
             "sha256": r.sha256,
-            "created_at": iso(r.created_at),
+            "created_at": iso(created[r.seq]),
+            "state_label": r.state_label,
+            "step": r.step,
+            "comment": r.comment,
+            "by": r.by,
+            "at": r.at.isoformat(),
+            "stored_documents": list(r.stored_languages),
         }
-        for r in a.revisions
+        for r in revision_compare.revisions(a, language())
     ]
 
 

@@ -330,6 +330,14 @@ class RevisionOut(BaseModel):
     trigger: str | None
     sha256: str
     created_at: str
+    # Issue 21: in words (Accept-Language), who made it, the time in the organisation's
+    # time zone, and the languages of its stored (approved) documents.
+    state_label: str = ""
+    step: str = ""
+    comment: str = ""
+    by: str = ""
+    at: str = ""
+    stored_documents: list[str] = []
 
 
 class DocumentOut(BaseModel):

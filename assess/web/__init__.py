@@ -39,6 +39,7 @@ from . import (
     proxies,
     records,  # noqa: F401  (routes on the decisions' and admin's blueprints)
     review,
+    revisions,
     sessions,
 )
 
@@ -77,6 +78,7 @@ def init_app(app: Flask) -> None:
         account.bp,
         inbox.bp,
         review.bp,
+        revisions.bp,
         help.bp,
     ):
         app.register_blueprint(bp)
@@ -86,6 +88,7 @@ def init_app(app: Flask) -> None:
         role_label=access.role_label,
         **flags.template_globals(),
         **review.template_globals(),
+        **revisions.template_globals(),
     )
     app.jinja_env.filters["as_text"] = as_text
     app.jinja_env.filters["from_iso"] = datetime.fromisoformat

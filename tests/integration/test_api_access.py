@@ -18,6 +18,7 @@ import assess.api.plan  # noqa: F401  (GET and PUT /plan)
 import assess.api.policy  # noqa: F401  (GET /policy)
 import assess.api.records  # noqa: F401  (records metadata and PDF/A downloads, issue 19)
 import assess.api.review  # noqa: F401  (reviewers and section comments, issue 20)
+import assess.api.revisions  # noqa: F401  (two revisions compared, issue 21)
 import assess.api.translations  # noqa: F401  (texts and translations, issue 19)
 from assess.api import ENDPOINTS
 from assess.extensions import db
@@ -95,6 +96,11 @@ CALLS = {
     ),
     ("GET", "/assessments/<int:assessment_id>/revisions"): (
         "/assessments/{approved}/revisions",
+        None,
+    ),
+    # Issue 21: two revisions compared (reading it is recorded as an access event).
+    ("GET", "/assessments/<int:assessment_id>/compare"): (
+        "/assessments/{approved}/compare?from=1&to=2",
         None,
     ),
     ("GET", "/assessments/<int:assessment_id>/documents"): (
@@ -297,8 +303,13 @@ def test_the_table_has_every_endpoint():
 
 
 def _snapshot():
+    # Reading that is itself recorded (issue 21: ``access.*`` events) changes nothing else.
     return (
-        db.session.scalar(select(func.count()).select_from(AuditEvent)),
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action.not_like("access.%"))
+        ),
         sorted(db.session.execute(select(Assessment.id, Assessment.version)).all()),
         sorted(db.session.execute(select(Meeting.id, Meeting.version, Meeting.state)).all()),
         sorted(db.session.execute(select(Decision.id, Decision.version)).all()),
