@@ -131,6 +131,7 @@ def compare(assessment_id: int):
             problems=problems,
             sections=[],
             compared=False,
+            zone=zone_name(assessment),
         ), 422
     differences = rc.compare(current_user, assessment, chosen_from, chosen_to, language)
     rc.record_compared(current_user, assessment, chosen_from, chosen_to, "web")
@@ -148,6 +149,7 @@ def compare(assessment_id: int):
         to_name=_name(chosen_to, rows),
         change_word=lambda c: change_word(c, language),
         marks=CHANGE_MARKS,
+        zone=zone_name(assessment),
     )
 
 
@@ -197,6 +199,7 @@ def template_globals() -> dict:
     return {
         "since_return": since_return,
         "revision_when": when,
+        "revision_zone": zone_name,
         "revision_sections": by_section,
         "change_marks": CHANGE_MARKS,
         "change_word": lambda c: change_word(c, request_language()),

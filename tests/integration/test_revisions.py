@@ -226,6 +226,7 @@ def test_the_compare_page_side_by_side_records_access(demo):
     assert "Jämför versioner" in html
     assert "tillagt" in html and "äldre" in html and MITIGATION in html
     assert "access_to_services" not in html
+    assert "Tiderna anges i finsk tid." in html  # the organisation's time zone, named
     with demo.app_context():
         recorded = access_events()
         assert [c["new"] for c in recorded[-1].changes if c["field"] == "via"] == ["web"]
@@ -253,6 +254,7 @@ def test_the_decision_and_reviewer_pages_say_what_changed_since_the_return(demo)
     decision_page = client.get(f"/decisions/{decision_id}").get_data(as_text=True)
     assert "What changed since the return" in decision_page
     assert f"Compared with revision {again}" in decision_page
+    assert "(Finnish time)" in decision_page
 
 
 def test_each_revision_document_stored_or_made_now(demo):
