@@ -381,6 +381,7 @@ def init_app(app) -> None:
         records,
         review,
         revisions,
+        search,
         translations,
     )
 

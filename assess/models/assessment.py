@@ -37,6 +37,16 @@ class Assessment(Model):
         ),
         # The lists' level filter (issue 20).
         Index("ix_assessments_organisation_level", "organisation_id", "level"),
+        # The search across assessments (issue 21): its sort orders walk these, a page at a
+        # time, and its filters start from the organisation.
+        Index("ix_assessments_organisation_started", "organisation_id", "created_at", "id"),
+        Index("ix_assessments_organisation_updated", "organisation_id", "updated_at", "id"),
+        Index(
+            "ix_assessments_organisation_changed_published",
+            "organisation_id",
+            "changed_after_publication_at",
+        ),
+        Index("ix_assessments_organisation_preparer", "organisation_id", "prepared_by_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

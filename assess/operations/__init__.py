@@ -21,6 +21,8 @@ error anywhere rolls back all of it. A composite action needs its own operation 
 example ``meetings.attach_and_publish``): a front never strings two of them together.
 """
 
+# The search keys are kept on every write by the session hooks it registers (issue 21).
+from . import search_index  # noqa: F401
 from ._audit import RequestFacts, end_request, for_request, request_facts
 from ._tx import reading
 from .errors import (

@@ -40,6 +40,7 @@ from . import (
     records,  # noqa: F401  (routes on the decisions' and admin's blueprints)
     review,
     revisions,
+    search,
     sessions,
 )
 
@@ -80,6 +81,7 @@ def init_app(app: Flask) -> None:
         review.bp,
         revisions.bp,
         help.bp,
+        search.bp,
     ):
         app.register_blueprint(bp)
 

@@ -19,6 +19,7 @@ import assess.api.policy  # noqa: F401  (GET /policy)
 import assess.api.records  # noqa: F401  (records metadata and PDF/A downloads, issue 19)
 import assess.api.review  # noqa: F401  (reviewers and section comments, issue 20)
 import assess.api.revisions  # noqa: F401  (two revisions compared, issue 21)
+import assess.api.search  # noqa: F401  (the search across assessments, issue 21)
 import assess.api.translations  # noqa: F401  (texts and translations, issue 19)
 from assess.api import ENDPOINTS
 from assess.extensions import db
@@ -55,6 +56,7 @@ CALLS = {
     ("GET", "/definitions/workflows/<key>"): ("/definitions/workflows/{workflow}", None),
     ("POST", "/decisions"): ("/decisions", {}),
     ("GET", "/decisions"): ("/decisions", None),
+    ("GET", "/assessments"): ("/assessments?state=approved", None),  # the search (issue 21)
     ("GET", "/decisions/<int:decision_id>"): ("/decisions/{decision}", None),
     ("PATCH", "/decisions/<int:decision_id>"): ("/decisions/{decision}", {}),  # no If-Match
     ("POST", "/decisions/<int:decision_id>/assessment"): ("/decisions/{decision}/assessment", {}),

@@ -1,0 +1,408 @@
+"""Search across an organisation's assessments (issue 21), for reviewers, auditors and
+admins: one page of rows and the total, filtered as ``assessment_search.parse_filters``
+read the address, sorted.
+
+Fast on a large database by construction: every filter is a column of ``assessments`` or
+``decisions`` or a key of ``assessment_search_keys`` (``search_index`` keeps them on
+every write), each behind an index that starts with the organisation; nothing reads an
+assessment's JSON. The text ``q`` is a substring of the case number or title, which no
+B-tree index can serve: it reads the organisation's decisions (docs/audit.md).
+Reads only; the fronts call it inside ``reading()`` and record an export themselves with
+``access_log.record_access``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from ..assessment_search import (
+    ACKNOWLEDGED_HIGH,
+    DEFAULT_SORT,
+    FLAG,
+    NEGATIVE,
+    SORTS,
+    SearchChoices,
+    SearchFilters,
+    flag_rule_label,
+    level_label,
+)
+from ..extensions import db
+from ..flags import RULES
+from ..i18n import lazy_text as _l
+from ..models import Assessment, AssessmentSearchKey, Body, Decision, Organisation, User
+from .context import HELSINKI, forms, workflows
+from .errors import Forbidden
+
+SEARCH_ROLES = ("reviewer", "auditor", "admin")
+PER_PAGE_MAX = 100
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    """One assessment as the search shows and exports it: ids and the names they stand for."""
+
+    assessment_id: int
+    decision_id: int
+    case_number: str
+    title: str
+    decision_language: str
+    body_id: int
+    body_name_fi: str
+    body_name_sv: str
+    state: str
+    workflow_key: str
+    workflow_version: int
+    level: str | None
+    active: bool
+    preparer_id: int
+    preparer_name: str
+    reviewer_id: int | None
+    reviewer_name: str | None
+    started_at: datetime
+    updated_at: datetime
+    changed_after_publication_at: datetime | None
+    keys: frozenset[str]
+
+    @property
+    def flag_rules(self) -> list[str]:
+        return sorted(k.removeprefix(FLAG) for k in self.keys if k.startswith(FLAG))
+
+    @property
+    def negative_groups(self) -> list[str]:
+        return sorted(k.removeprefix(NEGATIVE) for k in self.keys if k.startswith(NEGATIVE))
+
+    @property
+    def acknowledged_high(self) -> bool:
+        return ACKNOWLEDGED_HIGH in self.keys
+
+    def body_name(self, language: str) -> str:
+        return (self.body_name_sv if language == "sv" else self.body_name_fi) or self.body_name_fi
+
+
+# The query's columns, in the order of SearchRow's fields (its last, the keys, read apart).
+_COLUMNS = [f.name for f in fields(SearchRow)][:-1]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    rows: Sequence[SearchRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    # What the pages' pagination and count macros read (as list_queries.Page).
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def may_search(user: User) -> bool:
+    return user.has_role(*SEARCH_ROLES)
+
+
+def _check(user: User) -> None:
+    if not may_search(user):
+        raise Forbidden(
+            _l("Only reviewers, auditors and administrators can search across assessments.")
+        )
+
+
+def choices(user: User) -> SearchChoices:
+    """What the filters' values may be in ``user``'s organisation."""
+    org = user.organisation_id
+    return SearchChoices(
+        bodies=set(db.session.scalars(select(Body.id).where(Body.organisation_id == org))),
+        states={s for engine in workflows() for s in engine.definition.states},
+        people=set(db.session.scalars(select(User.id).where(User.organisation_id == org))),
+        flags=set(RULES),
+        groups={g.id for form in forms() for g in form.groups},
+    )
+
+
+def search(
+    user: User,
+    filters: SearchFilters,
+    *,
+    sort: str = DEFAULT_SORT,
+    page: int = 1,
+    per_page: int = 25,
+) -> SearchPage:
+    """The ``page``-th page (from 1) of the assessments ``filters`` find, and their total."""
+    _check(user)
+    if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
+        raise ValueError(f"page from 1 and per_page 1..{PER_PAGE_MAX}")
+    conditions, needs_decision = _conditions(user.organisation_id, filters)
+    counted = select(func.count()).select_from(Assessment)
+    if needs_decision:
+        counted = counted.join(Decision, Decision.id == Assessment.decision_id)
+    total = db.session.scalar(counted.where(*conditions)) or 0
+    rows = _rows(
+        _ordered(_rows_query().where(*conditions), sort)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return SearchPage(rows=rows, total=total, page=page, per_page=per_page)
+
+
+def every_row(
+    user: User, filters: SearchFilters, *, sort: str = DEFAULT_SORT, batch: int = 1000
+) -> Iterator[SearchRow]:
+    """Every row ``filters`` find, in ``sort`` order, read ``batch`` at a time (exports)."""
+    _check(user)
+    conditions, _ = _conditions(user.organisation_id, filters)
+    stmt = _ordered(_rows_query().where(*conditions), sort)
+    offset = 0
+    while True:
+        rows = _rows(stmt.limit(batch).offset(offset))
+        yield from rows
+        if len(rows) < batch:
+            return
+        offset += batch
+
+
+# --- the query -------------------------------------------------------------------------------
+
+_Preparer = aliased(User)
+_Reviewer = aliased(User)
+
+
+def _rows_query() -> Select:
+    return (
+        select(
+            Assessment.id,
+            Assessment.decision_id,
+            Decision.case_number,
+            Decision.title,
+            Decision.language,
+            Decision.body_id,
+            Body.name_fi,
+            Body.name_sv,
+            Assessment.state,
+            Assessment.workflow_key,
+            Assessment.workflow_version,
+            Assessment.level,
+            Assessment.active,
+            Assessment.prepared_by_id,
+            _Preparer.name,
+            Assessment.reviewer_id,
+            _Reviewer.name,
+            Assessment.created_at,
+            Assessment.updated_at,
+            Assessment.changed_after_publication_at,
+        )
+        .join(Decision, Decision.id == Assessment.decision_id)
+        .join(Body, Body.id == Decision.body_id)
+        .join(_Preparer, _Preparer.id == Assessment.prepared_by_id)
+        .outerjoin(_Reviewer, _Reviewer.id == Assessment.reviewer_id)
+    )
+
+
+def _rows(stmt: Select) -> list[SearchRow]:
+    found = db.session.execute(stmt).all()
+    keys: dict[int, set[str]] = defaultdict(set)
+    if found:
+        for assessment_id, key in db.session.execute(
+            select(AssessmentSearchKey.assessment_id, AssessmentSearchKey.key).where(
+                AssessmentSearchKey.assessment_id.in_([r[0] for r in found])
+            )
+        ):
+            keys[assessment_id].add(key)
+    return [
+        SearchRow(**dict(zip(_COLUMNS, r, strict=True)), keys=frozenset(keys[r[0]])) for r in found
+    ]
+
+
+_SORT_COLUMNS: dict[str, Any] = {
+    "started": Assessment.created_at,
+    "updated": Assessment.updated_at,
+    "case_number": Decision.case_number,
+    "title": Decision.title,
+    "state": Assessment.state,
+    "level": Assessment.level,
+}
+assert set(_SORT_COLUMNS) == set(SORTS)
+
+
+def _ordered(stmt: Select, sort: str) -> Select:
+    descending = sort.startswith("-")
+    column = _SORT_COLUMNS.get(sort.removeprefix("-"), Assessment.created_at)
+    if descending:
+        return stmt.order_by(column.desc(), Assessment.id.desc())
+    return stmt.order_by(column, Assessment.id)
+
+
+def _conditions(org_id: int, f: SearchFilters) -> tuple[list, bool]:
+    """The WHERE of a search, and whether it reads the decisions' columns."""
+    conditions: list = [Assessment.organisation_id == org_id]
+    needs_decision = False
+    if f.q:
+        like = _like(f.q)
+        conditions.append(
+            or_(
+                Decision.case_number.ilike(like, escape="\\"),
+                Decision.title.ilike(like, escape="\\"),
+            )
+        )
+        needs_decision = True
+    if f.body is not None:
+        conditions.append(Decision.body_id == f.body)
+        needs_decision = True
+    if f.state is not None:
+        conditions.append(Assessment.state == f.state)
+    if f.level is not None:
+        conditions.append(Assessment.level == f.level)
+    if f.date_from is not None:
+        conditions.append(Assessment.created_at >= _day_start(f.date_from))
+    if f.date_to is not None:
+        conditions.append(Assessment.created_at < _day_start(f.date_to + timedelta(days=1)))
+    if f.preparer is not None:
+        conditions.append(Assessment.prepared_by_id == f.preparer)
+    if f.reviewer is not None:
+        conditions.append(Assessment.reviewer_id == f.reviewer)
+    if f.changed_after_publication is True:
+        conditions.append(Assessment.changed_after_publication_at.is_not(None))
+    elif f.changed_after_publication is False:
+        conditions.append(Assessment.changed_after_publication_at.is_(None))
+    if f.flag is not None:
+        conditions.append(_has_key(org_id, FLAG + f.flag))
+    if f.negative_group is not None:
+        conditions.append(_has_key(org_id, NEGATIVE + f.negative_group))
+    if f.acknowledged_high is True:
+        conditions.append(_has_key(org_id, ACKNOWLEDGED_HIGH))
+    elif f.acknowledged_high is False:
+        conditions.append(~_has_key(org_id, ACKNOWLEDGED_HIGH))
+    return conditions, needs_decision
+
+
+def _has_key(org_id: int, key: str):
+    # IN over the lookup index (organisation, key, assessment): the planner may start from
+    # the few assessments that have the key instead of walking the organisation's.
+    return Assessment.id.in_(
+        select(AssessmentSearchKey.assessment_id).where(
+            and_(AssessmentSearchKey.organisation_id == org_id, AssessmentSearchKey.key == key)
+        )
+    )
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=HELSINKI)
+
+
+# --- a row for people and programs -----------------------------------------------------------
+
+
+def time_zone(user: User) -> ZoneInfo:
+    """The organisation's time zone: every time a search shows or exports is in it."""
+    name = db.session.scalar(
+        select(Organisation.time_zone).where(Organisation.id == user.organisation_id)
+    )
+    try:
+        return ZoneInfo(name or "Europe/Helsinki")
+    except (ValueError, KeyError):
+        return HELSINKI
+
+
+def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+
+
+class Words:
+    """Names in ``language`` for a search's ids, and times in ``zone``: built once per
+    request, used for every row."""
+
+    def __init__(self, language: str, zone: ZoneInfo):
+        self.language, self.zone = language, zone
+        self._groups: dict[str, Any] = {}
+        for form in forms():
+            for group in form.groups:
+                self._groups.setdefault(group.id, group.labels)
+        self._states: dict[tuple[str, int, str], str] = {}
+
+    def state(self, row: SearchRow) -> str:
+        key = (row.workflow_key, row.workflow_version, row.state)
+        if key not in self._states:
+            try:
+                definition = workflows().get(row.workflow_key, row.workflow_version).definition
+                self._states[key] = definition.state_label(row.state, self.language) or row.state
+            except (KeyError, LookupError):
+                self._states[key] = row.state
+        return self._states[key]
+
+    def group(self, group_id: str) -> str:
+        labels = self._groups.get(group_id)
+        return labels.get(self.language) if labels is not None else group_id
+
+    def level(self, level: str | None) -> str | None:
+        return level_label(level, self.language)
+
+    def flag(self, rule: str) -> str:
+        return flag_rule_label(rule, self.language)
+
+    def at(self, moment: datetime | None) -> datetime | None:
+        return local(moment, self.zone)
+
+
+def record_of(row: SearchRow, words: Words) -> dict[str, Any]:
+    """The row as the API and the JSON export give it: every id with its words."""
+
+    def at(moment: datetime | None) -> str | None:
+        found = words.at(moment)
+        return found.isoformat() if found is not None else None
+
+    return {
+        "id": row.assessment_id,
+        "decision": row.decision_id,
+        "case_number": row.case_number,
+        "title": row.title,
+        "language": row.decision_language,
+        "body": {"id": row.body_id, "name": row.body_name(words.language)},
+        "state": row.state,
+        "state_label": words.state(row),
+        "level": row.level,
+        "level_label": words.level(row.level),
+        "active": row.active,
+        "preparer": {"id": row.preparer_id, "name": row.preparer_name},
+        "reviewer": (
+            {"id": row.reviewer_id, "name": row.reviewer_name}
+            if row.reviewer_id is not None
+            else None
+        ),
+        "started_at": at(row.started_at),
+        "updated_at": at(row.updated_at),
+        "changed_after_publication_at": at(row.changed_after_publication_at),
+        "flags": [{"rule": r, "label": words.flag(r)} for r in row.flag_rules],
+        "negative_groups": [{"id": g, "label": words.group(g)} for g in row.negative_groups],
+        "acknowledged_high": row.acknowledged_high,
+    }
