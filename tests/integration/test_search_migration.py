@@ -1,0 +1,78 @@
+"""Migration 0023 (issue 21) fills the search keys and the change after publication of the
+assessments made before the session hooks kept them."""
+
+from datetime import UTC, datetime, timedelta
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select, text
+
+from assess import create_app
+from assess.assessment_search import search_keys
+from assess.extensions import db
+from assess.models import Assessment, AssessmentSearchKey, AuditEvent, Meeting
+from assess.operations.demo import load_demo
+from assess.operations.demo_scenario import acknowledge_high, load_scenario
+from tests.support import user
+
+
+def _keys() -> set[tuple[int, int, str]]:
+    rows = db.session.execute(
+        select(
+            AssessmentSearchKey.organisation_id,
+            AssessmentSearchKey.assessment_id,
+            AssessmentSearchKey.key,
+        )
+    )
+    return {(o, a, k) for o, a, k in rows}
+
+
+def test_0023_fills_the_keys_and_the_change_after_publication(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'a.db'}")
+    with app.app_context():
+        upgrade(revision="0022")
+        load_demo()
+        assert load_scenario()
+        meeting = db.session.scalar(select(Meeting))
+        meeting.state = "published"
+        meeting.published_at = datetime.now(UTC) - timedelta(seconds=1)
+        db.session.commit()
+        in_review = db.session.scalar(select(Assessment).where(Assessment.state == "in_review"))
+        assert acknowledge_high(user("reviewer"), in_review)
+        kept = _keys()
+        changed = {
+            a.id: a.changed_after_publication_at for a in db.session.scalars(select(Assessment))
+        }
+        assert changed[in_review.id] is not None
+        assert [v for k, v in changed.items() if k != in_review.id] == [None]
+        assert {k for _, _, k in kept} >= {"acknowledged_high"}
+        # As a database made before the hooks: nothing filled.
+        db.session.execute(text("DELETE FROM assessment_search_keys"))
+        db.session.execute(text("UPDATE assessments SET changed_after_publication_at = NULL"))
+        db.session.commit()
+
+        upgrade()
+        db.session.expire_all()
+        assert _keys() == kept
+        for a in db.session.scalars(select(Assessment)):
+            assert {k for _, i, k in kept if i == a.id} == set(search_keys(a.data))
+        first_change = db.session.scalar(
+            select(AuditEvent.at)
+            .where(
+                AuditEvent.object_type == "assessment",
+                AuditEvent.object_id == in_review.id,
+                AuditEvent.action == "assessment.flag_acknowledged",
+            )
+            .order_by(AuditEvent.id)
+            .limit(1)
+        )
+        filled = {
+            a.id: a.changed_after_publication_at for a in db.session.scalars(select(Assessment))
+        }
+        assert filled[in_review.id] == first_change
+        assert abs(filled[in_review.id] - changed[in_review.id]) < timedelta(seconds=5)
+        assert [v for k, v in filled.items() if k != in_review.id] == [None]
+        # And back: the indexes go, the data stays.
+        downgrade(revision="0022")
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
