@@ -15,6 +15,7 @@ PURE = [
     "assess.bilingual",
     "assess.definitions",
     "assess.described",
+    "assess.assessment_search",
     "assess.documents",
     "assess.documents.policy",
     "assess.flags",
