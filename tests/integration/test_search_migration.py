@@ -34,7 +34,7 @@ def test_0023_fills_the_keys_and_the_change_after_publication(tmp_path):
         assert load_scenario()
         meeting = db.session.scalar(select(Meeting))
         meeting.state = "published"
-        meeting.published_at = datetime.now(UTC) - timedelta(seconds=1)
+        meeting.published_at = datetime.now(UTC)
         db.session.commit()
         in_review = db.session.scalar(select(Assessment).where(Assessment.state == "in_review"))
         assert acknowledge_high(user("reviewer"), in_review)
