@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from assess import create_app
 from assess.assessment_search import search_keys
 from assess.extensions import db
-from assess.models import Assessment, AssessmentSearchKey, AuditEvent, Meeting
+from assess.models import AgendaItem, Assessment, AssessmentSearchKey, AuditEvent, Meeting
 from assess.operations.demo import load_demo
 from assess.operations.demo_scenario import acknowledge_high, load_scenario
 from tests.support import user
@@ -32,11 +32,13 @@ def test_0023_fills_the_keys_and_the_change_after_publication(tmp_path):
         upgrade(revision="0022")
         load_demo()
         assert load_scenario()
-        meeting = db.session.scalar(select(Meeting))
+        in_review = db.session.scalar(select(Assessment).where(Assessment.state == "in_review"))
+        meeting = db.session.scalar(
+            select(Meeting).join(AgendaItem).where(AgendaItem.decision_id == in_review.decision_id)
+        )
         meeting.state = "published"
         meeting.published_at = datetime.now(UTC)
         db.session.commit()
-        in_review = db.session.scalar(select(Assessment).where(Assessment.state == "in_review"))
         assert acknowledge_high(user("reviewer"), in_review)
         kept = _keys()
         changed = {
