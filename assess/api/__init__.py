@@ -373,6 +373,7 @@ def init_app(app) -> None:
         endpoints,
         errors,
         follow_up,
+        history,
         matrix,
         openapi,
         organisation_data,

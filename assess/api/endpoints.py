@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..i18n import lazy_text as _l
-from ..models import AuditEvent, Body, Decision, Document
+from ..models import Body, Decision, Document
 from ..operations import answers as answer_ops
 from ..operations import assessments as ops
 from ..operations import audit_log, revision_compare
@@ -429,44 +429,6 @@ def transition(assessment_id: int, payload: s.TransitionIn):
         expected_version=a.version,
     )
     return _assessment(a)
-
-
-@endpoint(
-    "/assessments/<int:assessment_id>/history",
-    response=s.EventPage,
-    errors=ASSESSMENT_ERRORS + (422,),
-    query=PAGING,
-)
-def history(assessment_id: int):
-    """The assessment's audit events, oldest first."""
-    a = ops.get_assessment(g.api_user, assessment_id)
-    page, per_page = _page_args()
-    where = (AuditEvent.object_type == "assessment", AuditEvent.object_id == a.id)
-    total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(*where))
-    rows = db.session.scalars(
-        select(AuditEvent)
-        .where(*where)
-        .order_by(AuditEvent.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return {
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-        "items": [
-            {
-                "id": e.id,
-                "at": iso(e.at),
-                "actor": e.actor_name,
-                "actor_type": e.actor_type,
-                "action": e.action,
-                "changes": e.changes,
-                "transition": e.transition,
-            }
-            for e in rows
-        ],
-    }
 
 
 @endpoint(

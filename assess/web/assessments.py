@@ -15,6 +15,8 @@ from ..operations import assessments as ops
 from ..operations import decisions as decision_ops
 from ..operations import documents as doc_ops
 from ..operations import review as review_ops
+from ..operations.access_log import record_access
+from ..operations.timeline import timeline
 from ..workflow import TransitionBlocked
 from . import flags as flag_views
 from . import returns
@@ -24,20 +26,6 @@ from .diagram import process_svg
 from .limits import form_version
 
 bp = Blueprint("assessments", __name__)
-
-ACTION_LABELS = {
-    "assessment.created": _l("Assessment started"),
-    "assessment.transition": _l("Process step"),
-    "assessment.answers_saved": _l("Answers saved"),
-    "assessment.flag_acknowledged": _l("Flag acknowledged"),
-    "assessment.form_migrated": _l("Moved to a newer questionnaire"),
-    "assessment.policy_applied": _l("Assessment policy applied again"),
-    "assessment.flags_recomputed": _l("Flags recomputed after the decision changed"),
-    "assessment.follow_up_saved": _l("Follow-up recorded"),
-    "assessment.follow_up_summary": _l("Follow-up summary made for those heard"),
-    "assessment.reviewer_chosen": _l("Reviewer chosen"),
-    "assessment.commented": _l("Comment on a section"),
-}
 
 
 def _assessment(assessment_id: int):
@@ -247,16 +235,53 @@ def view(assessment_id: int):
 @bp.get("/assessments/<int:assessment_id>/history")
 @login_required
 def history(assessment_id: int):
+    """The assessment's timeline (issue 21): filtered, paginated, its reading recorded."""
     assessment = _assessment(assessment_id)
-    definition = ops.engine_for(assessment).definition
     language = request_language()
-    labels = {t.trigger: t.labels.get(language) for t in definition.transitions}
+    filters: dict[str, Any] = {
+        "kind": request.args.get("kind") or None,
+        "person": request.args.get("person") or None,
+        "section": request.args.get("section") or None,
+    }
+    problems: dict[str, str] = {}
+    person = filters["person"]
+    if person is not None and not person.isdigit():
+        problems["person"] = str(_l("Choose a person from the list."))
+        filters["person"] = None
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    while True:
+        try:
+            shown = timeline(
+                assessment,
+                language,
+                kinds=[filters["kind"]] if filters["kind"] else None,
+                person=int(filters["person"]) if filters["person"] else None,
+                section=filters["section"],
+                page=page,
+            )
+            break
+        except ValidationFailed as exc:
+            # A value the address held that is no choice is named and left out.
+            for name, messages in exc.errors.items():
+                problems[name] = str(messages[0])
+                filters[name] = None
+                if name == "page":
+                    page = 1
+    record_access(
+        current_user,
+        "access.history_viewed",
+        "assessment",
+        assessment.id,
+        {"via": "web", "page": shown.page} | {k: v for k, v in filters.items() if v},
+    )
     return render_template(
         "assessments/history.html",
         assessment=assessment,
-        events=ops.history(assessment),
-        definition=definition,
-        language=language,
-        trigger_labels=labels,
-        action_labels=ACTION_LABELS,
+        timeline=shown,
+        filters=filters,
+        query_args={k: v for k, v in filters.items() if v},
+        problems=problems,
     )

@@ -538,7 +538,10 @@ def test_the_history_page_shows_the_process_change(web):
     login(client, "preparer")
     use_language(client, "en")
     page = client.get(f"/assessments/{assessment_id}/history").get_data(as_text=True)
-    assert "<del>eva-standard@1</del> → <ins>eva-light@1</ins>" in page
+    # The processes by their names in the reader's language, never their ids (issue 21).
+    assert "Ex-ante impact assessment (standard process)</del> → <ins>" in page
+    assert "Ex-ante impact assessment (light process)</ins>" in page
+    assert "eva-standard@1" not in page and "eva-light@1" not in page
 
 
 # --- who reviews ----------------------------------------------------------------------------
