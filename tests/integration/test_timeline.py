@@ -340,6 +340,13 @@ def test_the_api_answers_labels_and_records_the_reading(demo):
     )
     assert refused.status_code == 422
     assert "page" in json.dumps(refused.get_json())
+    unknown = client.get(
+        f"/api/v1/assessments/{assessment_id}/history?kind=gossip&section=nowhere",
+        headers=headers,
+    )
+    assert unknown.status_code == 422
+    named = json.dumps(unknown.get_json(), ensure_ascii=False)
+    assert "kind" in named and "section" in named and "gossip" in named
     with demo.app_context():
         # Two readings answered; the refused one read nothing.
         assert _history_views() == before + 2
