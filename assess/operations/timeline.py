@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from ..described import (
     FORM_SECTIONS,
@@ -284,9 +285,11 @@ def _raws(assessment: Assessment, events: list[AuditEvent]) -> Iterable[_Raw]:
     meetings = {
         m.id: m
         for m in db.session.scalars(
-            select(Meeting).where(
-                Meeting.id.in_({e.object_id for e in events if e.object_type == "meeting"})
-            )
+            select(Meeting)
+            .where(Meeting.id.in_({e.object_id for e in events if e.object_type == "meeting"}))
+            # Only the body and the label are read: not the items and documents it loads
+            # eagerly for the agenda's pages.
+            .options(lazyload("*"))
         )
     }
     on_agenda: set[int] = set()
