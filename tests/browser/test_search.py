@@ -47,6 +47,12 @@ def test_an_auditor_searches_by_keyboard(page, live_server):
     expect(page.get_by_label("A high flag acknowledged, not resolved")).to_have_value("true")
     assert serious_violations(page) == []
 
+    # At 375 px the filters and the result fit without sideways scrolling.
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert serious_violations(page) == []
+    page.set_viewport_size({"width": 1200, "height": 800})
+
     # A bad value in the address: named with what would be right, nothing searched.
     page.goto(live_server.url + "/assessments/search?level=huge&to=31.1.2026")
     summary = page.get_by_role("alert")
