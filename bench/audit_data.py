@@ -54,6 +54,7 @@ DEMO_AT = START - timedelta(days=30)  # the demo's own events, before everything
 # assessment now starting may still come, so only older ones leave the queue.
 LAG = timedelta(days=40)
 BATCH = 5000
+ITEMS_PER_MEETING = 25
 
 FIRST_NAMES = [
     "Aino",
@@ -453,7 +454,13 @@ def setup_people(world: World) -> None:
             at += timedelta(minutes=3)
     world.people = people
     bodies = list(tpl["bodies"])
-    for key, kind, fi, sv in MORE_BODIES:
+    # A large organisation has more boards and divisions: some 25 items on an agenda
+    # whatever N is, as real agendas have, so that a meeting's events (which a timeline
+    # reads) do not grow with the database.
+    more = list(MORE_BODIES)
+    for k in range(len(bodies) + len(more), world.n // 2500):
+        more.append((f"division_{k}", "division", f"Jaosto {k}", f"Sektion {k}"))
+    for key, kind, fi, sv in more:
         bid = world.next_id("bodies")
         w.add(
             "bodies",
@@ -469,9 +476,12 @@ def setup_people(world: World) -> None:
         )
         bodies.append(bid)
     world.bodies = bodies
-    # Every body meets every two weeks (the council monthly), from the first month on.
+    # Every body meets every two weeks, from the first month on; a small organisation's
+    # bodies seldom have an assessed decision, so they meet less often here.
+    agendas = 0.85 * world.n / ITEMS_PER_MEETING
+    days = max(14.0, (SPAN.days / 14) * len(bodies) * 14 / agendas)
     for b, bid in enumerate(bodies):
-        every = timedelta(days=28 if b == 3 else 14)
+        every = timedelta(days=days)
         when = START + timedelta(days=30 + b, hours=8)
         number, year = 100, when.year
         schedule = []
