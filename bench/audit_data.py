@@ -220,18 +220,38 @@ class Chain:
         while self.queue and (before is None or self.queue[0][0] < before):
             _, _, event = heapq.heappop(self.queue)
             event.id, event.prev_hash = self.next_id, self.head
-            event.hash = event_hash(self.head, event)
+            changes = _canonical(event.changes)
+            event.hash = _hash(self.head, event, changes)
+            if self.count < 1000 or self.count % 10_000 == 0:
+                # The shortcut is the product's hash, byte for byte (audit verify re-checks all).
+                assert event.hash == event_hash(self.head, event), event.id
             self.head, self.next_id = event.hash, self.next_id + 1
             self.count += 1
-            self.writer.add(
-                "audit_events",
-                {
-                    "id": event.id,
-                    **{name: getattr(event, name) for name in HASHED_FIELDS},
-                    "prev_hash": event.prev_hash,
-                    "hash": event.hash,
-                },
-            )
+            row = {name: getattr(event, name) for name in HASHED_FIELDS}
+            row.update(id=event.id, changes=Raw(changes), prev_hash=event.prev_hash)
+            row["hash"] = event.hash
+            self.writer.add("audit_events", row)
+
+
+def _canonical(value) -> str:
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def _hash(prev: str, e: Event, changes: str) -> str:
+    """``event_hash`` with the changes serialised once (they are stored as that text too):
+    the canonical JSON of the hashed fields, written out in their sorted order."""
+    d = _canonical
+    at = e.at.astimezone(UTC).isoformat(timespec="microseconds")
+    payload = (
+        f'{{"action":{d(e.action)},"actor_id":{d(e.actor_id)},"actor_name":{d(e.actor_name)},'
+        f'"actor_type":{d(e.actor_type)},"at":{d(at)},"changes":{changes},'
+        f'"client_address":{d(e.client_address)},"object_id":{d(e.object_id)},'
+        f'"object_type":{d(e.object_type)},"organisation_id":{d(e.organisation_id)},'
+        f'"request_id":{d(e.request_id)},"transition":{d(e.transition)}}}'
+    )
+    return hashlib.sha256(prev.encode("ascii") + payload.encode("utf-8")).hexdigest()
 
 
 # --- the writer --------------------------------------------------------------------
@@ -278,6 +298,9 @@ class Writer:
     def add(self, table: str, row: dict) -> None:
         self.rows.setdefault(table, []).append(row)
         self.pending += 1
+
+    def flush_if_full(self) -> None:
+        """Between two lives only: a life's rows go in together, parents first."""
         if self.pending >= BATCH * 4:
             self.flush()
 
@@ -1126,6 +1149,7 @@ def life(world: World, i: int) -> None:
     )
     if screened_out:
         final = {"screening": dict(data["screening"], level="none")}
+    final_json = json.dumps(final, ensure_ascii=False)
     w.add(
         "assessments",
         {
@@ -1138,7 +1162,7 @@ def life(world: World, i: int) -> None:
             "form_key": "iva",
             "form_version": 1,
             "state": state,
-            "data": final,
+            "data": Raw(final_json),
             "prepared_by_id": preparer[0],
             "last_edited_by_id": preparer[0],
             "created_at": start,
@@ -1151,7 +1175,6 @@ def life(world: World, i: int) -> None:
             "changed_after_publication_at": changed_after_publication,
         },
     )
-    final_json = None
     for seq, dest, trigger, at, who, _ in revisions:
         stage = final if seq > 2 else stage_data["draft" if seq == 1 else "screening"]
         snapshot = {
@@ -1175,7 +1198,6 @@ def life(world: World, i: int) -> None:
             "at": at.isoformat(timespec="seconds"),
         }
         if seq > 2:
-            final_json = final_json or json.dumps(final, ensure_ascii=False)
             text = json.dumps(snapshot, ensure_ascii=False)
             snapshot_value: Any = Raw(f'{text[:-1]}, "data": {final_json}}}')
         else:
@@ -1356,6 +1378,7 @@ def generate(url: str, n: int) -> dict:
                 now = START + world.step * i
                 finish_meetings(world, now)
                 chain.release(now - LAG)
+                writer.flush_if_full()
                 if i % 5000 == 4999:
                     print(
                         f"  {i + 1} assessments, {chain.count} events, "
@@ -1388,6 +1411,75 @@ def generate(url: str, n: int) -> dict:
         "written": writer.written,
         "seconds": time.perf_counter() - started,
     }
+
+
+def copy_database(source: Path, url: str) -> dict:
+    """The SQLite database ``source`` (made by ``generate``) into the empty PostgreSQL
+    database at ``url``, migrated first: the same rows, the same chain, at the cost of a
+    copy (no answers built, nothing hashed again)."""
+    import sqlite3
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from assess import create_app
+    from assess.extensions import db
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    started = time.perf_counter()
+    counts: dict[str, int] = {}
+    with app.app_context():
+        upgrade()
+        tables = [t for t in db.metadata.sorted_tables]
+        db.session.close()
+        src = sqlite3.connect(source)
+        raw = db.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("SET TIME ZONE 'UTC'")  # SQLite's times are UTC without an offset
+            # What the migrations' own data left (the checkpoint, the seeds) is replaced.
+            for table in reversed(tables):
+                cur.execute(f"SELECT count(*) FROM {table.name}")
+                if cur.fetchone()[0]:
+                    cur.execute(f"ALTER TABLE {table.name} DISABLE TRIGGER USER")
+                    cur.execute(f"DELETE FROM {table.name}")
+                    cur.execute(f"ALTER TABLE {table.name} ENABLE TRIGGER USER")
+            for table in tables:
+                names = [c.name for c in table.columns]
+                booleans = (
+                    {k for k, c in enumerate(table.columns) if c.type.python_type is bool}
+                    if names
+                    else set()
+                )
+                rows = src.execute(f"SELECT {', '.join(names)} FROM {table.name}")
+                n = 0
+                with cur.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+                    for row in rows:
+                        if booleans:
+                            row = tuple(
+                                (None if v is None else bool(v)) if k in booleans else v
+                                for k, v in enumerate(row)
+                            )
+                        copy.write_row(row)
+                        n += 1
+                counts[table.name] = n
+                raw.commit()
+                if "id" in names:
+                    cur.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"greatest(1, (SELECT coalesce(max(id), 0) FROM {table.name})))"
+                    )
+                print(
+                    f"  {table.name}: {n} rows, {time.perf_counter() - started:.0f} s",
+                    file=sys.stderr,
+                )
+            raw.commit()
+        finally:
+            raw.close()
+            src.close()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("VACUUM ANALYZE"))
+    return {"rows": counts, "seconds": time.perf_counter() - started}
 
 
 # --- a PostgreSQL cluster that outlives the script ---------------------------------
@@ -1474,6 +1566,9 @@ def main() -> None:
     where.add_argument("--postgresql", type=Path, help="the cluster's directory")
     where.add_argument("--stop", type=Path, help="stop the cluster in this directory")
     parser.add_argument("--database", default="audit_bench")
+    parser.add_argument(
+        "--copy-from", type=Path, help="PostgreSQL: copy this generated SQLite database"
+    )
     parser.add_argument("--port", type=int, default=54321)
     args = parser.parse_args()
     if args.stop:
@@ -1485,6 +1580,11 @@ def main() -> None:
         url = f"sqlite:///{args.sqlite.resolve()}"
     else:
         url = pg_url(args.postgresql, args.port, args.database, create=True)
+    if args.copy_from:
+        copied = copy_database(args.copy_from, url)
+        print(f"{url}: copied from {args.copy_from} in {copied['seconds']:.0f} s")
+        print("  rows: " + ", ".join(f"{k} {v}" for k, v in copied["rows"].items()))
+        return
     out = generate(url, args.assessments)
     print(
         f"{url}: {out['assessments']} assessments, {out['events']} events, head {out['head']}, "
