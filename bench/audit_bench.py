@@ -191,13 +191,18 @@ def run(url: str, args) -> dict:
         for what, params in SEARCHES.items() if available("assess.operations.search") else ():
             wall, cpu, page = timed(search_call(params), args.runs)
             out[f"search: {what}"] = (wall, cpu, page.total)  # type: ignore[attr-defined]
+        has_timeline = "timeline" in out
+        has_search = any(k.startswith("search") for k in out)
         if args.plans:
-            show_plans(f"timeline of assessment {chosen[0]}", timeline_call(chosen[0]))
-            for what, params in SEARCHES.items():
+            if has_timeline:
+                show_plans(f"timeline of assessment {chosen[0]}", timeline_call(chosen[0]))
+            for what, params in SEARCHES.items() if has_search else ():
                 show_plans(f"search: {what}", search_call(params))
         if args.profile:
-            profile("timeline", timeline_call(chosen[0]))
-            profile("search: flag + state", search_call(SEARCHES["flag + state"]))
+            if has_timeline:
+                profile("timeline", timeline_call(chosen[0]))
+            if has_search:
+                profile("search: flag + state", search_call(SEARCHES["flag + state"]))
         if not args.no_verify:
             walls, cpus = [], []
             for _ in range(args.verify_runs):
