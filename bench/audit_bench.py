@@ -75,6 +75,9 @@ def samples() -> list[int]:
             .order_by(Assessment.id)
         )
     )
+    # The first four fifths: the newest lives' last events may still be ahead of a database
+    # whose generation was stopped early.
+    ids = ids[: len(ids) * 4 // 5]
     return [ids[len(ids) * (2 * k + 1) // (2 * SAMPLES)] for k in range(SAMPLES)]
 
 
