@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from ..i18n import lazy_text as _l
 from ..operations import assessments as ops
+from ..operations import history_export as exports
 from ..operations.access_log import record_access
 from ..operations.timeline import timeline
 from . import ApiError, endpoint, iso, language
@@ -152,3 +153,36 @@ def _item(e) -> dict[str, Any]:
         "changes": e.event_changes,
         "transition": e.event_transition,
     }
+
+
+class ExportedEvent(BaseModel):
+    id: int
+    event: dict[str, Any]  # every hashed field, as hashed
+    prev_hash: str
+    hash: str
+    entries: list[dict[str, Any]]  # the timeline's words for it
+
+
+class HistoryExport(BaseModel):
+    format: str
+    hash_rule: str
+    hashed_fields: list[str]
+    assessment: dict[str, Any]
+    language: str
+    time_zone: str | None
+    exported_at: str
+    exported_by: dict[str, Any]
+    events: list[ExportedEvent]
+
+
+@endpoint(
+    "/assessments/<int:assessment_id>/history/export",
+    response=HistoryExport,
+    errors=(401, 404),
+    records_access=True,
+)
+def history_export(assessment_id: int):
+    """The assessment's whole history with every hashed field, prev_hash and hash, and the
+    words of each event; recomputable outside the program (docs/audit.md); recorded."""
+    a = ops.get_assessment(g.api_user, assessment_id)
+    return exports.export(g.api_user, a, language(), via="api")

@@ -24,6 +24,12 @@ HASHED_FIELDS = (
 )
 
 
+def hashed_payload(event) -> dict[str, Any]:
+    """The fields the hash covers, as hashed (``at`` in ISO 8601 UTC with microseconds):
+    what an export gives so that the hash can be recomputed outside the program."""
+    return _payload(event)
+
+
 def _payload(event) -> dict[str, Any]:
     payload = {name: getattr(event, name) for name in HASHED_FIELDS}
     payload["at"] = event.at.astimezone(UTC).isoformat(timespec="microseconds")

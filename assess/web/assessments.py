@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from .. import flags
@@ -14,6 +25,7 @@ from ..operations import Conflict, Forbidden, NotFound, ValidationFailed, starti
 from ..operations import assessments as ops
 from ..operations import decisions as decision_ops
 from ..operations import documents as doc_ops
+from ..operations import history_export as exports
 from ..operations import review as review_ops
 from ..operations.access_log import record_access
 from ..operations.timeline import timeline
@@ -285,3 +297,19 @@ def history(assessment_id: int):
         query_args={k: v for k, v in filters.items() if v},
         problems=problems,
     )
+
+
+@bp.get("/assessments/<int:assessment_id>/history/export.json")
+@login_required
+def history_export(assessment_id: int):
+    """The whole history with its hashes, for the auditor's own tools; recorded (issue 21)."""
+    assessment = _assessment(assessment_id)
+    body = exports.export(current_user, assessment, request_language(), via="web")
+    response = current_app.response_class(
+        json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/json"
+    )
+    # An ASCII name whatever the case number holds: a header carries no other.
+    case = re.sub(r"[^A-Za-z0-9._-]+", "-", assessment.decision.case_number)
+    name = f"history-{case}-{assessment.id}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
