@@ -277,6 +277,8 @@ def _answer(spec: Endpoint, fn: Callable, kwargs: dict) -> Response:
             raise ApiError(*refusal)
         if spec.auth:
             g.api_user = current_user_from_token()
+            if spec.method != "GET":
+                refuse_if_read_only(spec, g.api_user)
             if spec.roles and not g.api_user.has_role(*spec.roles):
                 from ..roles import role_label
 
@@ -330,6 +332,38 @@ def _answer(spec: Endpoint, fn: Callable, kwargs: dict) -> Response:
     except (Conflict, OperationError) as exc:
         return error_response(409, exc.code, exc.message, exc.details)
     return response
+
+
+def refuse_if_read_only(spec: Endpoint, user: User) -> None:
+    """Read-only by construction (issue 21): every endpoint but a GET is refused, before its
+    role check and its body, to a person whose roles only read (auditors), so an endpoint
+    added later needs no check of its own. A token has no rights of its own beyond its user's
+    (the web pages' guard is assess/web/read_only.py)."""
+    from ..roles import reads_only, role_label, who_may
+
+    if not reads_only(user.roles):
+        return
+    with force_locale(language()):  # the roles' names in the client's language
+        mine = ", ".join(role_label(r) for r in user.roles)
+        if spec.roles:
+            who = str(_l("This change is made by: %(roles)s.", roles=who_may(spec.roles)))
+        else:
+            who = str(
+                _l(
+                    "Changes are made by preparers, reviewers, board secretaries and "
+                    "administrators, each in their own part of the work."
+                )
+            )
+    raise ApiError(
+        403,
+        "read_only",
+        _l(
+            "Auditors only read: your roles (%(mine)s) let you read everything but change "
+            "nothing, through the API or the web pages. Nothing was changed.",
+            mine=mine,
+        ),
+        [who],
+    )
 
 
 @functools.cache

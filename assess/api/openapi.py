@@ -17,7 +17,7 @@ MAX_ID = 2**31 - 1  # ids are integers; larger ones cannot exist
 ERROR_TEXT = {
     400: "Malformed JSON",
     401: "No or bad token",
-    403: "Role not allowed",
+    403: "Role not allowed (auditors only read)",
     404: "Unknown id",
     405: "Method not allowed",
     409: "Transition blocked or state does not allow the change",
@@ -117,7 +117,13 @@ def document() -> dict:
         responses = {str(e.status): ok}
         # A query string holding NUL is refused with 422 before any handler runs
         # (api.limits.query), so every endpoint that takes query parameters can answer it.
-        implied = ({401} if e.auth else set()) | ({422} if e.query else set())
+        # Every change can be refused with 403 to a person whose roles only read (auditors,
+        # issue 21), whatever roles the endpoint names.
+        implied = (
+            ({401} if e.auth else set())
+            | ({422} if e.query else set())
+            | ({403} if e.auth and e.method != "GET" else set())
+        )
         for code in sorted(set(e.errors) | implied):
             responses[str(code)] = {
                 "description": ERROR_TEXT[code],

@@ -37,6 +37,7 @@ from . import (
     meetings,
     policy_document,
     proxies,
+    read_only,
     records,  # noqa: F401  (routes on the decisions' and admin's blueprints)
     review,
     revisions,
@@ -120,6 +121,7 @@ def init_app(app: Flask) -> None:
         return {"current_language": request_language()}
 
     errors.init_app(app)
+    read_only.init_app(app)  # issue 21: auditors change nothing, one guard for every page
 
     headers.init_app(app)
 

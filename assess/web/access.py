@@ -22,6 +22,8 @@ def roles_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        # Read by the read-only guard (read_only.py) to say who may do what it refused.
+        wrapped.required_roles = roles  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
