@@ -33,6 +33,7 @@ from . import (
     help,
     i18n,
     inbox,
+    integrity,
     limits,
     meetings,
     policy_document,
@@ -83,6 +84,7 @@ def init_app(app: Flask) -> None:
         revisions.bp,
         help.bp,
         search.bp,
+        integrity.bp,
     ):
         app.register_blueprint(bp)
 
