@@ -19,8 +19,10 @@ NARROW = {"width": 375, "height": 800}
 ROLES = ["preparer", "reviewer", "secretary", "auditor", "admin"]
 
 # Not pages: files and documents the browser downloads.
+# Files, not pages (a link to one is also marked ``download`` and left out by the crawl).
 NOT_PAGES = re.compile(
-    r"\.(docx|pdf|json|yaml)$|^/documents/|/attachments/|^/admin/policy/document"
+    r"\.(docx|pdf|json|yaml|csv|txt)$|^/documents/|/attachments/|^/admin/policy/document"
+    r"|/revisions/\d+/document$"
 )
 
 
@@ -87,7 +89,7 @@ def crawl(page, server, limit=80) -> dict[str, str]:
         seen[key] = url
         page.goto(url)
         hrefs = page.eval_on_selector_all(
-            "a[href]", "links => links.map(a => a.href.split('#')[0])"
+            "a[href]:not([download])", "links => links.map(a => a.href.split('#')[0])"
         )
         for href in hrefs:
             if not href.startswith(server.url):
