@@ -9,13 +9,12 @@ value, naming the parameter and what would be right) instead of searching.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from .input_shape import MAX_ID
+from .list_filters import parse_date, parse_id
 from .translation import LazyText
 from .translation import lazy_text as _l
 
@@ -66,7 +65,6 @@ def _dicts(value: Any) -> list[Mapping[str, Any]]:
 TEXT_MAX = 200
 LEVELS = ("none", "light", "full")
 YEARS = (1900, 2999)
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TRUE, FALSE = "true", "false"
 # The sort orders: name -> what it sorts by; "-" first is the same, descending.
 SORTS = ("started", "updated", "case_number", "title", "state", "level")
@@ -190,7 +188,7 @@ def parse_filters(args: Mapping[str, str], choices: SearchChoices) -> ParsedSear
     ):
         if not (value := given(name)):
             continue
-        number = _whole(value)
+        number = parse_id(value)
         if number is not None and number in ids:
             values[name] = number
         else:
@@ -204,7 +202,7 @@ def parse_filters(args: Mapping[str, str], choices: SearchChoices) -> ParsedSear
     for name in ("from", "to"):
         if not (value := given(name)):
             continue
-        day = _date(value)
+        day = parse_date(value)
         if day is None or not YEARS[0] <= day.year <= YEARS[1]:
             problems[name] = _l(
                 "%(name)s: %(given)s is not a date. Give the date as year-month-day, for "
@@ -249,21 +247,6 @@ def parse_filters(args: Mapping[str, str], choices: SearchChoices) -> ParsedSear
 def _listed(allowed: Collection[str], most: int = 30) -> str:
     items = sorted(allowed)
     return ", ".join(items[:most]) + (", …" if len(items) > most else "")
-
-
-def _date(value: str) -> date | None:
-    if not ISO_DATE.fullmatch(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _whole(value: str) -> int | None:
-    if value.isascii() and value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_ID:
-        return int(value)
-    return None
 
 
 LEVEL_LABELS = {

@@ -113,7 +113,7 @@ def parse(args: Mapping[str, str], choices: Choices) -> Parsed:
     ):
         if ids is None or not (value := given(name)):
             continue
-        number = _whole(value)
+        number = parse_id(value)
         if number is not None and number in ids:
             values[name] = number
         else:
@@ -127,7 +127,7 @@ def parse(args: Mapping[str, str], choices: Choices) -> Parsed:
         for name in ("date_from", "date_to"):
             if not (value := given(name)):
                 continue
-            parsed = _date(value)
+            parsed = parse_date(value)
             if parsed is None:
                 problems[name] = _l(
                     "%(given)s is not a date. Give the date as year-month-day, for example "
@@ -156,7 +156,7 @@ def parse(args: Mapping[str, str], choices: Choices) -> Parsed:
     return Parsed(replace(Filters(), **values), problems)  # type: ignore[arg-type]
 
 
-def _date(value: str) -> date | None:
+def parse_date(value: str) -> date | None:
     # Only year-month-day: fromisoformat would also read 20260331 and week dates.
     if not ISO_DATE.fullmatch(value):
         return None
@@ -166,7 +166,7 @@ def _date(value: str) -> date | None:
         return None
 
 
-def _whole(value: str) -> int | None:
+def parse_id(value: str) -> int | None:
     if value.isascii() and value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_ID:
         return int(value)
     return None
