@@ -6,10 +6,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import Field
 
-from .definitions import Labels, Strict
+from .definitions import Labels, Strict, load_yaml
 
 PATH = Path(__file__).parent / "data" / "glossary.yaml"
 Id = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)  # the anchor: term-<id>
@@ -34,7 +33,7 @@ class Glossary(Strict):
 def load(path: Path = PATH) -> Glossary:
     """The glossary; a duplicate id or a missing language fails loudly."""
     with open(path, encoding="utf-8") as fh:
-        glossary = Glossary.model_validate(yaml.safe_load(fh))
+        glossary = Glossary.model_validate(load_yaml(fh))
     ids = [t.id for t in glossary.terms]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

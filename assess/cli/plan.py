@@ -17,6 +17,7 @@ import click
 import yaml
 from flask.cli import AppGroup
 
+from ..definitions import load_yaml
 from ..input_shape import MAX_ID
 from ..operations import OperationError, ValidationFailed
 from ..operations import plan as plan_ops
@@ -59,7 +60,7 @@ def import_(file, organisation_id, actor_email):
     org = _organisation(organisation_id)
     actor = _admin(actor_email, org)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = load_yaml(file.read_text(encoding="utf-8"))
     except OSError as exc:
         _fail(f"{file}: cannot be read ({exc.strerror}).")
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -15,6 +15,7 @@ import click
 import yaml
 from flask.cli import AppGroup
 
+from ..definitions import load_yaml
 from ..input_shape import MAX_ID
 from ..operations import NotFound, OperationError
 from ..operations import policies as policy_ops
@@ -173,7 +174,7 @@ def document(draft, number, language, output, organisation_id):
 
 def _read(file: Path) -> object:
     try:
-        return yaml.safe_load(_text(file))
+        return load_yaml(_text(file))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(top level)"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 
+from ..definitions import load_yaml
 from ..extensions import db
 from ..models import Organisation, User
 from .demo import ORGANISATION, USERS
@@ -29,6 +29,6 @@ def load_demo_plan() -> dict[str, int]:
     admin = db.session.scalar(select(User).where(User.email == USERS[4][0]))
     if org is None or admin is None or objectives_of(org.id):
         return added
-    plan = yaml.safe_load(PLAN_FILE.read_text(encoding="utf-8"))
+    plan = load_yaml(PLAN_FILE.read_text(encoding="utf-8"))
     added["plan objectives"] = len(replace_plan(admin, plan, organisation=org))
     return added

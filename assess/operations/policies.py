@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..canonical import canonical_json
-from ..definitions import Problem
+from ..definitions import Problem, load_yaml
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Body, DecisionType, Organisation, PolicyVersion, User
@@ -359,7 +359,7 @@ def import_policy(
     """
     org = _organisation(user, organisation)
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -32,6 +32,7 @@ from ..described import (
     section_choices,
 )
 from ..extensions import db
+from ..input_shape import MAX_ID
 from ..models import (
     AgendaItem,
     Assessment,
@@ -449,7 +450,7 @@ class _Words:
         if name == "workflow":
             found = _definition(str(value))
             return found.labels.get(lang) if found else str(value)
-        if name == "body" and isinstance(value, int):
+        if name == "body" and _stored_id(value):
             body = db.session.get(Body, value)
             return body.name(lang) if body else str(value)
         if name == "decision_type" and isinstance(value, str):
@@ -671,12 +672,18 @@ class _Words:
         return out
 
     def _user_name(self, user_id: Any) -> str | None:
-        if not isinstance(user_id, int):
-            return None
+        if not _stored_id(user_id):
+            return None if not isinstance(user_id, int) else str(user_id)
         if user_id not in self.names:
             found = db.session.get(User, user_id)
             self.names[user_id] = found.name if found else str(user_id)
         return self.names[user_id]
+
+
+def _stored_id(value: Any) -> bool:
+    """Whether a value from an event could be a row's id. Events keep what was sent, and an
+    integer beyond the id columns' range would make PostgreSQL refuse the whole page."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 def _fixed_section(raw: _Raw, details: Sequence[Difference]) -> frozenset[str]:

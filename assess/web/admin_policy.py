@@ -21,6 +21,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, HiddenField, TextAreaField
 
+from ..definitions import load_yaml
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
@@ -346,7 +347,7 @@ def draft_yaml():
         abort(400)
     text = form.policy_yaml.data or ""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = (
