@@ -8,6 +8,8 @@ ROLE_LABELS = {
     "secretary": _l("board secretary"),
     "auditor": _l("auditor"),
     "admin": _l("administrator"),
+    # The wellbeing coordinator (issue 22): the yearly report, its figures and the region's.
+    "coordinator": _l("wellbeing coordinator"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from .assessment import (
     Assessment,
+    AssessmentFact,
     AssessmentSearchKey,
     Attachment,
     Document,
@@ -16,6 +17,7 @@ from .notification import NOTIFICATION_KINDS, Notification, OutboxMessage
 from .organisation import BODY_KINDS, ORGANISATION_KINDS, Body, DecisionType, Organisation
 from .plan import PlanIndicator, PlanObjective
 from .policy import POLICY_STATUSES, PolicyVersion, PublishedPolicyChanged
+from .report import REPORT_STATUSES, YearlyReport, YearlyReportFile
 from .session import END_REASONS, LoginSession
 from .user import ROLES, ApiToken, LoginAttempt, ReviewerBody, User, UserRole
 
@@ -27,7 +29,11 @@ __all__ = [
     "MeetingDocument",
     "Assessment",
     "AssessmentComment",
+    "AssessmentFact",
     "AssessmentSearchKey",
+    "REPORT_STATUSES",
+    "YearlyReport",
+    "YearlyReportFile",
     "NOTIFICATION_KINDS",
     "Notification",
     "OutboxMessage",

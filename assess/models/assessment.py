@@ -47,6 +47,8 @@ class Assessment(Model):
             "changed_after_publication_at",
         ),
         Index("ix_assessments_organisation_preparer", "organisation_id", "prepared_by_id"),
+        # The yearly report (issue 22) counts the assessments approved in a year.
+        Index("ix_assessments_organisation_approved", "organisation_id", "approved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,6 +87,11 @@ class Assessment(Model):
     # The first change made while the decision was on a published agenda (None: never), for
     # the auditors' search (issue 21); set by the operations layer, never cleared.
     changed_after_publication_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The first submission for review and the approval (issue 22), set by the transitions'
+    # use case: the yearly report counts days from the screening's start (created_at) to
+    # approval in the database.
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     decision: Mapped[Decision] = relationship()
     prepared_by: Mapped[User] = relationship(foreign_keys=[prepared_by_id])
@@ -155,6 +162,42 @@ class AssessmentSearchKey(Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
     key: Mapped[str] = mapped_column(String(80))
+
+
+class AssessmentFact(Model):
+    """One fact the yearly report counts that lives inside an assessment's stored answers
+    (issue 22), derived on every write like the search keys and never edited by hand.
+
+    ``kind`` / ``key`` / ``value`` (``at``: when it happened, where the report needs it):
+    ``flag`` / rule id / ``appeared``, ``resolved``, ``acknowledged``, ``open_at_approval``
+    (``at``: when it appeared); ``group`` / group id / ``negative``, ``positive``;
+    ``dimension`` / dimension id / ``negative``, ``positive``; ``hearing`` / council or body
+    id / ``requested``, ``answered``, ``not_heard:<reason code>``; ``objective`` / objective
+    id / ``helped``, ``harmed``, ``neutral``; ``follow_up`` / ``due`` / ``done``,
+    ``pending`` (``at``: the due date); ``ex_post`` / group or ``all`` / ``as_expected``,
+    ``better``, ``worse``, ``unknown``.
+    """
+
+    __tablename__ = "assessment_facts"
+    __table_args__ = (
+        Index(
+            "ix_assessment_facts_lookup",
+            "organisation_id",
+            "kind",
+            "key",
+            "value",
+            "assessment_id",
+        ),
+        Index("ix_assessment_facts_assessment", "assessment_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(80))
+    value: Mapped[str] = mapped_column(String(60))
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class Attachment(Model):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -32,6 +32,8 @@ class Decision(Model):
         # The decisions list and the dashboard read an organisation's latest changed first, a
         # page at a time: walked in this order, no sort of every decision (issue 20).
         Index("ix_decisions_organisation_updated", "organisation_id", "updated_at", "id"),
+        # The yearly report counts an organisation's decisions by their meeting's date.
+        Index("ix_decisions_organisation_meeting_date", "organisation_id", "meeting_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +55,14 @@ class Decision(Model):
     )
     # The procurement's or investment's value in whole euros: policies' thresholds read it.
     amount_eur: Mapped[int | None] = mapped_column(default=None)
+    # When and how the body decided (issue 22): from the case-management system for imported
+    # decisions, from the meeting's outcome for the others. The yearly report counts a
+    # decision in the year of its meeting date. Outcomes: meetings.OUTCOME_LABELS' keys.
+    meeting_date: Mapped[date | None] = mapped_column(default=None)
+    outcome: Mapped[str | None] = mapped_column(String(20), default=None)
+    # "entered" in the product, or "imported" from the case-management system (issue 22).
+    source: Mapped[str] = mapped_column(String(20), default="entered", server_default="entered")
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking: a form carries the version it was read at.

@@ -4,7 +4,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, true
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -55,6 +64,10 @@ class Organisation(Model):
     time_zone: Mapped[str] = mapped_column(
         String(40), default="Europe/Helsinki", server_default="Europe/Helsinki"
     )
+    # The organisation agrees that the region's coordinators see its yearly report's
+    # aggregate figures, never case content (issue 22). Changed only through operations,
+    # audited.
+    shares_regional_figures: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     bodies: Mapped[list[Body]] = relationship(back_populates="organisation", order_by="Body.id")
     users: Mapped[list[User]] = relationship(back_populates="organisation")
@@ -86,6 +99,11 @@ class Body(Model):
     name_sv: Mapped[str] = mapped_column(String(200))
     # A retired body cannot be chosen for new decisions; old decisions keep it.
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The division (toimiala, a body of kind "division") this body belongs to: the yearly
+    # report's figures per division (issue 22). None: the body stands on its own. No foreign
+    # key: SQLite cannot add one to a table others reference without rebuilding it; the
+    # operations check that it names a division of the same organisation.
+    division_id: Mapped[int | None] = mapped_column(default=None)
 
     organisation: Mapped[Organisation] = relationship(back_populates="bodies")
 

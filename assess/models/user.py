@@ -11,7 +11,7 @@ from ..extensions import Model
 from ._types import UTCDateTime, utcnow
 from .organisation import Body, Organisation
 
-ROLES = ("preparer", "reviewer", "secretary", "auditor", "admin")
+ROLES = ("preparer", "reviewer", "secretary", "auditor", "admin", "coordinator")
 
 
 class User(UserMixin, Model):
@@ -71,7 +71,8 @@ class UserRole(Model):
     __tablename__ = "user_roles"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('preparer', 'reviewer', 'secretary', 'auditor', 'admin')", name="role"
+            "role IN ('preparer', 'reviewer', 'secretary', 'auditor', 'admin', 'coordinator')",
+            name="role",
         ),
     )
 
