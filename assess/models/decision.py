@@ -63,6 +63,10 @@ class Decision(Model):
     # "entered" in the product, or "imported" from the case-management system (issue 22).
     source: Mapped[str] = mapped_column(String(20), default="entered", server_default="entered")
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The least level the policy in force asks of this decision ("none", "light", "full"),
+    # kept by the operations whenever the decision or the policy changes (issue 22): the
+    # yearly report counts decisions that lacked a required assessment without a Python loop.
+    required_level: Mapped[str | None] = mapped_column(String(10), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking: a form carries the version it was read at.

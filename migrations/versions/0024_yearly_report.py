@@ -3,7 +3,9 @@
 - ``decisions.meeting_date`` and ``decisions.outcome``: when and how the body decided; given
   by the case-management system for imported decisions, recorded with the meeting's outcome
   for the others. ``decisions.source`` says which ("entered" in the product, "imported"),
-  ``decisions.imported_at`` when the last import touched it.
+  ``decisions.imported_at`` when the last import touched it, ``decisions.required_level``
+  the least level the policy in force asks of it (kept by the operations), so that the
+  report counts the decisions that lacked a required assessment in the database.
 - ``bodies.division_id``: the division (toimiala) a body belongs to, for the report's
   figures per division.
 - ``assessments.submitted_at`` and ``approved_at``: the first submission for review and the
@@ -49,6 +51,7 @@ def upgrade():
         sa.Column("source", sa.String(length=20), nullable=False, server_default="entered"),
     )
     op.add_column("decisions", sa.Column("imported_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("decisions", sa.Column("required_level", sa.String(length=10), nullable=True))
     op.create_index(
         "ix_decisions_organisation_meeting_date", "decisions", ["organisation_id", "meeting_date"]
     )
@@ -167,4 +170,4 @@ def downgrade():
     _drop_columns("assessments", "approved_at", "submitted_at")
     _drop_columns("bodies", "division_id")
     op.drop_index("ix_decisions_organisation_meeting_date", table_name="decisions")
-    _drop_columns("decisions", "imported_at", "source", "outcome", "meeting_date")
+    _drop_columns("decisions", "required_level", "imported_at", "source", "outcome", "meeting_date")
