@@ -93,11 +93,69 @@ def empty_database():
 
 @pytest.fixture
 def demo(app):
+    with app.app_context():
+        restore_demo()
+    return app
+
+
+# The demo data as load_demo() made it the first time in this process: restored by copying
+# rows instead of running the operations again (0.3 s a test, a quarter of a typical test's
+# time). The first test of each process loads it through the operations as before.
+_demo_rows: dict[str, object] = {}
+
+
+def restore_demo():
+    """The demo data in the app's empty database (the current app context's)."""
     from assess.operations.demo import load_demo
 
-    with app.app_context():
+    if not _demo_rows:
         load_demo()
-    return app
+        _save_demo()
+    elif ON_POSTGRES:
+        _restore_demo_postgres()
+    else:
+        _restore_demo_sqlite()
+
+
+def _save_demo():
+    if ON_POSTGRES:
+        # A copy of each table that has rows, in a schema of its own in the session's database.
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS demo_snapshot CASCADE"))
+            conn.execute(text("CREATE SCHEMA demo_snapshot"))
+            for table in db.metadata.sorted_tables:
+                if conn.execute(text(f'SELECT EXISTS (SELECT 1 FROM "{table.name}")')).scalar():
+                    conn.execute(
+                        text(f'CREATE TABLE demo_snapshot."{table.name}" AS TABLE "{table.name}"')
+                    )
+                    _demo_rows[table.name] = "id" in table.c
+        return
+    import sqlite3
+
+    snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+    db.engine.raw_connection().driver_connection.backup(snapshot)
+    _demo_rows["sqlite"] = snapshot
+
+
+def _restore_demo_sqlite():
+    connection = db.engine.raw_connection()
+    _demo_rows["sqlite"].backup(connection.driver_connection)
+    connection.close()
+
+
+def _restore_demo_postgres():
+    with db.engine.begin() as conn:
+        # The rows as they were, triggers (the audit table's append-only guard) not fired.
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        for name, has_id in _demo_rows.items():
+            conn.execute(text(f'INSERT INTO "{name}" SELECT * FROM demo_snapshot."{name}"'))
+            if has_id:
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+                        f'(SELECT max(id) FROM "{name}"))'
+                    )
+                )
 
 
 @pytest.fixture
