@@ -18,12 +18,15 @@ from ..operations import users as user_ops
 from .archive import archive_command
 from .common import fail as _fail
 from .common import organisation as _organisation
+from .installation import USER_COMMANDS, org_cli
 from .notifications import COMMANDS as NOTIFICATION_COMMANDS
 from .organisation_data import COMMANDS as ORGANISATION_DATA_COMMANDS
 from .plan import plan_cli
 from .policy import policy_cli
 
 users_cli = AppGroup("users", help="Manage people and their API tokens.")
+for _command in USER_COMMANDS:
+    users_cli.add_command(_command)
 demo_cli = AppGroup("demo", help="Demo data.")
 definitions_cli = AppGroup("definitions", help="Workflow and questionnaire definitions.")
 audit_cli = AppGroup("audit", help="The tamper-evident audit log.")
@@ -352,6 +355,7 @@ def init_app(app: Flask) -> None:
     for group in (users_cli, demo_cli, definitions_cli, audit_cli, forms_cli, documents_cli):
         app.cli.add_command(group)
     app.cli.add_command(policy_cli)
+    app.cli.add_command(org_cli)
     app.cli.add_command(plan_cli)
     for group in ORGANISATION_DATA_COMMANDS + NOTIFICATION_COMMANDS:
         app.cli.add_command(group)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Organisation, User
-from ..operations import NotFound
+from ..operations import NotFound, OperationError, ValidationFailed
 from ..operations import users as user_ops
 
 
@@ -50,3 +50,18 @@ def admin(email: str | None, org: Organisation | None = None) -> User | None:
     if org is not None and found.organisation_id != org.id:
         fail(f"{found.email} is not an administrator of {org.name_fi}.")
     return found
+
+
+def run(operation, *args, **kwargs):
+    """Call the operation; a refusal prints each problem and exits 1 (nothing stored)."""
+    try:
+        return operation(*args, **kwargs)
+    except ValidationFailed as exc:
+        for field, messages in exc.errors.items():
+            for message in messages:
+                click.echo(f"Error: {field.replace('_', '-')}: {message}", err=True)
+        click.echo("Nothing was stored.", err=True)
+        sys.exit(1)
+    except OperationError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)

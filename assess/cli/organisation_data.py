@@ -8,18 +8,16 @@ key or person) exits 2.
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask.cli import AppGroup
 
 from ..input_shape import MAX_ID
 from ..models import BODY_KINDS, Body, DecisionType, Organisation
-from ..operations import OperationError, ValidationFailed
 from ..operations import organisation_data as ops
 from .common import admin as _admin
 from .common import fail as _fail
 from .common import organisation as _organisation
+from .common import run as _run
 
 bodies_cli = AppGroup("bodies", help="The organisation's deciding bodies.")
 decision_types_cli = AppGroup("decision-types", help="The organisation's decision types.")
@@ -104,6 +102,11 @@ def retire_body(key, undo, organisation_id, actor_email):
     click.echo(f"Body {body.key} is {'active' if body.active else 'retired'}.")
 
 
+# The names issue 16's operator's guide uses, beside the ones admins already know.
+bodies_cli.add_command(add_body, name="create")
+bodies_cli.add_command(retire_body, name="deactivate")
+
+
 # --- decision types --------------------------------------------------------------------
 
 
@@ -175,21 +178,6 @@ def retire_type(key, undo, organisation_id, actor_email):
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _run(operation, *args, **kwargs):
-    """Call the operation; a refusal prints each problem and exits 1 (nothing stored)."""
-    try:
-        return operation(*args, **kwargs)
-    except ValidationFailed as exc:
-        for field, messages in exc.errors.items():
-            for message in messages:
-                click.echo(f"Error: {field.replace('_', '-')}: {message}", err=True)
-        click.echo("Nothing was stored.", err=True)
-        sys.exit(1)
-    except OperationError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
 
 
 def _given(**options) -> dict:

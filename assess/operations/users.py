@@ -363,6 +363,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def users_of(organisation: Organisation) -> Sequence[User]:
+    """The organisation's people, by e-mail address."""
+    return db.session.scalars(
+        select(User).where(User.organisation_id == organisation.id).order_by(User.email)
+    ).all()
+
+
 def user_by_email(email: str) -> User:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
