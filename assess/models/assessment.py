@@ -173,9 +173,10 @@ class AssessmentFact(Model):
     (``at``: when it appeared); ``group`` / group id / ``negative``, ``positive``;
     ``dimension`` / dimension id / ``negative``, ``positive``; ``hearing`` / council or body
     id / ``requested``, ``answered``, ``not_heard:<reason code>``; ``objective`` / objective
-    id / ``helped``, ``harmed``, ``neutral``; ``follow_up`` / ``due`` / ``done``,
-    ``pending`` (``at``: the due date); ``ex_post`` / group or ``all`` / ``as_expected``,
-    ``better``, ``worse``, ``unknown``.
+    id / ``helped``, ``harmed``, ``neutral``; ``follow_up`` / indicator id / ``done``,
+    ``pending`` (``at``: the due date's local midnight); ``ex_post`` / ``group:dimension`` /
+    ``as_expected``, ``better``, ``worse``, ``unknown`` (``at``: first recorded). Written by
+    ``report_facts.facts_of`` through ``operations.report_facts_index``.
     """
 
     __tablename__ = "assessment_facts"

@@ -22,7 +22,10 @@ example ``meetings.attach_and_publish``): a front never strings two of them toge
 """
 
 # The search keys are kept on every write by the session hooks it registers (issue 21).
-from . import search_index  # noqa: F401
+from . import (
+    report_facts_index,  # noqa: F401
+    search_index,  # noqa: F401
+)
 from ._audit import RequestFacts, end_request, for_request, request_facts
 from ._tx import reading
 from .errors import (

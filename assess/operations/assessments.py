@@ -44,6 +44,7 @@ from .context import (  # noqa: F401  (workflows, snapshot: read by the fronts h
 from .documents import attach
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .policies import policy_in_force
+from .report_facts_index import keep_report_times
 
 DEFAULT_FORM_KEY = "iva"
 COMMENT_MAX_LENGTH = 5000  # a transition's comment, kept in the revision and the audit log
@@ -291,6 +292,7 @@ def fire(
             assessment.content = data
         if not definition.is_active(new_state):
             assessment.active = False
+        keep_report_times(assessment, engine.definition, definition, old_state, new_state)
         if definition.is_approved(new_state):
             flag_ops.record_effects(session, assessment, flag_ops.today())
         elif definition.is_editable(new_state) or not assessment.active:

@@ -26,6 +26,7 @@ PURE = [
     "assess.policy",
     "assess.questionnaire",
     "assess.questionnaire.forms",
+    "assess.report_facts",
     "assess.roles",
     "assess.translation",
     "assess.uploads",
