@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -236,13 +237,20 @@ def definitions_check(workflows_dir, forms_dir):
     type=click.Path(dir_okay=False),
     help="A file of exported checkpoints (AUDIT_CHECKPOINT_FILE, or syslog lines) to check too.",
 )
-def audit_verify(checkpoint_file):
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="Processes that walk ranges of the chain side by side (1: one walk in this process).",
+)
+def audit_verify(checkpoint_file, workers):
     """Walk the audit chain and hold it against the signed checkpoints: exit 0 saying how
     far the checkpoints anchor it, or 1 naming what was changed, cut or forged."""
     from ..operations import audit_log
 
     try:
-        result = audit_log.verify(checkpoint_file)
+        result = audit_log.verify(checkpoint_file, workers=workers)
     except ValidationFailed as exc:
         _fail(str(exc))
     for warning in result.warnings:

@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DDL, JSON, Index, String, event
+from sqlalchemy import DDL, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
-from ._types import UTCDateTime
+from ._types import CanonicalJSON, UTCDateTime
 
 
 class AuditEvent(Model):
@@ -28,8 +28,8 @@ class AuditEvent(Model):
     action: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]
-    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    transition: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(CanonicalJSON)
+    transition: Mapped[dict[str, Any] | None] = mapped_column(CanonicalJSON)
     request_id: Mapped[str | None] = mapped_column(String(64))
     client_address: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))

@@ -45,8 +45,9 @@ def checkpoint() -> audit.Checkpoint:
     return audit.Checkpoint.of_row(row)
 
 
-def verify(exported_file: str | None = None) -> audit.Verification:
-    """The whole chain against every checkpoint in the database and, if given, in a file."""
+def verify(exported_file: str | None = None, workers: int = 1) -> audit.Verification:
+    """The whole chain against every checkpoint in the database and, if given, in a file;
+    ``workers`` processes walk it side by side (the command line's --workers)."""
     exported: list[audit.Checkpoint] = []
     if exported_file:
         path = Path(exported_file)
@@ -55,7 +56,9 @@ def verify(exported_file: str | None = None) -> audit.Verification:
                 exported = checkpoints.read_lines(fh, str(path))
         except (OSError, checkpoints.CheckpointFileError) as exc:
             raise ValidationFailed({"checkpoints": [str(exc)]}) from None
-    return audit.verify(db.session(), keys=checkpoint_policy().keys, exported=exported)
+    return audit.verify(
+        db.session(), keys=checkpoint_policy().keys, exported=exported, workers=workers
+    )
 
 
 @dataclass(frozen=True)

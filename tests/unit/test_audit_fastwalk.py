@@ -1,5 +1,6 @@
-"""fastwalk computes the same bytes as hashing.event_hash, or declines (issue 21)."""
+"""fastwalk gives hashing.event_hash's verdict, or declines to the exact way (issue 21)."""
 
+import json
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -25,9 +26,14 @@ def _event(changes, transition=None, at=datetime(2026, 11, 28, 8, 1, 2, 345678, 
     )
 
 
-def _row(event, at_text="2026-11-28 08:01:02.345678"):
-    import json
+def _row(event, at_text="2026-11-28 08:01:02.345678", dump=None):
+    """The driver's row of an event whose hash is the definition's, its JSON stored as
+    ``dump`` writes it (canonical, as the events are stored now, by default)."""
+    import hashlib
 
+    dump = dump or (lambda value: canonical_json(value))
+    prev = "0" * 64
+    digest = hashlib.sha256(prev.encode() + canonical_json(_payload(event))).hexdigest()
     return (
         1,
         at_text,
@@ -38,31 +44,69 @@ def _row(event, at_text="2026-11-28 08:01:02.345678"):
         event.action,
         event.object_type,
         event.object_id,
-        json.dumps(event.changes),
-        json.dumps(event.transition) if event.transition is not None else None,
+        dump(event.changes),
+        dump(event.transition) if event.transition is not None else None,
         event.request_id,
         event.client_address,
-        "0" * 64,
-        "",
+        prev,
+        digest,
     )
 
 
-def test_every_code_point_gives_the_canonical_bytes():
-    text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+def _as_json_dumps_wrote(value):
+    # How SQLAlchemy's JSON type stored the events before issue 21.
+    return json.dumps(value)
+
+
+EVERY_CODE_POINT = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+
+
+def test_every_code_point_matches_stored_either_way():
+    text = EVERY_CODE_POINT
     event = _event([{"field": "x", "old": text[:60000], "new": text[60000:]}], {"c": text})
-    assert fastwalk._fast_payload(_row(event)) == canonical_json(_payload(event))
+    for dump in (canonical_json, _as_json_dumps_wrote, lambda v: canonical_json(v).decode()):
+        row = _row(event, dump=dump)
+        assert fastwalk._stored_text_matches(row)
+        assert fastwalk.definition_matches(row)
 
 
-def test_nested_keys_integers_and_nulls_give_the_canonical_bytes():
-    event = _event([{"z": {"b": 1, "a": [None, True, False, -5, 2**63 - 1]}, "ä": "ö"}])
-    assert fastwalk._fast_payload(_row(event)) == canonical_json(_payload(event))
+def test_nested_keys_integers_floats_and_nulls_match():
+    changes = [{"z": {"b": 1, "a": [None, True, False, -5, 2**63 - 1, 0.5, 1e-7]}, "ä": "ö"}]
+    event = _event(changes, {"revision": 3, "to": "in_review"})
+    assert fastwalk._stored_text_matches(_row(event))
+    # Written by json.dumps, orjson writes 1e-07 as 1e-7: the fast way declines, the
+    # definition's way (taken next) matches.
+    old = _row(event, dump=_as_json_dumps_wrote)
+    assert not fastwalk._stored_text_matches(old)
+    assert fastwalk.definition_matches(old)
+    without_floats = _event([{"z": {"b": 1, "a": [None, True, -5, 2**63 - 1]}, "ä": "ö"}])
+    assert fastwalk._stored_text_matches(_row(without_floats, dump=_as_json_dumps_wrote))
 
 
-def test_a_float_or_an_odd_time_goes_the_exact_way():
-    for value in (1e-7, 0.5, 1e16, -2.5e-5):
-        assert fastwalk._fast_payload(_row(_event([{"field": "f", "new": value}]))) is None
-    assert fastwalk._fast_payload(_row(_event([]), at_text="2026-11-28 08:01:02")) is None
-    # Text that only looks like a number in a string may decline too, never differ.
-    event = _event([{"field": "klo 12.30", "new": "1.5,2"}])
-    fast = fastwalk._fast_payload(_row(event))
-    assert fast is None or fast == canonical_json(_payload(event))
+def test_a_changed_value_does_not_match_any_way():
+    event = _event([{"field": "name", "new": "Maija", "old": None}])
+    row = list(_row(event))
+    row[9] = canonical_json([{"field": "name", "new": "Mallory", "old": None}])
+    assert not fastwalk._stored_text_matches(tuple(row))
+    assert fastwalk.definition_matches(tuple(row)) is False
+
+
+def test_where_orjson_reads_otherwise_the_fast_way_declines():
+    """orjson reads an integer beyond 64 bits as a float; json reads an integer. A float
+    first hashed must not verify when an integer stands in its place."""
+    event = _event([{"field": "f", "new": 1.8446744073709552e19}])
+    row = list(_row(event))
+    assert fastwalk._stored_text_matches(tuple(row))
+    row[9] = b'[{"field":"f","new":18446744073709551616}]'
+    assert not fastwalk._stored_text_matches(tuple(row))
+    assert fastwalk.definition_matches(tuple(row)) is False
+    # Text that is not one JSON value never matches the fast way, even if it would line up.
+    row[9] = b'[{"field":"f","new":1.8446744073709552e+19}] '
+    row[10] = b"x"
+    assert not fastwalk._stored_text_matches(tuple(row))
+
+
+def test_an_odd_time_goes_the_exact_way():
+    row = _row(_event([]), at_text="2026-11-28 08:01:02")
+    assert not fastwalk._stored_text_matches(row)
+    assert fastwalk.definition_matches(row) is None
