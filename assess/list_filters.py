@@ -12,10 +12,12 @@ organisation's bodies and people), the messages are lazy texts rendered by the f
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from .input_shape import MAX_ID
 from .translation import LazyText
@@ -154,6 +156,46 @@ def parse(args: Mapping[str, str], choices: Choices) -> Parsed:
                 start=start.isoformat(),
             )
     return Parsed(replace(Filters(), **values), problems)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its rows and where it is among the others (the decisions' lists
+    and the search across assessments, their pagination and count macros).
+
+    ``capped``: the count stopped at ``total`` and more were found (a search counts at most
+    so many, so that its time does not grow with the matches); ``following``: whether rows
+    follow this page, when the query knows it (needed when capped: the pages are not known).
+    """
+
+    items: Sequence[Any]
+    page: int
+    per_page: int
+    total: int
+    capped: bool = False
+    following: bool | None = None
+
+    @property
+    def pages(self) -> int:
+        counted = max(1, math.ceil(self.total / self.per_page))
+        return max(counted, self.page) if self.capped else counted
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.following if self.following is not None else self.page < self.pages
+
+    @property
+    def first(self) -> int:
+        """The number of the page's first row (1-based), 0 when empty."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1 if self.items else 0
 
 
 def parse_date(value: str) -> date | None:

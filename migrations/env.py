@@ -117,6 +117,10 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
+    # The search's text index is DDL outside the models (assess/models/decision_text.py).
+    from assess.models.decision_text import outside_models
+
+    conf_args.setdefault("include_name", outside_models)
 
     connectable = get_engine()
 

@@ -53,6 +53,8 @@ class FoundAssessment(BaseModel):
 
 class AssessmentSearchPage(Page):
     items: list[FoundAssessment]
+    # True: more than ``total`` (the count's cap, 1,000) were found; page on while items come.
+    total_capped: bool = False
     time_zone: str
 
 
@@ -99,9 +101,10 @@ def search_assessments():
     zone = search_ops.time_zone(user)
     words = search_ops.Words(language(), zone)
     return {
-        "items": [search_ops.record_of(row, words) for row in found.rows],
+        "items": [search_ops.record_of(row, words) for row in found.items],
         "page": found.page,
         "per_page": found.per_page,
         "total": found.total,
+        "total_capped": found.capped,
         "time_zone": zone.key,
     }

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
+from . import decision_text  # noqa: F401  (the search text index's DDL on create_all)
 from .assessment import (
     Assessment,
     AssessmentFact,

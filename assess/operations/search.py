@@ -13,15 +13,14 @@ Reads only; the fronts call it inside ``reading()`` and record an export themsel
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, literal_column, or_, select, table
 from sqlalchemy.orm import aliased
 
 from ..assessment_search import (
@@ -38,6 +37,7 @@ from ..assessment_search import (
 from ..extensions import db
 from ..flags import RULES
 from ..i18n import lazy_text as _l
+from ..list_filters import Page
 from ..models import Assessment, AssessmentSearchKey, Body, Decision, Organisation, User
 from .context import HELSINKI, forms, workflows
 from .errors import Forbidden
@@ -92,33 +92,9 @@ class SearchRow:
 _COLUMNS = [f.name for f in fields(SearchRow)][:-1]
 
 
-@dataclass(frozen=True)
-class SearchPage:
-    rows: Sequence[SearchRow]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    # What the pages' pagination and count macros read (as list_queries.Page).
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.rows else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1 if self.rows else 0
+# A search counts at most this many: past it, "more than 1,000" (docs/api.md, ``total``), so
+# that no count's time grows with the matches on a large organisation.
+COUNT_CAP = 1000
 
 
 def may_search(user: User) -> bool:
@@ -151,43 +127,61 @@ def search(
     sort: str = DEFAULT_SORT,
     page: int = 1,
     per_page: int = 25,
-) -> SearchPage:
-    """The ``page``-th page (from 1) of the assessments ``filters`` find, and their total."""
+) -> Page:
+    """The ``page``-th page (from 1) of the assessments ``filters`` find (as ``SearchRow``),
+    and their total, counted up to ``COUNT_CAP`` (``capped`` when more were found)."""
     _check(user)
     if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
         raise ValueError(f"page from 1 and per_page 1..{PER_PAGE_MAX}")
     org = user.organisation_id
-    total = _count(org, filters)
-    walk = _walk(org, filters, sort, total, page * per_page)
-    conditions, _ = _conditions(org, filters, walk=walk)
+    counted = _count(org, filters)
+    total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
+    walk = _walk(org, filters, sort, counted, page * per_page)
+    # Few matches of a text: start from them (the text index) and sort them; many: walk the
+    # sort order's index, as for the other filters.
+    conditions, _ = _conditions(org, filters, walk=walk, from_text=counted <= COUNT_CAP)
+    # One row more than the page: whether a next page exists, which a capped count cannot say.
     rows = _rows(
         _ordered(_rows_query().where(*conditions), sort)
-        .limit(per_page)
+        .limit(per_page + 1)
         .offset((page - 1) * per_page)
     )
-    return SearchPage(rows=rows, total=total, page=page, per_page=per_page)
+    return Page(
+        items=rows[:per_page],
+        total=total,
+        page=page,
+        per_page=per_page,
+        capped=capped,
+        following=len(rows) > per_page,
+    )
 
 
 def _count(org: int, filters: SearchFilters) -> int:
-    """How many ``filters`` find. Filtered by keys only, counted in the keys' index alone
-    (the organisation and the key lead it), never touching the assessments' rows."""
+    """How many ``filters`` find, up to ``COUNT_CAP`` + 1 (so its time has a bound). Filtered
+    by keys only, counted in the keys' index alone (the organisation and the key lead it),
+    never touching the assessments' rows."""
     wanted = _wanted_keys(filters)
     if wanted and _only_keys(filters):
         first = aliased(AssessmentSearchKey)
-        stmt = (
-            select(func.count())
-            .select_from(first)
-            .where(first.organisation_id == org, first.key == wanted[0])
+        found = select(first.assessment_id).where(
+            first.organisation_id == org, first.key == wanted[0]
         )
         for key in wanted[1:]:
             also = aliased(AssessmentSearchKey)
-            stmt = stmt.join(also, and_(also.assessment_id == first.assessment_id, also.key == key))
-        return db.session.scalar(stmt) or 0
-    conditions, needs_decision = _conditions(org, filters)
-    counted = select(func.count()).select_from(Assessment)
+            found = found.join(
+                also, and_(also.assessment_id == first.assessment_id, also.key == key)
+            )
+        return _capped(found)
+    conditions, needs_decision = _conditions(org, filters, from_text=True)
+    found = select(Assessment.id)
     if needs_decision:
-        counted = counted.join(Decision, Decision.id == Assessment.decision_id)
-    return db.session.scalar(counted.where(*conditions)) or 0
+        found = found.join(Decision, Decision.id == Assessment.decision_id)
+    return _capped(found.where(*conditions))
+
+
+def _capped(found: Select) -> int:
+    limited = found.limit(COUNT_CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(limited)) or 0
 
 
 def _walk(org: int, filters: SearchFilters, sort: str, total: int, needed: int) -> bool:
@@ -229,7 +223,7 @@ def every_row(
 ) -> Iterator[SearchRow]:
     """Every row ``filters`` find, in ``sort`` order, read ``batch`` at a time (exports)."""
     _check(user)
-    conditions, _ = _conditions(user.organisation_id, filters)
+    conditions, _ = _conditions(user.organisation_id, filters, from_text=True)
     stmt = _ordered(_rows_query().where(*conditions), sort)
     offset = 0
     while True:
@@ -311,20 +305,23 @@ def _ordered(stmt: Select, sort: str) -> Select:
     return stmt.order_by(column, Assessment.id)
 
 
-def _conditions(org_id: int, f: SearchFilters, *, walk: bool = False) -> tuple[list, bool]:
+def _conditions(
+    org_id: int, f: SearchFilters, *, walk: bool = False, from_text: bool = False
+) -> tuple[list, bool]:
     """The WHERE of a search, and whether it reads the decisions' columns; ``walk``: the
-    keys tested per assessment (see ``_walk``)."""
+    keys tested per assessment (see ``_walk``); ``from_text``: start from the text index's
+    matches rather than from the organisation's assessments."""
     has_key = _key_exists if walk else _has_key
     conditions: list = [Assessment.organisation_id == org_id]
     needs_decision = False
-    if f.q:
-        like = _like(f.q)
-        conditions.append(
-            or_(
-                Decision.case_number.ilike(like, escape="\\"),
-                Decision.title.ilike(like, escape="\\"),
-            )
-        )
+    if f.q and _indexed_text(f.q):
+        conditions.append(_text_matches(f.q))
+        if from_text:
+            # SQLite has no statistics (no ANALYZE is run): it would walk the organisation's
+            # index and test each assessment. "+ 0" leaves it only the matches to start from.
+            conditions[0] = Assessment.organisation_id + 0 == org_id
+    elif f.q:
+        conditions.append(_text_like(f.q))
         needs_decision = True
     if f.body is not None:
         conditions.append(Decision.body_id == f.body)
@@ -373,6 +370,36 @@ def _key_exists(org_id: int, key: str):
             AssessmentSearchKey.assessment_id == Assessment.id, AssessmentSearchKey.key == key
         )
     )
+
+
+def _indexed_text(q: str) -> bool:
+    """Whether SQLite's FTS5 trigram table finds ``q`` (three characters or more)."""
+    return db.session.get_bind().dialect.name == "sqlite" and len(q) >= TRIGRAM
+
+
+def _text_matches(q: str):
+    """``q`` in the case number or title, case folded, through SQLite's text index
+    (models/decision_text.py), as a phrase: every character literal."""
+    phrase = '"' + q.replace('"', '""') + '"'
+    return Assessment.decision_id.in_(
+        select(literal_column("rowid"))
+        .select_from(table("decisions_text"))
+        .where(literal_column("decisions_text").op("MATCH")(phrase))
+    )
+
+
+def _text_like(q: str):
+    """``q`` in the case number or title, case folded: PostgreSQL's trigram indexes on
+    ``lower(...)`` serve it (models/decision_text.py); on SQLite, one or two characters,
+    which no trigram holds, read the organisation's decisions."""
+    like = func.lower(_like(q))
+    return or_(
+        func.lower(Decision.case_number).like(like, escape="\\"),
+        func.lower(Decision.title).like(like, escape="\\"),
+    )
+
+
+TRIGRAM = 3
 
 
 def _like(text: str) -> str:

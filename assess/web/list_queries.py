@@ -11,10 +11,7 @@ Europe/Helsinki, whatever the stored UTC time.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from flask import request
 from sqlalchemy import Select, and_, exists, func, or_, select
@@ -22,7 +19,7 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..i18n import lazy_text as _l
-from ..list_filters import NO_ASSESSMENT, Choices, Filters, Parsed, parse
+from ..list_filters import NO_ASSESSMENT, Choices, Filters, Page, Parsed, parse
 from ..models import AgendaItem, Assessment, Body, Decision, Meeting, User, UserRole
 from ..models.meeting import MEETING_STATES
 from ..operations.context import HELSINKI, engine_for, workflows
@@ -31,37 +28,6 @@ from ..workflow import WorkflowDefinition
 
 PER_PAGE = 25
 QUEUE_PER_PAGE = 10  # the dashboard shows the queue beside other sections
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a list: its rows and where it is among the others."""
-
-    items: Sequence[Any]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first(self) -> int:
-        """The number of the page's first row (1-based), 0 when empty."""
-        return (self.page - 1) * self.per_page + 1 if self.items else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.items) - 1 if self.items else 0
 
 
 def paginate(stmt: Select, page: int, per_page: int) -> tuple[Page, bool]:

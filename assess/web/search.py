@@ -50,7 +50,16 @@ def _zone_name(zone: ZoneInfo) -> str:
 
 
 def _parsed() -> ParsedSearch:
-    return parse_filters(request.args, ops.choices(current_user))
+    parsed = parse_filters(request.args, ops.choices(current_user))
+    if "flag" in parsed.problems:
+        # The API lists the rules' ids; a person reads their names, in their language.
+        names = sorted(str(label) for label in FLAG_RULE_LABELS.values())
+        parsed.problems["flag"] = _l(
+            "Flag: %(given)s is not a flag. Choose one of: %(names)s.",
+            given=repr((request.args.get("flag") or "").strip()[:40]),
+            names="; ".join(names),
+        )
+    return parsed
 
 
 def _options(language: str) -> dict[str, list]:
@@ -89,7 +98,7 @@ def index():
         found = ops.search(
             current_user, parsed.filters, sort=parsed.sort, page=number, per_page=PER_PAGE
         )
-        if found.rows == [] and number > found.pages:
+        if not found.items and number > found.pages:
             found = ops.search(
                 current_user,
                 parsed.filters,

@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 from assess import create_app
 from assess.extensions import db
+from assess.models.decision_text import outside_models
 
 
 def _schema_diff(url):
@@ -16,7 +17,13 @@ def _schema_diff(url):
         upgrade()
         with db.engine.connect() as conn:
             context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "render_as_batch": True}
+                conn,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    # The search's trigram index and FTS table: DDL outside the models.
+                    "include_name": outside_models,
+                },
             )
             diff = compare_metadata(context, db.metadata)
             tables = set(inspect(conn).get_table_names())

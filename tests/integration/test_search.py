@@ -143,7 +143,9 @@ def _oracle(a: Assessment, name: str, value) -> bool:
     zero = {alt.id for alt in data.alternatives if alt.zero_option}
     helsinki_day = a.created_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Helsinki"))
     return {
-        "q": lambda: value.lower() in (a.decision.case_number + a.decision.title).lower(),
+        "q": lambda: any(
+            value.lower() in t.lower() for t in (a.decision.case_number, a.decision.title)
+        ),
         "body": lambda: a.decision.body_id == value,
         "state": lambda: a.state == value,
         "level": lambda: data.screening.level == value,
@@ -207,16 +209,16 @@ def test_every_filter_finds_what_the_assessments_say(world):
             assert not parsed.problems, (name, value, parsed.problems)
             found = search(auditor, parsed.filters, per_page=100)
             expected = {a.id for a in everything if _oracle(a, name, value)}
-            assert {r.assessment_id for r in found.rows} == expected, (name, value)
+            assert {r.assessment_id for r in found.items} == expected, (name, value)
             assert found.total == len(expected)
             # A page at a time too (a small page walks the sort order's index and tests
             # each assessment's keys instead of starting from the keys: both read alike).
             one_by_one = [
                 r.assessment_id
                 for n in range(1, len(expected) + 1)
-                for r in search(auditor, parsed.filters, page=n, per_page=1).rows
+                for r in search(auditor, parsed.filters, page=n, per_page=1).items
             ]
-            assert one_by_one == [r.assessment_id for r in found.rows], (name, value)
+            assert one_by_one == [r.assessment_id for r in found.items], (name, value)
             # Each filter tells the assessments apart: it can fail.
             assert 0 < len(expected) < 3, (name, value)
             seen.add(name)
@@ -224,7 +226,7 @@ def test_every_filter_finds_what_the_assessments_say(world):
         only_15th = parse_filters({"from": "2025-01-15", "to": "2025-01-15"}, choices(auditor))
         assert search(auditor, only_15th.filters).total == 0
         only_16th = parse_filters({"from": "2025-01-16", "to": "2025-01-16"}, choices(auditor))
-        assert [r.assessment_id for r in search(auditor, only_16th.filters).rows] == [ids["third"]]
+        assert [r.assessment_id for r in search(auditor, only_16th.filters).items] == [ids["third"]]
         assert seen == {
             "q", "body", "state", "level", "from", "to", "preparer", "reviewer", "flag",
             "negative_group", "changed_after_publication", "acknowledged_high",
@@ -235,17 +237,17 @@ def test_sorted_and_paginated(world):
     app, ids = world
     with app.app_context():
         auditor = user("auditor")
-        rows = search(auditor, SearchFilters(), sort="case_number", per_page=100).rows
+        rows = search(auditor, SearchFilters(), sort="case_number", per_page=100).items
         numbers = [r.case_number for r in rows]
         assert numbers == sorted(numbers)
-        newest = search(auditor, SearchFilters(), per_page=100).rows
+        newest = search(auditor, SearchFilters(), per_page=100).items
         assert [r.started_at for r in newest] == sorted(
             (r.started_at for r in newest), reverse=True
         )
         pages = [search(auditor, SearchFilters(), page=n, per_page=1) for n in (1, 2, 3, 4)]
         assert [p.total for p in pages] == [3] * 4
-        assert [len(p.rows) for p in pages] == [1, 1, 1, 0]
-        assert [p.rows[0].assessment_id for p in pages[:3]] == [r.assessment_id for r in newest]
+        assert [len(p.items) for p in pages] == [1, 1, 1, 0]
+        assert [p.items[0].assessment_id for p in pages[:3]] == [r.assessment_id for r in newest]
 
 
 def test_only_reviewers_auditors_and_admins_search(world):
@@ -406,3 +408,78 @@ def test_another_organisations_body_is_refused(world):
         foreign = db.session.scalar(select(Body.id).order_by(Body.id.desc())) + 1000
         parsed = parse_filters({"body": str(foreign)}, choices(auditor))
         assert set(parsed.problems) == {"body"}
+
+
+def test_the_text_filter_reads_the_index_and_finds_what_like_would(world):
+    """The text index (SQLite FTS5 trigram, PostgreSQL pg_trgm) finds exactly the case-folded
+    substrings of one column, whatever characters the text has; the triggers follow a
+    renamed decision. The same test runs on both databases (TEST_DATABASE)."""
+    app, ids = world
+    with app.app_context():
+        auditor = user("auditor")
+        decision = db.session.get(Assessment, ids["third"]).decision
+        decision.case_number = "HEL 2026-000777"
+        decision.title = 'Päiväkoti "Sateenkaari": 100% _remontti'
+        db.session.commit()
+        texts = {
+            a.id: (a.decision.case_number, a.decision.title)
+            for a in db.session.scalars(select(Assessment))
+        }
+        for q in (
+            "SATEENKAARI", '"sateen', "100%", "0% _r", "_rem", "päiväkoti", "000777",
+            "ti", "%", "_", "777Päi",  # two characters and less: no trigram; across columns
+        ):  # fmt: skip
+            parsed = parse_filters({"q": q}, choices(auditor))
+            found = {r.assessment_id for r in search(auditor, parsed.filters).items}
+            expected = {i for i, both in texts.items() if any(q.lower() in t.lower() for t in both)}
+            assert found == expected, q
+        assert {r.assessment_id for r in search(auditor, SearchFilters(q="SATEENKAARI")).items} == {
+            ids["third"]
+        }
+        assert not search(auditor, SearchFilters(q="777Päi")).items
+        decision.title = "Uusi nimi"
+        db.session.commit()
+        assert not search(auditor, SearchFilters(q="sateenkaari")).items
+        assert [r.assessment_id for r in search(auditor, SearchFilters(q="uusi nimi")).items] == [
+            ids["third"]
+        ]
+
+
+def test_a_count_past_its_cap_says_more_than(world, monkeypatch):
+    """The count stops at COUNT_CAP (so its time has a bound): the page, the API and the
+    shape say "more than", and the next page is known from the rows themselves."""
+    from assess.operations import search as search_ops
+
+    monkeypatch.setattr(search_ops, "COUNT_CAP", 2)
+    app, ids = world
+    with app.app_context():
+        auditor = user("auditor")
+        first = search(auditor, SearchFilters(), per_page=1)
+        assert (first.total, first.capped, first.has_next) == (2, True, True)
+        third = search(auditor, SearchFilters(), page=3, per_page=1)
+        assert (third.total, third.capped, len(third.items), third.has_next) == (2, True, 1, False)
+        assert third.pages == 3
+        flagged = search(auditor, SearchFilters(flag="single_alternative"))
+        assert not flagged.capped and flagged.total == len(flagged.items)
+    client = app.test_client()
+    login(client, "auditor")
+    use_language(client, "en")
+    html = client.get("/assessments/search").get_data(as_text=True)
+    assert "More than 2 assessments found." in html
+    with app.app_context():
+        token = issue_token(user("auditor"))
+    body = client.get(
+        "/api/v1/assessments?per_page=1", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
+    assert (body["total"], body["total_capped"], len(body["items"])) == (2, True, 1)
+
+
+def test_a_bad_flag_on_the_page_lists_the_flags_names(world):
+    app, ids = world
+    client = app.test_client()
+    login(client, "reviewer")
+    use_language(client, "fi")
+    html = client.get("/assessments/search?flag=nope").get_data(as_text=True)
+    assert "Vain yksi vaihtoehto" in html  # single_alternative's name in Finnish
+    assert "Lippu: &#39;nope&#39; ei ole lippu." in html
+    assert "single_alternative" not in html.split("Lippu:", 1)[1].split("</li>", 1)[0]
