@@ -404,6 +404,7 @@ def init_app(app) -> None:
     from ..extensions import limiter
     from . import (  # noqa: F401  (they declare routes on the blueprint)
         agenda,
+        decisions_bulk,
         endpoints,
         errors,
         follow_up,

@@ -150,6 +150,10 @@ def _decision(d: Decision) -> dict:
         "amount_eur": d.amount_eur,
         "policy": decision_ops.policy_view(d, active, language()),
         "translations": d.translations or {},
+        "meeting_date": d.meeting_date.isoformat() if d.meeting_date else None,
+        "outcome": d.outcome,
+        "source": d.source,
+        "required_level": d.required_level,
     }
 
 
@@ -175,6 +179,7 @@ def create_decision(payload: s.DecisionIn):
         decision_type=payload.decision_type,
         amount_eur=payload.amount_eur,
         translations={k: v.model_dump() for k, v in payload.translations.items()},
+        **payload.model_dump(include={"meeting_date", "outcome"}, exclude_none=True),
     )
     return _decision(d)
 

@@ -62,6 +62,15 @@ TRANSLATIONS_HELP = (
 )
 
 
+MEETING_DATE_HELP = (
+    "The date of the meeting that decided it, YYYY-MM-DD (issue 22): the yearly report counts "
+    "the decision in that year. Given by the case-management system; the product sets it "
+    "when the secretary records the outcome."
+)
+Outcome = Literal["approved", "approved_amended", "returned", "tabled", "rejected"]
+OUTCOME_HELP = "How the body decided; null: not decided yet."
+
+
 class DecisionIn(Request):
     case_number: str = Field(min_length=1, max_length=60)
     title: str = Field(min_length=1, max_length=300)
@@ -83,6 +92,8 @@ class DecisionIn(Request):
     translations: dict[Literal["fi", "sv"], DecisionTextsIn] = Field(
         default_factory=dict, description=TRANSLATIONS_HELP
     )
+    meeting_date: str | None = Field(None, max_length=10, description=MEETING_DATE_HELP)
+    outcome: Outcome | None = Field(None, description=OUTCOME_HELP)
 
 
 class DecisionPatch(Request):
@@ -99,6 +110,8 @@ class DecisionPatch(Request):
     translations: dict[Literal["fi", "sv"], DecisionTextsIn] | None = Field(
         None, description=TRANSLATIONS_HELP
     )
+    meeting_date: str | None = Field(None, max_length=10, description=MEETING_DATE_HELP)
+    outcome: Outcome | None = Field(None, description=OUTCOME_HELP)
 
 
 class AppliedPolicyOut(BaseModel):
@@ -128,6 +141,12 @@ class DecisionOut(BaseModel):
     policy: AppliedPolicyOut | None = None
     # The title and proposal in the other national language (issue 19): {"sv": {...}}.
     translations: dict[str, dict[str, str]] = {}
+    # Issue 22: when and how the body decided, where the decision came from, and the least
+    # level of assessment the policy asks of it.
+    meeting_date: str | None = None
+    outcome: str | None = None
+    source: Literal["entered", "imported"] = "entered"
+    required_level: Literal["none", "light", "full"] | None = None
 
 
 class Page(BaseModel):

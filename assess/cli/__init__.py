@@ -19,6 +19,7 @@ from ..operations import users as user_ops
 from .archive import archive_command
 from .common import fail as _fail
 from .common import organisation as _organisation
+from .decisions import COMMANDS as DECISION_COMMANDS
 from .installation import USER_COMMANDS, org_cli
 from .notifications import COMMANDS as NOTIFICATION_COMMANDS
 from .organisation_data import COMMANDS as ORGANISATION_DATA_COMMANDS
@@ -365,5 +366,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(policy_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(plan_cli)
-    for group in ORGANISATION_DATA_COMMANDS + NOTIFICATION_COMMANDS:
+    for group in ORGANISATION_DATA_COMMANDS + NOTIFICATION_COMMANDS + DECISION_COMMANDS:
         app.cli.add_command(group)

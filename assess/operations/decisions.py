@@ -7,6 +7,7 @@ type, body or amount re-applies the policy to its assessment.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -22,12 +23,14 @@ from ..translation import joined
 from ..workflow import WorkflowDefinition
 from ..workflow.definition import ANY_OPEN_STATE
 from . import flags as flag_ops
+from . import required_levels
 from ._audit import record
 from ._check import choice, row_id, text
 from ._stale import changing, check_version
 from ._tx import transaction
 from .assessments import create_assessment, fire, save_answers
 from .context import active_assessment, engine_for, form_for, org_settings
+from .decision_outcomes import meeting_date, outcome
 from .decision_texts import clean_translations
 from .errors import Conflict, Errors, Forbidden, NotFound
 from .organisation_data import decision_type_by_key, decision_types_of
@@ -80,6 +83,10 @@ def _validate(actor: User, data: dict, *, decision: Decision | None = None) -> d
         clean["decision_type"] = _decision_type(errors, actor, data.get("decision_type"), decision)
     if decision is None or "amount_eur" in data:
         clean["amount_eur"] = _amount(errors, data.get("amount_eur"))
+    # Given when the case-management system or the secretary knows them (issue 22).
+    for field, check in (("meeting_date", meeting_date), ("outcome", outcome)):
+        if field in data:
+            clean[field] = check(errors, field, data[field])
     if decision is None or "translations" in data:
         clean["translations"] = clean_translations(
             errors, data.get("translations"), clean["language"]
@@ -186,6 +193,7 @@ def create_decision(actor: User, **data) -> Decision:
     clean = _validate(actor, data)
     with transaction() as session:
         decision = Decision(organisation_id=actor.organisation_id, preparer=actor, **clean)
+        required_levels.keep(decision)
         session.add(decision)
         session.flush()
         record(
@@ -259,6 +267,8 @@ def _audit_value(value):
         return value.id
     if isinstance(value, DecisionType):
         return value.key
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 
@@ -279,6 +289,7 @@ def update_decision(actor: User, decision: Decision, *, expected_version: int, *
     with changing(decision, expected_version) as session:
         for key, value in clean.items():
             setattr(decision, key, value)
+        required_levels.keep(decision)
         session.flush()
         record(session, actor, "decision.updated", "decision", decision.id, changes=changes)
         reapply_policy(actor, decision)

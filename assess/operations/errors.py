@@ -75,6 +75,10 @@ class Errors:
     def __bool__(self) -> bool:
         return bool(self._errors)
 
+    def items(self):
+        """Each field with its messages (to file them under another path)."""
+        return self._errors.items()
+
     def raise_if_any(self) -> None:
         if self._errors:
             raise ValidationFailed(self._errors)

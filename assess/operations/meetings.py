@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
@@ -28,13 +29,14 @@ from ..models import (
     Decision,
     Document,
     Meeting,
+    Organisation,
     Revision,
     User,
 )
 from ..models._types import utcnow
 from . import agenda_documents as agenda_docs
 from . import assessments as assessment_ops
-from . import attachment_copies
+from . import attachment_copies, required_levels
 from ._audit import record
 from ._check import row_id
 from ._tx import transaction
@@ -789,6 +791,7 @@ def record_outcome(
         item.outcome_note = note
         item.outcome_at = utcnow()
         item.outcome_by_id = user.id
+        decided(item.decision, meeting, outcome)
         _touch(meeting)
         record(
             session,
@@ -807,6 +810,16 @@ def record_outcome(
             ],
         )
     return item
+
+
+def decided(decision: Decision, meeting: Meeting, outcome: str) -> None:
+    """The body decided ``decision`` at ``meeting``: the yearly report counts it in the year
+    of the meeting's date where the organisation is (issue 22), with the body's outcome."""
+    organisation = db.session.get(Organisation, meeting.organisation_id)
+    zone = ZoneInfo((organisation.time_zone if organisation else None) or "Europe/Helsinki")
+    decision.meeting_date = meeting.starts_at.astimezone(zone).date()
+    decision.outcome = outcome
+    required_levels.keep(decision)
 
 
 def set_state(user: User, meeting: Meeting, state: str, *, expected_version) -> Meeting:

@@ -26,7 +26,7 @@ from ..models import Body, DecisionType, Organisation, PolicyVersion, User
 from ..models._types import utcnow
 from ..policy import Applied, Known, Policy, apply, check
 from ..policy.model import DecisionTypeDef
-from . import organisation_data
+from . import organisation_data, required_levels
 from ._audit import record
 from ._tx import transaction
 from .context import forms, today, version_in_force, workflows
@@ -335,6 +335,7 @@ def publish(
             ],
             organisation_id=org.id,
         )
+        required_levels.recompute_from(org, starts_on)
     return current
 
 
