@@ -40,6 +40,7 @@ from . import (
     proxies,
     read_only,
     records,  # noqa: F401  (routes on the decisions' and admin's blueprints)
+    reports,
     review,
     revisions,
     search,
@@ -85,6 +86,7 @@ def init_app(app: Flask) -> None:
         help.bp,
         search.bp,
         integrity.bp,
+        reports.bp,
     ):
         app.register_blueprint(bp)
 

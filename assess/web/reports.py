@@ -1,0 +1,221 @@
+"""The yearly report's pages (issue 22): choose a year and generate, read a report's figures
+as tables with charts beside them, edit a draft's overview, publish, download its document
+and CSVs; and the current year's figures live.
+
+Wellbeing coordinators and admins generate, edit and publish; reviewers and auditors read.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from .. import report_tables
+from ..i18n import lazy_text as _l
+from ..i18n import request_language
+from ..operations import Conflict, Forbidden, NotFound, Stale, ValidationFailed
+from ..operations import yearly_reports as ops
+from ..operations.context import today
+from .access import roles_required
+
+bp = Blueprint("reports", __name__)
+
+READERS = ops.READERS
+EDITORS = ops.EDITORS
+# Which table each chart stands beside: a person looks at the chart and reads the numbers.
+CHART_BESIDE = {
+    "groups": "groups",
+    "coverage_by_body": "by_body",
+    "flags_by_month": "flags_by_month",
+    "follow_ups": "follow_ups",
+}
+
+
+def _charts_module() -> Any:
+    try:
+        return importlib.import_module("assess.report_charts")
+    except ModuleNotFoundError as missing:  # until [documents]' charts are on main
+        if missing.name != "assess.report_charts":
+            raise
+        return None
+
+
+def charts(figures: dict[str, Any], language: str) -> dict[str, dict[str, Any]]:
+    """{table id: {"svg": Markup, "alt": str}} of the charts, beside their tables."""
+    module = _charts_module()
+    if module is None:
+        return {}
+    result = {}
+    for chart_id, table_id in CHART_BESIDE.items():
+        svg = module.chart_svg(chart_id, figures, language)
+        if not svg:
+            continue
+        # The SVG is made on the server by matplotlib from our own figures, not from input.
+        result[table_id] = {
+            "id": chart_id,
+            "svg": Markup(svg),
+            "alt": module.chart_alt(chart_id, figures, language),
+        }
+    return result
+
+
+def _view(figures: dict[str, Any], language: str) -> dict[str, Any]:
+    return {
+        "tables": report_tables.tables(figures, language),
+        "charts": charts(figures, language),
+        "cell_text": report_tables.cell_text,
+        "is_coverage": report_tables.is_coverage_column,
+    }
+
+
+def _report(report_id: int):
+    try:
+        return ops.report_of(current_user, report_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/reports/yearly")
+@roles_required(*READERS)
+def yearly_index():
+    year = today().year
+    return render_template(
+        "reports/yearly_index.html",
+        reports=ops.reports_of(current_user),
+        years=list(range(year, year - 10, -1)),
+        default_year=year - 1,
+        may_edit=current_user.has_role(*EDITORS),
+    )
+
+
+@bp.post("/reports/yearly")
+@roles_required(*EDITORS)
+def generate():
+    try:
+        report = ops.generate(current_user, current_user.organisation, request.form.get("year"))
+    except ValidationFailed as exc:
+        for messages in exc.errors.values():
+            for message in messages:
+                flash(str(message), "danger")
+        return redirect(url_for(".yearly_index"))
+    flash(str(_l("The report of %(year)s was generated as a draft.", year=report.year)), "success")
+    return redirect(url_for(".yearly_report", report_id=report.id))
+
+
+@bp.get("/reports/yearly/<int:report_id>")
+@roles_required(*READERS)
+def yearly_report(report_id: int):
+    report = _report(report_id)
+    language = request_language()
+    return render_template(
+        "reports/yearly_report.html",
+        report=report,
+        figures=report.figures,
+        figures_intact=ops.figures_intact(report),
+        may_edit=current_user.has_role(*EDITORS) and report.status == "draft",
+        errors={},
+        overview=report.overview or {},
+        language=language,
+        csv_url=_csv_url(report.id, language),
+        documents=[(lang, ops.document_name(lang)) for lang in ops.DOCUMENT_LANGUAGES],
+        **_view(report.figures, language),
+    )
+
+
+@bp.post("/reports/yearly/<int:report_id>/overview")
+@roles_required(*EDITORS)
+def edit_overview(report_id: int):
+    report = _report(report_id)
+    wanted = {lang: request.form.get(f"overview_{lang}", "") for lang in ops.DOCUMENT_LANGUAGES}
+    try:
+        ops.edit_overview(current_user, report.id, wanted, _version())
+    except ValidationFailed as exc:
+        language = request_language()
+        return (
+            render_template(
+                "reports/yearly_report.html",
+                report=report,
+                figures=report.figures,
+                figures_intact=ops.figures_intact(report),
+                may_edit=True,
+                errors={k: [str(m) for m in v] for k, v in exc.errors.items()},
+                overview=wanted,
+                language=language,
+                csv_url=_csv_url(report.id, language),
+                documents=[(lang, ops.document_name(lang)) for lang in ops.DOCUMENT_LANGUAGES],
+                **_view(report.figures, language),
+            ),
+            422,
+        )
+    except (Stale, Conflict, Forbidden) as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for(".yearly_report", report_id=report.id))
+    flash(str(_l("The overview was saved.")), "success")
+    return redirect(url_for(".yearly_report", report_id=report.id))
+
+
+@bp.post("/reports/yearly/<int:report_id>/publish")
+@roles_required(*EDITORS)
+def publish(report_id: int):
+    report = _report(report_id)
+    try:
+        ops.publish(current_user, report.id, _version())
+    except (Stale, Conflict, Forbidden) as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for(".yearly_report", report_id=report.id))
+    flash(
+        str(_l("The report was published. Its documents and figures no longer change.")),
+        "success",
+    )
+    return redirect(url_for(".yearly_report", report_id=report.id))
+
+
+@bp.get("/reports/yearly/<int:report_id>/files/<name>")
+@roles_required(*READERS)
+def file(report_id: int, name: str):
+    report = _report(report_id)
+    try:
+        if report.status == "published":
+            row, content = ops.stored_file(current_user, report.id, name)
+            content_type = row.content_type
+        else:
+            content_type, content = ops.draft_file(current_user, report.id, name)
+    except NotFound:
+        abort(404)
+    except Conflict as exc:
+        return render_template("reports/file_altered.html", message=str(exc)), 409
+    response = current_app.response_class(content, mimetype=content_type.split(";")[0])
+    if content_type.startswith("text/"):
+        response.headers["Content-Type"] = content_type
+    year = report.year
+    response.headers["Content-Disposition"] = f'attachment; filename="yearly-{year}-{name}"'
+    return response
+
+
+@bp.get("/reports/live")
+@roles_required("reviewer", "coordinator", "admin")
+def live():
+    language = request_language()
+    figures = ops.live_figures(current_user.organisation)
+    return render_template(
+        "reports/live.html", figures=figures, language=language, **_view(figures, language)
+    )
+
+
+def _csv_url(report_id: int, language: str):
+    def url(table_id: str) -> str:
+        name = ops.csv_name(table_id, language)
+        return url_for(".file", report_id=report_id, name=name)
+
+    return url
+
+
+def _version() -> int | None:
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        return None
