@@ -7,14 +7,13 @@ Wellbeing coordinators and admins generate, edit and publish; reviewers and audi
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import report_tables
+from .. import report_charts, report_tables
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
 from ..operations import Conflict, Forbidden, NotFound, Stale, ValidationFailed
@@ -29,36 +28,25 @@ EDITORS = ops.EDITORS
 # Which table each chart stands beside: a person looks at the chart and reads the numbers.
 CHART_BESIDE = {
     "groups": "groups",
-    "coverage_by_body": "by_body",
+    "coverage": "by_body",
     "flags_by_month": "flags_by_month",
     "follow_ups": "follow_ups",
 }
 
 
-def _charts_module() -> Any:
-    try:
-        return importlib.import_module("assess.report_charts")
-    except ModuleNotFoundError as missing:  # until [documents]' charts are on main
-        if missing.name != "assess.report_charts":
-            raise
-        return None
-
-
 def charts(figures: dict[str, Any], language: str) -> dict[str, dict[str, Any]]:
-    """{table id: {"svg": Markup, "alt": str}} of the charts, beside their tables."""
-    module = _charts_module()
-    if module is None:
-        return {}
+    """{table id: {"id", "svg", "alt"}} of the charts that show something, beside their
+    tables."""
     result = {}
     for chart_id, table_id in CHART_BESIDE.items():
-        svg = module.chart_svg(chart_id, figures, language)
-        if not svg:
+        if not report_charts.has_data(chart_id, figures):
             continue
-        # The SVG is made on the server by matplotlib from our own figures, not from input.
+        # The SVG is drawn on the server by matplotlib from the report's own figures, its
+        # texts escaped there; it names itself by its text alternative (role="img").
         result[table_id] = {
             "id": chart_id,
-            "svg": Markup(svg),
-            "alt": module.chart_alt(chart_id, figures, language),
+            "svg": Markup(report_charts.chart_svg(chart_id, figures, language)),
+            "alt": report_charts.chart_alt(chart_id, figures, language),
         }
     return result
 
