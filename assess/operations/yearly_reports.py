@@ -26,6 +26,7 @@ from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Organisation, User, YearlyReport, YearlyReportFile
 from ..report_overview import overviews
+from . import yearly_figures
 from ._audit import record
 from ._tx import transaction
 from .context import today
@@ -55,55 +56,13 @@ def _optional(module: str) -> Any:
 
 
 def year_figures(organisation: Organisation, year: int) -> dict[str, Any]:
-    """The figures of ``organisation``'s ``year`` (``yearly_figures.figures``)."""
-    module = _optional("assess.operations.yearly_figures")
-    if module is None:  # until [figures] lands: the contract's shape, counting nothing
-        return _no_figures(organisation, year)
-    return module.figures(organisation, year)
+    """The figures of ``organisation``'s ``year``, counted in the database now."""
+    return yearly_figures.figures(organisation, year)
 
 
 def live_figures(organisation: Organisation) -> dict[str, Any]:
     """The figures of the current year so far."""
-    return year_figures(organisation, today().year)
-
-
-def _no_figures(organisation: Organisation, year: int) -> dict[str, Any]:
-    zero = {"full": 0, "light": 0}
-    return {
-        "organisation": {"id": organisation.id, "name": dict(_names_of(organisation))},
-        "year": year,
-        "time_zone": organisation.time_zone or "Europe/Helsinki",
-        "generated_at": datetime.now(UTC).isoformat(),
-        "decisions": 0,
-        "imported": 0,
-        "assessed": zero,
-        "screened_out": 0,
-        "screened_out_reasons": {},
-        "missing_required": 0,
-        "coverage": None,
-        "days_to_approval": {"median": None, "p90": None},
-        "late_submissions": None,
-        "flags": {},
-        "flags_by_month": {},
-        "groups": {},
-        "dimensions": {},
-        "hearings": {},
-        "objectives": {},
-        "follow_ups": {"due": 0, "done": 0, "overdue": 0},
-        "ex_post": {"as_expected": 0, "better": 0, "worse": 0, "unknown": 0},
-        "by_body": {},
-        "by_decision_type": {},
-        "by_division": {},
-        "names": {},
-    }
-
-
-def _names_of(organisation: Organisation) -> dict[str, str]:
-    return {
-        "fi": organisation.name_fi,
-        "sv": organisation.name_sv or organisation.name_fi,
-        "en": organisation.name_fi,
-    }
+    return yearly_figures.live_figures(organisation)
 
 
 def document_bytes(figures: Mapping[str, Any], overview: str, language: str) -> bytes:
