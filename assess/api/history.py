@@ -7,11 +7,12 @@ the words a person reads, in the Accept-Language language.
 
 from __future__ import annotations
 
+import io
 from dataclasses import asdict
 from datetime import UTC
 from typing import Any
 
-from flask import g, request
+from flask import g, request, send_file
 from pydantic import BaseModel
 
 from ..i18n import lazy_text as _l
@@ -186,3 +187,33 @@ def history_export(assessment_id: int):
     words of each event; recomputable outside the program (docs/audit.md); recorded."""
     a = ops.get_assessment(g.api_user, assessment_id)
     return exports.export(g.api_user, a, language(), via="api")
+
+
+@endpoint(
+    "/assessments/<int:assessment_id>/history/report",
+    response=None,
+    errors=(401, 404, 409, 422),
+    query={"format": ("string", "docx (default) or pdf")},
+    content_type=f"{exports.REPORT_FORMATS['docx']}, {exports.REPORT_FORMATS['pdf']}",
+    records_access=True,
+)
+def history_report(assessment_id: int):
+    """The assessment's history as a readable report (.docx or PDF) in the Accept-Language
+    language; recorded with the report's SHA-256 (docs/audit.md "Exports")."""
+    a = ops.get_assessment(g.api_user, assessment_id)
+    fmt = request.args.get("format") or "docx"
+    if fmt not in exports.REPORT_FORMATS:
+        raise ApiError(
+            422,
+            "validation_failed",
+            _l("The request has invalid fields."),
+            [{"path": "format", "message": _l("choose docx or pdf")}],
+        )
+    content, name = exports.report(g.api_user, a, language(), fmt, via="api")
+    return send_file(
+        io.BytesIO(content),
+        mimetype=exports.REPORT_FORMATS[fmt],
+        as_attachment=True,
+        download_name=name,
+        max_age=0,
+    )

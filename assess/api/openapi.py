@@ -98,7 +98,11 @@ def document() -> dict:
         if e.content_type:
             ok = {
                 "description": "The file",
-                "content": {e.content_type: {"schema": {"type": "string", "format": "binary"}}},
+                # A comma-separated content type: one file in one of several formats.
+                "content": {
+                    kind.strip(): {"schema": {"type": "string", "format": "binary"}}
+                    for kind in e.content_type.split(",")
+                },
             }
         elif e.response is None:
             ok = {"description": "OK"}

@@ -20,7 +20,8 @@ ACCESS_ACTIONS = (
     "access.history_viewed",  # the history page or the API's history of one assessment
     "access.revisions_compared",  # two revisions side by side (web or API)
     "access.revision_document",  # a revision's document downloaded
-    "access.history_exported",  # one assessment's history as JSON or a report
+    "access.history_exported",  # one assessment's history as JSON
+    "access.history_report",  # one assessment's history as a readable .docx or PDF
     "access.search_exported",  # a search's result as CSV or JSON (object: the organisation)
     "access.verification_report",  # the chain's verification report downloaded
 )

@@ -74,6 +74,7 @@ ACTIONS: dict[str, LazyText] = {
     "access.revisions_compared": _l("Compared two versions"),
     "access.revision_document": _l("Downloaded the document of a version"),
     "access.history_exported": _l("Exported the history"),
+    "access.history_report": _l("Downloaded the history report"),
     "access.search_exported": _l("Exported a search"),
     "access.verification_report": _l("Downloaded a verification report"),
 }
@@ -110,6 +111,7 @@ FIELDS: dict[str, LazyText] = {
     "kind": _l("Kind"),
     "person": _l("Person"),
     "section": _l("Section"),
+    "sha256": _l("SHA-256 of the file"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import Any
@@ -14,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -296,6 +298,25 @@ def history(assessment_id: int):
         filters=filters,
         query_args={k: v for k, v in filters.items() if v},
         problems=problems,
+    )
+
+
+@bp.get("/assessments/<int:assessment_id>/history/report.<any(docx, pdf):fmt>")
+@login_required
+def history_report(assessment_id: int, fmt: str):
+    """The history as a readable .docx or PDF report; recorded with its SHA-256 (issue 21)."""
+    assessment = _assessment(assessment_id)
+    try:
+        content, name = exports.report(current_user, assessment, request_language(), fmt, via="web")
+    except (doc_ops.ConversionUnavailable, Conflict) as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for("assessments.history", assessment_id=assessment.id))
+    return send_file(
+        io.BytesIO(content),
+        mimetype=exports.REPORT_FORMATS[fmt],
+        as_attachment=True,
+        download_name=name,
+        max_age=0,
     )
 
 
