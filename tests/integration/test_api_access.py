@@ -89,6 +89,10 @@ CALLS = {
         "/assessments/{approved}/history/export",
         None,
     ),
+    ("GET", "/assessments/<int:assessment_id>/history/report"): (
+        "/assessments/{approved}/history/report",
+        None,
+    ),
     # The review loop (issue 20).
     ("GET", "/assessments/<int:assessment_id>/reviewers"): (
         "/assessments/{in_review}/reviewers",
