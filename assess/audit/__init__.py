@@ -25,7 +25,7 @@ from ..models import AuditEvent
 from . import checkpoints
 from .checkpoints import GENESIS, Checkpoint, CheckpointPolicy
 from .hashing import HASHED_FIELDS, event_hash
-from .verification import Verification, verify
+from .verification import Start, Verification, verify
 
 __all__ = [
     "GENESIS",
@@ -33,6 +33,7 @@ __all__ = [
     "AuditActor",
     "Checkpoint",
     "CheckpointPolicy",
+    "Start",
     "Verification",
     "append",
     "canonical_json",

@@ -65,6 +65,7 @@ class Segment:
     first_id: int | None = None
     first_prev: str | None = None  # the first event's link, checked when the ranges are joined
     last_hash: str | None = None
+    last_id: int = 0
     problem: tuple[int, str] | None = None  # (event id, "link" or "hash")
     # (event id, its hash, events of this segment up to it) for the ids asked for.
     marks: list[tuple[int, str, int]] = field(default_factory=list)
@@ -122,6 +123,7 @@ def walk_segment(
                     return seg
                 prev = stored
                 seg.count += 1
+                seg.last_id = event_id
                 if event_id in wanted:
                     seg.marks.append((event_id, stored, seg.count))
             last_id = page[-1][0]
@@ -243,18 +245,21 @@ def exact_in(session: Session) -> Callable[[tuple], bool]:
 
 
 def segments(
-    session: Session, upto: int, wanted: Iterable[int], workers: int = 1
+    session: Session, upto: int, wanted: Iterable[int], workers: int = 1, after: int = 0
 ) -> Iterator[Segment]:
-    """The events with ``id <= upto`` as segments in id order, walked here or, with
+    """The events with ``after < id <= upto`` as segments in id order, walked here or, with
     ``workers`` > 1 and a database other processes can open, in that many processes."""
     connection = session.connection()
     dialect = connection.dialect.name
     url = connection.engine.url
     in_memory = dialect == "sqlite" and (url.database or ":memory:") == ":memory:"
-    first = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id).limit(1)) or 0
+    first = session.scalar(
+        select(AuditEvent.id).where(AuditEvent.id > after).order_by(AuditEvent.id).limit(1)
+    )
+    first = first if first is not None else upto + 1
     if workers <= 1 or in_memory or upto - first < PARALLEL_FROM:
         dbapi = connection.connection.dbapi_connection
-        yield walk_segment(dbapi, dialect, 0, upto, wanted, exact_in(session))
+        yield walk_segment(dbapi, dialect, after, upto, wanted, exact_in(session))
         return
     wanted = sorted(wanted)
     bounds = _bounds(first - 1, upto, workers * 4)

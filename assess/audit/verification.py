@@ -36,6 +36,20 @@ class Verification:
     after_checkpoint: int = 0
     checkpoints_checked: int = 0
     warnings: tuple[str, ...] = field(default=())
+    # Where the walk ended (intact), and where it began: None from the first event, else
+    # the end of an earlier intact walk, whose events this one did not read again.
+    last_event_id: int = 0
+    last_hash: str = GENESIS
+    start: Start | None = None
+
+
+@dataclass(frozen=True)
+class Start:
+    """The end of an earlier intact walk: a walk from here reads only the events after it."""
+
+    last_event_id: int
+    last_hash: str
+    events: int
 
 
 _NOT_FOLLOWING = (
@@ -56,6 +70,7 @@ def verify(
     keys: dict[str, str] | None = None,
     exported: Sequence[Checkpoint] = (),
     workers: int = 1,
+    start: Start | None = None,
 ) -> Verification:
     """Walk the whole chain in order; name the first event whose hash or link is wrong, and
     fail when a checkpoint's signature is wrong or the chain no longer has what it signed.
@@ -63,6 +78,10 @@ def verify(
     ``keys`` are the checkpoint keys by key id (none: signatures are not checked, and the
     result warns); ``exported`` are checkpoints read from outside the database;
     ``workers`` processes walk ranges of the chain side by side (the same verdict).
+
+    From a ``start`` only the events after it are read: they must follow on from its last
+    hash, and the checkpoints after it must hold; a change to an event before it is found
+    only by a walk from the first event.
     """
     warnings = [] if keys else [NO_KEY]
     known = cp.stored(session)
@@ -82,7 +101,7 @@ def verify(
                     f"{checkpoint.describe()} from {checkpoint.origin} is not among the "
                     "database's checkpoints: checkpoint rows were deleted"
                 )
-        count = _walk(session, every, workers)
+        count, last_id, last_hash = _walk(session, every, workers, start)
     except _Broken as broken:
         return Verification(
             broken.events,
@@ -99,12 +118,20 @@ def verify(
         after_checkpoint=count - newest.events if newest else count,
         checkpoints_checked=len(every),
         warnings=tuple(warnings),
+        last_event_id=last_id,
+        last_hash=last_hash,
+        start=start,
     )
 
 
-def _walk(session: Session, checkpoints: list[Checkpoint], workers: int) -> int:
+def _walk(
+    session: Session, checkpoints: list[Checkpoint], workers: int, start: Start | None
+) -> tuple[int, int, str]:
     at_event: dict[int, list[Checkpoint]] = {}
+    after = start.last_event_id if start else 0
     for checkpoint in checkpoints:
+        if checkpoint.last_event_id <= after and checkpoint.last_event_id:
+            continue  # before the start: held by the walk that read those events
         if checkpoint.last_event_id == 0:
             if checkpoint.events or checkpoint.last_hash != GENESIS:
                 raise _Broken(f"{checkpoint.describe()} names no event but {checkpoint.events}")
@@ -113,11 +140,11 @@ def _walk(session: Session, checkpoints: list[Checkpoint], workers: int) -> int:
     # The head as it is now, read after the checkpoints: every checkpoint read covers an
     # event at or below it, and events appended during the walk are left for the next one.
     upto = session.scalar(select(func.max(AuditEvent.id))) or 0
-    prev, count = GENESIS, 0
+    prev, count, last_id = (start.last_hash, start.events, after) if start else (GENESIS, 0, 0)
     # Plain driver rows, hashes recomputed by fastwalk (the same verdict as
     # hashing.event_hash), in id ranges joined here in order: nothing piles up in the
     # caller's session, and millions of events take seconds.
-    for segment in fastwalk.segments(session, upto, at_event, workers):
+    for segment in fastwalk.segments(session, upto, at_event, workers, after=after):
         if segment.first_id is not None and segment.first_prev != prev:
             raise _Broken(_NOT_FOLLOWING.format(segment.first_id), segment.first_id, count)
         for event_id, event_hash_, walked in segment.marks:
@@ -130,6 +157,7 @@ def _walk(session: Session, checkpoints: list[Checkpoint], workers: int) -> int:
         if segment.first_id is not None:
             prev = segment.last_hash or prev
             count += segment.count
+            last_id = segment.last_id
     for missing in sorted(at_event):
         checkpoint = at_event[missing][0]
         if missing > upto:
@@ -146,7 +174,7 @@ def _walk(session: Session, checkpoints: list[Checkpoint], workers: int) -> int:
             None,
             count,
         )
-    return count
+    return count, last_id, prev
 
 
 def _hold(checkpoint: Checkpoint, event_id: int, event_hash_: str, count: int) -> None:

@@ -246,12 +246,13 @@ def definitions_check(workflows_dir, forms_dir):
     help="Processes that walk ranges of the chain side by side (1: one walk in this process).",
 )
 def audit_verify(checkpoint_file, workers):
-    """Walk the audit chain and hold it against the signed checkpoints: exit 0 saying how
-    far the checkpoints anchor it, or 1 naming what was changed, cut or forged."""
+    """Walk the audit chain from its first event and hold it against the signed checkpoints:
+    exit 0 saying how far the checkpoints anchor it, or 1 naming what was changed, cut or
+    forged. The walk is recorded (audit.verified); the integrity page reads on from it."""
     from ..operations import audit_log
 
     try:
-        result = audit_log.verify(checkpoint_file, workers=workers)
+        result = audit_log.verify(checkpoint_file, workers=workers, record_run=True)
     except ValidationFailed as exc:
         _fail(str(exc))
     for warning in result.warnings:

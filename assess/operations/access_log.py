@@ -24,6 +24,7 @@ ACCESS_ACTIONS = (
     "access.history_report",  # one assessment's history as a readable .docx or PDF
     "access.search_exported",  # a search's result as CSV or JSON (object: the organisation)
     "access.verification_report",  # the chain's verification report downloaded
+    "access.audit_verified",  # the integrity page walked the chain from the last walk
 )
 
 

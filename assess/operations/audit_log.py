@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -15,8 +17,9 @@ from ..audit import checkpoints
 from ..audit.verification import NO_KEY
 from ..extensions import db
 from ..models import AuditEvent, User
-from ._audit import checkpoint_policy
+from ._audit import checkpoint_policy, record
 from ._tx import transaction
+from .access_log import record_access
 from .errors import Conflict, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -45,9 +48,12 @@ def checkpoint() -> audit.Checkpoint:
     return audit.Checkpoint.of_row(row)
 
 
-def verify(exported_file: str | None = None, workers: int = 1) -> audit.Verification:
+def verify(
+    exported_file: str | None = None, workers: int = 1, *, record_run: bool = False
+) -> audit.Verification:
     """The whole chain against every checkpoint in the database and, if given, in a file;
-    ``workers`` processes walk it side by side (the command line's --workers)."""
+    ``workers`` processes walk it side by side (the command line's --workers). With
+    ``record_run`` the walk is recorded (``audit.verified``) for the integrity page."""
     exported: list[audit.Checkpoint] = []
     if exported_file:
         path = Path(exported_file)
@@ -56,9 +62,76 @@ def verify(exported_file: str | None = None, workers: int = 1) -> audit.Verifica
                 exported = checkpoints.read_lines(fh, str(path))
         except (OSError, checkpoints.CheckpointFileError) as exc:
             raise ValidationFailed({"checkpoints": [str(exc)]}) from None
-    return audit.verify(
+    result = audit.verify(
         db.session(), keys=checkpoint_policy().keys, exported=exported, workers=workers
     )
+    if record_run:
+        with transaction() as session:
+            record(session, None, FULL_RUN, RUN_OBJECT, None, changes=_run_changes(result))
+    return result
+
+
+# --- recorded walks: the integrity page reads only the events after the last intact one ---
+
+FULL_RUN = "audit.verified"  # a walk from the first event (`audit verify`)
+PAGE_RUN = "access.audit_verified"  # the integrity page's walk, from the last intact walk
+RUN_OBJECT = "audit_log"
+
+
+@dataclass(frozen=True)
+class RecordedRun:
+    """A walk of the chain as recorded in the chain itself."""
+
+    at: datetime
+    by: str
+    full: bool  # from the first event
+    intact: bool
+    events: int  # the chain's events up to last_event_id
+    last_event_id: int
+    last_hash: str
+
+    @property
+    def start(self) -> audit.Start:
+        return audit.Start(self.last_event_id, self.last_hash, self.events)
+
+
+def _run_changes(result: audit.Verification) -> list[dict[str, Any]]:
+    details = {
+        "intact": result.intact,
+        "from_first_event": result.start is None,
+        "events": result.events,
+        "last_event_id": result.last_event_id if result.intact else None,
+        "last_hash": result.last_hash if result.intact else None,
+        "first_broken": result.first_broken,
+    }
+    return [{"field": k, "old": None, "new": v} for k, v in sorted(details.items())]
+
+
+def recorded_runs(*, full_only: bool = False, limit: int = 50) -> Iterator[RecordedRun]:
+    """The newest recorded walks first (their events: one indexed read)."""
+    actions = (FULL_RUN,) if full_only else (FULL_RUN, PAGE_RUN)
+    rows = db.session.execute(
+        select(AuditEvent.at, AuditEvent.actor_name, AuditEvent.changes)
+        .where(
+            AuditEvent.object_type == RUN_OBJECT,
+            AuditEvent.object_id.is_(None),
+            AuditEvent.action.in_(actions),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    )
+    for at, by, changes in rows:
+        d = {c.get("field"): c.get("new") for c in changes or () if isinstance(c, dict)}
+        run = RecordedRun(
+            at=at,
+            by=by,
+            full=bool(d.get("from_first_event")),
+            intact=d.get("intact") is True,
+            events=int(d.get("events") or 0),
+            last_event_id=int(d.get("last_event_id") or 0),
+            last_hash=str(d.get("last_hash") or ""),
+        )
+        yield run
 
 
 @dataclass(frozen=True)
@@ -74,10 +147,31 @@ class OrganisationVerification:
     checkpoint_at: datetime | None
     first_broken: int | None  # only when the broken event is the organisation's own
     warnings: tuple[str, ...]
+    since: RecordedRun | None = None  # the recorded walk this one went on from
+    new_events: int = 0  # events read by this walk (all of them without ``since``)
+    last_full: RecordedRun | None = None  # the newest recorded walk from the first event
 
 
-def verify_for(user: User) -> OrganisationVerification:
-    result = verify()
+def _start() -> RecordedRun | None:
+    """The newest intact walk to go on from; none (from the first event) once a walk from
+    the first event found the chain broken, so the page shows what it found."""
+    for run in recorded_runs():
+        if run.intact and run.last_event_id and run.last_hash:
+            return run
+        if run.full:
+            return None
+    return None
+
+
+def verify_for(user: User, *, since_last_run: bool = False) -> OrganisationVerification:
+    """The chain for ``user``'s organisation. ``since_last_run`` (the integrity page): only
+    the events after the newest intact recorded walk are read, and this walk is recorded."""
+    since = _start() if since_last_run else None
+    result = audit.verify(
+        db.session(), keys=checkpoint_policy().keys, start=since.start if since else None
+    )
+    if since_last_run:
+        record_access(user, PAGE_RUN, RUN_OBJECT, None, _details(result))
     org = user.organisation_id
     own = select(func.count()).select_from(AuditEvent).where(AuditEvent.organisation_id == org)
     session = db.session()
@@ -99,4 +193,11 @@ def verify_for(user: User) -> OrganisationVerification:
         checkpoint_at=cp.at if cp else None,
         first_broken=first_broken,
         warnings=result.warnings,
+        since=since,
+        new_events=result.events - (since.events if since else 0),
+        last_full=next(recorded_runs(full_only=True), None),
     )
+
+
+def _details(result: audit.Verification) -> dict[str, Any]:
+    return {c["field"]: c["new"] for c in _run_changes(result)}

@@ -74,10 +74,21 @@ def documents_state(user: User) -> DocumentsState:
 
 
 def check(user: User) -> Integrity:
+    """The chain from the last recorded intact walk (recorded in turn), and every document."""
     return Integrity(
-        chain=verify_for(user),
+        chain=verify_for(user, since_last_run=True),
         documents=documents_state(user),
         checked_at=datetime.now(UTC),
+    )
+
+
+def _walked(chain: OrganisationVerification) -> str:
+    if chain.since is None:
+        return f"  Walked from the first event now: {chain.new_events} events"
+    return (
+        f"  Walked on from the walk of {chain.since.at.isoformat(timespec='seconds')} "
+        f"(up to event {chain.since.last_event_id}): {chain.new_events} new events checked "
+        "now; events before it are re-read only by `flask --app wsgi audit verify`"
     )
 
 
@@ -94,6 +105,7 @@ def report(user: User, result: Integrity, time_zone: str) -> str:
         "",
         "Audit chain (one chain for every organisation of this installation)",
         f"  Intact: {'yes' if chain.intact else 'NO'}",
+        _walked(chain),
         f"  First broken event: {chain.first_broken if chain.first_broken is not None else '-'}",
         f"  Anchored by a signed checkpoint: {'yes' if chain.anchored else 'no'}",
         f"  Newest checkpoint: "

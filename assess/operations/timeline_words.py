@@ -77,6 +77,7 @@ ACTIONS: dict[str, LazyText] = {
     "access.history_report": _l("Downloaded the history report"),
     "access.search_exported": _l("Exported a search"),
     "access.verification_report": _l("Downloaded a verification report"),
+    "access.audit_verified": _l("Checked the audit log on the integrity page"),
 }
 
 # Labels of the fields of non-answer events, for their detail rows.

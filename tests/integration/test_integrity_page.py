@@ -88,3 +88,62 @@ def test_the_report_downloads_and_is_recorded(scenario):
 def test_a_preparer_is_refused(scenario):
     _, page = _page(scenario, "preparer")
     assert page.status_code == 403
+
+
+def _runs(app):
+    with app.app_context():
+        return db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == "audit_log")
+            .order_by(AuditEvent.id)
+        ).all()
+
+
+def test_the_page_reads_on_from_the_last_recorded_walk(scenario):
+    """The first visit walks every event and records it; the next reads only the events
+    written since, and says so."""
+    _, first = _page(scenario)
+    assert "Every event from the first:" in first.get_data(as_text=True)
+    assert _runs(scenario) == ["access.audit_verified"]
+    with scenario.app_context():
+        walked_to = db.session.scalar(select(func.max(AuditEvent.id))) - 1
+    _, second = _page(scenario)
+    html = second.get_data(as_text=True)
+    assert "Nothing was altered." in html
+    assert f"Checked up to event {walked_to} at" in html
+    # Since then: the first visit's own record (the login writes nothing).
+    assert "; 1 new events checked now." in html
+    assert "None recorded yet" in html and "flask --app wsgi audit verify" in html
+
+
+def test_an_old_change_is_found_by_the_walk_from_the_first_event(scenario):
+    """What the page does not read again, the operator's walk finds; the page then shows
+    the break too."""
+    _page(scenario)
+    with scenario.app_context():
+        old = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id).limit(1).offset(5))
+        _tamper("UPDATE audit_events SET actor_name = 'Someone else' WHERE id = :id", id=old)
+    _, page = _page(scenario)
+    assert "Nothing was altered." in page.get_data(as_text=True)  # read on from the walk
+    out = scenario.test_cli_runner().invoke(args=["audit", "verify", "--workers", "1"])
+    assert out.exit_code == 1 and f"BROKEN at event {old}" in out.output
+    assert _runs(scenario)[-1] == "audit.verified"
+    _, page = _page(scenario)
+    html = page.get_data(as_text=True)
+    assert "Something was altered." in html and f"first broken event {old}" in html
+    assert "Every event from the first:" in html
+
+
+def test_the_operators_walk_is_recorded_and_the_page_reads_on_from_it(scenario):
+    out = scenario.test_cli_runner().invoke(args=["audit", "verify", "--workers", "1"])
+    assert out.exit_code == 0
+    with scenario.app_context():
+        run = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+        assert run.action == "audit.verified" and run.actor_type == "system"
+        details = {c["field"]: c["new"] for c in run.changes}
+        assert details["intact"] is True and details["from_first_event"] is True
+        assert details["last_event_id"] == run.id - 1
+    _, page = _page(scenario)
+    html = page.get_data(as_text=True)
+    assert f"Checked up to event {run.id - 1} at" in html and "1 new events" in html
+    assert f"{details['events']} events:" in html
