@@ -11,12 +11,15 @@ from sqlalchemy import select
 from assess.canonical import canonical_json
 from assess.extensions import db
 from assess.models import AuditEvent, YearlyReport, YearlyReportFile
-from assess.operations import Conflict, Forbidden, Stale, ValidationFailed
+from assess.operations import Conflict, Forbidden, Stale, ValidationFailed, yearly_figures
 from assess.operations import yearly_reports as ops
+from assess.operations.context import today
+from assess.operations.demo_scenario import load_scenario
 from assess.operations.users import create_user
 from tests.report_figures import figures
 from tests.support import login, post, use_language, user
 
+COUNTED = ops.year_figures  # the figures as the database counts them
 COORDINATOR = ("coordinator@demo.example", "Vuosiraportin-lukuja-kesalla-2026")
 
 
@@ -218,3 +221,19 @@ def test_operations_refuse_readers_and_other_organisations(app):
             ops.generate(reviewer, reviewer.organisation, 2025)
         with pytest.raises(Forbidden):
             ops.reports_of(user("preparer"))
+
+
+def test_a_report_of_the_demo_scenario_keeps_the_figures_the_database_counts(app, monkeypatch):
+    monkeypatch.setattr(ops, "year_figures", COUNTED)
+    with app.app_context():
+        assert load_scenario()
+        coordinator = user(COORDINATOR[0])
+        year = today().year
+        report = ops.generate(coordinator, coordinator.organisation, year)
+        counted = yearly_figures.figures(coordinator.organisation, year)
+        stored = dict(report.figures)
+        assert stored.pop("generated_at") and counted.pop("generated_at")
+        assert stored == counted
+        ops.publish(coordinator, report.id, report.version)
+        files = {f.name for f in report.files}
+        assert "report-sv.docx" in files and "hearings-fi.csv" in files
