@@ -5,8 +5,9 @@ read the address, sorted.
 Fast on a large database by construction: every filter is a column of ``assessments`` or
 ``decisions`` or a key of ``assessment_search_keys`` (``search_index`` keeps them on
 every write), each behind an index that starts with the organisation; nothing reads an
-assessment's JSON. The text ``q`` is a substring of the case number or title, which no
-B-tree index can serve: it reads the organisation's decisions (docs/audit.md).
+assessment's JSON. The text ``q`` is a substring of the case number or title, found in a
+trigram index (models/decision_text.py). The count stops at ``COUNT_CAP``: no read grows
+with the matches (docs/audit.md).
 Reads only; the fronts call it inside ``reading()`` and record an export themselves with
 ``access_log.record_access``.
 """
@@ -136,7 +137,7 @@ def search(
     org = user.organisation_id
     counted = _count(org, filters)
     total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
-    walk = _walk(org, filters, sort, counted, page * per_page)
+    walk = _walk(filters, sort, counted)
     # Few matches of a text: start from them (the text index) and sort them; many: walk the
     # sort order's index, as for the other filters.
     conditions, _ = _conditions(org, filters, walk=walk, from_text=counted <= COUNT_CAP)
@@ -157,26 +158,34 @@ def search(
 
 
 def _count(org: int, filters: SearchFilters) -> int:
-    """How many ``filters`` find, up to ``COUNT_CAP`` + 1 (so its time has a bound). Filtered
-    by keys only, counted in the keys' index alone (the organisation and the key lead it),
-    never touching the assessments' rows."""
+    """How many ``filters`` find, up to ``COUNT_CAP`` + 1, so that its time has a bound: the
+    rows are read in a stream that stops at the cap. Filtered by keys, it starts from the
+    first key's index entries (the organisation and the key lead it) and joins the others
+    and the assessment's row only when other filters need it."""
     wanted = _wanted_keys(filters)
-    if wanted and _only_keys(filters):
-        first = aliased(AssessmentSearchKey)
-        found = select(first.assessment_id).where(
-            first.organisation_id == org, first.key == wanted[0]
-        )
-        for key in wanted[1:]:
-            also = aliased(AssessmentSearchKey)
-            found = found.join(
-                also, and_(also.assessment_id == first.assessment_id, also.key == key)
-            )
-        return _capped(found)
-    conditions, needs_decision = _conditions(org, filters, from_text=True)
-    found = select(Assessment.id)
-    if needs_decision:
-        found = found.join(Decision, Decision.id == Assessment.decision_id)
-    return _capped(found.where(*conditions))
+    if not wanted:
+        conditions, needs_decision = _conditions(org, filters, from_text=True)
+        found = select(Assessment.id)
+        if needs_decision:
+            found = found.join(Decision, Decision.id == Assessment.decision_id)
+        return _capped(found.where(*conditions))
+    first = aliased(AssessmentSearchKey)
+    found = select(first.assessment_id).where(first.organisation_id == org, first.key == wanted[0])
+    for key in wanted[1:]:
+        also = aliased(AssessmentSearchKey)
+        found = found.join(also, and_(also.assessment_id == first.assessment_id, also.key == key))
+    if not _only_keys(filters):
+        rest = replace(filters, flag=None, negative_group=None)
+        if rest.acknowledged_high is True:
+            rest = replace(rest, acknowledged_high=None)
+        conditions, needs_decision = _conditions(org, rest, from_text=True)
+        # The keys lead (SQLite would otherwise walk the organisation's assessments).
+        conditions[0] = _org_unindexed(org)
+        found = found.join(Assessment, Assessment.id == first.assessment_id)
+        if needs_decision:
+            found = found.join(Decision, Decision.id == Assessment.decision_id)
+        found = found.where(*conditions)
+    return _capped(found)
 
 
 def _capped(found: Select) -> int:
@@ -184,18 +193,17 @@ def _capped(found: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(limited)) or 0
 
 
-def _walk(org: int, filters: SearchFilters, sort: str, total: int, needed: int) -> bool:
+def _walk(filters: SearchFilters, sort: str, counted: int) -> bool:
     """Whether to walk the sort order's index and test each assessment's keys (EXISTS), or
-    start from the keys and sort what they find (IN). Walking reads about ``needed`` x
-    (all / found) assessments, starting from the keys reads ``found``: the cheaper wins, so
-    that a common flag's first page and a rare flag's result are both short reads. (SQLite
-    has no statistics to choose so itself; PostgreSQL's planner sees both as semi-joins.)"""
-    if not _wanted_keys(filters) or sort.removeprefix("-") not in _INDEXED_SORTS or not total:
-        return False
-    everyone = db.session.scalar(
-        select(func.count()).select_from(Assessment).where(Assessment.organisation_id == org)
+    start from the keys and sort what they find (IN). Past the count's cap the matches are
+    many: walking finds a page soon, starting from the keys would read and sort them all;
+    under it, starting from the keys reads at most ``COUNT_CAP``. (SQLite has no statistics
+    to choose so itself; PostgreSQL's planner sees both as semi-joins.)"""
+    return (
+        bool(_wanted_keys(filters))
+        and sort.removeprefix("-") in _INDEXED_SORTS
+        and counted > COUNT_CAP
     )
-    return needed * (everyone or 0) < total * total
 
 
 # The sort orders an index of (organisation_id, column, id) serves (migration 0023).
@@ -317,9 +325,7 @@ def _conditions(
     if f.q and _indexed_text(f.q):
         conditions.append(_text_matches(f.q))
         if from_text:
-            # SQLite has no statistics (no ANALYZE is run): it would walk the organisation's
-            # index and test each assessment. "+ 0" leaves it only the matches to start from.
-            conditions[0] = Assessment.organisation_id + 0 == org_id
+            conditions[0] = _org_unindexed(org_id)
     elif f.q:
         conditions.append(_text_like(f.q))
         needs_decision = True
@@ -370,6 +376,16 @@ def _key_exists(org_id: int, key: str):
             AssessmentSearchKey.assessment_id == Assessment.id, AssessmentSearchKey.key == key
         )
     )
+
+
+def _org_unindexed(org_id: int):
+    """The organisation's condition that SQLite cannot read an index for ("+ 0"), so that it
+    starts from the matches of a key or a text: without statistics (no ANALYZE is run) it
+    would walk the organisation's assessments and test each. PostgreSQL's planner has the
+    statistics: its condition stays plain (there "+ 0" made it scan the table)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return Assessment.organisation_id + 0 == org_id
+    return Assessment.organisation_id == org_id
 
 
 def _indexed_text(q: str) -> bool:

@@ -450,10 +450,27 @@ def test_a_count_past_its_cap_says_more_than(world, monkeypatch):
     shape say "more than", and the next page is known from the rows themselves."""
     from assess.operations import search as search_ops
 
-    monkeypatch.setattr(search_ops, "COUNT_CAP", 2)
     app, ids = world
     with app.app_context():
         auditor = user("auditor")
+        keyed = [
+            SearchFilters(flag="single_alternative"),
+            SearchFilters(acknowledged_high=True, state="approved"),
+            SearchFilters(negative_group="older_people", acknowledged_high=False),
+        ]
+        before = [[r.assessment_id for r in search(auditor, f).items] for f in keyed]
+        assert any(before) and not all(len(b) == 3 for b in before)
+        # Past the cap a page walks the sort order and tests each assessment's keys.
+        monkeypatch.setattr(search_ops, "COUNT_CAP", 0)
+        for filters, found in zip(keyed, before, strict=True):
+            walked = [
+                r.assessment_id
+                for n in (1, 2, 3)
+                for r in search(auditor, filters, page=n, per_page=1).items
+            ]
+            assert walked == found, filters
+            assert search(auditor, filters).capped == bool(found)
+        monkeypatch.setattr(search_ops, "COUNT_CAP", 2)
         first = search(auditor, SearchFilters(), per_page=1)
         assert (first.total, first.capped, first.has_next) == (2, True, True)
         third = search(auditor, SearchFilters(), page=3, per_page=1)
