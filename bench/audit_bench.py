@@ -106,12 +106,12 @@ def search_call(params: dict[str, str]) -> Callable[[], object]:
     return find
 
 
-def verify_call() -> Callable[[], object]:
+def verify_call(workers: int = 1) -> Callable[[], object]:
     from assess.operations.audit_log import verify
 
     def walk():
         db.session.remove()
-        result = verify()
+        result = verify(workers=workers)
         assert result.intact, result.problem
         return result
 
@@ -210,7 +210,7 @@ def run(url: str, args) -> dict:
             walls, cpus = [], []
             for _ in range(args.verify_runs):
                 w, c = time.perf_counter(), time.process_time()
-                result = verify_call()()
+                result = verify_call(args.verify_workers)()
                 walls.append(time.perf_counter() - w)
                 cpus.append(time.process_time() - c)
             wall, cpu = statistics.median(walls), statistics.median(cpus)
@@ -226,6 +226,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=54321)
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--verify-runs", type=int, default=VERIFY_RUNS)
+    # As `audit verify --workers`: processes walking ranges of the chain side by side.
+    parser.add_argument("--verify-workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--plans", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--no-verify", action="store_true")

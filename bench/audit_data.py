@@ -33,10 +33,7 @@ import argparse
 import hashlib
 import heapq
 import json
-import os
 import random
-import shutil
-import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -45,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from assess.audit.hashing import HASHED_FIELDS, event_hash
+from tests import pgcluster
 
 # The generated years: assessments start between these, the last events stop at END.
 START = datetime(2023, 9, 4, 6, 0, tzinfo=UTC)
@@ -1503,65 +1501,14 @@ def copy_database(source: Path, url: str) -> dict:
 # --- a PostgreSQL cluster that outlives the script ---------------------------------
 
 
-def _pg(datadir: Path) -> tuple[list[str], Path]:
-    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)[0]
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    return prefix, bindir
-
-
 def start_cluster(datadir: Path, port: int) -> str:
-    """A cluster in ``datadir`` on ``port`` (made on first use; fsync off: throwaway)."""
-    prefix, bindir = _pg(datadir)
-    if not (datadir / "PG_VERSION").exists():
-        datadir.mkdir(parents=True, exist_ok=True)
-        if prefix:
-            shutil.chown(datadir, "postgres")
-        subprocess.run(
-            [
-                *prefix,
-                str(bindir / "initdb"),
-                "-D",
-                str(datadir),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-            ],
-            check=True,
-            capture_output=True,
-        )
-    status = subprocess.run(
-        [*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "status"], capture_output=True
-    )
-    if status.returncode != 0:
-        subprocess.run(
-            [
-                *prefix,
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(datadir),
-                "-w",
-                "-l",
-                str(datadir / "log"),
-                "-o",
-                f"-p {port} -h 127.0.0.1 -k {datadir} -c fsync=off -c full_page_writes=off "
-                "-c shared_buffers=512MB -c max_wal_size=4GB",
-                "start",
-            ],
-            check=True,
-            capture_output=True,
-        )
-    return f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    """A cluster in ``datadir`` on ``port`` (made on first use; fsync off: throwaway), the
+    tests' start (tests/pgcluster.py) with more memory for the bulk load."""
+    return pgcluster.start_cluster(datadir, port, "-c shared_buffers=512MB -c max_wal_size=4GB")
 
 
 def stop_cluster(datadir: Path) -> None:
-    prefix, bindir = _pg(datadir)
-    subprocess.run(
-        [*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "fast", "stop"],
-        capture_output=True,
-    )
+    pgcluster.stop_cluster(datadir)
 
 
 def pg_url(datadir: Path, port: int, database: str, create: bool) -> str:
