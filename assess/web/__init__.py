@@ -36,6 +36,7 @@ from . import (
     integrity,
     limits,
     meetings,
+    missing,
     policy_document,
     proxies,
     read_only,
@@ -87,6 +88,7 @@ def init_app(app: Flask) -> None:
         search.bp,
         integrity.bp,
         reports.bp,
+        missing.bp,
     ):
         app.register_blueprint(bp)
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from assess.extensions import db
-from assess.models import AuditEvent, Decision, PolicyVersion
+from assess.models import AuditEvent, Decision, PolicyVersion, User
 
 ADMIN = "admin@demo.example"
 HEADER = "case_number;title;body;decision_type;meeting_date;outcome;language"
@@ -369,3 +369,64 @@ def test_single_decision_takes_meeting_date_and_outcome(policy_demo):
     )  # fmt: skip
     assert wrong.status_code == 422
     assert wrong.json["error"]["details"][0]["path"] == "meeting_date"
+
+
+# --- the list of decisions lacking a required assessment -----------------------------------
+
+
+def test_the_missing_list_per_body_with_who_must_act(policy_demo, tmp_path):
+    from tests.support import login
+
+    rows = GOOD + "\nKPHA/4/2026;Tuleva muutos;wellbeing_committee;fee_change;;;fi"
+    assert imported(policy_demo, tmp_path, rows).exit_code == 0
+    preparer = policy_demo.test_client()
+    login(preparer, "preparer")
+    assert preparer.get("/reports/missing").status_code == 403
+    client = policy_demo.test_client()
+    login(client, "reviewer")  # reads Swedish
+    page = client.get("/reports/missing")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    # Required full and light, both with a meeting date: listed; filling a post (none) and a
+    # decision with no meeting date yet: not.
+    assert "2 beslut saknar en bedömning som krävs." in html
+    assert "KPHA/1/2026" in html and "KPHA/2/2026" in html
+    assert "KPHA/3/2026" not in html and "KPHA/4/2026" not in html
+    assert html.count("Ingen beredare: organets sekreterare") == 2
+    assert (
+        html.index("Välfärdsområdesstyrelsen")
+        < html.index("KPHA/1/2026")
+        < html.index("KPHA/2/2026")
+    )
+    assert 'href="/reports/missing.csv?sort=meeting_date" download' in html
+    csv_answer = client.get("/reports/missing.csv?sort=-meeting_date")
+    assert csv_answer.status_code == 200
+    lines = csv_answer.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Beslutande organ,Ärendenummer,Rubrik,Mötesdatum,Nivå som krävs")
+    assert [line.split(",")[1] for line in lines[1:]] == ["KPHA/1/2026", "KPHA/2/2026"]
+    assert lines[1].endswith("Ingen beredare: organets sekreterare,importerat")
+
+    # An entered decision the policy asks a full assessment of, decided at a meeting: the
+    # preparer must act.
+    with policy_demo.app_context():
+        from assess.operations.decisions import update_decision
+
+        decision = db.session.scalars(
+            select(Decision).where(Decision.case_number == "KPHA/430/2026")
+        ).one()
+        assert decision.required_level == "full"
+        admin = db.session.scalars(select(User).where(User.email == ADMIN)).one()
+        update_decision(
+            admin,
+            decision,
+            expected_version=decision.version,
+            case_number=decision.case_number,
+            title=decision.title,
+            language=decision.language,
+            body_id=decision.body_id,
+            proposal=decision.proposal,
+            meeting_date="2026-04-01",
+        )
+    html = client.get("/reports/missing?sort=case_number").get_data(as_text=True)
+    assert "3 beslut saknar en bedömning som krävs." in html
+    assert "KPHA/430/2026" in html and "Beredaren, " in html
