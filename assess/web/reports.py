@@ -7,6 +7,7 @@ Wellbeing coordinators and admins generate, edit and publish; reviewers and audi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -34,6 +35,31 @@ CHART_BESIDE = {
 }
 
 
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
+_DECLARATION = re.compile(r"^[a-z-]+$")
+
+
+def _presentation_attributes(svg: str) -> str:
+    """The SVG with matplotlib's inline styles as SVG presentation attributes.
+
+    The pages' Content-Security-Policy allows no inline style (style-src falls back to
+    'self'), so a browser ignores ``style="fill: #0063a6"`` and draws every shape black;
+    ``fill="#0063a6"`` is an attribute the policy does not cover.
+    """
+
+    def attributes(match: re.Match[str]) -> str:
+        pairs = []
+        for declaration in match.group(1).split(";"):
+            name, _, value = declaration.partition(":")
+            name, value = name.strip(), value.strip()
+            if _DECLARATION.match(name) and value:
+                pairs.append(f' {name}="{value}"')
+        return "".join(pairs)
+
+    return _STYLE_ATTRIBUTE.sub(attributes, _STYLE_ELEMENT.sub("", svg))
+
+
 def charts(figures: dict[str, Any], language: str) -> dict[str, dict[str, Any]]:
     """{table id: {"id", "svg", "alt"}} of the charts that show something, beside their
     tables."""
@@ -45,7 +71,9 @@ def charts(figures: dict[str, Any], language: str) -> dict[str, dict[str, Any]]:
         # texts escaped there; it names itself by its text alternative (role="img").
         result[table_id] = {
             "id": chart_id,
-            "svg": Markup(report_charts.chart_svg(chart_id, figures, language)),
+            "svg": Markup(
+                _presentation_attributes(report_charts.chart_svg(chart_id, figures, language))
+            ),
             "alt": report_charts.chart_alt(chart_id, figures, language),
         }
     return result
