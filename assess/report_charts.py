@@ -16,9 +16,11 @@ the labels as they were when the report was generated.
 from __future__ import annotations
 
 import io
+import json
 import re
 import threading
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from .canonical import canonical_json
 from .translation import pgettext, pgettext_noop
 
 CHARTS = ("groups", "coverage", "flags_by_month", "follow_ups")
@@ -47,6 +50,8 @@ POSITIVE = "#0063a6"
 SERIES = ("#0063a6", "#b24c00", "#007a5e", "#a0337a", "#5c5c5c", "#7a6a00")
 TEXT = "#212529"
 DPI = 150
+# Charts kept drawn (about 60 kB each): the four of a few reports in three languages.
+CACHED = 64
 
 TEXTS: dict[str, str] = {
     "groups_title": pgettext_noop("document", "Population groups affected"),
@@ -394,7 +399,25 @@ def chart_svg(
     technology (``role="img"``) named by its text alternative (``<title>``), and its ids
     start with ``prefix`` (the chart's id by default) so several charts share a page.
     """
-    prefix = prefix or chart_id
+    return _svg(chart_id, _key(figures), language, prefix or chart_id)
+
+
+def chart_png(chart_id: str, figures: Mapping[str, Any], language: str) -> bytes:
+    """The chart as a PNG for the document (its text alternative goes with it there)."""
+    return _png(chart_id, _key(figures), language)
+
+
+def _key(figures: Mapping[str, Any]) -> str:
+    """The figures as the charts read them: without the moment they were taken, so that the
+    live figures, taken again on every view, draw from the cache until a count changes."""
+    return canonical_json({k: v for k, v in figures.items() if k != "generated_at"}).decode()
+
+
+# Drawing takes about half a second a chart on a busy server, and a page shows four: the
+# charts of the same figures (a stored report's never change) are drawn once.
+@lru_cache(maxsize=CACHED)
+def _svg(chart_id: str, key: str, language: str, prefix: str) -> str:
+    figures = json.loads(key)
     with _lock, matplotlib.rc_context(_settings(chart_id)):
         fig = _figure(chart_id, figures, language)
         buffer = io.BytesIO()
@@ -411,8 +434,9 @@ def chart_svg(
     )
 
 
-def chart_png(chart_id: str, figures: Mapping[str, Any], language: str) -> bytes:
-    """The chart as a PNG for the document (its text alternative goes with it there)."""
+@lru_cache(maxsize=CACHED)
+def _png(chart_id: str, key: str, language: str) -> bytes:
+    figures = json.loads(key)
     with _lock, matplotlib.rc_context(_settings(chart_id)):
         fig = _figure(chart_id, figures, language)
         buffer = io.BytesIO()
