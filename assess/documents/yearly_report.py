@@ -196,11 +196,11 @@ def _table(w: Writer, table: Table, language: str) -> None:
         ]
         for row in table.rows
     ]
-    font = 8 if len(table.header) > 8 else 9
+    font = 7 if len(table.header) > 10 else 8 if len(table.header) > 8 else 9
     # Names in the first column (a body, a rule, a group) take the room they need; a table
     # of figures only shares the page evenly.
     named = any(isinstance(row[0], str) for row in table.rows) and len(table.header) > 2
-    first = (3.6 if len(table.header) > 8 else 4.5) if named else None
+    first = (3.4 if len(table.header) > 8 else 4.5) if named else None
     element = w.table(table.header, rows, first_width=first, font_size=font)
     if table.total:
         last = element.findall(_W + "tr")[-1]
