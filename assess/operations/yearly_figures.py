@@ -27,6 +27,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..assessment_search import flag_rule_label
 from ..extensions import db
+from ..i18n import LazyText
+from ..i18n import lazy_text as _l
 from ..models import (
     Assessment,
     AssessmentFact,
@@ -35,13 +37,18 @@ from ..models import (
     DecisionType,
     Organisation,
     PlanObjective,
+    User,
 )
 from ..report_facts import DIMENSION, EX_POST, FLAG, FOLLOW_UP, GROUP, HEARING, OBJECTIVE
 from .context import forms
+from .errors import Forbidden
 
 LEVELS_AT_LEAST = {"light": ("light", "full"), "full": ("full",)}
 LANGUAGES = ("fi", "sv", "en")
 NONE_KEY = "none"  # a decision without a type, a body without a division
+# A screen-out without an exempt category: the screening found nothing to assess.
+NOT_AFFECTED = "not_affected"
+NOT_AFFECTED_LABEL = _l("No effects found in the screening")
 
 
 def year_bounds(year: int, time_zone: str) -> tuple[datetime, datetime]:
@@ -195,7 +202,7 @@ def _shape(c: dict[str, int]) -> dict[str, Any]:
 
 def _screened_out_reasons(session: Session, org: int, year: int) -> dict[str, int]:
     category = Assessment.data[("screening", "exempt_category")].as_string()
-    reason = func.coalesce(func.nullif(category, ""), literal("not_affected"))
+    reason = func.coalesce(func.nullif(category, ""), literal(NOT_AFFECTED))
     rows = session.execute(
         select(reason, func.count())
         .select_from(Decision)
@@ -490,5 +497,39 @@ def _used_names(names: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
         "councils": pick("councils", out["hearings"]),
         "flags": {k: {lang: flag_rule_label(k, lang) for lang in LANGUAGES} for k in sorted(flags)},
         "objectives": pick("objectives", out["objectives"]),
-        "reasons": pick("reasons", reasons),
+        "reasons": {
+            **pick("reasons", reasons),
+            **(
+                {NOT_AFFECTED: {lang: NOT_AFFECTED_LABEL.render(lang) for lang in LANGUAGES}}
+                if NOT_AFFECTED in reasons
+                else {}
+            ),
+        },
     }
+
+
+# --- who may read them -----------------------------------------------------------------------
+
+READERS = ("reviewer", "coordinator", "auditor", "admin")
+FIRST_YEAR = 2000  # no organisation assessed before the product existed
+
+
+def figures_for(user: User, year: int, *, today: date | None = None) -> dict[str, Any]:
+    """The figures of the user's own organisation's ``year``, for the readers above."""
+    if not user.has_role(*READERS):
+        raise Forbidden(
+            _l("Only reviewers, wellbeing coordinators, auditors and admins see the figures.")
+        )
+    return figures(user.organisation, year, today=today)
+
+
+def year_problem(value: str | None, *, this_year: int) -> LazyText | None:
+    """What is wrong with a year given as text (None: nothing)."""
+    if value is not None and value.strip().isdigit() and FIRST_YEAR <= int(value) <= this_year + 1:
+        return None
+    return _l(
+        "Give the year as four digits between %(first)s and %(last)s, e.g. %(example)s.",
+        first=FIRST_YEAR,
+        last=this_year + 1,
+        example=this_year,
+    )
