@@ -20,6 +20,7 @@ import assess.api.policy  # noqa: F401  (GET /policy)
 import assess.api.records  # noqa: F401  (records metadata and PDF/A downloads, issue 19)
 import assess.api.review  # noqa: F401  (reviewers and section comments, issue 20)
 import assess.api.revisions  # noqa: F401  (two revisions compared, issue 21)
+import assess.api.reports  # noqa: F401  (the yearly report's figures, issue 22)
 import assess.api.search  # noqa: F401  (the search across assessments, issue 21)
 import assess.api.translations  # noqa: F401  (texts and translations, issue 19)
 from assess.api import ENDPOINTS
@@ -93,6 +94,8 @@ CALLS = {
         "/assessments/{approved}/history/report",
         None,
     ),
+    # The yearly report's figures (issue 22).
+    ("GET", "/reports/yearly"): ("/reports/yearly?year=2026", None),
     # The review loop (issue 20).
     ("GET", "/assessments/<int:assessment_id>/reviewers"): (
         "/assessments/{in_review}/reviewers",
