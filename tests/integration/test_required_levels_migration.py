@@ -1,4 +1,4 @@
-"""Migration 0026 (issue 22) fills the required level of decisions made before the
+"""Migration 0027 (issue 22) fills the required level of decisions made before the
 operations kept it, as the operations reckon it."""
 
 from datetime import date
@@ -15,12 +15,12 @@ from assess.operations.demo_policy import load_demo_policy
 from assess.operations.required_levels import required_level
 
 
-def test_0026_fills_the_required_levels(tmp_path):
+def test_0027_fills_the_required_levels(tmp_path):
     _fills(f"sqlite:///{tmp_path / 'a.db'}")
 
 
 @pytest.mark.postgres
-def test_0026_fills_them_on_postgres(postgres_url):
+def test_0027_fills_them_on_postgres(postgres_url):
     _fills(postgres_url)
 
 
@@ -43,7 +43,7 @@ def _fills(url: str) -> None:
         db.session.execute(text("UPDATE decisions SET required_level = NULL"))
         db.session.commit()
         db.session.remove()
-        downgrade(revision="0025")
+        downgrade(revision="0026")
         upgrade()
         db.session.expire_all()
         filled = {d.case_number: d.required_level for d in db.session.scalars(select(Decision))}

@@ -5,8 +5,8 @@ active assessment started under; without an assessment, the version in force on 
 meeting's date (today in Finland when it has none); no version, the built-in default.
 Decisions whose level is already kept are left as they are.
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-11-28 12:45:00
 
 """
@@ -22,8 +22,8 @@ from alembic import op
 from assess.policy import Policy, apply
 
 # revision identifiers, used by Alembic.
-revision = "0026"
-down_revision = "0025"
+revision = "0027"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
