@@ -22,6 +22,7 @@ ERROR_TEXT = {
     405: "Method not allowed",
     409: "Transition blocked or state does not allow the change",
     412: "Stale If-Match",
+    413: "Request body too large",
     422: "Validation failed (details name each field by JSON path)",
     428: "If-Match missing",
     429: "Too many requests",
