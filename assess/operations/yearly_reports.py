@@ -10,8 +10,6 @@ changes; a new one is generated instead. Reading a stored file checks its checks
 from __future__ import annotations
 
 import hashlib
-import importlib
-import io
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
@@ -22,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import report_tables
 from ..canonical import canonical_json
+from ..documents import yearly_report
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Organisation, User, YearlyReport, YearlyReportFile
@@ -45,16 +44,6 @@ CSV = "text/csv; charset=utf-8"
 # --- what the other parts of issue 22 provide -------------------------------------------
 
 
-def _optional(module: str) -> Any:
-    """A module another engineer of issue 22 builds, or None until it is on main."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as missing:
-        if missing.name != module:
-            raise
-        return None
-
-
 def year_figures(organisation: Organisation, year: int) -> dict[str, Any]:
     """The figures of ``organisation``'s ``year``, counted in the database now."""
     return yearly_figures.figures(organisation, year)
@@ -65,36 +54,11 @@ def live_figures(organisation: Organisation) -> dict[str, Any]:
     return yearly_figures.live_figures(organisation)
 
 
-def document_bytes(figures: Mapping[str, Any], overview: str, language: str) -> bytes:
-    """The report's .docx in ``language`` ([documents]' ``documents.yearly_report.render``)."""
-    module = _optional("assess.documents.yearly_report")
-    if module is not None:
-        return module.render(figures, overview, language)
-    return _plain_docx(figures, overview, language)
-
-
-def _plain_docx(figures: Mapping[str, Any], overview: str, language: str) -> bytes:
-    """Until [documents]' renderer lands: the overview and the tables, without charts."""
-    from docx import Document as Docx
-
-    doc = Docx()
-    doc.add_heading(
-        _l("Yearly report %(year)s", year=figures.get("year")).render(language), level=0
-    )
-    doc.add_paragraph(overview)
-    for table in report_tables.tables(figures, language):
-        doc.add_heading(table.title, level=2)
-        grid = doc.add_table(rows=1, cols=len(table.header))
-        for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-            cell.text = text
-        for row in table.rows:
-            cells = grid.add_row().cells
-            for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
-                coverage = report_tables.is_coverage_column(table, i)
-                cell.text = report_tables.cell_text(value, language, coverage=coverage)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+def document_bytes(
+    figures: Mapping[str, Any], overview: str, language: str, *, draft: bool = False
+) -> bytes:
+    """The report's .docx in ``language`` (a draft's marked as such on every page)."""
+    return yearly_report.render(figures, overview, language, draft=draft)
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -165,7 +129,7 @@ def stored_file(user: User, report_id: int, name: str) -> tuple[YearlyReportFile
 def draft_file(user: User, report_id: int, name: str) -> tuple[str, bytes]:
     """A draft's document or CSV, made now from its stored figures and overview."""
     report = report_of(user, report_id)
-    for file_name, content_type, make in _files(report):
+    for file_name, content_type, make in _files(report, draft=True):
         if file_name == name:
             return content_type, make()
     raise NotFound(_l("The report has no file %(name)s.", name=name))
@@ -183,13 +147,15 @@ def document_name(language: str) -> str:
     return f"report-{language}.docx"
 
 
-def _files(report: YearlyReport) -> list[tuple[str, str, Callable[[], bytes]]]:
+def _files(
+    report: YearlyReport, *, draft: bool = False
+) -> list[tuple[str, str, Callable[[], bytes]]]:
     figures, overview = report.figures, report.overview or {}
     files: list[tuple[str, str, Callable[[], bytes]]] = [
         (
             document_name(lang),
             DOCX,
-            partial(document_bytes, figures, overview.get(lang, ""), lang),
+            partial(document_bytes, figures, overview.get(lang, ""), lang, draft=draft),
         )
         for lang in DOCUMENT_LANGUAGES
     ]
