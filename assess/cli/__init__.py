@@ -245,12 +245,21 @@ def definitions_check(workflows_dir, forms_dir):
     show_default="the number of CPUs",
     help="Processes that walk ranges of the chain side by side (1: one walk in this process).",
 )
-def audit_verify(checkpoint_file, workers):
+@click.option(
+    "--if-asked",
+    is_flag=True,
+    help="Walk only if someone asked for it on the integrity page since the last walk "
+    "(for a job run every few minutes); otherwise say so and exit 0.",
+)
+def audit_verify(checkpoint_file, workers, if_asked):
     """Walk the audit chain from its first event and hold it against the signed checkpoints:
     exit 0 saying how far the checkpoints anchor it, or 1 naming what was changed, cut or
     forged. The walk is recorded (audit.verified); the integrity page reads on from it."""
     from ..operations import audit_log
 
+    if if_asked and audit_log.full_walk_asked() is None:
+        click.echo("No walk asked for since the last walk from the first event.")
+        return
     try:
         result = audit_log.verify(checkpoint_file, workers=workers, record_run=True)
     except ValidationFailed as exc:

@@ -74,6 +74,7 @@ def verify(
 # --- recorded walks: the integrity page reads only the events after the last intact one ---
 
 FULL_RUN = "audit.verified"  # a walk from the first event (`audit verify`)
+FULL_RUN_ASKED = "audit.full_walk_requested"  # asked for on the integrity page
 PAGE_RUN = "access.audit_verified"  # the integrity page's walk, from the last intact walk
 RUN_OBJECT = "audit_log"
 
@@ -150,6 +151,7 @@ class OrganisationVerification:
     since: RecordedRun | None = None  # the recorded walk this one went on from
     new_events: int = 0  # events read by this walk (all of them without ``since``)
     last_full: RecordedRun | None = None  # the newest recorded walk from the first event
+    full_walk_asked: WalkAsked | None = None  # asked for since it, not run yet
 
 
 def _start() -> RecordedRun | None:
@@ -196,8 +198,39 @@ def verify_for(user: User, *, since_last_run: bool = False) -> OrganisationVerif
         since=since,
         new_events=result.events - (since.events if since else 0),
         last_full=next(recorded_runs(full_only=True), None),
+        full_walk_asked=full_walk_asked() if since_last_run else None,
     )
 
 
 def _details(result: audit.Verification) -> dict[str, Any]:
     return {c["field"]: c["new"] for c in _run_changes(result)}
+
+
+@dataclass(frozen=True)
+class WalkAsked:
+    at: datetime
+    by: str
+
+
+def ask_for_full_walk(user: User) -> None:
+    """Record that a walk from the first event is wanted; the operator's scheduled
+    ``audit verify --if-asked`` runs it outside any request."""
+    with transaction() as session:
+        record(session, user, FULL_RUN_ASKED, RUN_OBJECT, None)
+
+
+def full_walk_asked() -> WalkAsked | None:
+    """The newest request for a walk from the first event made after the newest such walk."""
+    rows = db.session.execute(
+        select(AuditEvent.action, AuditEvent.at, AuditEvent.actor_name)
+        .where(
+            AuditEvent.object_type == RUN_OBJECT,
+            AuditEvent.object_id.is_(None),
+            AuditEvent.action.in_((FULL_RUN, FULL_RUN_ASKED)),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if rows is None or rows.action != FULL_RUN_ASKED:
+        return None
+    return WalkAsked(rows.at, rows.actor_name)

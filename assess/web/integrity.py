@@ -6,10 +6,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..i18n import lazy_text as _l
 from ..i18n import request_language
+from ..operations import audit_log
 from ..operations import integrity as ops
 from .access import roles_required
 
@@ -41,3 +43,22 @@ def report():
     response = current_app.response_class(text, mimetype="text/plain")
     response.headers["Content-Disposition"] = 'attachment; filename="integrity-report.txt"'
     return response
+
+
+@bp.post("/audit/full-walk")
+@login_required
+@roles_required("admin")  # a change: auditors only read (web/read_only.py)
+def ask_for_full_walk():
+    # Not in the request: millions of events take minutes; the operator's job runs it.
+    audit_log.ask_for_full_walk(current_user)
+    flash(
+        str(
+            _l(
+                "Asked for. The walk from the first event runs in the operator's scheduled "
+                "job (flask --app wsgi audit verify --if-asked); this page shows its result "
+                "when it has run."
+            )
+        ),
+        "success",
+    )
+    return redirect(url_for(".index"))

@@ -9,7 +9,7 @@ from assess.extensions import db
 from assess.models import AuditEvent, Document
 from assess.operations.demo_scenario import load_scenario
 from tests.integration.test_audit import _tamper
-from tests.support import login, use_language
+from tests.support import login, post, use_language
 
 
 @pytest.fixture
@@ -147,3 +147,32 @@ def test_the_operators_walk_is_recorded_and_the_page_reads_on_from_it(scenario):
     html = page.get_data(as_text=True)
     assert f"Checked up to event {run.id - 1} at" in html and "1 new events" in html
     assert f"{details['events']} events:" in html
+
+
+def test_a_walk_from_the_first_event_is_asked_for_and_run_outside_the_request(scenario):
+    _, page = _page(scenario)
+    assert "An admin can ask here" in page.get_data(as_text=True)  # the auditor
+    client, page = _page(scenario, "admin")
+    assert "Ask for a walk from the first event" in page.get_data(as_text=True)
+    cli = scenario.test_cli_runner()
+    idle = cli.invoke(args=["audit", "verify", "--if-asked", "--workers", "1"])
+    assert idle.exit_code == 0 and "No walk asked for" in idle.output
+    assert _runs(scenario)[-1] == "access.audit_verified"
+    asked = post(client, "/audit/full-walk", follow_redirects=True)
+    html = asked.get_data(as_text=True)
+    assert "Asked for." in html and "audit verify --if-asked" in html
+    assert "was asked for at" in html
+    assert "audit.full_walk_requested" in _runs(scenario)
+    ran = cli.invoke(args=["audit", "verify", "--if-asked", "--workers", "1"])
+    assert ran.exit_code == 0 and "Audit log intact" in ran.output
+    assert _runs(scenario)[-1] == "audit.verified"
+    html = client.get("/audit").get_data(as_text=True)
+    assert "was asked for at" not in html and "Ask for a walk from the first event" in html
+
+
+def test_only_admins_ask_for_a_walk(scenario):
+    for role in ("preparer", "auditor"):
+        client = scenario.test_client()
+        login(client, role)
+        assert post(client, "/audit/full-walk").status_code == 403
+    assert "audit.full_walk_requested" not in _runs(scenario)

@@ -92,6 +92,7 @@ WEB: dict[tuple[str, str], dict[str, str] | Own] = {
     ("POST", "/inbox/read-all"): Own("their own notifications read"),
     # Administration.
     ("POST", "/admin/organisation"): {},
+    ("POST", "/audit/full-walk"): {},
     ("POST", "/admin/records"): {},
     ("POST", "/admin/bodies/new"): {},
     ("POST", "/admin/bodies/<key>"): {},
