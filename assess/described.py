@@ -1,10 +1,11 @@
 """The words for every change to an assessment: what an auditor reads instead of ids.
 
 An audit event's ``changes`` (``[{"field", "old", "new", ...}]``, dotted paths as
-``audit.diff`` writes them) and the difference between two revisions' data are told here
-as ``Difference`` rows: a stable machine path, a label in the reader's language (the
-question's text, the group's and dimension's names, the alternative's name), and the old
-and new values in words (the scale's words, the options' names, "Yes"/"No").
+``canonical.diff`` writes them for ``audit.diff``) and the difference between two
+revisions' data are told here as ``Difference`` rows: a stable machine path, a label in
+the reader's language (the question's text, the group's and dimension's names, the
+alternative's name), and the old and new values in words (the scale's words, the
+options' names, "Yes"/"No").
 
 Lists are expanded item by item (the impact matrix cell by cell and field by field,
 hearings, alternatives, indicators by their ids), so that only what changed is listed.
@@ -18,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .canonical import diff
 from .questionnaire.costs import COST_LABELS
 from .questionnaire.definition import SCALES, FormDefinition, Question
 from .translation import LazyText
@@ -227,27 +229,10 @@ def compare(
     names["hearings"] = [*(new.get("hearings") or []), *(old.get("hearings") or [])]
     names["indicators"] = [*(new.get("indicators") or []), *(old.get("indicators") or [])]
     words = _Words(language, form, names, objectives or {})
-    for change in _diff(dict(old), dict(new)):
+    for change in diff(dict(old), dict(new)):
         words.path(change["field"], change["old"], change["new"])
     order = {s: i for i, s in enumerate(SECTIONS)}
     return sorted(words.out, key=lambda d: order.get(d.section, len(SECTIONS)))
-
-
-# --- the diff (as audit.diff writes it; the audit package reads the database) ------------
-
-
-def _diff(old: Mapping, new: Mapping, prefix: str = "") -> list[dict[str, Any]]:
-    out = []
-    for key in sorted(set(old) | set(new), key=str):
-        path = f"{prefix}{key}"
-        a, b = old.get(key), new.get(key)
-        if isinstance(a, Mapping) and isinstance(b, Mapping):
-            out.extend(_diff(a, b, path + "."))
-        elif (isinstance(a, Mapping) and b is None) or (a is None and isinstance(b, Mapping)):
-            out.extend(_diff(a or {}, b or {}, path + "."))
-        elif a != b:
-            out.append({"field": path, "old": a, "new": b})
-    return out
 
 
 def _empty(value: Any) -> bool:
@@ -380,7 +365,7 @@ class _Words:
                 "decision",
             )
         elif isinstance(old, Mapping) or isinstance(new, Mapping):
-            for change in _diff(old if isinstance(old, Mapping) else {}, new or {}, field + "."):
+            for change in diff(old if isinstance(old, Mapping) else {}, new or {}, field + "."):
                 self.path(change["field"], change["old"], change["new"])
         else:
             self.add(field, field, self.text(old), self.text(new), "other")
@@ -403,7 +388,7 @@ class _Words:
                 "screening",
             )
         elif rest and isinstance(old or new, Mapping):
-            for change in _diff(old or {}, new or {}, field + "."):
+            for change in diff(old or {}, new or {}, field + "."):
                 self.path(change["field"], change["old"], change["new"])
         elif rest and rest[0] in ("level", "recommended_level"):
             label = SCREENING_FIELDS[rest[0]].render(self.language)
@@ -439,7 +424,7 @@ class _Words:
 
     def _answers(self, field: str, rest: list[str], old: Any, new: Any) -> None:
         if not rest:
-            for change in _diff(old or {}, new or {}, "answers."):
+            for change in diff(old or {}, new or {}, "answers."):
                 self.path(change["field"], change["old"], change["new"])
             return
         found = self.questions.get(rest[0])
@@ -594,7 +579,7 @@ class _Words:
         if len(rest) == 4:
             self.cell(rest[0], rest[1], rest[2], rest[3], old, new)
         elif len(rest) < 4 and (isinstance(old, Mapping) or isinstance(new, Mapping)):
-            for change in _diff(old or {}, new or {}, field + "."):
+            for change in diff(old or {}, new or {}, field + "."):
                 self.path(change["field"], change["old"], change["new"])
         else:
             self.add(field, field, self.text(old), self.text(new), "impacts")
@@ -802,7 +787,7 @@ class _Words:
 
     def _summary(self, field: str, rest: list[str], old: Any, new: Any) -> None:
         if not rest:
-            for change in _diff(old or {}, new or {}, "summary."):
+            for change in diff(old or {}, new or {}, "summary."):
                 self.path(change["field"], change["old"], change["new"])
             return
         language = LANGUAGE_NAMES.get(rest[0])
@@ -814,7 +799,7 @@ class _Words:
 
     def _scope_exclusions(self, field: str, rest: list[str], old: Any, new: Any) -> None:
         if not rest:
-            for change in _diff(old or {}, new or {}, "scope_exclusions."):
+            for change in diff(old or {}, new or {}, "scope_exclusions."):
                 self.path(change["field"], change["old"], change["new"])
             return
         label = _l("Why %(group)s is left out of the scope", group=self.group_name(rest[0])).render(
@@ -824,7 +809,7 @@ class _Words:
 
     def _translations(self, field: str, rest: list[str], old: Any, new: Any) -> None:
         if len(rest) < 3:
-            for change in _diff(old or {}, new or {}, field + "."):
+            for change in diff(old or {}, new or {}, field + "."):
                 self.path(change["field"], change["old"], change["new"])
             return
         language, original, key = rest[0], ".".join(rest[1:-1]), rest[-1]

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ..canonical import canonical_json
+from ..canonical import canonical_json, diff
 from ..input_shape import strip_control, strip_control_deep
 from ..models import AuditEvent
 from . import checkpoints
@@ -113,18 +113,3 @@ def append(
     if checkpoint_policy is not None and checkpoints.due(session, checkpoint_policy, now, event.id):
         checkpoints.record(session, checkpoint_policy, reason="periodic")
     return event
-
-
-def diff(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:
-    """Field-level changes between two JSON-like mappings, with dotted paths."""
-    changes = []
-    for key in sorted(set(old) | set(new), key=str):
-        path = f"{prefix}{key}"
-        a, b = old.get(key), new.get(key)
-        if isinstance(a, dict) and isinstance(b, dict):
-            changes.extend(diff(a, b, path + "."))
-        elif (isinstance(a, dict) and b is None) or (a is None and isinstance(b, dict)):
-            changes.extend(diff(a or {}, b or {}, path + "."))
-        elif a != b:
-            changes.append({"field": path, "old": a, "new": b})
-    return changes
