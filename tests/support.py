@@ -26,6 +26,7 @@ DEMO_PASSWORDS = {
     "secretary": ("secretary@demo.example", "demo-secretary-2026"),
     "auditor": ("auditor@demo.example", "demo-auditor-2026"),
     "admin": ("admin@demo.example", "demo-admin-2026"),
+    "coordinator": ("coordinator@demo.example", "demo-coordinator-2026"),
 }
 
 

@@ -415,6 +415,7 @@ def init_app(app) -> None:
         plan,
         policy,
         records,
+        regional,
         reports,
         review,
         revisions,

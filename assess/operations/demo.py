@@ -38,6 +38,8 @@ USERS = [
     ("secretary@demo.example", "Sanna Sihvonen", ["secretary"], "demo-secretary-2026", "fi"),
     ("auditor@demo.example", "Aino Auvinen", ["auditor"], "demo-auditor-2026", "fi"),
     ("admin@demo.example", "Anders Holm", ["admin"], "demo-admin-2026", "en"),
+    # The wellbeing coordinator (issue 22): the yearly report and the regional view.
+    ("coordinator@demo.example", "Kerttu Koskinen", ["coordinator"], "demo-coordinator-2026", "fi"),
 ]
 
 DECISIONS: list[dict[str, Any]] = [

@@ -140,3 +140,30 @@ def investment_threshold_in_force(organisation: Organisation) -> tuple[int, Poli
     )
     sets_it = isinstance(block, dict) and block.get("investment_threshold_eur") is not None
     return amount, version if sets_it else None
+
+
+def set_regional_sharing(actor: User, organisation: Organisation, shares: bool) -> Organisation:
+    """Whether the region's wellbeing coordinators see the organisation's yearly figures
+    (aggregates only, never case content; issue 22). Admins of the organisation; audited as
+    ``organisation.sharing_changed`` with the old and new value, nothing recorded when the
+    value stays."""
+    if not actor.has_role("admin") or actor.organisation_id != organisation.id:
+        raise Forbidden(_l("Only the organisation's administrators can change its settings."))
+    if not isinstance(shares, bool):
+        errors = Errors()
+        errors.add("shares_regional_figures", _l("Choose whether to share: yes or no."))
+        errors.raise_if_any()
+    old = bool(organisation.shares_regional_figures)
+    if old == shares:
+        return organisation
+    with transaction() as session:
+        organisation.shares_regional_figures = shares
+        record(
+            session,
+            actor,
+            "organisation.sharing_changed",
+            "organisation",
+            organisation.id,
+            changes=[{"field": "shares_regional_figures", "old": old, "new": shares}],
+        )
+    return organisation

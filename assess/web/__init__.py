@@ -41,6 +41,7 @@ from . import (
     proxies,
     read_only,
     records,  # noqa: F401  (routes on the decisions' and admin's blueprints)
+    region,
     reports,
     review,
     revisions,
@@ -89,6 +90,7 @@ def init_app(app: Flask) -> None:
         integrity.bp,
         reports.bp,
         missing.bp,
+        region.bp,
     ):
         app.register_blueprint(bp)
 

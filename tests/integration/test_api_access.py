@@ -18,6 +18,7 @@ import assess.api.organisation_data  # noqa: F401  (bodies and decision types)
 import assess.api.plan  # noqa: F401  (GET and PUT /plan)
 import assess.api.policy  # noqa: F401  (GET /policy)
 import assess.api.records  # noqa: F401  (records metadata and PDF/A downloads, issue 19)
+import assess.api.regional  # noqa: F401  (the regional view, issue 22)
 import assess.api.reports  # noqa: F401  (the yearly report's figures, issue 22)
 import assess.api.review  # noqa: F401  (reviewers and section comments, issue 20)
 import assess.api.revisions  # noqa: F401  (two revisions compared, issue 21)
@@ -53,6 +54,8 @@ ROLES = ["preparer", "reviewer", "secretary", "auditor", "admin"]
 # publication); otherwise it is empty and the allowed roles get 422, after the role check.
 CALLS = {
     ("GET", "/me"): ("/me", None),
+    # The regional view (issue 22): coordinators only; no role of this table has it.
+    ("GET", "/reports/regional"): ("/reports/regional", None),
     ("GET", "/bodies"): ("/bodies", None),
     ("GET", "/definitions/forms"): ("/definitions/forms", None),
     ("GET", "/definitions/forms/<key>"): ("/definitions/forms/iva", None),

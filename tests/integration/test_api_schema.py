@@ -43,7 +43,7 @@ def api_app(request):
             name=admin.name,
             active=True,
             actor=admin,
-            roles=["admin", "preparer", "reviewer", "secretary", "auditor"],
+            roles=["admin", "preparer", "reviewer", "secretary", "auditor", "coordinator"],
         )
         # Something to find: an assessment in review with flags, a meeting with an item.
         from assess.models import Decision

@@ -115,7 +115,7 @@ def test_users_token_for_unknown_email(demo):
 
 def test_demo_load_is_idempotent(app):
     first = run(app, "demo", "load")
-    assert "5 users added" in first.output
+    assert "6 users added" in first.output
     with app.app_context():
         counts = (
             db.session.scalar(select(func.count()).select_from(User)),

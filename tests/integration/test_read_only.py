@@ -93,6 +93,7 @@ WEB: dict[tuple[str, str], dict[str, str] | Own] = {
     # Administration.
     ("POST", "/admin/organisation"): {},
     ("POST", "/audit/full-walk"): {},
+    ("POST", "/admin/organisation/sharing"): {},
     ("POST", "/admin/records"): {},
     ("POST", "/admin/bodies/new"): {},
     ("POST", "/admin/bodies/<key>"): {},
