@@ -30,3 +30,25 @@ def test_an_auditor_checks_the_integrity_and_downloads_the_report(page, live_ser
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert serious_violations(page) == []
+
+
+def test_an_admin_asks_for_a_walk_from_the_first_event_by_keyboard(page, live_server):
+    with live_server.app.app_context():
+        assert load_scenario()
+    log_in(page, live_server, "admin")  # Anders Holm reads English
+    page.goto(f"{live_server.url}/audit")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_text("Every event from the first:")).to_be_visible()
+    ask = page.get_by_role("button", name="Ask for a walk from the first event")
+    assert serious_violations(page) == []
+    ask.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_text("Asked for.")).to_be_visible()
+    expect(page.get_by_text("was asked for at")).to_be_visible()
+    expect(page.get_by_text("new events checked now.")).to_be_visible()
+    assert serious_violations(page) == []
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert serious_violations(page) == []
