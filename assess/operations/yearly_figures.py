@@ -97,7 +97,7 @@ def figures(organisation: Organisation, year: int, *, today: date | None = None)
         by_type[types.get(type_id, NONE_KEY) if type_id else NONE_KEY].append(counts)
         division = divisions.get(body_id)
         by_division[bodies.get(division, str(division)) if division else NONE_KEY].append(counts)
-    approved = _assessments_of_year(org, start, end)
+    year_of = (start, end, org)
     out: dict[str, Any] = {
         "organisation": {
             "id": organisation.id,
@@ -109,19 +109,22 @@ def figures(organisation: Organisation, year: int, *, today: date | None = None)
         **_shape(totals),
         "imported": totals["imported"],
         "screened_out_reasons": _screened_out_reasons(session, org, year),
-        "days_to_approval": _days_to_approval(session, approved),
+        "days_to_approval": _days_to_approval(session, year_of),
         "late_submissions": _late_submissions(session, org, start, end),
         "flags": _fact_counts(
             session,
-            approved,
+            org,
+            year_of,
             FLAG,
             ("appeared", "resolved", "acknowledged", "open_at_approval"),
         ),
         "flags_by_month": _flags_by_month(session, org, year, zone_name),
-        "groups": _fact_counts(session, approved, GROUP, ("negative", "positive")),
-        "dimensions": _fact_counts(session, approved, DIMENSION, ("negative", "positive")),
-        "hearings": _hearings(session, approved),
-        "objectives": _fact_counts(session, approved, OBJECTIVE, ("helped", "harmed", "neutral")),
+        "groups": _fact_counts(session, org, year_of, GROUP, ("negative", "positive")),
+        "dimensions": _fact_counts(session, org, year_of, DIMENSION, ("negative", "positive")),
+        "hearings": _hearings(session, org, year_of),
+        "objectives": _fact_counts(
+            session, org, year_of, OBJECTIVE, ("helped", "harmed", "neutral")
+        ),
         "follow_ups": _follow_ups(session, org, start, end, today, zone_name),
         "ex_post": _ex_post(session, org, start, end),
         "by_body": {k: _shape(_fold(v)) for k, v in sorted(by_body.items())},
@@ -222,20 +225,6 @@ def _screened_out_reasons(session: Session, org: int, year: int) -> dict[str, in
 # --- assessments of the year ----------------------------------------------------------------
 
 
-def _assessments_of_year(org: int, start: datetime, end: datetime):
-    """The ids of the organisation's active assessments approved in the year (a subquery)."""
-    return (
-        select(Assessment.id)
-        .where(
-            Assessment.organisation_id == org,
-            Assessment.active.is_(True),
-            Assessment.approved_at >= start,
-            Assessment.approved_at < end,
-        )
-        .scalar_subquery()
-    )
-
-
 def _epoch_days(session: Session, column) -> ColumnElement[Any]:
     """A timestamp (or date) as days since 1970 in UTC, in the database's own arithmetic."""
     if session.get_bind().dialect.name == "postgresql":
@@ -243,11 +232,17 @@ def _epoch_days(session: Session, column) -> ColumnElement[Any]:
     return func.julianday(column) - 2440587.5
 
 
-def _days_to_approval(session: Session, approved) -> dict[str, float | None]:
+def _days_to_approval(session: Session, year_of: tuple) -> dict[str, float | None]:
     days = _epoch_days(session, Assessment.approved_at) - _epoch_days(
         session, Assessment.created_at
     )
-    where = Assessment.id.in_(approved)
+    start, end, org = year_of
+    where = and_(
+        Assessment.organisation_id == org,
+        Assessment.active.is_(True),
+        Assessment.approved_at >= start,
+        Assessment.approved_at < end,
+    )
     if session.get_bind().dialect.name == "postgresql":
         row = session.execute(
             select(
@@ -305,13 +300,19 @@ def _late_submissions(session: Session, org: int, start: datetime, end: datetime
 
 
 def _fact_counts(
-    session: Session, approved, kind: str, values: tuple[str, ...]
+    session: Session, org: int, year_of: tuple, kind: str, values: tuple[str, ...]
 ) -> dict[str, dict[str, int]]:
-    """{key: {value: assessments of the year with that fact}} for ``kind``."""
+    """{key: {value: assessments of the year with that fact}} for ``kind``. A fact is stored
+    once per assessment (``report_facts_index`` writes a set), so rows count assessments."""
     f = AssessmentFact
     rows = session.execute(
-        select(f.key, f.value, func.count(distinct(f.assessment_id)))
-        .where(f.kind == kind, f.assessment_id.in_(approved), f.value.in_(values))
+        _of_year(select(f.key, f.value, func.count()), year_of)
+        .where(
+            # The organisation first: the lookup index starts with it.
+            f.organisation_id == org,
+            f.kind == kind,
+            f.value.in_(values),
+        )
         .group_by(f.key, f.value)
     )
     out: dict[str, dict[str, int]] = {}
@@ -320,11 +321,27 @@ def _fact_counts(
     return dict(sorted(out.items()))
 
 
-def _hearings(session: Session, approved) -> dict[str, dict[str, Any]]:
+def _of_year(query, year_of: tuple):
+    """``query`` over the facts of the assessments of the year (joined, not IN: the planner
+    hashes the year's assessments once)."""
+    start, end, org = year_of
+    return query.select_from(AssessmentFact).join(
+        Assessment,
+        and_(
+            Assessment.id == AssessmentFact.assessment_id,
+            Assessment.organisation_id == org,
+            Assessment.active.is_(True),
+            Assessment.approved_at >= start,
+            Assessment.approved_at < end,
+        ),
+    )
+
+
+def _hearings(session: Session, org: int, year_of: tuple) -> dict[str, dict[str, Any]]:
     f = AssessmentFact
     rows = session.execute(
-        select(f.key, f.value, func.count(distinct(f.assessment_id)))
-        .where(f.kind == HEARING, f.assessment_id.in_(approved))
+        _of_year(select(f.key, f.value, func.count()), year_of)
+        .where(f.organisation_id == org, f.kind == HEARING)
         .group_by(f.key, f.value)
     )
     out: dict[str, dict[str, Any]] = {}
@@ -333,23 +350,22 @@ def _hearings(session: Session, approved) -> dict[str, dict[str, Any]]:
             key, {"requested": 0, "answered": 0, "not_heard": 0, "not_heard_reasons": {}}
         )
         if value.startswith("not_heard:"):
-            code = value.split(":", 1)[1]
-            entry["not_heard_reasons"][code] = int(n)
+            entry["not_heard_reasons"][value.split(":", 1)[1]] = int(n)
         elif value in ("requested", "answered"):
             entry[value] = int(n)
-    for key, entry in out.items():
-        # An assessment may give two reasons for one council: count it once.
-        entry["not_heard"] = int(
-            session.scalar(
-                select(func.count(distinct(f.assessment_id))).where(
-                    f.kind == HEARING,
-                    f.key == key,
-                    f.assessment_id.in_(approved),
-                    f.value.like("not\\_heard:%", escape="\\"),
-                )
-            )
-            or 0
+    # An assessment may give two reasons for one council: count it once.
+    not_heard = session.execute(
+        _of_year(select(f.key, func.count(distinct(f.assessment_id))), year_of)
+        .where(
+            f.organisation_id == org,
+            f.kind == HEARING,
+            f.value.like("not\\_heard:%", escape="\\"),
         )
+        .group_by(f.key)
+    )
+    for key, n in not_heard:
+        out[key]["not_heard"] = int(n)
+    for entry in out.values():
         entry["not_heard_reasons"] = dict(sorted(entry["not_heard_reasons"].items()))
     return dict(sorted(out.items()))
 
