@@ -219,9 +219,13 @@ def _cols() -> str:
 
 def _checked(organisation: Organisation, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     errors = Errors()
-    bodies = db.session.scalars(select(Body).where(Body.organisation_id == organisation.id)).all()
+    bodies = db.session.scalars(
+        select(Body).where(Body.organisation_id == organisation.id).order_by(Body.id)
+    ).all()
     types = db.session.scalars(
-        select(DecisionType).where(DecisionType.organisation_id == organisation.id)
+        select(DecisionType)
+        .where(DecisionType.organisation_id == organisation.id)
+        .order_by(DecisionType.id)
     ).all()
     seen: dict[str, int] = {}
     cleaned = []

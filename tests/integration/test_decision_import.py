@@ -5,10 +5,10 @@ items refused, the decisions' required level kept."""
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from assess.extensions import db
-from assess.models import AuditEvent, Decision, PolicyVersion, User
+from assess.models import AuditEvent, Decision, User
 
 ADMIN = "admin@demo.example"
 HEADER = "case_number;title;body;decision_type;meeting_date;outcome;language"
@@ -34,14 +34,11 @@ def imported(app, tmp_path, text, *extra, name="decisions.csv"):
 
 @pytest.fixture
 def policy_demo(demo):
-    """The demo with its policy in force since 2020, so that past decisions are measured."""
+    """The demo with its policy, in force from today: the decisions here meet in 2027."""
     from assess.operations.demo_policy import load_demo_policy
 
     with demo.app_context():
         load_demo_policy()
-        # Past the ORM, which keeps published versions as they are: the test's own history.
-        db.session.execute(update(PolicyVersion).values(starts_on=date(2020, 1, 1)))
-        db.session.commit()
     return demo
 
 
@@ -49,9 +46,9 @@ GOOD = "\n".join(
     [
         HEADER,
         "KPHA/1/2026;Palveluverkon muutos;executive_board;service_network_change;"
-        "3.2.2026;approved;fi",
-        "KPHA/2/2026;Maksujen muutos;wellbeing_committee;fee_change;2026-03-10;;fi",
-        'KPHA/3/2026;"Viranhaku; sijaisuus";executive_board;filling_post;10.3.2026;'
+        "3.2.2027;approved;fi",
+        "KPHA/2/2026;Maksujen muutos;wellbeing_committee;fee_change;2027-03-10;;fi",
+        'KPHA/3/2026;"Viranhaku; sijaisuus";executive_board;filling_post;10.3.2027;'
         "approved_amended;fi",
     ]
 )
@@ -75,7 +72,7 @@ def test_dry_run_then_import_then_again_changes_nothing(policy_demo, tmp_path):
         assert set(rows) == {"KPHA/1/2026", "KPHA/2/2026", "KPHA/3/2026"}
         first = rows["KPHA/1/2026"]
         assert (first.meeting_date, first.outcome, first.body.key) == (
-            date(2026, 2, 3),
+            date(2027, 2, 3),
             "approved",
             "executive_board",
         )
@@ -110,12 +107,12 @@ def test_dry_run_then_import_then_again_changes_nothing(policy_demo, tmp_path):
 
 def test_an_update_takes_the_outcome_and_keeps_what_an_assessment_weighed(policy_demo, tmp_path):
     assert imported(policy_demo, tmp_path, GOOD).exit_code == 0
-    changed = GOOD.replace("2026-03-10;;fi", "2026-03-10;returned;fi").replace(
+    changed = GOOD.replace("2027-03-10;;fi", "2027-03-10;returned;fi").replace(
         "Palveluverkon muutos", "Palveluverkon muutos 2"
     )
     # A decision entered in the product: its title stays, its meeting and outcome come in.
     entered = (
-        "KPHA/412/2026;Toinen otsikko;executive_board;service_network_change;1.12.2026;tabled;fi"
+        "KPHA/412/2026;Toinen otsikko;executive_board;service_network_change;1.12.2027;tabled;fi"
     )
     done = imported(policy_demo, tmp_path, changed + "\n" + entered)
     assert done.exit_code == 0, done.output
@@ -127,7 +124,7 @@ def test_an_update_takes_the_outcome_and_keeps_what_an_assessment_weighed(policy
         assert by["KPHA/2/2026"].outcome == "returned"
         assert by["KPHA/412/2026"].title != "Toinen otsikko"
         assert (by["KPHA/412/2026"].meeting_date, by["KPHA/412/2026"].outcome) == (
-            date(2026, 12, 1),
+            date(2027, 12, 1),
             "tabled",
         )
         assert by["KPHA/412/2026"].source == "entered"
@@ -137,57 +134,57 @@ def test_an_update_takes_the_outcome_and_keeps_what_an_assessment_weighed(policy
     "row, message",
     [
         (
-            "KPHA/9/2026;Otsikko;executive_board;fee_change;31.2.2026;approved;fi",
-            "line 3, column meeting_date: '31.2.2026' is not a date; write it as 2026-02-28 "
+            "KPHA/9/2026;Otsikko;executive_board;fee_change;31.2.2027;approved;fi",
+            "line 3, column meeting_date: '31.2.2027' is not a date; write it as 2026-02-28 "
             "or 28.2.2026.",
         ),
         (
-            "KPHA/9/2026;Otsikko;executive_board;fee_change;2026-02-30;approved;fi",
-            "line 3, column meeting_date: '2026-02-30' is not a date",
+            "KPHA/9/2026;Otsikko;executive_board;fee_change;2027-02-30;approved;fi",
+            "line 3, column meeting_date: '2027-02-30' is not a date",
         ),
         (
-            "KPHA/9/2026;Otsikko;council;fee_change;1.2.2026;approved;fi",
+            "KPHA/9/2026;Otsikko;council;fee_change;1.2.2027;approved;fi",
             "line 3, column body: 'council' is not one of your organisation's bodies; use one "
             "of: executive_board, wellbeing_committee, rescue_committee.",
         ),
         (
-            "KPHA/9/2026;Otsikko;executive_board;lunch;1.2.2026;approved;fi",
+            "KPHA/9/2026;Otsikko;executive_board;lunch;1.2.2027;approved;fi",
             "line 3, column decision_type: 'lunch' is not one of your organisation's decision "
             "types",
         ),
         (
-            "KPHA/9/2026;Otsikko;executive_board;;1.2.2026;approved;fi",
+            "KPHA/9/2026;Otsikko;executive_board;;1.2.2027;approved;fi",
             "line 3, column decision_type: Give the decision type, one of:",
         ),
         (
-            "KPHA/9/2026;Otsikko;executive_board;fee_change;1.2.2026;accepted;fi",
+            "KPHA/9/2026;Otsikko;executive_board;fee_change;1.2.2027;accepted;fi",
             "line 3, column outcome: 'accepted' is not an outcome; write one of: approved, "
             "approved_amended, returned, tabled, rejected, or leave it empty.",
         ),
         (
-            "KPHA/9/2026;Otsikko;executive_board;fee_change;1.2.2026;approved;en",
+            "KPHA/9/2026;Otsikko;executive_board;fee_change;1.2.2027;approved;en",
             "line 3, column language: 'en' is not a language of a decision; write fi or sv.",
         ),
         (
-            ";Otsikko;executive_board;fee_change;1.2.2026;approved;fi",
+            ";Otsikko;executive_board;fee_change;1.2.2027;approved;fi",
             "line 3, column case_number: This field is required.",
         ),
         (
-            "KPHA/9/2026;;executive_board;fee_change;1.2.2026;approved;fi",
+            "KPHA/9/2026;;executive_board;fee_change;1.2.2027;approved;fi",
             "line 3, column title: This field is required.",
         ),
         (
-            "KPHA/1/2026;Sama numero;executive_board;fee_change;1.2.2026;approved;fi",
+            "KPHA/1/2026;Sama numero;executive_board;fee_change;1.2.2027;approved;fi",
             "line 3, column case_number: The case number KPHA/1/2026 is also item 0",
         ),
         (
-            "KPHA/9/2026;Otsikko;executive_board;fee_change;1.2.2026;approved;fi;extra",
+            "KPHA/9/2026;Otsikko;executive_board;fee_change;1.2.2027;approved;fi;extra",
             "line 3: The row has 1 more fields than the header has columns",
         ),
     ],
 )
 def test_every_kind_of_bad_row_is_named_and_nothing_is_stored(policy_demo, tmp_path, row, message):
-    first = "KPHA/1/2026;Hyvä rivi;executive_board;fee_change;1.2.2026;approved;fi"
+    first = "KPHA/1/2026;Hyvä rivi;executive_board;fee_change;1.2.2027;approved;fi"
     before = counts(policy_demo)
     result = imported(policy_demo, tmp_path, "\n".join([HEADER, first, row]))
     assert result.exit_code == 1, result.output
@@ -199,9 +196,9 @@ def test_every_kind_of_bad_row_is_named_and_nothing_is_stored(policy_demo, tmp_p
 def test_amount_and_proposal_columns_and_comma_separated(policy_demo, tmp_path):
     text = (
         "case_number,title,body,decision_type,meeting_date,outcome,language,amount_eur,proposal\n"
-        'KPHA/7/2026,Hankinta,executive_board,procurement,2026-05-05,approved,fi,"250 000",'
+        'KPHA/7/2026,Hankinta,executive_board,procurement,2027-05-05,approved,fi,"250 000",'
         '"Ehdotus, jossa on pilkku"\n'
-        "KPHA/8/2026,Hankinta 2,executive_board,procurement,2026-05-05,approved,fi,12.5,\n"
+        "KPHA/8/2026,Hankinta 2,executive_board,procurement,2027-05-05,approved,fi,12.5,\n"
     )
     result = imported(policy_demo, tmp_path, text)
     assert result.exit_code == 1
@@ -266,7 +263,7 @@ def item(n, **over):
         "language": "fi",
         "body": 1,
         "decision_type": "fee_change",
-        "meeting_date": "2026-06-01",
+        "meeting_date": "2027-06-01",
         "outcome": "approved",
         **over,
     }
@@ -286,7 +283,7 @@ def test_bulk_all_or_nothing_naming_each_bad_item(policy_demo):
     before = counts(policy_demo)
     bad = [
         item(0),
-        item(1, meeting_date="31.2.2026"),
+        item(1, meeting_date="31.2.2027"),
         item(2),
         item(3, body=99),
         item(4, outcome="accepted"),
@@ -315,7 +312,7 @@ def test_bulk_all_or_nothing_naming_each_bad_item(policy_demo):
         "/api/v1/decisions?case_number=API/0/2026", headers={"Authorization": f"Bearer {secret}"}
     ).json["items"][0]
     assert (one["meeting_date"], one["outcome"], one["source"], one["required_level"]) == (
-        "2026-06-01",
+        "2027-06-01",
         "returned",
         "imported",
         "light",
@@ -354,17 +351,17 @@ def test_single_decision_takes_meeting_date_and_outcome(policy_demo):
             "language": "fi",
             "body": 1,
             "decision_type": "service_network_change",
-            "meeting_date": "1.9.2026",
+            "meeting_date": "1.9.2027",
         },
         headers={"Authorization": f"Bearer {secret}"},
     )
     assert answer.status_code == 201, answer.json
-    assert (answer.json["meeting_date"], answer.json["source"]) == ("2026-09-01", "entered")
+    assert (answer.json["meeting_date"], answer.json["source"]) == ("2027-09-01", "entered")
     assert answer.json["required_level"] == "full"
     wrong = client.post(
         "/api/v1/decisions",
         json={**{k: answer.json[k] for k in ("title", "language", "body")}, "case_number": "X",
-              "decision_type": "fee_change", "meeting_date": "2026-13-01"},
+              "decision_type": "fee_change", "meeting_date": "2027-13-01"},
         headers={"Authorization": f"Bearer {secret}"},
     )  # fmt: skip
     assert wrong.status_code == 422
@@ -425,7 +422,7 @@ def test_the_missing_list_per_body_with_who_must_act(policy_demo, tmp_path):
             language=decision.language,
             body_id=decision.body_id,
             proposal=decision.proposal,
-            meeting_date="2026-04-01",
+            meeting_date="2027-04-01",
         )
     html = client.get("/reports/missing?sort=case_number").get_data(as_text=True)
     assert "3 beslut saknar en bedömning som krävs." in html
