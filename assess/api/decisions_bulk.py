@@ -17,7 +17,7 @@ from .schemas import DecisionIn, Request
 class BulkIn(Request):
     items: list[DecisionIn] = Field(
         description="Decisions in the shape of POST /decisions (body by its id), with "
-        "meeting_date and outcome; at most 1,000. A decision whose case number is "
+        "meeting_date and outcome; 1 to 1,000. A decision whose case number is "
         "already here is updated."
     )
 
@@ -25,6 +25,13 @@ class BulkIn(Request):
     @classmethod
     def _at_most(cls, value: Any) -> Any:
         # Counted before any item is checked: a list too long is refused as one problem.
+        if isinstance(value, list) and not value:
+            # An empty import is a mistake in the sending program, not an event to record.
+            raise PydanticCustomError(
+                "too_short",
+                "Give at least one decision in items (at most {limit}).",
+                {"limit": ops.MAX_ITEMS},
+            )
         if isinstance(value, list) and len(value) > ops.MAX_ITEMS:
             raise PydanticCustomError(
                 "too_long",

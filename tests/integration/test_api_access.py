@@ -61,6 +61,7 @@ CALLS = {
     ("GET", "/definitions/forms/<key>"): ("/definitions/forms/iva", None),
     ("GET", "/definitions/workflows/<key>"): ("/definitions/workflows/{workflow}", None),
     ("POST", "/decisions"): ("/decisions", {}),
+    ("POST", "/decisions/bulk"): ("/decisions/bulk", {"items": []}),  # issue 22, admins only
     ("GET", "/decisions"): ("/decisions", None),
     ("GET", "/assessments"): ("/assessments?state=approved", None),  # the search (issue 21)
     ("GET", "/decisions/<int:decision_id>"): ("/decisions/{decision}", None),

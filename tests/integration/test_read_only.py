@@ -166,6 +166,14 @@ API: dict[tuple[str, str], tuple[dict[str, str], dict | None]] = {
         {"case_number": "A/1", "title": "By an auditor", "language": "fi", "body": 1},
     ),
     ("PATCH", "/decisions/<int:decision_id>"): ({}, {"proposal": "Changed by an auditor."}),
+    ("POST", "/decisions/bulk"): (
+        {},
+        {
+            "items": [
+                {"case_number": "A/2", "title": "Bulk by an auditor", "language": "fi", "body": 1}
+            ]
+        },
+    ),
     ("POST", "/decisions/<int:decision_id>/assessment"): ({"decision_id": "{unassessed}"}, {}),
     ("PATCH", "/assessments/<int:assessment_id>"): ({}, {}),
     ("PUT", "/assessments/<int:assessment_id>/impacts/<alternative>/<group>"): ({}, {}),
