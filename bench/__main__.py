@@ -11,6 +11,7 @@ MODULES = [
     "bench.hostile_patch",
     "bench.pdfa_bench",
     "bench.lists_bench",
+    "bench.report_bench",
 ]
 
 if __name__ == "__main__":
