@@ -9,11 +9,10 @@ import re
 from playwright.sync_api import expect
 
 from assess.operations.demo_scenario import load_scenario
-from assess.operations.users import create_user
 from tests.browser.axe import serious_violations
-from tests.support import user
+from tests.support import DEMO_PASSWORDS
 
-EMAIL, PASSWORD = "coordinator@demo.example", "Vuosiraportin-lukuja-kesalla-2026"
+EMAIL, PASSWORD = DEMO_PASSWORDS["coordinator"]  # the demo's wellbeing coordinator
 
 
 def _axe_at_both_widths(page):
@@ -29,13 +28,6 @@ def _axe_at_both_widths(page):
 def test_the_coordinator_edits_publishes_and_downloads_the_yearly_report(page, live_server):
     with live_server.app.app_context():
         assert load_scenario()
-        create_user(
-            organisation=user("admin").organisation,
-            email=EMAIL,
-            name="Kaija Virtanen",
-            roles=["coordinator"],
-            password=PASSWORD,
-        )
     page.set_viewport_size({"width": 1200, "height": 900})
     page.goto(live_server.url + "/login")
     page.get_by_label(re.compile("Sähköpostiosoite")).fill(EMAIL)

@@ -15,17 +15,16 @@ from assess.operations import Conflict, Forbidden, Stale, ValidationFailed, year
 from assess.operations import yearly_reports as ops
 from assess.operations.context import today
 from assess.operations.demo_scenario import load_scenario
-from assess.operations.users import create_user
 from tests.report_figures import figures
-from tests.support import login, post, use_language, user
+from tests.support import DEMO_PASSWORDS, login, post, use_language, user
 
 COUNTED = ops.year_figures  # the figures as the database counts them
-COORDINATOR = ("coordinator@demo.example", "Vuosiraportin-lukuja-kesalla-2026")
+COORDINATOR = DEMO_PASSWORDS["coordinator"]  # the demo's wellbeing coordinator
 
 
 @pytest.fixture
 def app(demo, monkeypatch):
-    """The demo with a wellbeing coordinator, and the year's figures as the test says."""
+    """The demo (with its wellbeing coordinator), and the year's figures as the test says."""
     state = {"figures": figures()}
 
     def year_figures(organisation, year):
@@ -33,15 +32,6 @@ def app(demo, monkeypatch):
 
     monkeypatch.setattr(ops, "year_figures", year_figures)
     demo.report_figures = state
-    with demo.app_context():
-        admin = user("admin")
-        create_user(
-            organisation=admin.organisation,
-            email=COORDINATOR[0],
-            name="Kaija Virtanen",
-            roles=["coordinator"],
-            password=COORDINATOR[1],
-        )
     return demo
 
 
