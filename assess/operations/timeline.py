@@ -2,11 +2,10 @@
 
 The audit events of the assessment, of its decision, and those of the meetings whose
 agenda holds or held the decision (found by the decision id the meeting's own events
-recorded, so a removed item keeps its history) and concern it, merged in the chain's
-order; every value in the reader's language; who acted with their role(s) at the time
-(from their own ``user.*`` events), when (in the organisation's time zone) and from where.
-Filtered by kind, person and section, paginated, grouped by the revision each entry
-belongs to.
+recorded, so a removed item keeps its history) and concern it, merged in the chain's order; every value in the
+reader's language; who acted with their role(s) at the time (from their own ``user.*``
+events), when (in the organisation's time zone) and from where. Filtered by kind, person
+and section, paginated, grouped by the revision each entry belongs to.
 
 Every query goes through an index on its object (``ix_audit_events_object``, the agenda
 items' and documents' decision index): the time depends on the assessment's own events,
