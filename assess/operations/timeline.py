@@ -1,8 +1,7 @@
 """One assessment's life as a timeline a person can read (issue 21).
 
 The audit events of the assessment, of its decision, and those of the meetings whose
-agenda holds or held the decision (found by the decision id the meeting's own events
-recorded, so a removed item keeps its history) and concern it, merged in the chain's order; every value in the
+agenda held the decision and concern it, merged in the chain's order; every value in the
 reader's language; who acted with their role(s) at the time (from their own ``user.*``
 events), when (in the organisation's time zone) and from where. Filtered by kind, person
 and section, paginated, grouped by the revision each entry belongs to.
@@ -227,46 +226,17 @@ def _events(assessment: Assessment) -> list[AuditEvent]:
     # go on with the next assessment.
     until = None if _engine_definition(assessment).is_active(assessment.state) else own[-1].id
     decision_events = _of("decision", [assessment.decision_id], since, until)
-    on_agenda = set(
-        db.session.scalars(
-            select(AgendaItem.meeting_id).where(AgendaItem.decision_id == assessment.decision_id)
+    meeting_ids = sorted(
+        set(
+            db.session.scalars(
+                select(AgendaItem.meeting_id).where(
+                    AgendaItem.decision_id == assessment.decision_id
+                )
+            )
         )
     )
-    meeting_ids = sorted(on_agenda | _agendas_left(assessment, on_agenda, since, until))
     meeting_events = _of("meeting", meeting_ids, since, until) if meeting_ids else []
     return sorted([*own, *decision_events, *meeting_events], key=lambda e: e.id)
-
-
-def _agendas_left(assessment: Assessment, known: set[int], since: int, until: int | None):
-    """The meetings whose agenda held the decision and no longer does: an item removed
-    leaves no agenda item, so they are found by the decision id their own ``item_added``
-    events recorded. Only the organisation's other meetings' additions since the
-    assessment began are read, through the events' object index."""
-    others = [
-        m
-        for m in db.session.scalars(
-            select(Meeting.id).where(Meeting.organisation_id == assessment.organisation_id)
-        )
-        if m not in known
-    ]
-    found: set[int] = set()
-    for start in range(0, len(others), 500):
-        query = select(AuditEvent.object_id, AuditEvent.changes).where(
-            AuditEvent.object_type == "meeting",
-            AuditEvent.object_id.in_(others[start : start + 500]),
-            AuditEvent.id >= since,
-            AuditEvent.action == "meeting.item_added",
-        )
-        if until is not None:
-            query = query.where(AuditEvent.id <= until)
-        for meeting_id, changes in db.session.execute(query):
-            if any(
-                isinstance(c.get("new"), dict)
-                and c["new"].get("decision") == assessment.decision_id
-                for c in changes or []
-            ):
-                found.add(meeting_id)
-    return found
 
 
 def _engine_definition(assessment: Assessment) -> WorkflowDefinition:

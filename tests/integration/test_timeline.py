@@ -366,21 +366,3 @@ def test_a_recorded_filter_naming_no_person_reads_as_given(life):
     shown = [words_of(e) for e in read if e.kind == "access"]
     assert any(str(huge) in w for w in shown)
     assert any("7x" in w for w in shown)
-
-
-def test_a_removed_agenda_item_keeps_its_meeting_events(ctx):
-    """The meeting's events about the decision are found by the decision id they recorded,
-    not through the agenda items: removing the item removes the row, not the history."""
-    preparer, secretary = user("preparer"), user("secretary")
-    d = decision_ops.create_decision(
-        preparer, case_number="TL/2", title="Asia TL/2", language="fi", body_id=1, proposal=""
-    )
-    a = prepared(preparer, d, level="full")
-    m = _meeting(7, "2026-12-08T14:00")
-    meeting_ops.add_item(secretary, m, d.id, expected_version=m.version)
-    item = m.items[0]
-    meeting_ops.remove_item(secretary, m, item.id, expected_version=m.version)
-    assert not m.items
-    agenda = [e for e in timeline(a, "en").entries if e.kind == "agenda"]
-    assert [e.action for e in agenda] == ["meeting.item_added", "meeting.item_removed"]
-    assert all(m.label in e.summary for e in agenda)
