@@ -112,7 +112,7 @@ def test_the_page_reads_on_from_the_last_recorded_walk(scenario):
     assert "Nothing was altered." in html
     assert f"Checked up to event {walked_to} at" in html
     # Since then: the first visit's own record (the login writes nothing).
-    assert "; 1 new events checked now." in html
+    assert "; 1 new event checked now." in html  # one, not "1 new events"
     assert "None recorded yet" in html and "flask --app wsgi audit verify" in html
 
 
@@ -145,7 +145,7 @@ def test_the_operators_walk_is_recorded_and_the_page_reads_on_from_it(scenario):
         assert details["last_event_id"] == run.id - 1
     _, page = _page(scenario)
     html = page.get_data(as_text=True)
-    assert f"Checked up to event {run.id - 1} at" in html and "1 new events" in html
+    assert f"Checked up to event {run.id - 1} at" in html and "; 1 new event checked now." in html
     assert f"{details['events']} events:" in html
 
 
