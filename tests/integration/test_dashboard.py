@@ -15,7 +15,7 @@ EXPECT = {
         ["My decisions", "Manage users"],
     ),
     "auditor": (["Recently changed decisions"], ["New decision draft", "Manage users"]),
-    "admin": (["Administration", "Manage users", "5 users"], ["My decisions"]),
+    "admin": (["Administration", "Manage users", "6 users"], ["My decisions"]),
 }
 
 
