@@ -162,6 +162,8 @@ def downgrade():
     op.drop_index("ix_assessment_facts_assessment", table_name="assessment_facts")
     op.drop_index("ix_assessment_facts_lookup", table_name="assessment_facts")
     op.drop_table("assessment_facts")
+    # The role no longer exists below this revision: the people keep their other roles.
+    op.execute("DELETE FROM user_roles WHERE role = 'coordinator'")
     with op.batch_alter_table("user_roles") as batch:
         batch.drop_constraint(op.f("ck_user_roles_role"), type_="check")
         batch.create_check_constraint(op.f("ck_user_roles_role"), OLD_ROLES)
