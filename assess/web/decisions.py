@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
@@ -76,6 +84,11 @@ class DecisionForm(FlaskForm):
     proposal_other = TextAreaField(
         _l("Proposal in the other national language"), [Length(max=ops.PROPOSAL_MAX)]
     )
+    # Asked only when a change of language would relabel an unchanged translation.
+    keep_translation = BooleanField(
+        _l("The translation fields already hold the texts in the new other language: save them")
+    )
+    ask_keep_translation = False
     version = HiddenField()
 
     def data_for_operation(self) -> dict:
@@ -146,6 +159,41 @@ def _name_other_language(form: DecisionForm, decision) -> None:
     form.title_other.description = note
 
 
+def _translations_relabelled(form: DecisionForm, decision) -> bool:
+    """Refuse a change of the decision's language that would file the translation, unchanged,
+    under the other language: the form showed it as the old other language's text (a Finnish
+    decision's Swedish title), and saved as it is it would become the new other language's
+    (the Swedish decision's Finnish title) without anyone noticing."""
+    old, new = decision.language, form.language.data
+    if not form.show_translations or {old, new} != {"fi", "sv"}:
+        return False
+    given = {"title": form.title_other.data or "", "proposal": form.proposal_other.data or ""}
+    stored = (decision.translations or {}).get(other_language(old), {})
+    if form.keep_translation.data or not any(given.values()):
+        return False
+    if any(given[k] != stored.get(k, "") for k in given):
+        return False
+    # One sentence per direction: the languages' names inflect differently in each catalogue.
+    message = (
+        _l(
+            "The title and proposal in the other national language are in Swedish. With the "
+            "decision in Swedish they would be saved as its Finnish translation. Move each "
+            "text to the field of its language, or empty the translation fields, then save "
+            "again."
+        )
+        if old == "fi"
+        else _l(
+            "The title and proposal in the other national language are in Finnish. With the "
+            "decision in Finnish they would be saved as its Swedish translation. Move each "
+            "text to the field of its language, or empty the translation fields, then save "
+            "again."
+        )
+    )
+    form.language.errors = [*form.language.errors, message]
+    form.ask_keep_translation = True
+    return True
+
+
 def _get(decision_id: int):
     try:
         return ops.get_decision(current_user, decision_id)
@@ -214,7 +262,7 @@ def edit(decision_id: int):
     else:
         form = _form(decision)
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _translations_relabelled(form, decision):
         try:
             expected = form_version()
             ops.update_decision(

@@ -166,3 +166,46 @@ def test_a_message_with_typed_text_is_escaped(demo, preparer):
     page = preparer.get(response.headers["Location"]).get_data(as_text=True)
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_a_change_of_language_never_relabels_an_unchanged_translation(demo, preparer):
+    """A Finnish decision's Swedish title, left as it is when the decision turns Swedish,
+    would be saved as its Finnish title: refused, everything typed kept; saved once the
+    preparer says the fields already hold Finnish, or has moved the texts."""
+    sv = {"title_other": "Indragning av nattpatrullen", "proposal_other": "Nämnden beslutar…"}
+    made = post(preparer, "/decisions/new", {**NEW, **sv})
+    assert made.status_code == 302
+    with demo.app_context():
+        decision = db.session.scalar(
+            select(Decision).where(Decision.case_number == NEW["case_number"])
+        )
+        url, version = f"/decisions/{decision.id}/edit", decision.version
+        assert decision.translations == {
+            "sv": {"title": sv["title_other"], "proposal": sv["proposal_other"]}
+        }
+    turned = {**NEW, **sv, "language": "sv", "version": str(version)}
+    refused = post(preparer, url, turned)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "would be saved as its Finnish translation" in page
+    assert 'href="#language"' in page  # the error summary links to the language
+    assert sv["title_other"] in page and 'name="keep_translation"' in page
+    with demo.app_context():
+        unchanged = db.session.get(Decision, decision.id)
+        assert unchanged.language == "fi" and unchanged.version == version
+    # Moved: the translation fields now hold the Finnish texts; saved at once.
+    moved = {**turned, "title": sv["title_other"], "proposal": sv["proposal_other"]}
+    moved |= {"title_other": NEW["title"], "proposal_other": NEW["proposal"]}
+    assert post(preparer, url, moved).status_code == 302
+    with demo.app_context():
+        saved = db.session.get(Decision, decision.id)
+        assert saved.language == "sv" and saved.title == sv["title_other"]
+        assert saved.translations == {"fi": {"title": NEW["title"], "proposal": NEW["proposal"]}}
+        version = saved.version
+    # Back to Finnish with the translation unchanged, confirmed as already Swedish: saved.
+    back = {**moved, "language": "fi", "version": str(version), "keep_translation": "y"}
+    assert post(preparer, url, back).status_code == 302
+    with demo.app_context():
+        kept = db.session.get(Decision, decision.id)
+        assert kept.language == "fi"
+        assert kept.translations == {"sv": {"title": NEW["title"], "proposal": NEW["proposal"]}}
