@@ -78,17 +78,42 @@ def suite_database_app(url, **config):
 def empty_database():
     """Empty every table and restart the ids, as a fresh migrated database would be.
 
-    Measured against cloning a migrated template database per test: TRUNCATE is faster
-    (about 0.2 s against 0.3 s and a new connection). The audit table's triggers refuse a
-    TRUNCATE, as in production; the replica role keeps them from firing for this one
-    transaction of the tests' own.
+    One round trip of DELETEs and sequence restarts: measured against TRUNCATE of every table
+    (which makes new files for each, 31 tables) it is 0.016 s against 0.075 s a test, and
+    against cloning a migrated template database per test (0.3 s and a new connection) more
+    still. The audit tables' triggers refuse deletions, as in production; the replica role
+    keeps them (and the foreign keys' checks, as every table is emptied) from firing for this
+    one transaction of the tests' own.
     """
-    names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
     with db.engine.begin() as conn:
-        # A connection a test left in a transaction fails the next test, never hangs it.
-        conn.execute(text("SET LOCAL lock_timeout = '20s'"))
-        conn.execute(text("SET LOCAL session_replication_role = replica"))
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.exec_driver_sql(_emptying_sql(conn))
+
+
+_emptying: list[str] = []
+
+
+def _emptying_sql(conn) -> str:
+    """Every table of the schema (the migrations' own too) emptied, every sequence restarted."""
+    if not _emptying:
+        tables = conn.execute(
+            text(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                "current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'alembic_version'"
+            )
+        ).scalars()
+        sequences = conn.execute(
+            text(
+                "SELECT sequence_name FROM information_schema.sequences "
+                "WHERE sequence_schema = current_schema()"
+            )
+        ).scalars()
+        _emptying.append(
+            # A connection a test left in a transaction fails the next test, never hangs it.
+            "SET LOCAL lock_timeout = '20s'; SET LOCAL session_replication_role = replica; "
+            + " ".join(f'DELETE FROM "{name}";' for name in tables)
+            + " ".join(f'ALTER SEQUENCE "{name}" RESTART;' for name in sequences)
+        )
+    return _emptying[0]
 
 
 @pytest.fixture
