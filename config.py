@@ -169,6 +169,16 @@ class Config:
     # Sessions over for this many days (default 90) are deleted when their person next logs
     # in; until then each is the record of a log-in (when, from where, how it ended).
     SESSION_RECORD_DAYS = _whole_number("SESSION_RECORD_DAYS", 90)
+
+    # --- issue 16: retention of personal data (docs/privacy.md; `flask privacy purge`) ---
+    # `privacy purge` deletes the sessions over for longer than SESSION_RECORD_DAYS (above),
+    # the log-in attempts older than this many days (default 30; the throttle's rules read
+    # at most LOGIN_KNOWN_ADDRESS_DAYS back, so a shorter value shortens that rule) ...
+    LOGIN_ATTEMPT_RETENTION_DAYS = _whole_number("LOGIN_ATTEMPT_RETENTION_DAYS", 30)
+    # ... and the client addresses of audit events older than this many days (default 365).
+    # Only events recorded since migration 0029 keep their address apart from the chain;
+    # older events hold theirs inside the hashed record, where it stays.
+    AUDIT_ADDRESS_RETENTION_DAYS = _whole_number("AUDIT_ADDRESS_RETENTION_DAYS", 365)
     # Flask's signed cookie is refused past the same lifetime (Flask's default: 31 days),
     # so even the cookie's signature does not outlive the server's session.
     PERMANENT_SESSION_LIFETIME = SESSION_LIFETIME_HOURS * 3600

@@ -25,6 +25,7 @@ from .notifications import COMMANDS as NOTIFICATION_COMMANDS
 from .organisation_data import COMMANDS as ORGANISATION_DATA_COMMANDS
 from .plan import plan_cli
 from .policy import policy_cli
+from .privacy import privacy_cli
 
 users_cli = AppGroup("users", help="Manage people and their API tokens.")
 for _command in USER_COMMANDS:
@@ -376,5 +377,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(policy_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(plan_cli)
+    app.cli.add_command(privacy_cli)
     for group in ORGANISATION_DATA_COMMANDS + NOTIFICATION_COMMANDS + DECISION_COMMANDS:
         app.cli.add_command(group)

@@ -43,6 +43,11 @@ def _hasher() -> PasswordHasher:
     return ext["assess.hasher"]
 
 
+def unusable_password_hash() -> str:
+    """A hash of a random secret nobody was told: no password opens the account."""
+    return _hasher().hash(secrets.token_urlsafe(32))
+
+
 def normalise_email(email: str) -> str:
     return strip_control(email or "").strip().lower()
 
