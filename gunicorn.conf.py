@@ -1,19 +1,7 @@
-"""gunicorn's settings for this application; gunicorn reads ./gunicorn.conf.py by itself
-when started from the project's directory (elsewhere: ``gunicorn -c /path/to/gunicorn.conf.py``).
-
-gunicorn names itself in a ``Server`` header on every response and has no setting to stop
-it. That tells an attacker which server's flaws to try; nothing needs it. The header is
-left out of the headers gunicorn writes (``tests/integration/test_security_headers.py``
-starts gunicorn with this file and fails if a release of gunicorn sends it again).
+"""gunicorn's settings for this application in a checkout; gunicorn reads ./gunicorn.conf.py
+by itself when started from the project's directory. An installed package: ``gunicorn -c
+python:assess.gunicorn_conf assess.wsgi:app`` (docs/deployment.md). What it does:
+``assess/gunicorn_conf.py``.
 """
 
-from gunicorn.http import wsgi
-
-_default_headers = wsgi.Response.default_headers
-
-
-def _without_server(self):
-    return [line for line in _default_headers(self) if not line.lower().startswith("server:")]
-
-
-wsgi.Response.default_headers = _without_server
+from assess.gunicorn_conf import *  # noqa: F403

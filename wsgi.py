@@ -1,14 +1,9 @@
-"""Entry point for ``gunicorn wsgi:app`` and ``flask --app wsgi``."""
+"""Entry point in a checkout: ``gunicorn wsgi:app`` and ``flask --app wsgi``.
 
-import sys
+The same application as ``assess.wsgi`` (``gunicorn assess.wsgi:app``), which an installed
+package uses (docs/deployment.md).
+"""
 
-from assess import create_app
-from assess.definitions import DefinitionError
-from config import ConfigError
+from assess.wsgi import app
 
-try:
-    app = create_app()
-except ConfigError as exc:  # a clear line for the operator instead of a traceback
-    sys.exit(f"Configuration error: {exc}")
-except DefinitionError as exc:
-    sys.exit(f"Invalid definitions, the application cannot start:\n{exc}")
+__all__ = ["app"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flask import Flask
 
-    from config import Config
+    from .config import Config
 
 
 def create_app(config_name_or_object: str | type[Config] | None = None, **overrides) -> Flask:
@@ -25,8 +25,7 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
     """
     from flask import Flask
 
-    from config import config_class
-
+    from .config import config_class
     from .extensions import DatabaseId, babel, csrf, db, login_manager, migrate
 
     app = Flask(
@@ -49,11 +48,11 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
     from .workflow import load_workflows
 
     # Invalid content stops the start-up with every problem named (DefinitionError).
-    app.config.setdefault("WORKFLOWS_DIR", str(_project_root() / "workflows"))
+    app.config.setdefault("WORKFLOWS_DIR", str(content_dir("workflows")))
     app.extensions["assess.workflows"] = load_workflows(Path(app.config["WORKFLOWS_DIR"]))
     from .questionnaire import load_forms
 
-    app.config.setdefault("FORMS_DIR", str(_project_root() / "forms"))
+    app.config.setdefault("FORMS_DIR", str(content_dir("forms")))
     app.extensions["assess.forms"] = load_forms(Path(app.config["FORMS_DIR"]))
 
     from . import limits
@@ -83,14 +82,36 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
     return app
 
 
+# An installed package (a wheel) carries the checkout's top-level content here: setup.py's
+# build step copies workflows/, forms/ and migrations/ into assess/_content/. A checkout (and
+# an editable install) has no such folder and reads the top-level ones.
+_PACKAGED = Path(__file__).resolve().parent / "_content"
+
+
 def _project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def installed() -> bool:
+    """Whether this is an installed package (a wheel) rather than a checkout."""
+    return _PACKAGED.is_dir()
+
+
+def content_dir(name: str) -> Path:
+    """The folder ``workflows``, ``forms`` or ``migrations``, in the package or the checkout."""
+    return (_PACKAGED if installed() else _project_root()) / name
+
+
 def _migrations_dir() -> str:
-    return str(_project_root() / "migrations")
+    return str(content_dir("migrations"))
 
 
 def _instance_path() -> str:
-    # Explicit, so an editable or a site-packages install both use ./instance.
-    return os.environ.get("ASSESS_INSTANCE_PATH") or str(_project_root() / "instance")
+    # A checkout (or an editable install) keeps its instance/ beside the code; an installed
+    # package never writes into site-packages: ./instance of the working directory.
+    explicit = os.environ.get("ASSESS_INSTANCE_PATH")
+    if explicit:
+        return explicit
+    if installed():
+        return str(Path.cwd() / "instance")
+    return str(_project_root() / "instance")

@@ -1,7 +1,7 @@
 import pytest
 
 from assess import create_app
-from config import (
+from assess.config import (
     ConfigError,
     ProductionConfig,
     TestingConfig,
