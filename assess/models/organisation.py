@@ -68,6 +68,10 @@ class Organisation(Model):
     # aggregate figures, never case content (issue 22). Changed only through operations,
     # audited.
     shares_regional_figures: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Whether the organisation's people may sign in with a password (issue 16): an
+    # organisation that signs in through its identity provider switches it off. Changed
+    # only through operations, audited.
+    password_sign_in: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     bodies: Mapped[list[Body]] = relationship(back_populates="organisation", order_by="Body.id")
     users: Mapped[list[User]] = relationship(back_populates="organisation")

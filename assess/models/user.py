@@ -21,6 +21,7 @@ class User(UserMixin, Model):
             "preferred_language IS NULL OR preferred_language IN ('fi', 'sv', 'en')",
             name="preferred_language",
         ),
+        Index("uq_users_oidc_identity", "oidc_issuer", "oidc_subject", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +37,11 @@ class User(UserMixin, Model):
     # gets them all.
     notification_preferences: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who the person is at the organisation's OpenID provider (issue 16): a person signing
+    # in through it is found by this pair, never by the e-mail address alone. None for a
+    # person who signs in with a password only.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(500))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
     role_rows: Mapped[list[UserRole]] = relationship(
