@@ -63,9 +63,11 @@ def create_app(config_name_or_object: str | type[Config] | None = None, **overri
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import i18n, logs
+    from . import i18n, logs, metrics
 
     logs.install(app.config["LOG_REPEAT_WINDOW_SECONDS"])
+    logs.init_app(app)  # before the fronts' hooks: they read the request's id
+    metrics.init_app(app)
 
     babel.init_app(app, locale_selector=i18n.select_language)
 

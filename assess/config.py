@@ -241,6 +241,28 @@ class Config:
     # this many seconds, with how often they recurred; 10. 0 logs every one.
     LOG_REPEAT_WINDOW_SECONDS = float(os.environ.get("LOG_REPEAT_WINDOW_SECONDS") or 10)
 
+    # --- issue 16: logs and metrics (assess/logs.py, assess/metrics.py;
+    # docs/operations-logs-metrics.md) ------------------------------------------------------
+    # How log lines are written to standard error: "json" (one JSON object a line, for log
+    # shipping; production's default) or "text" (for people; development's default).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT") or "text"
+    # One line per request (id, user, organisation, route, method, status, duration); on.
+    LOG_REQUESTS = (os.environ.get("LOG_REQUESTS") or "on").strip().lower() not in (
+        "0",
+        "false",
+        "no",
+        "off",
+    )
+    # A traceback keeps its innermost this many frames (30) and at most this many characters
+    # (16,384: its head and tail, with a marker in between).
+    LOG_TRACEBACK_FRAMES = _whole_number("LOG_TRACEBACK_FRAMES", 30)
+    LOG_TRACEBACK_CHARS = _whole_number("LOG_TRACEBACK_CHARS", 16384)
+    # /metrics (Prometheus) is served when one of these is set, else it is a 404: a bearer
+    # token the scraper sends ("Authorization: Bearer <token>") and/or the networks it may
+    # come from, comma-separated CIDRs ("10.0.0.0/8, 127.0.0.1/32"). Both set: both needed.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    METRICS_ALLOW = os.environ.get("METRICS_ALLOW") or None
+
     # --- issue 20: notifications by e-mail (operations/notifications.py, outbox.py) -------
     # The SMTP server the outbox sends through; empty (the default): no e-mail at all, the
     # inbox alone. Links in the mails start with PUBLIC_BASE_URL (above): set it too.
@@ -314,6 +336,11 @@ class TestingConfig(Config):
     ARGON2_PARALLELISM = 1
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     AUDIT_CHECKPOINT_KEY = "testing-not-secret-checkpoints"  # the suite runs anchored
+    # No line per request in the suite's output (tests/integration/test_observability.py
+    # turns it on); the metrics are off unless a test sets a token or networks.
+    LOG_REQUESTS = False
+    METRICS_TOKEN = None
+    METRICS_ALLOW = None
 
     @classmethod
     def init_app(cls, app) -> None:
@@ -323,6 +350,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    LOG_FORMAT = os.environ.get("LOG_FORMAT") or "json"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -8,6 +8,9 @@ left out of the headers gunicorn writes (``tests/integration/test_security_heade
 starts gunicorn with this file and fails if a release of gunicorn sends it again).
 """
 
+import os
+from pathlib import Path
+
 from gunicorn.http import wsgi
 
 _default_headers = wsgi.Response.default_headers
@@ -18,3 +21,24 @@ def _without_server(self):
 
 
 wsgi.Response.default_headers = _without_server
+
+
+# --- Prometheus multiprocess mode (issue 16; docs/operations-logs-metrics.md) --------------
+# With PROMETHEUS_MULTIPROC_DIR set, each worker keeps its figures in files there and
+# /metrics sums them. The directory is emptied when the server starts (figures of an earlier
+# run would be added in), and a worker that exits is marked so its gauges leave the sums.
+
+
+def on_starting(server):
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        for old in Path(directory).glob("*.db"):
+            old.unlink()
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

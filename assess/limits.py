@@ -8,8 +8,9 @@
 - A web form (``application/x-www-form-urlencoded``) with more fields than
   ``MAX_FORM_PARTS`` is refused with 413 before it is split into fields, as Werkzeug
   already does for ``multipart/form-data``.
-- No log line grows with what a client sent: a record's message and its traceback are cut
-  at ``MAX_LOG_MESSAGE_CHARS`` with a marker saying how long they were.
+- No log line grows with what a client sent: a record's message is cut at
+  ``MAX_LOG_MESSAGE_CHARS``, its traceback at ``LOG_TRACEBACK_FRAMES`` frames and
+  ``LOG_TRACEBACK_CHARS`` characters, with a marker saying how long they were.
 """
 
 from __future__ import annotations
@@ -83,29 +84,41 @@ def cut(text: str, limit: int) -> str:
 
 
 class BoundedLogRecord(logging.LogRecord):
-    """A record whose message and traceback are each cut at ``limit`` characters."""
+    """A record whose message is cut at ``limit`` characters and its traceback at
+    ``traceback_frames`` frames (the innermost, per exception of a chain) and
+    ``traceback_chars`` characters."""
 
     limit = 4096
+    traceback_frames = 30
+    traceback_chars = 4 * 4096
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.exc_info and self.exc_info[0] is not None:
             # Formatted here, as a Formatter would, so that the cut applies whichever
-            # handler and formatter write it (gunicorn's, Flask's, the root's).
-            text = "".join(traceback.format_exception(*self.exc_info)).rstrip("\n")
-            # The head (where it happened) and the tail (what it was), both bounded.
-            if len(text) > 4 * self.limit:
+            # handler and formatter write it (gunicorn's, Flask's, the root's). A negative
+            # limit keeps the innermost frames: where it happened.
+            text = "".join(
+                traceback.format_exception(*self.exc_info, limit=-self.traceback_frames)
+            ).rstrip("\n")
+            # The head (where it went in) and the tail (what it was), both bounded.
+            if len(text) > self.traceback_chars:
+                head, tail = self.traceback_chars * 3 // 4, self.traceback_chars // 4
                 marker = f"… [cut: {len(text):,} characters in all] …"
-                text = f"{text[: 3 * self.limit]}\n{marker}\n{text[-self.limit :]}"
+                text = f"{text[:head]}\n{marker}\n{text[-tail:]}"
             self.exc_text = text
 
     def getMessage(self) -> str:  # noqa: N802  (logging's name)
         return cut(super().getMessage(), self.limit)
 
 
-def install_log_bounds(limit: int) -> None:
-    """Every record of the process is a ``BoundedLogRecord`` cut at ``limit`` characters."""
+def install_log_bounds(limit: int, traceback_frames: int = 30, traceback_chars: int = 0) -> None:
+    """Every record of the process is a ``BoundedLogRecord`` cut at ``limit`` characters,
+    its traceback at ``traceback_frames`` frames and ``traceback_chars`` characters (four
+    times ``limit`` when 0)."""
     BoundedLogRecord.limit = limit
+    BoundedLogRecord.traceback_frames = max(1, traceback_frames)
+    BoundedLogRecord.traceback_chars = traceback_chars or 4 * limit
     logging.setLogRecordFactory(BoundedLogRecord)
 
 
@@ -134,4 +147,8 @@ def init_app(app: Flask) -> None:
     app.request_class = BoundedRequest
     # First of all the hooks, whoever registers theirs later (the limiter, CSRF, sessions).
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_too_large)
-    install_log_bounds(app.config["MAX_LOG_MESSAGE_CHARS"])
+    install_log_bounds(
+        app.config["MAX_LOG_MESSAGE_CHARS"],
+        app.config.get("LOG_TRACEBACK_FRAMES", 30),
+        app.config.get("LOG_TRACEBACK_CHARS", 0),
+    )

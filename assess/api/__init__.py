@@ -23,6 +23,7 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from .. import logs
 from ..extensions import csrf, db
 from ..i18n import lazy_text as _l
 from ..i18n import select_language
@@ -151,6 +152,7 @@ def current_user_from_token():
             ),
         )
     for_request(replace(request_facts(), via_token_id=token_id))
+    logs.note_user(user)
     return user
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 
 from docx import Document
@@ -46,12 +47,25 @@ _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
-class Writer:
-    """A document being written, with the count of characters that had to be dropped."""
+# Told the kind of each document saved (assess/metrics.py counts them); no Flask here.
+_RENDERED: list[Callable[[str], None]] = []
 
-    def __init__(self, language: str):
+
+def when_rendered(callback: Callable[[str], None]) -> None:
+    """Call ``callback(kind)`` after each document is rendered (once, however often asked)."""
+    if callback not in _RENDERED:
+        _RENDERED.append(callback)
+
+
+class Writer:
+    """A document being written, with the count of characters that had to be dropped.
+
+    ``kind`` names the document for the metrics ("assessment", "agenda" ...)."""
+
+    def __init__(self, language: str, kind: str = "document"):
         self.doc = Document()
         self.language = language
+        self.kind = kind
         self.dropped = 0
         self._custom: dict[str, str] = {}
         self._style_ids: dict[str, str] = {}
@@ -285,7 +299,10 @@ class Writer:
         self._write_custom()
         buffer = io.BytesIO()
         self.doc.save(buffer)
-        return fixed_zip(buffer.getvalue(), when)
+        content = fixed_zip(buffer.getvalue(), when)
+        for callback in _RENDERED:
+            callback(self.kind)
+        return content
 
     # --- styles ----------------------------------------------------------------------
 

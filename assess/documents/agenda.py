@@ -57,7 +57,7 @@ def render_agenda(agenda: dict, language: str) -> bytes:
     """``agenda``: organisation, body, meeting, items (see
     ``operations.agenda_documents.agenda_data``)."""
     t = lambda key, **kw: text(key, language, **kw)  # noqa: E731
-    w = Writer(language)
+    w = Writer(language, kind="agenda")
     meeting = agenda["meeting"]
     body = named(agenda["body"], language)
     label = f"{meeting['number']}/{meeting['year']}"

@@ -96,7 +96,7 @@ class _Renderer:
         self.draft = draft
         self.attachment = attachment
         self.data: AssessmentData = self.s.data
-        self.w = Writer(language)
+        self.w = Writer(language, kind="assessment")
 
     def t(self, key, **params):
         return text(key, self.lang, **params)

@@ -74,7 +74,7 @@ def render_summary(snapshot: StoredSnapshot, form: FormDefinition, language: str
     sha = revision_sha256(snapshot)
     when = revision_time(s)
     doc_id = summary_id(s, council_id, language)
-    w = Writer(language)
+    w = Writer(language, kind="follow_up_summary")
     decision = s.decision
     w.footer(f"{decision.case_number} · {doc_id}", t("page", language), f"SHA-256 {sha}")
     w.heading(f"{t('title', language)}: {decision.title}", 1)

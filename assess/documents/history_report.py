@@ -75,7 +75,7 @@ class HistoryReport:
 def render(report: HistoryReport) -> bytes:
     """The report as .docx bytes; the same report gives the same bytes."""
     lang = report.language
-    w = Writer(lang)
+    w = Writer(lang, kind="history_report")
 
     def t(text) -> str:
         return text.render(lang)

@@ -95,7 +95,7 @@ class _Renderer:
         self.p = data
         self.c = context
         self.lang = language
-        self.w = Writer(language)
+        self.w = Writer(language, kind="policy")
         # The file's own decision types name what the organisation has not created yet.
         self.type_names: dict[str, Names] = {
             t["id"]: t.get("labels") or {} for t in data.get("decision_types") or []

@@ -122,7 +122,7 @@ def render(
     doc_id = document_id(figures, language, report_id)
     title = t("title", language, year=year)
 
-    w = Writer(language)
+    w = Writer(language, kind="yearly_report")
     w.footer(f"{organisation} · {doc_id}", t("page", language), f"SHA-256 {sha}")
     if draft:
         w.header_mark(t("draft", language))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime
 
 from flask import Flask, request
 
+from .. import logs
 from ..extensions import login_manager
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
@@ -108,13 +108,13 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def request_facts():
-        # Ties audit events to the request (and to a proxy's logs when it sends one) and
-        # to the client's address; the API adds its token once it has checked it.
-        given = request.headers.get("X-Request-ID", "")
+        # Ties audit events to the request (and to a proxy's logs when it sends one: the
+        # X-Request-ID the log lines carry, assess/logs.py) and to the client's address; the
+        # API adds its token once it has checked it.
         for_request(
             RequestFacts(
                 address=(request.remote_addr or "")[:64] or None,
-                request_id=given[:64] if given.isprintable() and given else uuid.uuid4().hex,
+                request_id=logs.current_request_id() or logs.request_id_from(None),
             )
         )
 

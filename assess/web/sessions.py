@@ -11,6 +11,7 @@ from flask import flash, session
 from flask_login import current_user, login_user, logout_user
 from ua_parser import parse
 
+from .. import logs
 from ..i18n import lazy_text as _l
 from ..models import User
 from ..operations import for_request, request_facts
@@ -35,6 +36,7 @@ def begin(user: User, token: str) -> None:
     session.clear()
     # No remember-me cookie: it would outlive the server's session (and is refused anyway).
     login_user(user, remember=False)
+    logs.note_user(user)
     session[SESSION_KEY] = token
 
 
@@ -63,6 +65,7 @@ def load_user(user_id: str) -> User | None:
             flash(str(message), "info")
         return None
     for_request(replace(request_facts(), login_session_id=resumed.session.id))
+    logs.note_user(resumed.session.user)
     return resumed.session.user
 
 
