@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy import DateTime, Integer, and_, case, cast, distinct, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -110,7 +110,7 @@ def figures(organisation: Organisation, year: int, *, today: date | None = None)
         "imported": totals["imported"],
         "screened_out_reasons": _screened_out_reasons(session, org, year),
         "days_to_approval": _days_to_approval(session, year_of),
-        "late_submissions": _late_submissions(session, org, start, end),
+        "late_submissions": _late_submissions(session, org, start, end, zone_name),
         "flags": _fact_counts(
             session,
             org,
@@ -272,31 +272,91 @@ def _days(value: Any) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def _late_submissions(session: Session, org: int, start: datetime, end: datetime) -> int | None:
+def _late_submissions(
+    session: Session, org: int, start: datetime, end: datetime, zone: str
+) -> int | None:
     """Assessments of the year first submitted after the policy's limit before the meeting:
-    later than the end of the local day ``submit_days_before_meeting`` days before it.
+    at or after local midnight (in ``zone``) that ends the day ``submit_days_before_meeting``
+    days before the meeting's date. Exact in summer and winter time: PostgreSQL converts the
+    local midnight with its own time zone database (``AT TIME ZONE``); SQLite has none, so
+    the zone's offsets over the meetings' span are given to it as a CASE on the date.
     None when no assessment of the year has both a submission and a meeting date."""
-    limit = Assessment.policy["submit_days_before_meeting"].as_integer()
-    # Local end of the deadline day, within the time zone's offset: the meeting's date at
-    # 00:00 UTC, minus the days, plus a day, minus the offset (2 h, Finland's winter time).
-    deadline = _epoch_days(session, Decision.meeting_date) - func.coalesce(limit, 14) + 1 - 2.0 / 24
+    limit = func.coalesce(Assessment.policy["submit_days_before_meeting"].as_integer(), 14)
+    where = and_(
+        Assessment.organisation_id == org,
+        Assessment.active.is_(True),
+        Assessment.approved_at >= start,
+        Assessment.approved_at < end,
+        Assessment.submitted_at.is_not(None),
+        Decision.meeting_date.is_not(None),
+    )
+    late: ColumnElement[bool]
+    if session.get_bind().dialect.name == "postgresql":
+        # The local date whose midnight ends the deadline day, read as local time in ``zone``.
+        boundary = cast(Decision.meeting_date - (limit - 1), DateTime)
+        late = Assessment.submitted_at >= func.timezone(zone, boundary)
+    else:
+        span = session.execute(
+            select(
+                func.min(Decision.meeting_date),
+                func.max(Decision.meeting_date),
+                func.min(limit),
+                func.max(limit),
+            )
+            .select_from(Assessment)
+            .join(Decision, Decision.id == Assessment.decision_id)
+            .where(where)
+        ).one()
+        if span[0] is None:
+            return None
+        first = _as_date(span[0]) - timedelta(days=int(span[3]) - 1)
+        last = _as_date(span[1]) - timedelta(days=int(span[2]) - 1)
+        # Seconds since 1970: the boundary date at 00:00 UTC, then minus the zone's offset.
+        boundary_s = cast(func.strftime("%s", Decision.meeting_date), Integer) - (limit - 1) * 86400
+        offsets = midnight_offsets(first, last, zone)
+        offset_s: ColumnElement[Any]
+        if len(offsets) == 1:
+            offset_s = literal(offsets[0][1])
+        else:
+            offset_s = case(
+                *(
+                    (boundary_s < _epoch_s(offsets[n + 1][0]), offsets[n][1])
+                    for n in range(len(offsets) - 1)
+                ),
+                else_=offsets[-1][1],
+            )
+        submitted_s = cast(func.strftime("%s", Assessment.submitted_at), Integer)
+        late = submitted_s >= boundary_s - offset_s
     row = session.execute(
-        select(
-            func.count(),
-            _count_if(_epoch_days(session, Assessment.submitted_at) >= deadline),
-        )
+        select(func.count(), _count_if(late))
         .select_from(Assessment)
         .join(Decision, Decision.id == Assessment.decision_id)
-        .where(
-            Assessment.organisation_id == org,
-            Assessment.active.is_(True),
-            Assessment.approved_at >= start,
-            Assessment.approved_at < end,
-            Assessment.submitted_at.is_not(None),
-            Decision.meeting_date.is_not(None),
-        )
+        .where(where)
     ).one()
     return int(row[1] or 0) if row[0] else None
+
+
+def midnight_offsets(first: date, last: date, zone: str) -> list[tuple[date, int]]:
+    """The UTC offset in seconds of local midnight in ``zone``, for the dates from ``first``
+    to ``last``, as runs: ``[(first date of a run, offset), ...]`` (two a year in Finland)."""
+    tz = ZoneInfo(zone)
+    runs: list[tuple[date, int]] = []
+    day = first
+    while day <= last:
+        offset = datetime.combine(day, time(), tz).utcoffset()
+        seconds = int(offset.total_seconds()) if offset is not None else 0
+        if not runs or runs[-1][1] != seconds:
+            runs.append((day, seconds))
+        day += timedelta(days=1)
+    return runs or [(first, 0)]
+
+
+def _epoch_s(day: date) -> int:
+    return (day - date(1970, 1, 1)).days * 86400
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _fact_counts(

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 
 from assess.extensions import db
 from assess.models import (
@@ -30,7 +30,8 @@ from assess.models import (
 )
 from assess.operations.users import issue_token
 from assess.operations.yearly_figures import figures
-from assess.report_facts import facts_of
+from assess.report_facts import EX_POST as EX_POST_KIND
+from assess.report_facts import FLAG, facts_of
 from tests.support import user
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -70,6 +71,10 @@ class Planned:
     created_at: datetime | None = None
     exempt: str | None = None
     data: dict = field(default_factory=dict)
+    # When the product first saw the assessment's flags, and its ex-post results (the data
+    # holds no such time: the test sets the facts' times, as migration 0026 did from the log).
+    seen_at: datetime | None = None
+    ex_post_at: datetime | None = None
 
 
 def generate(seed: int, bodies: list[Body], types: list[DecisionType]) -> list[Planned]:
@@ -120,8 +125,29 @@ def generate(seed: int, bodies: list[Body], types: list[DecisionType]) -> list[P
             if plan.level == "none":
                 plan.exempt = rng.choice([None, None, "routine"])
             plan.data = _data(rng, plan)
+        if plan.level is not None:
+            plan.seen_at = rng.choice(SEEN)
+            plan.ex_post_at = rng.choice(SEEN)
         plans.append(plan)
     return plans
+
+
+# Times the flags or ex-post results were first seen: the year's and the months' edges in
+# Helsinki time (in winter and summer time), and others on both sides of the year.
+SEEN = [
+    helsinki(YEAR - 1, 12, 31, 23, 30),
+    helsinki(YEAR, 1, 1, 0, 30),
+    helsinki(YEAR, 3, 31, 23, 30),
+    helsinki(YEAR, 4, 1, 0, 30),
+    helsinki(YEAR, 6, 30, 23, 59),
+    helsinki(YEAR, 7, 1, 0, 0),
+    helsinki(YEAR, 10, 31, 23, 30),
+    helsinki(YEAR, 11, 1, 0, 30),
+    helsinki(YEAR, 12, 31, 23, 30),
+    helsinki(YEAR + 1, 1, 1, 0, 30),
+    helsinki(YEAR, 5, 15),
+    helsinki(YEAR, 8, 20),
+]
 
 
 DIVISIONS: dict[str, str] = {}
@@ -165,6 +191,14 @@ def _data(rng: random.Random, plan: Planned) -> dict:
     data["plan_links"] = [
         {"objective": o, "effect": rng.choice(["helped", "harmed", "neutral"])}
         for o in rng.sample(OBJECTIVES, rng.randint(0, 2))
+    ]
+    data["ex_post"] = [
+        {
+            "group": rng.choice(GROUPS),
+            "dimension": rng.choice(DIMENSIONS),
+            "outcome": rng.choice([*EX_POST, "no_such_result"]),
+        }
+        for _ in range(rng.randint(0, 3))
     ]
     data["indicators"] = [
         {
@@ -289,6 +323,25 @@ def expected(plans: list[Planned]) -> dict:
     }
     out["objectives"] = dict(objectives)
     out["follow_ups"] = {"due": due, "done": done, "overdue": overdue}
+    # Flags by the local month the product first saw them; ex-post results recorded in the
+    # year: over every active assessment, whenever it was approved (once per assessment).
+    by_month: dict = defaultdict(lambda: [0] * 12)
+    ex_post = dict.fromkeys(EX_POST.values(), 0)
+    for p in plans:
+        if p.level is None:
+            continue
+        if p.seen_at and start <= p.seen_at < end:
+            for rule in {f["rule"] for f in p.data.get("flags", [])}:
+                by_month[rule][p.seen_at.astimezone(HELSINKI).month - 1] += 1
+        if p.ex_post_at and start <= p.ex_post_at < end:
+            for result in {
+                (e["group"], e["dimension"], EX_POST[e["outcome"]])
+                for e in p.data.get("ex_post", [])
+                if e["outcome"] in EX_POST
+            }:
+                ex_post[result[2]] += 1
+    out["flags_by_month"] = dict(by_month)
+    out["ex_post"] = ex_post
     return out
 
 
@@ -308,6 +361,7 @@ def store(plans: list[Planned]) -> Organisation:
         )
     }
     # Nothing of the demo's own decisions counts: they have no meeting date.
+    stored: list[tuple[Planned, Assessment]] = []
     for n, p in enumerate(plans):
         d = Decision(
             organisation_id=org.id,
@@ -323,23 +377,42 @@ def store(plans: list[Planned]) -> Organisation:
         )
         db.session.add(d)
         if p.level is not None:
-            db.session.add(
-                Assessment(
-                    organisation_id=org.id,
-                    decision=d,
-                    workflow_key="eva-standard",
-                    workflow_version=1,
-                    form_key="iva",
-                    form_version=1,
-                    state="approved" if p.approved_at else "in_assessment",
-                    data=p.data,
-                    prepared_by_id=preparer.id,
-                    created_at=p.created_at,
-                    approved_at=p.approved_at,
-                )
+            a = Assessment(
+                organisation_id=org.id,
+                decision=d,
+                workflow_key="eva-standard",
+                workflow_version=1,
+                form_key="iva",
+                form_version=1,
+                state="approved" if p.approved_at else "in_assessment",
+                data=p.data,
+                prepared_by_id=preparer.id,
+                created_at=p.created_at,
+                approved_at=p.approved_at,
             )
+            db.session.add(a)
+            stored.append((p, a))
     db.session.commit()
+    seen_facts(org, stored)
     return org
+
+
+def seen_facts(org: Organisation, stored: list[tuple[Planned, Assessment]]) -> None:
+    """The times the product first saw each assessment's flags and ex-post results: the
+    plan's (the session hook wrote the time of the commit). The demo's own assessments saw
+    theirs long before the year."""
+    f = AssessmentFact
+    first_seen = or_(and_(f.kind == FLAG, f.value == "appeared"), f.kind == EX_POST_KIND)
+    db.session.execute(
+        update(f).where(f.organisation_id == org.id, first_seen).values(at=helsinki(YEAR - 5, 6, 1))
+    )
+    for p, a in stored:
+        for kind_is, at in (
+            (and_(f.kind == FLAG, f.value == "appeared"), p.seen_at),
+            (f.kind == EX_POST_KIND, p.ex_post_at),
+        ):
+            db.session.execute(update(f).where(f.assessment_id == a.id, kind_is).values(at=at))
+    db.session.commit()
 
 
 def prepare() -> tuple[Organisation, list[Planned]]:
@@ -395,6 +468,8 @@ def check(org: Organisation, plans: list[Planned]) -> dict:
         "screened_out_reasons",
         "days_to_approval",
         "follow_ups",
+        "flags_by_month",
+        "ex_post",
     ):
         assert got[key] == want[key], key
     for key in ("by_body", "by_decision_type", "by_division"):
@@ -426,6 +501,10 @@ def test_figures_match_the_plan(ctx):
     assert any(p.exempt for p in plans) and any(p.imported for p in plans)
     got = check(org, plans)
     assert got["decisions"] > 150 and 0 < got["coverage"] < 1
+    # Flags in many months, summer and winter, and every kind of ex-post result.
+    months = [sum(m) for m in zip(*got["flags_by_month"].values(), strict=True)]
+    assert sum(months) > 20 and months[3] and months[6] and months[10]
+    assert all(got["ex_post"].values())
     # The edges: decided 31.12 counts in the old year, 1.1 in the new one; approved at
     # 23:30 on 31.12 Helsinki time is the old year's, at 00:30 on 1.1 the new one's.
     edge_old, edge_new = plans[0], plans[1]
