@@ -6,7 +6,15 @@ object a line. /metrics is read with prometheus_client's own parser.
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -17,6 +25,7 @@ from tests.conftest import fresh_app, release_app, restore_demo
 from tests.support import login, post, to_review, user
 
 TOKEN = "scrape-token-for-tests"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def observed_app(request, **config):
@@ -296,3 +305,89 @@ def test_metrics_with_both_settings_need_both(request):
 def test_a_malformed_allow_list_stops_the_start(request):
     with pytest.raises(RuntimeError, match="METRICS_ALLOW has '10.0.0.300/8'"):
         fresh_app(request, METRICS_ALLOW="10.0.0.0/8, 10.0.0.300/8")
+
+
+# --- several gunicorn workers ----------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str, **headers: str) -> tuple[int, dict, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read().decode()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        conn.close()
+
+
+def test_two_gunicorn_workers_answer_the_same_sums_and_write_json_lines(tmp_path):
+    """gunicorn with 2 workers and PROMETHEUS_MULTIPROC_DIR, as docs/operations-logs-metrics.md
+    says: whichever worker answers /metrics, it counts every worker's requests; a stale file
+    of an earlier run is removed at the start; every request is one JSON line."""
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    (metrics_dir / "counter_999999.db").write_bytes(b"stale figures of an earlier run")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ASSESS_CONFIG": "production",  # JSON lines by default
+        "SECRET_KEY": "test-not-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'assess.db'}",
+        "ASSESS_INSTANCE_PATH": str(tmp_path),
+        "METRICS_TOKEN": TOKEN,
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+    }
+    env.pop("LOG_FORMAT", None)
+    log = (tmp_path / "stderr.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    try:
+        for _ in range(600):  # until it listens (or has died)
+            if server.poll() is not None:
+                pytest.fail(f"gunicorn exited: {(tmp_path / 'stderr.log').read_text()}")
+            try:
+                if _get(port, "/healthz", **{"X-Request-ID": "warm-up"})[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert not (metrics_dir / "counter_999999.db").exists()
+        ids = [f"gw-{n}" for n in range(40)]
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda i: _get(port, "/healthz", **{"X-Request-ID": i}), ids))
+        assert [status for status, _, _ in answers] == [200] * 40
+        assert [headers["x-request-id"] for _, headers, _ in answers] == ids
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        ok = {"method": "GET", "route": "/healthz", "status": "200"}
+        for _ in range(4):  # answered by one worker or the other: the same sums
+            status, _, body = _get(port, "/metrics", **auth)
+            assert status == 200
+            samples = {
+                (s.name, tuple(sorted(s.labels.items()))): s.value
+                for family in text_string_to_metric_families(body)
+                for s in family.samples
+            }
+            assert value(samples, "assess_http_requests_total", **ok) == 41  # with the warm-up
+        assert _get(port, "/metrics")[0] == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        log.close()
+    lines = [
+        json.loads(line)
+        for line in (tmp_path / "stderr.log").read_text().splitlines()
+        if line.startswith("{")
+    ]
+    seen = {line["request_id"] for line in lines if line.get("logger") == "assess.requests"}
+    assert set(ids) <= seen
