@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from ..canonical import canonical_json, diff
 from ..input_shape import strip_control, strip_control_deep
-from ..models import AuditEvent
-from . import checkpoints
+from ..models import AuditAddress, AuditEvent
+from . import addresses, checkpoints
 from .checkpoints import GENESIS, Checkpoint, CheckpointPolicy
 from .hashing import HASHED_FIELDS, event_hash
 from .verification import Start, Verification, verify
@@ -88,6 +88,9 @@ def append(
     ).scalar_one_or_none()
     # Microsecond precision survives every database, so the hash can be recomputed.
     now = (at or datetime.now(UTC)).astimezone(UTC)
+    # The address itself is kept apart, so that it can be erased after its retention; the
+    # chain covers a salted digest of it (``addresses``).
+    salt = addresses.new_salt() if client_address else ""
     event = AuditEvent(
         at=now,
         organisation_id=organisation_id,
@@ -104,12 +107,14 @@ def append(
         if transition
         else None,
         request_id=request_id,
-        client_address=client_address,
+        client_address=addresses.digest(salt, client_address) if client_address else None,
         prev_hash=head or GENESIS,
     )
     event.hash = event_hash(event.prev_hash, event)
     session.add(event)
     session.flush()
+    if client_address:
+        session.add(AuditAddress(event_id=event.id, salt=salt, address=client_address))
     if checkpoint_policy is not None and checkpoints.due(session, checkpoint_policy, now, event.id):
         checkpoints.record(session, checkpoint_policy, reason="periodic")
     return event

@@ -10,7 +10,7 @@ from .assessment import (
     NegativeEffect,
     Revision,
 )
-from .audit import AuditCheckpoint, AuditEvent
+from .audit import AuditAddress, AuditCheckpoint, AuditEvent
 from .comment import AssessmentComment
 from .decision import Decision
 from .meeting import MEETING_STATES, OUTCOMES, AgendaItem, Meeting, MeetingDocument
@@ -39,6 +39,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "Attachment",
+    "AuditAddress",
     "AuditCheckpoint",
     "AuditEvent",
     "Document",

@@ -36,6 +36,25 @@ class AuditEvent(Model):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class AuditAddress(Model):
+    """The client address of an audit event recorded since migration 0029, kept beside the
+    chain so that it can be deleted after ``AUDIT_ADDRESS_RETENTION_DAYS`` (issue 16).
+
+    The event's hashed ``client_address`` holds ``assess.audit.addresses.digest(salt,
+    address)`` instead of the address; the random salt lives only here, so once this row is
+    deleted the digest tells nothing about the address, and the chain still verifies.
+    Not append-only: ``privacy purge`` deletes these rows.
+    """
+
+    __tablename__ = "audit_addresses"
+
+    # The event's id, without a foreign key: one would let TRUNCATE of the audit table fail
+    # on the key instead of on its append-only trigger, and ties nothing an event needs.
+    event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    salt: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(64))
+
+
 class AuditCheckpoint(Model):
     """A signed statement of the chain's head: how many events it had, which was the last.
 

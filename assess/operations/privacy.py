@@ -22,12 +22,14 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
+from ..audit import addresses as audit_addresses
 from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import (
     ApiToken,
     Assessment,
     AssessmentComment,
+    AuditAddress,
     AuditEvent,
     Decision,
     Document,
@@ -84,25 +86,33 @@ def _old_sessions(cutoff: datetime):
     return or_(LoginSession.ended_at < cutoff, LoginSession.last_seen_at < cutoff)
 
 
+def _old_addresses(cutoff: datetime):
+    # The rows only: the events, and the digests their hashes cover, stay.
+    return AuditAddress.event_id.in_(select(AuditEvent.id).where(AuditEvent.at < cutoff))
+
+
 def purge(actor: User | None = None, *, dry_run: bool = False) -> Purged:
     """Delete what the retention settings no longer keep; a dry run counts it only."""
     cut = _cutoffs(now())
     where = {
         LoginAttempt: _old_attempts(cut["login_attempts"]),
         LoginSession: _old_sessions(cut["sessions"]),
+        AuditAddress: _old_addresses(cut["audit_addresses"]),
     }
     if dry_run:
         counts = {
             model: db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
             for model, condition in where.items()
         }
-        return Purged(counts[LoginAttempt], counts[LoginSession], 0, cut, True)
+        return Purged(counts[LoginAttempt], counts[LoginSession], counts[AuditAddress], cut, True)
     with transaction() as session:
         counts = {
             model: int(getattr(session.execute(delete(model).where(c)), "rowcount", 0) or 0)
             for model, c in where.items()
         }
-        purged = Purged(counts[LoginAttempt], counts[LoginSession], 0, cut, False)
+        purged = Purged(
+            counts[LoginAttempt], counts[LoginSession], counts[AuditAddress], cut, False
+        )
         record(
             session,
             actor,
@@ -146,6 +156,10 @@ def export(person: User, actor: User | None = None) -> dict[str, Any]:
             "preferred_language": person.preferred_language,
             "notification_preferences": person.notification_preferences,
             "created_at": _iso(person.created_at),
+            # Who the organisation's identity provider says they are (OpenID Connect).
+            "sign_in_identity": {"issuer": person.oidc_issuer, "subject": person.oidc_subject}
+            if person.oidc_subject
+            else None,
             "review_bodies": sorted(
                 rb.body.key
                 for rb in s.scalars(select(ReviewerBody).where(ReviewerBody.user_id == uid))
@@ -230,10 +244,17 @@ def _audit_summary(person: User) -> dict[str, Any]:
     events about their account. Who else acted on the account is left out: that is the
     other person's data."""
     by_them = db.session.execute(
-        select(AuditEvent.id, AuditEvent.at, AuditEvent.action, AuditEvent.object_type)
-        .where(AuditEvent.actor_id == person.id, AuditEvent.actor_type != "system")
+        select(
+            AuditEvent.id,
+            AuditEvent.at,
+            AuditEvent.action,
+            AuditEvent.object_type,
+            AuditEvent.client_address,
+        )
+        .where(_made_by(person.id))
         .order_by(AuditEvent.id)
     ).all()
+    addresses = audit_addresses.kept(db.session, (e.id for e in by_them))
     about_them = db.session.execute(
         select(AuditEvent.id, AuditEvent.at, AuditEvent.action)
         .where(AuditEvent.object_type == "user", AuditEvent.object_id == person.id)
@@ -245,13 +266,23 @@ def _audit_summary(person: User) -> dict[str, Any]:
         "last_at": _iso(by_them[-1].at) if by_them else None,
         "by_action": dict(sorted(Counter(e.action for e in by_them).items())),
         "events": [
-            {"id": e.id, "at": _iso(e.at), "action": e.action, "object_type": e.object_type}
+            {
+                "id": e.id,
+                "at": _iso(e.at),
+                "action": e.action,
+                "object_type": e.object_type,
+                "client_address": audit_addresses.shown(e.id, e.client_address, addresses),
+            }
             for e in by_them
         ],
         "about_the_account": [
             {"id": e.id, "at": _iso(e.at), "action": e.action} for e in about_them
         ],
     }
+
+
+def _made_by(user_id: int):
+    return (AuditEvent.actor_id == user_id) & (AuditEvent.actor_type != "system")
 
 
 def _work(person: User) -> dict[str, Any]:
@@ -344,14 +375,19 @@ def pseudonym(person: User) -> tuple[str, str]:
 
 
 def _open_work(person: User) -> list[Assessment]:
+    """Assessments still in progress (neither ended nor in a final state) that the person
+    prepares, and those waiting for their review as the chosen reviewer."""
+    in_progress = state_means(lambda d, state: d.is_active(state) and not d.is_final(state))
+    awaiting = state_means(lambda d, state: d.awaits_review(state))
     return list(
         db.session.scalars(
             select(Assessment)
             .where(
                 Assessment.active,
-                or_(Assessment.prepared_by_id == person.id, Assessment.reviewer_id == person.id),
-                # In progress: neither ended (withdrawn) nor in a final state.
-                state_means(lambda d, state: d.is_active(state) and not d.is_final(state)),
+                or_(
+                    (Assessment.prepared_by_id == person.id) & in_progress,
+                    (Assessment.reviewer_id == person.id) & awaiting,
+                ),
             )
             .order_by(Assessment.id)
         )
@@ -400,6 +436,10 @@ def anonymise(person: User, actor: User | None = None) -> dict[str, int]:
                 )
             ),
             "notifications": delete(Notification).where(Notification.user_id == uid),
+            # Where they acted from: the addresses kept beside the chain (the digests stay).
+            "audit_addresses": delete(AuditAddress).where(
+                AuditAddress.event_id.in_(select(AuditEvent.id).where(_made_by(uid)))
+            ),
         }
         counts = {
             kind: int(getattr(session.execute(stmt), "rowcount", 0) or 0)
@@ -409,6 +449,9 @@ def anonymise(person: User, actor: User | None = None) -> dict[str, int]:
         # No password opens the account again, not even one someone knew.
         person.password_hash = unusable_password_hash()
         person.preferred_language = None
+        # The identity provider's subject identifies the person too; a later sign-in by
+        # them makes a new account, not this one.
+        person.oidc_issuer = person.oidc_subject = None
         person.notification_preferences = None
         record(
             session,

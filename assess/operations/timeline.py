@@ -24,6 +24,7 @@ from babel.dates import format_datetime
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
+from ..audit import addresses as audit_addresses
 from ..described import (
     FORM_SECTIONS,
     SECTIONS,
@@ -386,6 +387,8 @@ class _Words:
         self.revision_labels: dict[int, str] = {}
         self.roles = _roles_at({e.actor_id for e in events if e.actor_type != "system"})
         self.names: dict[int, str] = {}
+        # The client addresses kept apart from the chain, where not yet erased (issue 16).
+        self.addresses = audit_addresses.kept(db.session, (e.id for e in events))
 
     def entry(self, raw: _Raw) -> Entry:
         e, lang = raw.event, self.language
@@ -407,7 +410,7 @@ class _Words:
             role_labels=tuple(ROLE_LABELS[r].render(lang) for r in roles if r in ROLE_LABELS),
             via=via,
             via_label=words.VIA[via].render(lang),
-            client_address=e.client_address,
+            client_address=audit_addresses.shown(e.id, e.client_address, self.addresses),
             summary=summary,
             comment=comment or None,
             details=tuple(details),

@@ -11,13 +11,25 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from assess import audit
+from assess.audit import addresses
 from assess.extensions import db
-from assess.models import ApiToken, AuditEvent, Decision, LoginAttempt, LoginSession, User
+from assess.models import (
+    ApiToken,
+    AuditAddress,
+    AuditEvent,
+    Decision,
+    Document,
+    LoginAttempt,
+    LoginSession,
+    User,
+)
 from assess.models._types import utcnow
 from assess.operations import assessments as assessment_ops
 from assess.operations import sessions as session_ops
 from assess.operations import users as user_ops
 from assess.operations.demo import USERS
+from tests.integration.test_documents import approved_full
 from tests.support import user
 
 
@@ -155,6 +167,8 @@ def test_anonymising_a_deactivated_person_leaves_a_pseudonym_and_a_valid_chain(c
     reviewer = user("reviewer")
     reviewer_id = reviewer.id
     user_ops.issue_token(reviewer)
+    reviewer.oidc_issuer, reviewer.oidc_subject = "https://idp.example", "subject-of-rasmus"
+    db.session.commit()
     assert run(ctx, "users", "deactivate", "reviewer@demo.example").exit_code == 0
 
     done = run(ctx, "privacy", "anonymise", "reviewer@demo.example", "--as", "admin@demo.example")
@@ -168,6 +182,7 @@ def test_anonymising_a_deactivated_person_leaves_a_pseudonym_and_a_valid_chain(c
         f"anon-{reviewer_id}@anonymised.invalid",
     )
     assert not user_ops.verify_password(person, "demo-reviewer-2026")
+    assert (person.oidc_issuer, person.oidc_subject) == (None, None)
     for model, column in (
         (ApiToken, ApiToken.user_id),
         (LoginSession, LoginSession.user_id),
@@ -198,3 +213,116 @@ def test_anonymising_a_deactivated_person_leaves_a_pseudonym_and_a_valid_chain(c
 
     twice = run(ctx, "privacy", "anonymise", f"anon-{reviewer_id}@anonymised.invalid")
     assert twice.exit_code == 1 and "has been anonymised already" in twice.output
+
+
+# --- client addresses of audit events, kept beside the chain (migration 0029) ---------------
+
+
+SYSTEM = audit.AuditActor("system", None, "system")
+
+
+def _event(address: str, *, days_ago: int = 0, actor=None) -> AuditEvent:
+    who = audit.AuditActor("user", actor.id, actor.name) if actor else SYSTEM
+    event = audit.append(
+        db.session,
+        actor=who,
+        action="test.acted",
+        object_type="test",
+        object_id=None,
+        client_address=address,
+        at=utcnow() - timedelta(days=days_ago),
+    )
+    db.session.commit()
+    return event
+
+
+def _event_before_0029(address: str) -> AuditEvent:
+    """An event as the chain held them before 0029: the address itself hashed."""
+    head = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    event = AuditEvent(
+        at=utcnow() - timedelta(days=800),
+        organisation_id=None,
+        actor_type="system",
+        actor_id=None,
+        actor_name="system",
+        action="test.acted",
+        object_type="test",
+        object_id=None,
+        changes=[],
+        transition=None,
+        request_id=None,
+        client_address=address,
+        prev_hash=head or audit.GENESIS,
+    )
+    event.hash = audit.event_hash(event.prev_hash, event)
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def shown(event: AuditEvent) -> str | None:
+    return addresses.shown(event.id, event.client_address, addresses.kept(db.session, [event.id]))
+
+
+def test_an_events_address_is_kept_beside_the_chain_which_holds_a_salted_digest(ctx):
+    event = _event("203.0.113.5")
+    assert addresses.is_digest(event.client_address)
+    assert "203.0.113.5" not in event.client_address
+    kept = db.session.get(AuditAddress, event.id)
+    assert kept.address == "203.0.113.5" and addresses.matches(event, kept)
+    # The same address gets another digest in another event: digests cannot be joined up.
+    assert _event("203.0.113.5").client_address != event.client_address
+    kept.address = "203.0.113.66"  # a kept address changed shows against its digest
+    assert not addresses.matches(event, kept)
+
+
+def test_purging_old_addresses_leaves_the_events_and_a_verifying_chain(ctx):
+    old_style = _event_before_0029("192.0.2.200")
+    old = _event("203.0.113.1", days_ago=366)
+    new = _event("203.0.113.2", days_ago=364)
+    digests = (old.client_address, new.client_address)
+    hashes = [e.hash for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+    dry = run(ctx, "privacy", "purge", "--dry-run")
+    assert "audit addresses before" in dry.output and ": 1 would be deleted" in dry.output
+    assert count(AuditAddress) == 2
+
+    assert run(ctx, "privacy", "purge").exit_code == 0
+    db.session.expire_all()
+    assert [a.event_id for a in db.session.scalars(select(AuditAddress))] == [new.id]
+    assert (shown(old), shown(new), shown(old_style)) == (None, "203.0.113.2", "192.0.2.200")
+    # Every event stays as it was: the chain covers the digest, not the erased address.
+    assert (db.session.get(AuditEvent, old.id).client_address, new.client_address) == digests
+    now_hashes = [e.hash for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert now_hashes[: len(hashes)] == hashes
+    [purged] = events("privacy.purged")
+    assert {c["field"]: c["new"] for c in purged.changes}["audit_addresses"] == 1
+    assert "203.0.113.1" not in json.dumps(purged.changes)
+    verifies(ctx)
+
+
+def test_anonymising_erases_the_addresses_the_person_acted_from(ctx):
+    reviewer = user("reviewer")
+    theirs, admins = (
+        _event("203.0.113.7", actor=reviewer),
+        _event("203.0.113.8", actor=user("admin")),
+    )
+    assert run(ctx, "users", "deactivate", "reviewer@demo.example").exit_code == 0
+    assert run(ctx, "privacy", "anonymise", "reviewer@demo.example").exit_code == 0
+    db.session.expire_all()
+    assert (shown(theirs), shown(admins)) == (None, "203.0.113.8")
+    verifies(ctx)
+
+
+def test_the_approver_anonymised_leaves_the_documents_verifying(ctx):
+    """The documents render from frozen revisions, which keep the names they were made
+    with: anonymising the reviewer who approved changes no stored document's bytes."""
+    approved = approved_full()
+    assert approved.content and db.session.scalar(select(func.count()).select_from(Document))
+    assert run(ctx, "users", "deactivate", "reviewer@demo.example").exit_code == 0
+    done = run(ctx, "privacy", "anonymise", "reviewer@demo.example")
+    assert done.exit_code == 0, done.output
+    checked = run(ctx, "documents", "verify")
+    assert checked.exit_code == 0, checked.output
+    assert "documents verified" in checked.output
+    verifies(ctx)
