@@ -12,6 +12,7 @@ MODULES = [
     "bench.pdfa_bench",
     "bench.lists_bench",
     "bench.report_bench",
+    "bench.observability_bench",
 ]
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from assess.extensions import db
 from assess.models import AuditEvent, Decision
+from assess.operations.users import issue_token
 from tests.conftest import fresh_app, release_app, restore_demo
 from tests.support import login, post, to_review, user
 
@@ -91,6 +92,20 @@ def test_a_request_line_carries_the_id_sent_and_returned_and_who_asked(observed,
     assert line["user_id"] == expected_user and line["organisation_id"] == expected_org
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
     assert line["level"] == "INFO" and line["time"].endswith("+00:00")
+
+
+def test_an_api_request_line_names_the_token_s_user(observed, capsys):
+    with observed.app_context():
+        preparer = user("preparer")
+        token, expected = issue_token(preparer), (preparer.id, preparer.organisation_id)
+    response = observed.test_client().get(
+        "/api/v1/decisions", headers={"Authorization": f"Bearer {token}", "X-Request-ID": "api-1"}
+    )
+    assert response.status_code == 200 and response.headers["X-Request-ID"] == "api-1"
+    (line,) = request_lines(capsys.readouterr().err)
+    assert (line["user_id"], line["organisation_id"]) == expected
+    assert line["route"] == "/api/v1/decisions" and line["request_id"] == "api-1"
+    assert token not in json.dumps(line)
 
 
 def test_without_an_id_one_is_made_and_returned(observed, capsys):
