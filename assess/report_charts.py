@@ -19,7 +19,7 @@ import io
 import json
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,12 @@ from .canonical import canonical_json
 from .translation import pgettext, pgettext_noop
 
 CHARTS = ("groups", "coverage", "flags_by_month", "follow_ups")
+# The regional view's chart: the coverage of each sharing organisation, side by side. Its
+# figures are ``region_figures(...)``'s, not a report's.
+REGION_CHARTS = ("region_coverage",)
+ALL_CHARTS = CHARTS + REGION_CHARTS
+# A region has tens of organisations: the regional chart shows them all, up to this many.
+MOST_ORGANISATIONS = 40
 # The most bars or series a chart shows: beyond that it is read from the table.
 MOST = 10
 MOST_SERIES = 5
@@ -82,6 +88,12 @@ TEXTS: dict[str, str] = {
     ),
     "coverage_alt": pgettext_noop(
         "document", "Bar chart of the coverage by body in %(year)s: %(items)s."
+    ),
+    "region_coverage_title": pgettext_noop(
+        "document", "Coverage of the assessments by organisation"
+    ),
+    "region_coverage_alt": pgettext_noop(
+        "document", "Bar chart of the coverage by organisation in %(year)s: %(items)s."
     ),
     "coverage_item": pgettext_noop(
         "document", "%(name)s %(percent)s %% of %(decisions)d decisions"
@@ -141,15 +153,44 @@ def _groups(figures, language) -> list[tuple[str, int, int]]:
     return rows[:MOST]
 
 
-def _coverage(figures, language) -> list[tuple[str, float, int]]:
+def _coverage(figures, language, *, region: bool = False) -> list[tuple[str, float, int]]:
+    """(name, coverage, decisions) by body, or by organisation for the regional chart; the
+    most decisions first."""
+    table, kind = ("by_organisation", "organisations") if region else ("by_body", "bodies")
     rows = []
-    for key, v in (figures.get("by_body") or {}).items():
+    for key, v in (figures.get(table) or {}).items():
         if v.get("coverage") is None or not v.get("decisions"):
             continue
-        name = "—" if key == "none" else _names(figures, "bodies", key, language)
+        name = "—" if key == "none" else _names(figures, kind, key, language)
         rows.append((name, float(v["coverage"]), int(v["decisions"])))
     rows.sort(key=lambda r: (-r[2], r[0].lower()))
-    return rows[:MOST]
+    return rows[: MOST_ORGANISATIONS if region else MOST]
+
+
+def region_figures(year: int, organisations: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The regional chart's figures from the regional view's organisations
+    (``operations.regional.regional_figures``): the sharing ones' coverage and decisions."""
+    sharing = [o for o in organisations if o.get("shares") and o.get("figures")]
+    return {
+        "year": year,
+        "by_organisation": {
+            str(o["id"]): {
+                "coverage": o["figures"]["coverage"],
+                "decisions": o["figures"]["decisions"],
+            }
+            for o in sharing
+        },
+        "names": {
+            "organisations": {
+                str(o["id"]): {
+                    "fi": o["name"]["fi"],
+                    "sv": o["name"].get("sv") or o["name"]["fi"],
+                    "en": o["name"]["fi"],
+                }
+                for o in sharing
+            }
+        },
+    }
 
 
 def _flag_series(figures, language) -> list[tuple[str, list[int]]]:
@@ -181,12 +222,14 @@ def has_data(chart_id: str, figures: Mapping[str, Any]) -> bool:
         return bool(_groups(figures, "en"))
     if chart_id == "coverage":
         return bool(_coverage(figures, "en"))
+    if chart_id == "region_coverage":
+        return bool(_coverage(figures, "en", region=True))
     if chart_id == "flags_by_month":
         return bool(_flag_series(figures, "en"))
     if chart_id == "follow_ups":
         done, results = _follow_ups(figures)
         return any(done.values()) or any(results.values())
-    raise KeyError(f"no chart {chart_id!r}; the charts are {', '.join(CHARTS)}")
+    raise KeyError(f"no chart {chart_id!r}; the charts are {', '.join(ALL_CHARTS)}")
 
 
 def _months(language: str) -> list[str]:
@@ -215,6 +258,12 @@ def chart_alt(chart_id: str, figures: Mapping[str, Any], language: str) -> str:
             for n, c, d in _coverage(figures, language)
         ]
         return t("coverage_alt", language, year=year, items="; ".join(items))
+    if chart_id == "region_coverage":
+        items = [
+            t("coverage_item", language, name=n, percent=_percent(c, language), decisions=d)
+            for n, c, d in _coverage(figures, language, region=True)
+        ]
+        return t("region_coverage_alt", language, year=year, items="; ".join(items))
     if chart_id == "flags_by_month":
         series = _flag_series(figures, language)
         totals = [sum(c[m] for _, c in series) for m in range(12)]
@@ -265,8 +314,8 @@ def _settings(chart_id: str) -> Any:  # rc_context types its keys as literals
 
 
 def _figure(chart_id: str, figures: Mapping[str, Any], language: str) -> Figure:
-    if chart_id not in CHARTS:
-        raise KeyError(f"no chart {chart_id!r}; the charts are {', '.join(CHARTS)}")
+    if chart_id not in ALL_CHARTS:
+        raise KeyError(f"no chart {chart_id!r}; the charts are {', '.join(ALL_CHARTS)}")
     if not has_data(chart_id, figures):
         fig = Figure(figsize=(6.4, 1.2))
         fig.text(0.02, 0.7, title(chart_id, language), fontsize=12, fontweight="bold")
@@ -275,6 +324,7 @@ def _figure(chart_id: str, figures: Mapping[str, Any], language: str) -> Figure:
     draw = {
         "groups": _draw_groups,
         "coverage": _draw_coverage,
+        "region_coverage": _draw_region_coverage,
         "flags_by_month": _draw_flags,
         "follow_ups": _draw_follow_ups,
     }[chart_id]
@@ -319,11 +369,16 @@ def _draw_groups(figures, language) -> Figure:
     return fig
 
 
-def _draw_coverage(figures, language) -> Figure:
-    rows = _coverage(figures, language)
+def _draw_region_coverage(figures, language) -> Figure:
+    return _draw_coverage(figures, language, region=True)
+
+
+def _draw_coverage(figures, language, *, region: bool = False) -> Figure:
+    rows = _coverage(figures, language, region=region)
     fig = Figure(figsize=(6.4, _bars_height(len(rows))), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title(title("coverage", language), loc="left", fontweight="bold")
+    chart_id = "region_coverage" if region else "coverage"
+    ax.set_title(title(chart_id, language), loc="left", fontweight="bold")
     bars = ax.barh(range(len(rows)), [r[1] * 100 for r in rows], 0.6, color=POSITIVE)
     ax.bar_label(
         bars,

@@ -16,11 +16,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
@@ -464,6 +464,17 @@ class _Words:
                 )
             )
             return kind.name(lang) if kind else value
+        if name == "source" and value in words.SOURCES:
+            return words.SOURCES[value].render(lang)
+        if name == "outcome" and value in OUTCOME_LABELS:
+            return OUTCOME_LABELS[value].render(lang)
+        if name == "via" and value in words.VIA:
+            return words.VIA[value].render(lang)
+        if name == "meeting_date" and isinstance(value, str):
+            try:
+                return format_date(date.fromisoformat(value), "short", locale=lang)
+            except ValueError:
+                return value
         if name == "translations" and isinstance(value, dict):
             named = words.DOCUMENT_LANGUAGES
             return ", ".join(named[k].render(lang) if k in named else k for k in value)

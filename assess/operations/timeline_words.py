@@ -29,6 +29,8 @@ VIA: dict[str, LazyText] = {
     "api": _l("API token"),
     "system": _l("system"),
     "command_line": _l("command line"),
+    # How a decisions.imported event's decisions came from the case-management system.
+    "csv": _l("CSV file"),
 }
 
 FLAG_STATUS: dict[str | None, LazyText] = {
@@ -55,6 +57,7 @@ ACTIONS: dict[str, LazyText] = {
     "assessment.document_pdf": _l("PDF/A copy of a document made"),
     "decision.created": _l("Decision created"),
     "decision.updated": _l("The decision's details changed"),
+    "decisions.imported": _l("Decisions imported from the case-management system"),
     "meeting.item_added": _l("Added to the agenda of meeting %(meeting)s"),
     "meeting.item_removed": _l("Removed from the agenda of meeting %(meeting)s"),
     "meeting.item_moved": _l("Moved on the agenda of meeting %(meeting)s"),
@@ -113,6 +116,21 @@ FIELDS: dict[str, LazyText] = {
     "person": _l("Person"),
     "section": _l("Section"),
     "sha256": _l("SHA-256 of the file"),
+    # A decision's fields as the case-management system gives them (issue 22).
+    "meeting_date": _l("Meeting date"),
+    "outcome": _l("Outcome"),
+    "source": _l("Came from"),
+    # The counts of a decisions.imported event.
+    "created": _l("Decisions created"),
+    "updated": _l("Decisions updated"),
+    "unchanged": _l("Decisions unchanged"),
+    "kept": _l("Decisions whose assessed details were kept"),
+}
+
+# Where a decision came from (``Decision.source``).
+SOURCES: dict[str, LazyText] = {
+    "imported": _l("the case-management system"),
+    "entered": _l("entered in this service"),
 }
 
 

@@ -8,7 +8,9 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, format_percent
 from flask_login import current_user
+from markupsafe import Markup
 
+from .. import report_charts
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
 from ..operations import ValidationFailed
@@ -16,6 +18,7 @@ from ..operations import organisations as org_ops
 from ..operations import regional as ops
 from .access import roles_required
 from .admin import bp as admin_bp
+from .reports import _presentation_attributes
 
 bp = Blueprint("region", __name__)
 
@@ -93,9 +96,34 @@ def index():
         not_sharing=[o for o in result["organisations"] if not o["shares"]],
         rows=rows,
         group_rows=group_rows,
+        chart=_coverage_chart(year, sharing, language),
         language=language,
     )
     return page, (422 if error else 200)
+
+
+def _coverage_chart(year: int, sharing: list[dict], language: str) -> dict[str, Any] | None:
+    """The coverage of each sharing organisation as a chart (SVG drawn on the server, named
+    by its text alternative), with the same numbers for the table beside it."""
+    figures = report_charts.region_figures(year, sharing)
+    if not report_charts.has_data("region_coverage", figures):
+        return None
+    return {
+        "title": report_charts.title("region_coverage", language),
+        # Drawn by matplotlib from the organisations' own figures, its texts escaped there.
+        "svg": Markup(
+            _presentation_attributes(report_charts.chart_svg("region_coverage", figures, language))
+        ),
+        "alt": report_charts.chart_alt("region_coverage", figures, language),
+        "rows": [
+            (
+                o["name"]["sv"] if language == "sv" and o["name"].get("sv") else o["name"]["fi"],
+                _shown(o["figures"]["coverage"], True),
+                _shown(o["figures"]["decisions"], False),
+            )
+            for o in sharing
+        ],
+    }
 
 
 @admin_bp.post("/organisation/sharing")

@@ -162,6 +162,15 @@ def test_the_coordinator_sees_only_the_agreeing_organisations(region, client):
     assert "Keski-Pohjanmaan hyvinvointialue: not shared" in rest
     decisions_row = table.split('<th scope="row">Decisions</th>', 1)[1].split("</tr>")[0]
     assert [c.split(">")[1].split("<")[0] for c in decisions_row.split("<td")[1:]] == ["3", "0"]
+    # The coverage by organisation as a chart named by its text alternative, with its
+    # numbers in the table beside it (Pohjala decided nothing this year: not in the chart).
+    figure = page.split('id="chart-region-coverage"', 1)[1].split("</figure>", 1)[0]
+    assert 'role="img"' in figure and "<title" in figure
+    alt = "Bar chart of the coverage by organisation in 2026: Ankkala 0 % of 3 decisions."
+    assert alt.replace("2026", str(YEAR)) in figure
+    beside = page.split('id="region-coverage-caption"', 1)[1].split("</table>", 1)[0]
+    assert "Ankkala" in beside and "Pohjala" in beside and "Mörkölä" not in beside
+    assert page.index('id="chart-region-coverage"') < page.index('id="region-caption"')
     _no_case_content(page, secrets)
 
 

@@ -109,3 +109,49 @@ def _params(key):
     text = report_charts.TEXTS[key]
     names = re.findall(r"%\((\w+)\)([sd])", text)
     return {n: (1 if kind == "d" else "x") for n, kind in names}
+
+
+REGION = [
+    {
+        "id": 7,
+        "name": {"fi": "Ankkala", "sv": "Ankeborg"},
+        "shares": True,
+        "figures": {"coverage": 0.5, "decisions": 4},
+    },
+    {
+        "id": 3,
+        "name": {"fi": "Pohjala", "sv": "Norrby"},
+        "shares": True,
+        "figures": {"coverage": 0.875, "decisions": 8},
+    },
+    {"id": 9, "name": {"fi": "Mörkölä", "sv": "Mörkölä"}, "shares": False, "figures": None},
+    {
+        "id": 5,
+        "name": {"fi": "Tyhjälä", "sv": "Tomby"},
+        "shares": True,
+        "figures": {"coverage": None, "decisions": 0},
+    },
+]
+
+
+def test_the_regional_chart_shows_each_sharing_organisation_side_by_side():
+    figures = report_charts.region_figures(2026, REGION)
+    # Only the sharing organisations, and no more than their coverage and decisions.
+    assert set(figures["by_organisation"]) == {"7", "3", "5"}
+    assert figures["by_organisation"]["3"] == {"coverage": 0.875, "decisions": 8}
+    assert chart_alt("region_coverage", figures, "fi") == (
+        "Pylväskaavio arviointien kattavuudesta organisaatioittain vuonna 2026: Pohjala "
+        "87,5 % 8 päätöksestä; Ankkala 50 % 4 päätöksestä."
+    )
+    assert chart_alt("region_coverage", figures, "sv").startswith(
+        "Stapeldiagram över täckningen per organisation år 2026: Norrby 87,5 %"
+    )
+    svg = chart_svg("region_coverage", figures, "en")
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img"
+    title = root.find(SVG + "title")
+    assert title is not None and title.text == chart_alt("region_coverage", figures, "en")
+    assert "Mörkölä" not in title.text and "Tyhjälä" not in title.text
+    assert chart_svg("region_coverage", figures, "en") == svg
+    # None sharing, or none with decisions: nothing to draw.
+    assert not has_data("region_coverage", report_charts.region_figures(2026, REGION[2:]))
