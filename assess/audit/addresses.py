@@ -2,13 +2,15 @@
 after their retention (issue 16, docs/privacy.md).
 
 An event recorded since migration 0029 stores in its hashed ``client_address`` a salted
-digest of the address (``sha256:`` and 43 base64url characters), and the address with its
-random salt in a row of ``audit_addresses``. The chain covers the digest, so deleting that
-row (``privacy purge``) leaves every hash as it was: ``audit verify`` walks old and new
-events alike, hashing whatever text ``client_address`` holds (an address in events made
-before 0029, a digest after), with no lookup in ``audit_addresses``. While the row is kept,
-``matches`` shows that it still holds the address the chain committed to; after the
-deletion the digest tells nothing about the address (its salt went with it).
+digest of the address (``h:`` and 22 base64url characters: the first 128 bits of SHA-256
+over the salt and the address; short, since ``audit verify``'s time grows with the bytes it
+hashes), and the address with its random salt in a row of ``audit_addresses``. The chain
+covers the digest, so deleting that row (``privacy purge``) leaves every hash as it was:
+``audit verify`` walks old and new events alike, hashing whatever text ``client_address``
+holds (an address in events made before 0029, a digest after), with no lookup in
+``audit_addresses``. While the row is kept, ``matches`` shows that it still holds the
+address the chain committed to; after the deletion the digest tells nothing about the
+address (its salt went with it).
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from sqlalchemy.orm import Session, scoped_session
 
 from ..models import AuditAddress, AuditEvent
 
-PREFIX = "sha256:"
+PREFIX = "h:"
 
 
 def digest(salt: str, address: str) -> str:
     """What the chain holds for ``address`` with ``salt`` (32 hex digits)."""
-    raw = hashlib.sha256(bytes.fromhex(salt) + address.encode("utf-8")).digest()
+    raw = hashlib.sha256(bytes.fromhex(salt) + address.encode("utf-8")).digest()[:16]
     return PREFIX + base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
