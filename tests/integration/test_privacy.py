@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from assess import audit
 from assess.audit import addresses
@@ -326,3 +328,20 @@ def test_the_approver_anonymised_leaves_the_documents_verifying(ctx):
     assert checked.exit_code == 0, checked.output
     assert "documents verified" in checked.output
     verifies(ctx)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_purge_erases_addresses_beside_the_append_only_table(pg_app):
+    """Migrated (0029, with the audit tables' triggers): the rows beside the chain can go,
+    the chain's rows cannot, and the chain verifies after the purge."""
+    with pg_app.app_context():
+        old = _event("203.0.113.11", days_ago=400)
+        new = _event("203.0.113.12")
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text("UPDATE audit_events SET client_address = NULL"))
+        db.session.rollback()
+        done = run(pg_app, "privacy", "purge")
+        assert done.exit_code == 0, done.output
+        assert (shown(old), shown(new)) == (None, "203.0.113.12")
+        verifies(pg_app)
+        db.session.remove()
