@@ -145,13 +145,17 @@ def render(
         chart = CHART_BEFORE.get(table.id)
         if chart:
             figure_number += 1
+            # The chart, its caption and the line that points to the table stay on one page
+            # with the table's start: a caption alone at the top of the next page was
+            # separated from its picture.
             _picture(w, chart, figures, language)
-            w.paragraph(
+            caption = w.paragraph(
                 t("figure", language, n=figure_number, title=chart_title(chart, language)),
                 "Caption",
             )
             if table.rows:
-                w.paragraph(t("chart_numbers", language))
+                _keep_with_next(caption)
+                _keep_with_next(w.paragraph(t("chart_numbers", language)))
         _table(w, table, language)
 
     w.heading(t("counted", language), 2)
@@ -216,12 +220,27 @@ def _table(w: Writer, table: Table, language: str) -> None:
 def _picture(w: Writer, chart: str, figures: Mapping[str, Any], language: str) -> None:
     """The chart as an inline picture whose alternative text (``descr``) says its numbers."""
     paragraph = w.doc.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True  # with its caption
     run = paragraph.add_run()
     run.add_picture(io.BytesIO(chart_png(chart, figures, language)), width=Cm(CHART_WIDTH_CM))
     doc_pr = run._r.find(".//{*}docPr")
     if doc_pr is not None:
         doc_pr.set("name", chart_title(chart, language))
         doc_pr.set("descr", w.clean(chart_alt(chart, figures, language)))
+
+
+def _keep_with_next(paragraph) -> None:
+    """Keep ``paragraph`` (a ``w:p`` element) on the page of the next one."""
+    ppr = paragraph.find(_W + "pPr")
+    if ppr is None:
+        ppr = paragraph.makeelement(_W + "pPr", {})
+        paragraph.insert(0, ppr)
+    style = ppr.find(_W + "pStyle")
+    keep = ppr.makeelement(_W + "keepNext", {})
+    if style is not None:
+        style.addnext(keep)
+    else:
+        ppr.insert(0, keep)
 
 
 def _generated_at(figures: Mapping[str, Any]) -> datetime:

@@ -144,7 +144,7 @@ def test_the_regional_chart_shows_each_sharing_organisation_side_by_side():
         "87,5 % 8 päätöksestä; Ankkala 50 % 4 päätöksestä."
     )
     assert chart_alt("region_coverage", figures, "sv").startswith(
-        "Stapeldiagram över täckningen per organisation år 2026: Norrby 87,5 %"
+        "Stapeldiagram över bedömningarnas täckning per organisation år 2026: Norrby 87,5 %"
     )
     svg = chart_svg("region_coverage", figures, "en")
     root = ET.fromstring(svg)
