@@ -2,6 +2,7 @@
 
 import hashlib
 import sqlite3
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from limits.storage import MemoryStorage
+from limits.storage import Storage
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -62,35 +63,110 @@ def _api_client() -> str:
     return "addr:" + (request.remote_addr or "")
 
 
-class SweepingMemoryStorage(MemoryStorage):
-    """limits' in-process storage (``assess-memory://``), sweeping at most once a second.
+class ProcessMemoryStorage(Storage):
+    """A rate-limit storage in this process's memory (``assess-memory://``): one process only.
 
-    The library's storage starts a new thread for its sweep of expired windows on nearly
-    every hit (each sweep ends 10 ms after it starts), and ``Thread.start`` waits until the
-    thread has run: on a busy two-core server that cost the API a quarter of its throughput
-    (bench/README.md). Counting stays the library's: an expired window is dropped when it is
-    next read; the sweep only frees the memory of keys nobody asks for again.
+    Each process counts alone: with gunicorn ``-w 4`` a token gets four times the limit, on
+    two machines eight. Several workers or machines need a shared storage
+    (``RATELIMIT_STORAGE_URI=redis://...``, limits' own Redis storage; docs/shared-state.md).
+
+    Built on limits' public ``Storage`` base class, for the fixed window (Flask-Limiter's
+    default strategy) only. limits' own ``memory://`` starts a thread for its sweep of
+    expired windows on nearly every hit, and ``Thread.start`` waits until the thread has
+    run: on a busy two-core server that cost the API a quarter of its throughput
+    (bench/README.md). Here an expired window is dropped when it is next read, and the
+    windows nobody asks for again are swept in the request itself, at most once a second.
     """
 
     STORAGE_SCHEME = ["assess-memory"]
     SWEEP_SECONDS = 1.0
 
-    def __init__(self, uri: str | None = None, **options):
-        super().__init__(uri, **options)
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self._lock = threading.Lock()
+        self.counts: dict[str, int] = {}
+        self.expirations: dict[str, float] = {}
         self._next_sweep = 0.0
 
-    # The library's private hook (name-mangled in MemoryStorage); pyproject pins limits.
-    def _MemoryStorage__schedule_expiry(self) -> None:
-        now = time.monotonic()
-        if now >= self._next_sweep:
-            self._next_sweep = now + self.SWEEP_SECONDS
-            # mypy does not apply Python's name mangling, so it cannot find the hook.
-            super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
+    @property
+    def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
+        return ValueError
+
+    def _forget_expired(self, key: str, now: float) -> None:
+        if self.expirations.get(key, 0.0) <= now:
+            self.counts.pop(key, None)
+            self.expirations.pop(key, None)
+
+    def _sweep(self, now: float) -> None:
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + self.SWEEP_SECONDS
+        for key in [k for k, at in self.expirations.items() if at <= now]:
+            self.counts.pop(key, None)
+            self.expirations.pop(key, None)
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        with self._lock:
+            self._sweep(now)
+            self._forget_expired(key, now)
+            count = self.counts.get(key, 0) + amount
+            self.counts[key] = count
+            if count == amount:
+                self.expirations[key] = now + expiry
+            return count
+
+    def get(self, key: str) -> int:
+        with self._lock:
+            self._forget_expired(key, time.time())
+            return self.counts.get(key, 0)
+
+    def get_expiry(self, key: str) -> float:
+        with self._lock:
+            return self.expirations.get(key, time.time())
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> int | None:
+        with self._lock:
+            number = len(self.counts)
+            self.counts.clear()
+            self.expirations.clear()
+            return number
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self.counts.pop(key, None)
+            self.expirations.pop(key, None)
 
 
-# Limits are applied to the API blueprint only (see assess/api); storage is in memory per
-# process (SweepingMemoryStorage) unless RATELIMIT_STORAGE_URI names a shared one (e.g.
-# redis://) for many workers.
+def shared_storage(uri: str) -> bool:
+    """Whether a rate-limit storage URI names a storage every process shares (not memory)."""
+    scheme = uri.split("://", 1)[0].lower()
+    return scheme not in ("memory", "assess-memory")
+
+
+def per_process_limit_problem(storage_uri: str, workers: int) -> str | None:
+    """What is wrong with counting the API's limit in ``workers`` processes, if anything.
+
+    ``None`` when the storage is shared (Redis) or there is one worker; else the message
+    for the operator, naming the fix.
+    """
+    if shared_storage(storage_uri) or workers <= 1:
+        return None
+    return (
+        f"RATELIMIT_STORAGE_URI is {storage_uri!r}, a storage in each process's memory, and "
+        f"gunicorn starts {workers} workers: each would count the API's rate limit alone, "
+        f"so one token would get {workers} times its limit. Set RATELIMIT_STORAGE_URI to a "
+        "Redis server every worker and machine shares, for example "
+        "'redis://127.0.0.1:6379/0' (docs/shared-state.md), or run one worker."
+    )
+
+
+# Limits are applied to the API blueprint only (see assess/api); storage is in this
+# process's memory (ProcessMemoryStorage) unless RATELIMIT_STORAGE_URI names a shared one
+# (redis://) for several workers or machines.
 limiter = Limiter(key_func=_api_client, default_limits=[])
 
 

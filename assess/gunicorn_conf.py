@@ -27,14 +27,33 @@ wsgi.Response.default_headers = _without_server
 # With PROMETHEUS_MULTIPROC_DIR set, each worker keeps its figures in files there and
 # /metrics sums them. The directory is emptied when the server starts (figures of an earlier
 # run would be added in), and a worker that exits is marked so its gauges leave the sums.
+# --- The API's rate limit (issue 16; docs/shared-state.md) --------------------------------
+# It must be counted where every worker sees it. Several workers with the in-memory storage:
+# refused in production (ASSESS_CONFIG=production), a warning elsewhere.
 
 
 def on_starting(server):
+    _check_rate_limit_storage(server)
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
         Path(directory).mkdir(parents=True, exist_ok=True)
         for old in Path(directory).glob("*.db"):
             old.unlink()
+
+
+def _check_rate_limit_storage(server):
+    from assess.config import config_class
+    from assess.extensions import per_process_limit_problem
+
+    problem = per_process_limit_problem(
+        config_class(None).RATELIMIT_STORAGE_URI, server.cfg.workers
+    )
+    if problem is None:
+        return
+    if os.environ.get("ASSESS_CONFIG") == "production":
+        server.log.error("Refusing to start: %s", problem)
+        raise SystemExit(f"Refusing to start: {problem}")
+    server.log.warning(problem)
 
 
 def child_exit(server, worker):

@@ -1,0 +1,85 @@
+"""A throwaway Redis server on a free loopback port: for the tests and the benchmarks.
+
+Debian's ``redis-server`` (installed by ``.ci/run``), nothing persisted: no RDB snapshot, no
+append-only file, its directory removed afterwards.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def redis_server_binary() -> str | None:
+    return shutil.which("redis-server") or (
+        "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None
+    )
+
+
+def _ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@contextmanager
+def throwaway_redis() -> Iterator[str]:
+    """Start ``redis-server`` in a temporary directory; yield its ``redis://`` URL."""
+    binary = redis_server_binary()
+    if binary is None:
+        raise FileNotFoundError("redis-server not found (Debian package 'redis-server')")
+    workdir = Path(tempfile.mkdtemp(prefix="assess-redis-"))
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(workdir),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--protected-mode",
+            "yes",
+            "--logfile",
+            str(workdir / "redis.log"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not _ping(port):
+            if server.poll() is not None:
+                raise RuntimeError(f"redis-server exited: {server.stderr.read().decode()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not answer PING within 30 s")
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
