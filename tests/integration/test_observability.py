@@ -358,6 +358,9 @@ def test_two_gunicorn_workers_answer_the_same_sums_and_write_json_lines(tmp_path
         "ASSESS_INSTANCE_PATH": str(tmp_path),
         "METRICS_TOKEN": TOKEN,
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+        # Two workers with the in-memory rate limit: refused in production unless accepted
+        # (docs/shared-state.md); this test does not use the API.
+        "RATELIMIT_PER_PROCESS_ACCEPTED": "1",
     }
     env.pop("LOG_FORMAT", None)
     log = (tmp_path / "stderr.log").open("w")
