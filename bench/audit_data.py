@@ -231,7 +231,15 @@ class Chain:
             self.head, self.next_id = event.hash, self.next_id + 1
             self.count += 1
             row = {name: getattr(event, name) for name in HASHED_FIELDS}
-            row.update(id=event.id, changes=Raw(changes), prev_hash=event.prev_hash)
+            # Both JSON columns as the product stores them (models._types.CanonicalJSON):
+            # the canonical text, the very bytes the hash covers.
+            transition = None if event.transition is None else Raw(_canonical(event.transition))
+            row.update(
+                id=event.id,
+                changes=Raw(changes),
+                transition=transition,
+                prev_hash=event.prev_hash,
+            )
             row["hash"] = event.hash
             self.writer.add("audit_events", row)
 

@@ -499,6 +499,10 @@ def add_item(
     return item
 
 
+# Recorded on the decision when its item is removed from a meeting's agenda.
+REMOVED_FROM_AGENDA = "decision.removed_from_agenda"
+
+
 def check_remove(user: User, meeting: Meeting, item_id) -> AgendaItem:
     """What removing the item would refuse, without removing it (before the confirmation)."""
     _secretary(user)
@@ -513,7 +517,8 @@ def remove_item(
     check_version(meeting, expected_version)
     _planned(meeting, correction)
     item = _item(meeting, item_id)
-    case = item.decision.case_number
+    decision = item.decision
+    case = decision.case_number
     with changing(meeting, expected_version) as session:
         copies = attachment_copies.discard(session, item)
         meeting.items.remove(item)
@@ -530,6 +535,16 @@ def remove_item(
             changes=[{"field": "items", "old": case, "new": None}]
             + ([{"field": "attachment_copies", "old": copies, "new": None}] if copies else [])
             + _correction(correction),
+        )
+        # On the decision too: its history finds the meeting that no longer lists it by the
+        # decision's own indexed events (timeline._events), not by reading every meeting's.
+        record(
+            session,
+            user,
+            REMOVED_FROM_AGENDA,
+            "decision",
+            decision.id,
+            changes=[{"field": "meeting", "old": meeting.id, "new": None}],
         )
 
 

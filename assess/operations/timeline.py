@@ -51,7 +51,7 @@ from ..workflow.definition import WorkflowDefinition
 from . import timeline_words as words
 from .context import _plan_objectives, form_for, workflows
 from .errors import ValidationFailed
-from .meetings import OUTCOME_LABELS
+from .meetings import OUTCOME_LABELS, REMOVED_FROM_AGENDA
 from .meetings import STATE_LABELS as MEETING_STATES
 
 KINDS = tuple(words.KINDS)
@@ -227,6 +227,16 @@ def _events(assessment: Assessment) -> list[AuditEvent]:
     # go on with the next assessment.
     until = None if _engine_definition(assessment).is_active(assessment.state) else own[-1].id
     decision_events = _of("decision", [assessment.decision_id], since, until)
+    # The meetings whose agenda holds the decision, and those that held it until its item
+    # was removed (the removal is recorded on the decision too, so no meeting's events
+    # but these are read).
+    removed_from: set[int] = {
+        c["old"]
+        for e in decision_events
+        if e.action == REMOVED_FROM_AGENDA
+        for c in e.changes or ()
+        if isinstance(c, dict) and c.get("field") == "meeting" and isinstance(c.get("old"), int)
+    }
     meeting_ids = sorted(
         set(
             db.session.scalars(
@@ -235,6 +245,7 @@ def _events(assessment: Assessment) -> list[AuditEvent]:
                 )
             )
         )
+        | removed_from
     )
     meeting_events = _of("meeting", meeting_ids, since, until) if meeting_ids else []
     return sorted([*own, *decision_events, *meeting_events], key=lambda e: e.id)
@@ -309,7 +320,8 @@ def _raws(assessment: Assessment, events: list[AuditEvent]) -> Iterable[_Raw]:
                 on_agenda.discard(e.object_id or 0)
             continue
         if e.object_type == "decision":
-            yield _Raw("decision", e, changes, revision)
+            if e.action != REMOVED_FROM_AGENDA:  # the meeting's own event says it
+                yield _Raw("decision", e, changes, revision)
             continue
         if e.action == "assessment.created":
             current = _definition(_new(changes, "workflow")) or current

@@ -366,3 +366,48 @@ def test_a_recorded_filter_naming_no_person_reads_as_given(life):
     shown = [words_of(e) for e in read if e.kind == "access"]
     assert any(str(huge) in w for w in shown)
     assert any("7x" in w for w in shown)
+
+
+REMOVED = {
+    "fi": ("Lisätty kokouksen", "Poistettu kokouksen"),
+    "sv": ("Lagt till", "Struket från"),
+    "en": ("Added to the agenda of meeting", "Removed from the agenda of meeting"),
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_an_agenda_item_removed_stays_in_the_history(ctx, language):
+    """A decision taken off a meeting's agenda: the meeting no longer lists it, yet its
+    history shows it added, its documents attached and its removal, in that order (the
+    removal is recorded on the decision too, which is how the timeline finds the meeting)."""
+    preparer, reviewer, secretary = user("preparer"), user("reviewer"), user("secretary")
+    d = decision_ops.create_decision(
+        preparer, case_number="TL/2", title="Asia TL/2", language="fi", body_id=1, proposal=""
+    )
+    a = prepared(preparer, d, level="full")
+    review_ops.submit(preparer, a, "submit", reviewer_id=reviewer.id, expected_version=a.version)
+    acknowledge_high(reviewer, a, comment="Kuitattu.")
+    ops.fire(reviewer, a, "approve", expected_version=a.version)
+    m = _meeting(7, "2026-12-08T14:00")
+    meeting_ops.add_item(secretary, m, d.id, expected_version=m.version)
+    meeting_ops.attach_documents(secretary, m, expected_version=m.version)
+    meeting_ops.remove_item(secretary, m, m.items[0].id, expected_version=m.version)
+    assert m.items == []
+    pointer = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == meeting_ops.REMOVED_FROM_AGENDA)
+    ).one()
+    assert (pointer.object_type, pointer.object_id) == ("decision", d.id)
+    assert pointer.changes == [{"field": "meeting", "old": m.id, "new": None}]
+
+    agenda = [e for e in everything(a, language) if e.kind == "agenda"]
+    assert [e.action for e in agenda] == [
+        "meeting.item_added",
+        "meeting.documents_attached",
+        "meeting.item_removed",
+    ]
+    added, removed = REMOVED[language]
+    assert added in agenda[0].summary and removed in agenda[-1].summary
+    assert m.label in agenda[-1].summary
+    # The pointer on the decision is not a second entry.
+    shown = {e.event_id for e in everything(a, language)}
+    assert pointer.id not in shown
