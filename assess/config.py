@@ -204,6 +204,9 @@ class Config:
     # many minutes (default 15), in the event's own transaction.
     AUDIT_CHECKPOINT_EVERY = 100
     AUDIT_CHECKPOINT_MINUTES = 15
+    # The integrity page's and GET /api/v1/audit/verify's walk reads at most this many events
+    # after the last recorded walk (about half a second); the next request goes on from there.
+    AUDIT_VERIFY_REQUEST_LIMIT = 20_000
     # Where checkpoints are exported off the database, after each commit: a file that gets
     # one JSON line each (default none), and/or syslog, "/dev/log" or "host:port" over UDP
     # (default none).
@@ -301,7 +304,11 @@ class Config:
             app.config["MIGRATION_DATABASE_URI"] = database_url(
                 migration_url, app.instance_path, "MIGRATION_DATABASE_URL"
             )
-        for name in ("AUDIT_CHECKPOINT_EVERY", "AUDIT_CHECKPOINT_MINUTES"):
+        for name in (
+            "AUDIT_CHECKPOINT_EVERY",
+            "AUDIT_CHECKPOINT_MINUTES",
+            "AUDIT_VERIFY_REQUEST_LIMIT",
+        ):
             raw = os.environ.get(name)
             if raw:
                 app.config[name] = _positive_int(name, raw)

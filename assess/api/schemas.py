@@ -442,6 +442,16 @@ class OutcomeIn(Request):
     note: str = ""
 
 
+class AuditWalkOut(BaseModel):
+    """A recorded walk of the chain."""
+
+    at: str = Field(description="When it ran (UTC).")
+    from_first_event: bool
+    intact: bool
+    events: int = Field(description="The chain's events up to the walk's last event.")
+    last_event_id: int
+
+
 class AuditOut(BaseModel):
     """The one audit chain all organisations share, as one organisation may see it: whether
     it is intact, and the figures of the caller's own organisation's events only."""
@@ -458,6 +468,26 @@ class AuditOut(BaseModel):
         None, description="The first broken event, when it is your organisation's."
     )
     warnings: list[str] = Field(default_factory=list)
+    verified_at: str = Field(description="When this answer's walk ran (UTC).")
+    checked_from_event: int = Field(
+        description="This walk read the events after this id (0: from the first event) ..."
+    )
+    checked_up_to_event: int | None = Field(
+        description="... up to this one (null when it found a break)."
+    )
+    events_checked: int = Field(description="How many events this walk read.")
+    complete: bool = Field(
+        description="The walk reached the newest event; false when newer events were left for "
+        "the next call (a call reads at most AUDIT_VERIFY_REQUEST_LIMIT events)."
+    )
+    previous_walk: AuditWalkOut | None = Field(
+        description="The recorded walk this one went on from (the events up to its end were "
+        "checked then, not now); null when this walk began at the first event."
+    )
+    last_full_walk: AuditWalkOut | None = Field(
+        description="The newest walk from the first event (`flask audit verify`), which reads "
+        "every event; null when none is recorded."
+    )
 
 
 class FormSummary(BaseModel):

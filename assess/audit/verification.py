@@ -41,6 +41,8 @@ class Verification:
     last_event_id: int = 0
     last_hash: str = GENESIS
     start: Start | None = None
+    # With a ``limit``: whether events after ``last_event_id`` were left for the next walk.
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ def verify(
     exported: Sequence[Checkpoint] = (),
     workers: int = 1,
     start: Start | None = None,
+    limit: int | None = None,
 ) -> Verification:
     """Walk the whole chain in order; name the first event whose hash or link is wrong, and
     fail when a checkpoint's signature is wrong or the chain no longer has what it signed.
@@ -82,6 +85,10 @@ def verify(
     From a ``start`` only the events after it are read: they must follow on from its last
     hash, and the checkpoints after it must hold; a change to an event before it is found
     only by a walk from the first event.
+
+    With a ``limit`` at most that many events are read (a request's walk): the result says
+    where it stopped (``last_event_id``) and whether events were left after it (``more``);
+    the checkpoints after that point are left for the walk that reads their events.
     """
     warnings = [] if keys else [NO_KEY]
     known = cp.stored(session)
@@ -101,7 +108,7 @@ def verify(
                     f"{checkpoint.describe()} from {checkpoint.origin} is not among the "
                     "database's checkpoints: checkpoint rows were deleted"
                 )
-        count, last_id, last_hash = _walk(session, every, workers, start)
+        count, last_id, last_hash, more = _walk(session, every, workers, start, limit)
     except _Broken as broken:
         return Verification(
             broken.events,
@@ -121,14 +128,34 @@ def verify(
         last_event_id=last_id,
         last_hash=last_hash,
         start=start,
+        more=more,
     )
 
 
 def _walk(
-    session: Session, checkpoints: list[Checkpoint], workers: int, start: Start | None
-) -> tuple[int, int, str]:
+    session: Session,
+    checkpoints: list[Checkpoint],
+    workers: int,
+    start: Start | None,
+    limit: int | None = None,
+) -> tuple[int, int, str, bool]:
     at_event: dict[int, list[Checkpoint]] = {}
     after = start.last_event_id if start else 0
+    # The head as it is now, read after the checkpoints: every checkpoint read covers an
+    # event at or below it, and events appended during the walk are left for the next one.
+    upto = session.scalar(select(func.max(AuditEvent.id))) or 0
+    more = False
+    if limit is not None:
+        # The limit-th event after the start (an index range of ``limit`` entries).
+        bound = session.scalar(
+            select(AuditEvent.id)
+            .where(AuditEvent.id > after)
+            .order_by(AuditEvent.id)
+            .offset(max(limit, 1) - 1)
+            .limit(1)
+        )
+        if bound is not None and bound < upto:
+            upto, more = bound, True
     for checkpoint in checkpoints:
         if checkpoint.last_event_id <= after and checkpoint.last_event_id:
             continue  # before the start: held by the walk that read those events
@@ -136,10 +163,9 @@ def _walk(
             if checkpoint.events or checkpoint.last_hash != GENESIS:
                 raise _Broken(f"{checkpoint.describe()} names no event but {checkpoint.events}")
             continue
+        if more and checkpoint.last_event_id > upto:
+            continue  # after this walk's end: held by the walk that reads those events
         at_event.setdefault(checkpoint.last_event_id, []).append(checkpoint)
-    # The head as it is now, read after the checkpoints: every checkpoint read covers an
-    # event at or below it, and events appended during the walk are left for the next one.
-    upto = session.scalar(select(func.max(AuditEvent.id))) or 0
     prev, count, last_id = (start.last_hash, start.events, after) if start else (GENESIS, 0, 0)
     # Plain driver rows, hashes recomputed by fastwalk (the same verdict as
     # hashing.event_hash), in id ranges joined here in order: nothing piles up in the
@@ -174,7 +200,7 @@ def _walk(
             None,
             count,
         )
-    return count, last_id, prev
+    return count, last_id, prev, more
 
 
 def _hold(checkpoint: Checkpoint, event_id: int, event_hash_: str, count: int) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from .. import audit
@@ -90,6 +90,7 @@ class RecordedRun:
     events: int  # the chain's events up to last_event_id
     last_event_id: int
     last_hash: str
+    first_broken: int | None = None
 
     @property
     def start(self) -> audit.Start:
@@ -104,6 +105,8 @@ def _run_changes(result: audit.Verification) -> list[dict[str, Any]]:
         "last_event_id": result.last_event_id if result.intact else None,
         "last_hash": result.last_hash if result.intact else None,
         "first_broken": result.first_broken,
+        # Events after last_event_id were left for the next walk (a request's bounded walk).
+        "more": result.more,
     }
     return [{"field": k, "old": None, "new": v} for k, v in sorted(details.items())]
 
@@ -131,6 +134,7 @@ def recorded_runs(*, full_only: bool = False, limit: int = 50) -> Iterator[Recor
             events=int(d.get("events") or 0),
             last_event_id=int(d.get("last_event_id") or 0),
             last_hash=str(d.get("last_hash") or ""),
+            first_broken=d.get("first_broken") if isinstance(d.get("first_broken"), int) else None,
         )
         yield run
 
@@ -152,6 +156,19 @@ class OrganisationVerification:
     new_events: int = 0  # events read by this walk (all of them without ``since``)
     last_full: RecordedRun | None = None  # the newest recorded walk from the first event
     full_walk_asked: WalkAsked | None = None  # asked for since it, not run yet
+    checked_from: int = 0  # this walk read the events after this id ...
+    checked_upto: int = 0  # ... up to this one (intact) ...
+    more: bool = False  # ... and left newer ones for the next walk (its limit)
+    verified_at: datetime | None = None  # when this walk ran
+
+
+# A request's walk reads at most this many events (AUDIT_VERIFY_REQUEST_LIMIT): about half a
+# second of one core; the next request goes on from where it stopped.
+REQUEST_LIMIT = 20_000
+
+
+def request_limit() -> int:
+    return max(1, int(current_app.config.get("AUDIT_VERIFY_REQUEST_LIMIT") or REQUEST_LIMIT))
 
 
 def _start() -> RecordedRun | None:
@@ -166,14 +183,25 @@ def _start() -> RecordedRun | None:
 
 
 def verify_for(user: User, *, since_last_run: bool = False) -> OrganisationVerification:
-    """The chain for ``user``'s organisation. ``since_last_run`` (the integrity page): only
-    the events after the newest intact recorded walk are read, and this walk is recorded."""
+    """The chain for ``user``'s organisation. ``since_last_run`` (the integrity page and the
+    API): only the events after the newest intact recorded walk are read, at most
+    ``request_limit()`` of them, and this walk is recorded; without it (the tests, the
+    operator's code) the whole chain is walked."""
     since = _start() if since_last_run else None
+    verified_at = datetime.now(UTC)
     result = audit.verify(
-        db.session(), keys=checkpoint_policy().keys, start=since.start if since else None
+        db.session(),
+        keys=checkpoint_policy().keys,
+        start=since.start if since else None,
+        limit=request_limit() if since_last_run else None,
     )
-    if since_last_run:
-        record_access(user, PAGE_RUN, RUN_OBJECT, None, _details(result))
+    last_full = next(recorded_runs(full_only=True), None)
+    intact, broken_at = result.intact, result.first_broken
+    if since_last_run and last_full is not None and not last_full.intact:
+        # The newest walk from the first event found the chain broken: it stays broken for
+        # the request's bounded walk too, which may not read as far as the break.
+        intact = False
+        broken_at = broken_at if broken_at is not None else last_full.first_broken
     org = user.organisation_id
     own = select(func.count()).select_from(AuditEvent).where(AuditEvent.organisation_id == org)
     session = db.session()
@@ -181,13 +209,16 @@ def verify_for(user: User, *, since_last_run: bool = False) -> OrganisationVerif
     cp = result.checkpoint if result.intact else None
     covered = session.scalar(own.where(AuditEvent.id <= cp.last_event_id)) or 0 if cp else 0
     first_broken = None
-    if result.first_broken is not None:
+    if broken_at is not None:
         broken_org = session.scalar(
-            select(AuditEvent.organisation_id).where(AuditEvent.id == result.first_broken)
+            select(AuditEvent.organisation_id).where(AuditEvent.id == broken_at)
         )
-        first_broken = result.first_broken if broken_org == org else None
+        first_broken = broken_at if broken_org == org else None
+    if since_last_run:
+        # After the figures: they are the organisation's events as the walk found them.
+        record_access(user, PAGE_RUN, RUN_OBJECT, None, _details(result))
     return OrganisationVerification(
-        intact=result.intact,
+        intact=intact,
         anchored=cp is not None and bool(checkpoint_policy().key),
         events=events,
         events_covered=covered,
@@ -197,8 +228,12 @@ def verify_for(user: User, *, since_last_run: bool = False) -> OrganisationVerif
         warnings=result.warnings,
         since=since,
         new_events=result.events - (since.events if since else 0),
-        last_full=next(recorded_runs(full_only=True), None),
+        last_full=last_full,
         full_walk_asked=full_walk_asked() if since_last_run else None,
+        checked_from=since.last_event_id if since else 0,
+        checked_upto=result.last_event_id if result.intact else 0,
+        more=result.more,
+        verified_at=verified_at,
     )
 
 

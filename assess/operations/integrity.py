@@ -84,11 +84,20 @@ def check(user: User) -> Integrity:
 
 def _walked(chain: OrganisationVerification) -> str:
     if chain.since is None:
-        return f"  Walked from the first event now: {chain.new_events} events"
+        return f"  Walked from the first event now: {chain.new_events} events{_left(chain)}"
     return (
         f"  Walked on from the walk of {chain.since.at.isoformat(timespec='seconds')} "
         f"(up to event {chain.since.last_event_id}): {chain.new_events} new events checked "
         "now; events before it are re-read only by `flask --app wsgi audit verify`"
+    ) + _left(chain)
+
+
+def _left(chain: OrganisationVerification) -> str:
+    if not chain.more:
+        return ""
+    return (
+        f"; stopped at event {chain.checked_upto} (one check reads at most "
+        f"{chain.new_events} events), newer events are left for the next check"
     )
 
 

@@ -31,7 +31,11 @@ def index():
         result.checked_at, "medium", tzinfo=ZoneInfo(_zone()), locale=request_language()
     )
     return render_template(
-        "audit/integrity.html", result=result, checked_at=checked_at, zone=_zone()
+        "audit/integrity.html",
+        result=result,
+        checked_at=checked_at,
+        zone=_zone(),
+        limit=audit_log.request_limit(),
     )
 
 
