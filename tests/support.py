@@ -229,3 +229,22 @@ def largest_hearings(form) -> list[dict]:
         }
         for council in form.councils
     ]
+
+
+def stored_assessment(decision, preparer, data: dict, *, workflow: str = "eva-standard", **fields):
+    """An assessment row of ``decision`` as the report's tests store them directly (its
+    times given, not lived through): approved unless ``state`` says otherwise."""
+    from assess.models import Assessment
+
+    fields.setdefault("state", "approved")
+    return Assessment(
+        organisation_id=decision.organisation_id,
+        decision=decision,
+        workflow_key=workflow,
+        workflow_version=1,
+        form_key="iva",
+        form_version=1,
+        data=data,
+        prepared_by_id=preparer.id,
+        **fields,
+    )

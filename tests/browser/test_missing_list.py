@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from assess.operations.decision_import import import_decisions
 from assess.operations.demo_policy import load_demo_policy
-from tests.browser.axe import serious_violations
+from tests.browser.axe import axe_at_both_widths
 from tests.browser.test_foundation import log_in
 from tests.support import user
 
@@ -37,16 +37,6 @@ ITEMS = [
         "language": "fi",
     },
 ]
-
-
-def _axe_at_both_widths(page):
-    assert serious_violations(page) == []
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.reload()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    assert serious_violations(page) == []
-    page.set_viewport_size({"width": 1200, "height": 900})
-    page.reload()
 
 
 def _tab_to(page, locator, most=60):
@@ -85,7 +75,7 @@ def test_the_coordinator_follows_up_the_missing_assessments(page, live_server):
     expect(board).to_contain_text("KPHA/1/2027")
     expect(board).to_contain_text("No preparer: the body's secretary")
     expect(page.get_by_role("table").filter(has_text="KPHA/2/2027")).to_contain_text("imported")
-    _axe_at_both_widths(page)
+    axe_at_both_widths(page)
 
     # Sorting by keyboard: choose the order, then the button.
     order = page.get_by_label("Order")
@@ -105,4 +95,4 @@ def test_the_coordinator_follows_up_the_missing_assessments(page, live_server):
         page.keyboard.press("Enter")
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "KPHA/1/2027" in text and "KPHA/2/2027" in text
-    _axe_at_both_widths(page)
+    axe_at_both_widths(page)

@@ -9,20 +9,10 @@ import re
 from playwright.sync_api import expect
 
 from assess.operations.demo_scenario import load_scenario
-from tests.browser.axe import serious_violations
+from tests.browser.axe import axe_at_both_widths, serious_violations
 from tests.support import DEMO_PASSWORDS
 
 EMAIL, PASSWORD = DEMO_PASSWORDS["coordinator"]  # the demo's wellbeing coordinator
-
-
-def _axe_at_both_widths(page):
-    assert serious_violations(page) == []
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.reload()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    assert serious_violations(page) == []
-    page.set_viewport_size({"width": 1200, "height": 900})
-    page.reload()
 
 
 def test_the_coordinator_edits_publishes_and_downloads_the_yearly_report(page, live_server):
@@ -43,7 +33,7 @@ def test_the_coordinator_edits_publishes_and_downloads_the_yearly_report(page, l
             "link", name="Yearly reports"
         ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Yearly reports")
-    _axe_at_both_widths(page)
+    axe_at_both_widths(page)
     year = page.get_by_label("Year").locator("option").first.get_attribute("value")
     page.get_by_label("Year").select_option(year)
     with page.expect_navigation():
@@ -57,7 +47,7 @@ def test_the_coordinator_edits_publishes_and_downloads_the_yearly_report(page, l
     for i in range(charts.count()):
         name = charts.nth(i).locator("title").text_content()
         assert name and re.search(r"\d", name)
-    _axe_at_both_widths(page)
+    axe_at_both_widths(page)
 
     # A blank overview is refused, said where; then the coordinator's own words are kept.
     page.get_by_label("Overview in Finnish").fill("")
@@ -78,7 +68,7 @@ def test_the_coordinator_edits_publishes_and_downloads_the_yearly_report(page, l
     expect(page.get_by_text("The report was published.")).to_be_visible()
     expect(page.get_by_role("button", name="Save the overview")).to_have_count(0)
     expect(page.get_by_text("Vuosi, jona arviointi vakiintui.")).to_be_visible()
-    _axe_at_both_widths(page)
+    axe_at_both_widths(page)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="The report in Finnish (.docx)").click()

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from assess.extensions import db
-from assess.models import Assessment, Body, Decision, Organisation
+from assess.models import Body, Decision, Organisation
 from assess.operations.yearly_figures import figures, midnight_offsets
-from tests.support import user
+from tests.support import stored_assessment, user
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 # The date whose local midnight ends the deadline day (the day `limit` days before the
@@ -73,17 +73,11 @@ def store(cases) -> Organisation:
             meeting_date=meeting,
         )
         db.session.add(
-            Assessment(
-                organisation_id=org.id,
-                decision=d,
-                workflow_key="eva-standard",
-                workflow_version=1,
-                form_key="iva",
-                form_version=1,
-                state="approved",
-                data={"screening": {"level": "full"}},
+            stored_assessment(
+                d,
+                preparer,
+                {"screening": {"level": "full"}},
                 policy=None if limit is None else {"submit_days_before_meeting": limit},
-                prepared_by_id=preparer.id,
                 created_at=submitted - timedelta(days=5),
                 submitted_at=submitted,
                 approved_at=submitted + timedelta(days=2),

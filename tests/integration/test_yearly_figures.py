@@ -32,7 +32,7 @@ from assess.operations.users import issue_token
 from assess.operations.yearly_figures import figures
 from assess.report_facts import EX_POST as EX_POST_KIND
 from assess.report_facts import FLAG, facts_of
-from tests.support import user
+from tests.support import stored_assessment, user
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 YEAR = 2026
@@ -377,16 +377,11 @@ def store(plans: list[Planned]) -> Organisation:
         )
         db.session.add(d)
         if p.level is not None:
-            a = Assessment(
-                organisation_id=org.id,
-                decision=d,
-                workflow_key="eva-standard",
-                workflow_version=1,
-                form_key="iva",
-                form_version=1,
+            a = stored_assessment(
+                d,
+                preparer,
+                p.data,
                 state="approved" if p.approved_at else "in_assessment",
-                data=p.data,
-                prepared_by_id=preparer.id,
                 created_at=p.created_at,
                 approved_at=p.approved_at,
             )
@@ -544,18 +539,8 @@ def test_the_edges_of_the_year_alone(ctx):
             ],
         }
         rows.append(
-            Assessment(
-                organisation_id=org.id,
-                decision=d,
-                workflow_key="eva-standard",
-                workflow_version=1,
-                form_key="iva",
-                form_version=1,
-                state="approved",
-                data=data,
-                prepared_by_id=user("preparer").id,
-                created_at=at - timedelta(days=3),
-                approved_at=at,
+            stored_assessment(
+                d, user("preparer"), data, created_at=at - timedelta(days=3), approved_at=at
             )
         )
     db.session.add_all(rows)
@@ -627,16 +612,11 @@ def test_coverage_with_imported_decisions(ctx):
         db.session.add(d)
         if n == 0:
             db.session.add(
-                Assessment(
-                    organisation_id=org.id,
-                    decision=d,
-                    workflow_key="eva-light",
-                    workflow_version=1,
-                    form_key="iva",
-                    form_version=1,
-                    state="approved",
-                    data={"screening": {"level": "light"}},
-                    prepared_by_id=preparer.id,
+                stored_assessment(
+                    d,
+                    preparer,
+                    {"screening": {"level": "light"}},
+                    workflow="eva-light",
                     created_at=helsinki(2026, 4, 1),
                     approved_at=helsinki(2026, 4, 20),
                 )
