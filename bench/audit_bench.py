@@ -178,7 +178,8 @@ def run(url: str, args) -> dict:
         chosen = samples()
         out["samples"] = chosen
         walls, cpus, sizes = [], [], []
-        for aid in chosen if available("assess.operations.timeline") else ():
+        reads = not args.verify_only
+        for aid in chosen if reads and available("assess.operations.timeline") else ():
             call = timeline_call(aid)
             wall, cpu, page = timed(call, args.runs)
             walls.append(wall)
@@ -191,7 +192,9 @@ def run(url: str, args) -> dict:
             sizes.append((page.total, own))  # type: ignore[attr-defined]
         if walls:
             out["timeline"] = (statistics.median(walls), statistics.median(cpus), sizes)
-        for what, params in SEARCHES.items() if available("assess.operations.search") else ():
+        for what, params in (
+            SEARCHES.items() if reads and available("assess.operations.search") else ()
+        ):
             wall, cpu, page = timed(search_call(params), args.runs)
             out[f"search: {what}"] = (wall, cpu, page.total)  # type: ignore[attr-defined]
         has_timeline = "timeline" in out
@@ -231,6 +234,8 @@ def main() -> None:
     parser.add_argument("--plans", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--no-verify", action="store_true")
+    # Only `audit verify` (a chain made by bench.audit_chain has no assessments to read).
+    parser.add_argument("--verify-only", action="store_true")
     args = parser.parse_args()
     if args.sqlite:
         urls = [f"sqlite:///{p.resolve()}" for p in args.sqlite]
