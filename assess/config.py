@@ -294,6 +294,27 @@ class Config:
     REMIND_MEETING_DAYS = _whole_number("REMIND_MEETING_DAYS", 7)
     REMIND_FOLLOW_UP_DAYS = _whole_number("REMIND_FOLLOW_UP_DAYS", 14)
 
+    # --- issue 16: sign-in through the organisation's identity provider (OpenID Connect;
+    # docs/sign-in.md). Off unless OIDC_ISSUER is set. The issuer's URL as its discovery
+    # document names it (…/.well-known/openid-configuration is read from it).
+    OIDC_ISSUER = (os.environ.get("OIDC_ISSUER") or "").rstrip("/") or None
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or ""
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or ""
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES") or "openid email profile"
+    # The ID token's claim that lists the person's groups ("groups" in Entra ID and Keycloak
+    # with a group mapper; AD FS: the claim its rule issues, often "group").
+    OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM") or "groups"
+    # The provider's name on the login page: "Sign in with <name>".
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME") or "the organisation's account"
+    # Which groups give which roles in which organisation: JSON in OIDC_GROUP_ROLES, or a
+    # JSON or YAML file named by OIDC_GROUP_ROLES_FILE (format: docs/sign-in.md).
+    OIDC_GROUP_ROLES = os.environ.get("OIDC_GROUP_ROLES") or None
+    OIDC_GROUP_ROLES_FILE = os.environ.get("OIDC_GROUP_ROLES_FILE") or None
+    # A first sign-in whose e-mail address belongs to a password account of the same
+    # organisation takes that account over (linking it to the provider's person) only when
+    # this is on: turn it on only for a provider that verifies the addresses it issues.
+    OIDC_LINK_BY_EMAIL = _flag("OIDC_LINK_BY_EMAIL")
+
     @classmethod
     def init_app(cls, app) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import current_app
+
 from .. import audit
 from ..i18n import lazy_text as _l
 from ..models import ORGANISATION_KINDS, Organisation, PolicyVersion, User
@@ -153,17 +155,54 @@ def set_regional_sharing(actor: User, organisation: Organisation, shares: bool) 
         errors = Errors()
         errors.add("shares_regional_figures", _l("Choose whether to share: yes or no."))
         errors.raise_if_any()
-    old = bool(organisation.shares_regional_figures)
-    if old == shares:
+    return _switch(actor, organisation, "shares_regional_figures", shares, "sharing_changed")
+
+
+def _switch(
+    actor: User | None, organisation: Organisation, field: str, value: bool, action: str
+) -> Organisation:
+    """One on/off setting of the organisation changed and audited as ``organisation.<action>``
+    with the old and new value; nothing recorded when the value stays."""
+    old = bool(getattr(organisation, field))
+    if old == value:
         return organisation
     with transaction() as session:
-        organisation.shares_regional_figures = shares
+        setattr(organisation, field, value)
         record(
             session,
             actor,
-            "organisation.sharing_changed",
+            f"organisation.{action}",
             "organisation",
             organisation.id,
-            changes=[{"field": "shares_regional_figures", "old": old, "new": shares}],
+            organisation_id=organisation.id,
+            changes=[{"field": field, "old": old, "new": value}],
         )
     return organisation
+
+
+def set_password_sign_in(
+    actor: User | None, organisation: Organisation, allowed: bool
+) -> Organisation:
+    """Whether the organisation's people may sign in with a password (issue 16). Switched
+    off, only the identity provider lets them in; a password already typed is refused with a
+    message naming the provider. Admins of the organisation, or the command line (``actor``
+    None); audited as ``organisation.password_sign_in_changed``. Switching it off is refused
+    while no identity provider is configured: nobody could sign in at all."""
+    if actor is not None and (
+        not actor.has_role("admin") or actor.organisation_id != organisation.id
+    ):
+        raise Forbidden(_l("Only the organisation's administrators can change its settings."))
+    errors = Errors()
+    if not isinstance(allowed, bool):
+        errors.add("password_sign_in", _l("Choose whether passwords are allowed: yes or no."))
+    elif not allowed and not current_app.config.get("OIDC_ISSUER"):
+        errors.add(
+            "password_sign_in",
+            _l(
+                "Password sign-in can be switched off only when sign-in through the "
+                "organisation's identity provider is configured (OIDC_ISSUER; see "
+                "docs/sign-in.md): otherwise nobody could sign in."
+            ),
+        )
+    errors.raise_if_any()
+    return _switch(actor, organisation, "password_sign_in", allowed, "password_sign_in_changed")

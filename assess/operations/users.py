@@ -23,7 +23,7 @@ from . import throttle
 from ._audit import record
 from ._check import EMAIL_RE, choice, text
 from ._tx import transaction
-from .errors import Errors, NotFound
+from .errors import Errors, Forbidden, NotFound
 from .sessions import credentials_changed
 from .sessions import now as sessions_now
 from .sessions import start as start_session
@@ -80,15 +80,19 @@ def create_user(
     email: str,
     name: str,
     roles,
-    password: str,
+    password: str | None,
     preferred_language: str | None = None,
     actor: User | None = None,
     demo_account: bool = False,
+    identity: tuple[str, str] | None = None,
 ) -> User:
-    """Create a user; ``actor`` is the admin doing it (None: the command line).
+    """Create a user; ``actor`` is the admin doing it (None: the command line or a first
+    sign-in through the identity provider).
 
     ``demo_account``: only for the demo's accounts, whose published passwords contain
     their names; every other rule of the password policy still applies to them.
+    ``identity``: (issuer, subject) of a person who signs in through the organisation's
+    identity provider (issue 16); they get no password (a random one nobody knows).
     """
     errors = Errors()
     email = normalise_email(email)
@@ -100,7 +104,8 @@ def create_user(
         )
     name = text(errors, "name", name, max_length=200)
     roles = _check_roles(errors, roles)
-    _check_password(errors, password, email=email, name=name, demo_account=demo_account)
+    if identity is None:
+        _check_password(errors, password, email=email, name=name, demo_account=demo_account)
     if preferred_language is not None:
         choice(errors, "preferred_language", preferred_language, ("fi", "sv", "en"))
     errors.raise_if_any()
@@ -110,9 +115,11 @@ def create_user(
             organisation=organisation,
             email=email,
             name=name,
-            password_hash=_hasher().hash(password),
+            password_hash=_hasher().hash(password or secrets.token_urlsafe(32)),
             preferred_language=preferred_language,
             role_rows=[UserRole(role=r) for r in roles],
+            oidc_issuer=identity[0] if identity else None,
+            oidc_subject=identity[1] if identity else None,
         )
         session.add(user)
         session.flush()
@@ -127,7 +134,12 @@ def create_user(
                 {"field": "email", "old": None, "new": email},
                 {"field": "name", "old": None, "new": name},
                 {"field": "roles", "old": None, "new": roles},
-            ],
+            ]
+            + (
+                [{"field": "identity_provider", "old": None, "new": identity[0]}]
+                if identity
+                else []
+            ),
         )
     return user
 
@@ -393,9 +405,30 @@ def log_in(
     """A log-in as one use case, in one commit: ``authenticate`` (the check, its record, the
     language chosen before) and, for a person let in, a new server-side session. Returns
     the person and the session's id for the cookie, or None for a wrong e-mail or password.
-    Raises ``LockedOut`` as ``authenticate`` does."""
+    Raises ``LockedOut`` as ``authenticate`` does, and ``PasswordSignInOff`` for a right
+    password of a person whose organisation signs in only through its identity provider
+    (told only after the password was right, so the refusal reveals no account)."""
     with transaction():
         user = authenticate(email, password, address, language=language)
         if user is None:
             return None
+        if not user.organisation.password_sign_in:
+            raise PasswordSignInOff(user.organisation)
         return user, start_session(user, address=address, user_agent=user_agent)
+
+
+class PasswordSignInOff(Forbidden):
+    """The person's organisation has switched password sign-in off (issue 16)."""
+
+    code = "password_sign_in_off"
+
+    def __init__(self, organisation: Organisation):
+        self.organisation = organisation
+        super().__init__(
+            _l(
+                "%(organisation)s has switched password sign-in off: sign in with "
+                "%(provider)s instead (the button on this page).",
+                organisation=organisation.name_fi,
+                provider=current_app.config["OIDC_PROVIDER_NAME"],
+            )
+        )

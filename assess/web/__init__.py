@@ -37,6 +37,7 @@ from . import (
     limits,
     meetings,
     missing,
+    oidc_client,
     policy_document,
     proxies,
     read_only,
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
     proxies.init_app(app)  # first: every later hook reads the client's real address
 
     limits.init_app(app)
+    oidc_client.init_app(app)  # sign-in through the identity provider, when configured
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"

@@ -302,3 +302,29 @@ def organisation():
         threshold=format_decimal(threshold),
         threshold_policy=set_by,
     ), (422 if form.errors else 200)
+
+
+@bp.post("/organisation/sign-in")
+@roles_required("admin")
+def password_sign_in():
+    """Password sign-in on or off for the organisation (issue 16)."""
+    allowed = request.form.get("password_sign_in") in ("y", "on", "1", "true")
+    try:
+        org_ops.set_password_sign_in(current_user, current_user.organisation, allowed)
+    except ValidationFailed as exc:
+        for messages in exc.errors.values():
+            for message in messages:
+                flash(str(message), "danger")
+    else:
+        flash(
+            str(
+                _l("Password sign-in is allowed.")
+                if allowed
+                else _l(
+                    "Password sign-in is switched off: people sign in with %(provider)s.",
+                    provider=current_app.config["OIDC_PROVIDER_NAME"],
+                )
+            ),
+            "success",
+        )
+    return redirect(url_for("admin.organisation") + "#sign-in")

@@ -95,6 +95,7 @@ WEB: dict[tuple[str, str], dict[str, str] | Own] = {
     ("POST", "/admin/organisation"): {},
     ("POST", "/audit/full-walk"): {},
     ("POST", "/admin/organisation/sharing"): {},
+    ("POST", "/admin/organisation/sign-in"): {},
     ("POST", "/admin/records"): {},
     ("POST", "/admin/bodies/new"): {},
     ("POST", "/admin/bodies/<key>"): {},

@@ -1,0 +1,183 @@
+"""Sign-in through the organisation's identity provider (OpenID Connect; issue 16).
+
+The web layer checks the provider's answer (state, nonce, PKCE, the ID token's signature,
+issuer, audience and expiry, through Authlib) and hands the checked claims here. This
+module decides who the person is and what they may do:
+
+- the person is found by (issuer, subject), never by the e-mail address alone;
+- a first sign-in creates the account (audited, through ``users.create_user``);
+- the roles follow the person's groups at every sign-in, through ``users.update_user``,
+  which ends the sessions that had a role now removed;
+- a person whose groups give no role any more is refused, and their open sessions end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..i18n import lazy_text as _l
+from ..models import Organisation, User
+from ..provider_groups import GroupMapping
+from . import users
+from ._audit import record
+from ._tx import transaction
+from .errors import Forbidden
+from .sessions import credentials_changed
+from .sessions import start as start_session
+
+
+class SignInRefused(Forbidden):
+    """The provider vouched for the person, but this service lets them in nowhere."""
+
+    code = "sign_in_refused"
+
+
+@dataclass(frozen=True)
+class ProviderPerson:
+    """What the provider's checked ID token says of the person."""
+
+    issuer: str
+    subject: str
+    email: str
+    name: str
+    groups: list[str]
+
+
+def sign_in(
+    person: ProviderPerson,
+    mapping: GroupMapping,
+    *,
+    address: str | None,
+    user_agent: str | None,
+    language: str | None = None,
+) -> tuple[User, str]:
+    """Let ``person`` in: the account (created or found), its roles brought in line with
+    the groups, and a new server-side session. Returns the user and the session's id for
+    the cookie. Raises ``SignInRefused`` with a message the person can act on."""
+    organisations, roles = mapping.grants(person.groups)
+    user = db.session.scalar(
+        select(User).where(User.oidc_issuer == person.issuer, User.oidc_subject == person.subject)
+    )
+    if not roles:
+        if user is not None:
+            _end_sessions(user)
+        raise SignInRefused(
+            _l(
+                "Your account at %(provider)s is in no group that gives a role in this "
+                "service. Ask your organisation's administrator for access.",
+                provider=current_app.config["OIDC_PROVIDER_NAME"],
+            )
+        )
+    if len(organisations) > 1:
+        raise SignInRefused(
+            _l(
+                "Your groups at %(provider)s give roles in more than one organisation; this "
+                "service lets a person work for one. Ask your administrator to correct the "
+                "groups.",
+                provider=current_app.config["OIDC_PROVIDER_NAME"],
+            )
+        )
+    organisation = _organisation(organisations.pop())
+    with transaction():
+        if user is None:
+            user = _first_sign_in(person, organisation, roles, language)
+        elif user.organisation_id != organisation.id:
+            raise SignInRefused(
+                _l(
+                    "Your account here belongs to another organisation than your groups "
+                    "say. Ask your administrator to correct the groups."
+                )
+            )
+        elif not user.active:
+            raise SignInRefused(
+                _l("Your account has been deactivated. Ask your administrator for access.")
+            )
+        elif user.roles != roles or (person.name and user.name != person.name):
+            # Ends the sessions that had a removed role (reason "roles"); the new one below
+            # starts after it.
+            users.update_user(user, name=person.name or user.name, roles=roles, active=True)
+        if language and not user.preferred_language and language in ("fi", "sv", "en"):
+            user.preferred_language = language
+        return user, start_session(user, address=address, user_agent=user_agent)
+
+
+def _first_sign_in(
+    person: ProviderPerson, organisation: Organisation, roles: list[str], language: str | None
+) -> User:
+    email = users.normalise_email(person.email)
+    existing = db.session.scalar(select(User).where(User.email == email)) if email else None
+    if existing is not None:
+        if (
+            current_app.config["OIDC_LINK_BY_EMAIL"]
+            and existing.oidc_subject is None
+            and existing.organisation_id == organisation.id
+            and existing.active
+        ):
+            return _link(existing, person, roles)
+        raise SignInRefused(
+            _l(
+                "An account with the e-mail address %(email)s exists already and is not "
+                "linked to %(provider)s. Ask your administrator to link it.",
+                email=email,
+                provider=current_app.config["OIDC_PROVIDER_NAME"],
+            )
+        )
+    return users.create_user(
+        organisation=organisation,
+        email=email,
+        name=person.name or email,
+        roles=roles,
+        password=None,
+        preferred_language=language if language in ("fi", "sv", "en") else None,
+        identity=(person.issuer, person.subject),
+    )
+
+
+def _link(user: User, person: ProviderPerson, roles: list[str]) -> User:
+    with transaction() as session:
+        user.oidc_issuer = person.issuer
+        user.oidc_subject = person.subject
+        record(
+            session,
+            None,
+            "user.identity_linked",
+            "user",
+            user.id,
+            organisation_id=user.organisation_id,
+            changes=[{"field": "identity_provider", "old": None, "new": person.issuer}],
+        )
+    if user.roles != roles:
+        users.update_user(user, name=person.name or user.name, roles=roles, active=True)
+    return user
+
+
+def _end_sessions(user: User) -> None:
+    """The person's groups give no role any more: whatever session they still have ends."""
+    with transaction() as session:
+        credentials_changed(session, user, None, "roles")
+
+
+def _organisation(ref: int | str) -> Organisation:
+    if isinstance(ref, int) or ref.isdigit():
+        found = db.session.get(Organisation, int(ref))
+    else:
+        found = db.session.scalar(
+            select(Organisation).where(
+                or_(Organisation.name_fi == ref, Organisation.name_sv == ref)
+            )
+        )
+    if found is None:
+        current_app.logger.error(
+            "OIDC_GROUP_ROLES names the organisation %r, which does not exist", ref
+        )
+        raise SignInRefused(
+            _l(
+                "The sign-in settings name an organisation this service does not have. "
+                "Ask your administrator to correct them."
+            )
+        )
+    return found
