@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres check install install-dev translations extract-messages lint bench clean screenshots vendor-hds
+.PHONY: run test test-postgres check install install-dev translations extract-messages lint bench clean screenshots vendor-hds lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,21 @@ check: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy assess
 	$(BIN)/lint-imports
+
+# For maintainers: refresh requirements.lock, the exact versions production installs
+# (`pip install -c requirements.lock assess-*.whl`; the Dockerfile does), from a clean venv
+# with pyproject.toml's runtime dependencies only. Run it after changing a dependency and
+# commit the result with the change.
+LOCK_VENV := $(shell mktemp -u /tmp/assess-lock-XXXXXX)
+lock:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/pip install --quiet .
+	{ echo "# The runtime dependencies' exact versions, from pyproject.toml: \`make lock\` on"; \
+	  echo "# $$($(LOCK_VENV)/bin/python -c 'import platform; print("Python", platform.python_version(), platform.machine(), platform.system())'), $$(date -u +%Y-%m-%d)."; \
+	  echo "# Production installs with it: pip install -c requirements.lock assess-*.whl"; \
+	  $(LOCK_VENV)/bin/pip freeze --exclude assess --exclude pip --exclude setuptools; } > requirements.lock
+	rm -rf $(LOCK_VENV)
 
 bench: install-dev translations
 	$(BIN)/python -m bench
