@@ -8,7 +8,6 @@ Run: `.venv/bin/python docs/agenda_image.py` (needs soffice and poppler-utils).
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _page_image import page_png, to_pdf  # noqa: E402  (this folder, first on the path)
 from sqlalchemy import select  # noqa: E402
 
 from assess import create_app  # noqa: E402
@@ -104,25 +104,7 @@ def main() -> None:
         for kept in db.session.scalars(select(MeetingDocument)):
             (tmp / f"agenda-{kept.language}.docx").write_bytes(kept.content)
     for language, name in OUTPUT.items():
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(tmp),
-                str(tmp / f"agenda-{language}.docx"),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
-             str(tmp / f"agenda-{language}.pdf"), str(ROOT / "docs" / name)],
-            check=True,
-        )  # fmt: skip
+        page_png(to_pdf(tmp / f"agenda-{language}.docx"), 1, ROOT / "docs" / name)
         print(f"docs/{name}.png: page 1 of the {language} agenda")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _page_image import page_png, to_pdf  # noqa: E402  (this folder, first on the path)
 from sqlalchemy import select  # noqa: E402
 
 from assess import create_app  # noqa: E402
@@ -56,38 +57,9 @@ def main() -> None:
             assert doc is not None, f"the demo scenario stored no {language} document"
             (tmp / f"assessment-{language}.docx").write_bytes(doc.content)
     for language, heading in HEADINGS.items():
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(tmp),
-                str(tmp / f"assessment-{language}.docx"),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        pdf = tmp / f"assessment-{language}.pdf"
+        pdf = to_pdf(tmp / f"assessment-{language}.docx")
         page = page_of(pdf, heading)
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                "80",
-                "-f",
-                str(page),
-                "-l",
-                str(page),
-                "-singlefile",
-                str(pdf),
-                str(ROOT / "docs" / f"comparison-{language}"),
-            ],
-            check=True,
-        )
+        page_png(pdf, page, ROOT / "docs" / f"comparison-{language}")
         following = subprocess.run(
             ["pdftotext", "-f", str(page + 1), "-l", str(page + 1), str(pdf), "-"],
             capture_output=True,

@@ -6,13 +6,14 @@ Run: `.venv/bin/python docs/policy_document_image.py` (needs soffice and poppler
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _page_image import page_png, to_pdf  # noqa: E402  (this folder, first on the path)
 
 from assess.documents.policy import render_policy  # noqa: E402
 from bench.policy_document_bench import demo_like  # noqa: E402
@@ -24,38 +25,10 @@ def main(pages: tuple[int, ...] = (1,)) -> None:
     for language in ("fi", "sv"):
         source = tmp / f"policy-{language}.docx"
         source.write_bytes(render_policy(policy, context, language))
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(tmp),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-        )
+        pdf = to_pdf(source)
         for page in pages:
             suffix = "" if page == 1 else f"-page{page}"
-            subprocess.run(
-                [
-                    "pdftoppm",
-                    "-png",
-                    "-r",
-                    "80",
-                    "-f",
-                    str(page),
-                    "-l",
-                    str(page),
-                    "-singlefile",
-                    str(tmp / f"policy-{language}.pdf"),
-                    str(ROOT / "docs" / f"policy-document-{language}{suffix}"),
-                ],
-                check=True,
-            )
+            page_png(pdf, page, ROOT / "docs" / f"policy-document-{language}{suffix}")
             print(f"docs/policy-document-{language}{suffix}.png: page {page}")
 
 

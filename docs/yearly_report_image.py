@@ -6,13 +6,14 @@ Run: `.venv/bin/python docs/yearly_report_image.py` (needs soffice and poppler-u
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _page_image import page_png, to_pdf  # noqa: E402  (this folder, first on the path)
 
 from assess.documents.yearly_report import render  # noqa: E402
 from tests.unit.yearly_figures_sample import FIGURES  # noqa: E402
@@ -28,37 +29,9 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     source = tmp / "report-fi.docx"
     source.write_bytes(render(FIGURES, OVERVIEW, "fi"))
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    pdf = to_pdf(source)
     for page, suffix in ((1, ""), (2, "-page2")):
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                "60",
-                "-f",
-                str(page),
-                "-l",
-                str(page),
-                "-singlefile",
-                str(tmp / "report-fi.pdf"),
-                str(ROOT / "docs" / "images" / f"yearly-report{suffix}"),
-            ],
-            check=True,
-        )
+        page_png(pdf, page, ROOT / "docs" / "images" / f"yearly-report{suffix}", dpi=60)
         print(f"docs/images/yearly-report{suffix}.png: page {page}")
 
 
