@@ -206,6 +206,13 @@ def _table(w: Writer, table: Table, language: str) -> None:
     named = any(isinstance(row[0], str) for row in table.rows) and len(table.header) > 2
     first = (3.4 if len(table.header) > 8 else 4.5) if named else None
     element = w.table(table.header, rows, first_width=first, font_size=font)
+    # A short table stays on one page: its total was left alone at the top of the next one.
+    # Word and LibreOffice keep a table together by keeping each row with the next.
+    trs = element.findall(_W + "tr")
+    if len(trs) <= KEEP_TOGETHER_ROWS:
+        for tr in trs[:-1]:
+            for paragraph in tr.iter(_W + "p"):
+                _keep_with_next(paragraph)
     if table.total:
         last = element.findall(_W + "tr")[-1]
         for run in last.iter(_W + "r"):
@@ -215,6 +222,9 @@ def _table(w: Writer, table: Table, language: str) -> None:
                 run.insert(0, rpr)
             if rpr.find(_W + "b") is None:
                 rpr.insert(0, rpr.makeelement(_W + "b", {}))
+
+
+KEEP_TOGETHER_ROWS = 15
 
 
 def _picture(w: Writer, chart: str, figures: Mapping[str, Any], language: str) -> None:
