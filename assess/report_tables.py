@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,6 +128,34 @@ def _sorted_keys(block: Mapping[str, Any], figures, kind: str, language: str) ->
     return sorted(block, key=lambda k: (k == "none", label(figures, kind, k, language).lower()))
 
 
+def _counts_by_key(
+    figures: Mapping[str, Any],
+    language: str,
+    table_and_kind: tuple[str, str],
+    title: LazyText,
+    first: LazyText,
+    columns: tuple[tuple[str, LazyText], ...],
+    *,
+    extra: tuple[LazyText, Callable[[Mapping[str, Any]], str]] | None = None,
+) -> Table:
+    """A table of one row per key of ``figures[table]`` (named as ``kind``, in the order of
+    their names): the key's counts in ``columns``, and an ``extra`` column made from its
+    entry."""
+    table_id, kind = table_and_kind
+    block = figures.get(table_id) or {}
+    header = [first.render(language), *(h.render(language) for _, h in columns)]
+    if extra:
+        header.append(extra[0].render(language))
+    rows: list[list[Any]] = []
+    for key in _sorted_keys(block, figures, kind, language):
+        row: list[Any] = [label(figures, kind, key, language)]
+        row += [block[key].get(c, 0) for c, _ in columns]
+        if extra:
+            row.append(extra[1](block[key]))
+        rows.append(row)
+    return Table(table_id, title.render(language), header, rows)
+
+
 def tables(figures: Mapping[str, Any], language: str) -> list[Table]:
     """Every table of the report, in the order the page and the document show them."""
     result: list[Table] = []
@@ -238,55 +266,39 @@ def tables(figures: Mapping[str, Any], language: str) -> list[Table]:
                 ],
             )
         )
-    hearings = figures.get("hearings") or {}
     result.append(
-        Table(
-            "hearings",
-            _l("Hearings").render(language),
-            [
-                _l("Council or body heard").render(language),
-                _l("Requested").render(language),
-                _l("Answered").render(language),
-                _l("Not heard").render(language),
-                _l("Reasons for not hearing").render(language),
-            ],
-            [
-                [
-                    label(figures, "councils", key, language),
-                    hearings[key].get("requested", 0),
-                    hearings[key].get("answered", 0),
-                    hearings[key].get("not_heard", 0),
-                    ", ".join(
-                        f"{label(figures, 'reasons', code, language)}: {n}"
-                        for code, n in sorted(
-                            (hearings[key].get("not_heard_reasons") or {}).items()
-                        )
-                    ),
-                ]
-                for key in _sorted_keys(hearings, figures, "councils", language)
-            ],
+        _counts_by_key(
+            figures,
+            language,
+            ("hearings", "councils"),
+            _l("Hearings"),
+            _l("Council or body heard"),
+            (
+                ("requested", _l("Requested")),
+                ("answered", _l("Answered")),
+                ("not_heard", _l("Not heard")),
+            ),
+            extra=(
+                _l("Reasons for not hearing"),
+                lambda entry: ", ".join(
+                    f"{label(figures, 'reasons', code, language)}: {n}"
+                    for code, n in sorted((entry.get("not_heard_reasons") or {}).items())
+                ),
+            ),
         )
     )
-    objectives = figures.get("objectives") or {}
     result.append(
-        Table(
-            "objectives",
-            _l("The wellbeing plan's objectives").render(language),
-            [
-                _l("Objective").render(language),
-                _l("Decisions that helped").render(language),
-                _l("Decisions that harmed").render(language),
-                _l("Neutral").render(language),
-            ],
-            [
-                [
-                    label(figures, "objectives", key, language),
-                    objectives[key].get("helped", 0),
-                    objectives[key].get("harmed", 0),
-                    objectives[key].get("neutral", 0),
-                ]
-                for key in _sorted_keys(objectives, figures, "objectives", language)
-            ],
+        _counts_by_key(
+            figures,
+            language,
+            ("objectives", "objectives"),
+            _l("The wellbeing plan's objectives"),
+            _l("Objective"),
+            (
+                ("helped", _l("Decisions that helped")),
+                ("harmed", _l("Decisions that harmed")),
+                ("neutral", _l("Neutral")),
+            ),
         )
     )
     follow = figures.get("follow_ups") or {}
