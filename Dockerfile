@@ -33,7 +33,8 @@ RUN python3 -m venv /opt/assess \
     && /opt/assess/bin/pip install --no-cache-dir -c /tmp/requirements.lock /wheels/assess-*.whl \
     && rm -rf /wheels
 COPY scripts/restore_drill.sh /opt/assess/bin/restore_drill.sh
-RUN useradd --system --home-dir /srv/assess --create-home assess
+RUN groupadd --system --gid 10001 assess \
+    && useradd --system --uid 10001 --gid assess --home-dir /srv/assess --create-home assess
 USER assess
 WORKDIR /srv/assess
 # The instance folder and the audit checkpoints' export (a volume in compose.yaml).
