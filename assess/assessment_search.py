@@ -23,20 +23,33 @@ from .translation import lazy_text as _l
 FLAG = "flag:"
 NEGATIVE = "negative:"
 ACKNOWLEDGED_HIGH = "acknowledged_high"
+STATE = "state:"
+LEVEL = "level:"
+LEVELS = ("none", "light", "full")
 KEY_MAX = 80  # the column's length
 
 
-def search_keys(data: Mapping[str, Any] | None) -> frozenset[str]:
-    """The facts inside an assessment's stored ``data`` that the search filters by.
+def search_keys(
+    data: Mapping[str, Any] | None, *, state: str | None = None, level: str | None = None
+) -> frozenset[str]:
+    """The facts of an assessment that the search filters by in the key index.
 
-    ``flag:<rule>`` for every stored flag (any status: a resolved flag was had),
-    ``negative:<group>`` for a group with a negative cell in any alternative but the zero
-    option, ``acknowledged_high`` when a high flag is acknowledged rather than resolved.
-    Reads the raw dict (not the typed model): the migration runs it over every row.
+    From its stored ``data``: ``flag:<rule>`` for every stored flag (any status: a resolved
+    flag was had), ``negative:<group>`` for a group with a negative cell in any alternative
+    but the zero option, ``acknowledged_high`` when a high flag is acknowledged rather than
+    resolved. From its columns, given as arguments: ``state:<state>`` (the workflow's state
+    id) and ``level:<level>`` (``Assessment.level``: none, light or full; no key before
+    screening), so that a key filter with a state or a level is answered from the key index
+    alone (migration 0030). Reads the raw dict (not the typed model): the migrations run it
+    over every row.
     """
-    if not isinstance(data, Mapping):
-        return frozenset()
     keys: set[str] = set()
+    if isinstance(state, str) and state:
+        keys.add(STATE + state)
+    if level is not None and level in LEVELS:
+        keys.add(LEVEL + level)
+    if not isinstance(data, Mapping):
+        return frozenset(k for k in keys if len(k) <= KEY_MAX)
     for flag in _dicts(data.get("flags")):
         rule = flag.get("rule")
         if isinstance(rule, str) and rule:
@@ -63,7 +76,6 @@ def _dicts(value: Any) -> list[Mapping[str, Any]]:
 # --- the filters -------------------------------------------------------------------------
 
 TEXT_MAX = 200
-LEVELS = ("none", "light", "full")
 YEARS = (1900, 2999)
 TRUE, FALSE = "true", "false"
 # The sort orders: name -> what it sorts by; "-" first is the same, descending.

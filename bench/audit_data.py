@@ -41,6 +41,7 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
+from assess.assessment_search import search_keys
 from assess.audit.hashing import HASHED_FIELDS, event_hash
 from tests import pgcluster
 
@@ -1288,7 +1289,8 @@ def life(world: World, i: int) -> None:
         )
         for docid, *_ in documents:
             w.add("agenda_item_documents", {"agenda_item_id": item_id, "document_id": docid})
-    keys = search_keys(final)
+    # The product's keys: the answers' facts, the state and the screening's level.
+    keys = search_keys(final, state=state, level=level)
     for key in sorted(keys):
         w.add(
             "assessment_search_keys",
@@ -1299,28 +1301,6 @@ def life(world: World, i: int) -> None:
                 "key": key,
             },
         )
-
-
-def search_keys(data: dict) -> set[str]:
-    """The auditors' search keys of one assessment's answers (audit-spec.md, migration 0022):
-    the search's own pure function once it is on main, so that the generated keys are
-    exactly the ones the product keeps; until then the same rule written out here."""
-    try:
-        from assess.assessment_search import search_keys as product_keys
-    except ImportError:
-        pass
-    else:
-        return set(product_keys(data))
-    keys = set()
-    zero = {a["id"] for a in data.get("alternatives", []) if a.get("zero_option") is True}
-    for flag in data.get("flags", []):
-        keys.add(f"flag:{flag['rule']}")
-        if flag.get("severity") == "high" and flag.get("status") == "acknowledged":
-            keys.add("acknowledged_high")
-    for cell in data.get("impacts", []):
-        if cell.get("direction") == "negative" and cell.get("alternative") not in zero:
-            keys.add(f"negative:{cell['group']}")
-    return keys
 
 
 # --- the database ------------------------------------------------------------------

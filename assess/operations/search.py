@@ -28,8 +28,10 @@ from ..assessment_search import (
     ACKNOWLEDGED_HIGH,
     DEFAULT_SORT,
     FLAG,
+    LEVEL,
     NEGATIVE,
     SORTS,
+    STATE,
     SearchChoices,
     SearchFilters,
     flag_rule_label,
@@ -159,9 +161,10 @@ def search(
 
 def _count(org: int, filters: SearchFilters) -> int:
     """How many ``filters`` find, up to ``COUNT_CAP`` + 1, so that its time has a bound: the
-    rows are read in a stream that stops at the cap. Filtered by keys, it starts from the
-    first key's index entries (the organisation and the key lead it) and joins the others
-    and the assessment's row only when other filters need it."""
+    rows are read in a stream that stops at the cap. Filtered by keys (the state and the
+    level are keys too), it starts from the first key's index entries (the organisation and
+    the key lead it), joins the others' in the key index alone, and the assessment's row
+    only when other filters need it."""
     wanted = _wanted_keys(filters)
     if not wanted:
         conditions, needs_decision = _conditions(org, filters, from_text=True)
@@ -169,19 +172,12 @@ def _count(org: int, filters: SearchFilters) -> int:
         if needs_decision:
             found = found.join(Decision, Decision.id == Assessment.decision_id)
         return _capped(found.where(*conditions))
-    first = aliased(AssessmentSearchKey)
-    found = select(first.assessment_id).where(first.organisation_id == org, first.key == wanted[0])
-    for key in wanted[1:]:
-        also = aliased(AssessmentSearchKey)
-        found = found.join(also, and_(also.assessment_id == first.assessment_id, also.key == key))
+    found = _with_keys(org, wanted)
     if not _only_keys(filters):
-        rest = replace(filters, flag=None, negative_group=None)
-        if rest.acknowledged_high is True:
-            rest = replace(rest, acknowledged_high=None)
-        conditions, needs_decision = _conditions(org, rest, from_text=True)
+        conditions, needs_decision = _conditions(org, _not_keys(filters), from_text=True)
         # The keys lead (SQLite would otherwise walk the organisation's assessments).
         conditions[0] = _org_unindexed(org)
-        found = found.join(Assessment, Assessment.id == first.assessment_id)
+        found = found.join(Assessment, Assessment.id == found.selected_columns[0])
         if needs_decision:
             found = found.join(Decision, Decision.id == Assessment.decision_id)
         found = found.where(*conditions)
@@ -211,6 +207,7 @@ _INDEXED_SORTS = ("started", "updated")
 
 
 def _wanted_keys(f: SearchFilters) -> list[str]:
+    """The keys every assessment found has, the rarest kinds first (the first leads)."""
     keys = []
     if f.flag is not None:
         keys.append(FLAG + f.flag)
@@ -218,12 +215,33 @@ def _wanted_keys(f: SearchFilters) -> list[str]:
         keys.append(NEGATIVE + f.negative_group)
     if f.acknowledged_high is True:
         keys.append(ACKNOWLEDGED_HIGH)
+    if f.state is not None:
+        keys.append(STATE + f.state)
+    if f.level is not None:
+        keys.append(LEVEL + f.level)
     return keys
 
 
+def _not_keys(f: SearchFilters) -> SearchFilters:
+    """``f`` without the filters ``_wanted_keys`` answers."""
+    rest = replace(f, flag=None, negative_group=None, state=None, level=None)
+    return replace(rest, acknowledged_high=None) if rest.acknowledged_high is True else rest
+
+
 def _only_keys(f: SearchFilters) -> bool:
-    others = replace(f, flag=None, negative_group=None, acknowledged_high=None)
-    return not others.active and f.acknowledged_high is not False
+    return not _not_keys(f).active
+
+
+def _with_keys(org_id: int, keys: list[str]) -> Select:
+    """The ids of the organisation's assessments that have every one of ``keys``, from the
+    key index alone: the first key's entries of the lookup index (organisation, key,
+    assessment), each joined to the others' through the unique (assessment_id, key) one."""
+    first = aliased(AssessmentSearchKey)
+    found = select(first.assessment_id).where(first.organisation_id == org_id, first.key == keys[0])
+    for key in keys[1:]:
+        also = aliased(AssessmentSearchKey)
+        found = found.join(also, and_(also.assessment_id == first.assessment_id, also.key == key))
+    return found
 
 
 def every_row(
@@ -317,9 +335,14 @@ def _conditions(
     org_id: int, f: SearchFilters, *, walk: bool = False, from_text: bool = False
 ) -> tuple[list, bool]:
     """The WHERE of a search, and whether it reads the decisions' columns; ``walk``: the
-    keys tested per assessment (see ``_walk``); ``from_text``: start from the text index's
-    matches rather than from the organisation's assessments."""
+    keys tested per assessment (see ``_walk``), the state and the level read from its row;
+    else the assessments that have every wanted key, found in the key index alone
+    (``_with_keys``); ``from_text``: start from the text index's matches rather than from
+    the organisation's assessments."""
     has_key = _key_exists if walk else _has_key
+    wanted = [] if walk else _wanted_keys(f)
+    if wanted:
+        f = replace(f, state=None, level=None)
     conditions: list = [Assessment.organisation_id == org_id]
     needs_decision = False
     if f.q and _indexed_text(f.q):
@@ -348,13 +371,16 @@ def _conditions(
         conditions.append(Assessment.changed_after_publication_at.is_not(None))
     elif f.changed_after_publication is False:
         conditions.append(Assessment.changed_after_publication_at.is_(None))
-    if f.flag is not None:
-        conditions.append(has_key(org_id, FLAG + f.flag))
-    if f.negative_group is not None:
-        conditions.append(has_key(org_id, NEGATIVE + f.negative_group))
-    if f.acknowledged_high is True:
-        conditions.append(has_key(org_id, ACKNOWLEDGED_HIGH))
-    elif f.acknowledged_high is False:
+    if wanted:
+        conditions.append(Assessment.id.in_(_with_keys(org_id, wanted)))
+    else:
+        if f.flag is not None:
+            conditions.append(has_key(org_id, FLAG + f.flag))
+        if f.negative_group is not None:
+            conditions.append(has_key(org_id, NEGATIVE + f.negative_group))
+        if f.acknowledged_high is True:
+            conditions.append(has_key(org_id, ACKNOWLEDGED_HIGH))
+    if f.acknowledged_high is False:
         conditions.append(~has_key(org_id, ACKNOWLEDGED_HIGH))
     return conditions, needs_decision
 

@@ -2,9 +2,10 @@
 kept on every write by session hooks registered here, in the operations layer (the models
 import nothing above them):
 
-- ``assessment_search_keys``: ``assessment_search.search_keys(data)`` (a pure function) of
-  every assessment inserted or whose ``data`` changed, rewritten by difference after the
-  flush that wrote it, in the same transaction;
+- ``assessment_search_keys``: ``assessment_search.search_keys(data, state=..., level=...)``
+  (a pure function) of every assessment inserted or whose ``data``, ``state`` (a
+  transition) or ``level`` (set by the model's ``_keep_level`` from the screening) changed,
+  rewritten by difference after the flush that wrote it, in the same transaction;
 - ``Assessment.changed_after_publication_at``: set once, before the flush, when an
   assessment's ``data`` changes while its decision is on a published agenda (a published or
   held meeting whose item has no outcome yet: after the outcome, the follow-up is expected
@@ -32,6 +33,12 @@ PUBLISHED_STATES = ("published", "held")
 
 def _data_changed(assessment: Assessment) -> bool:
     return inspect(assessment).attrs.data.history.has_changes()
+
+
+def _keys_changed(assessment: Assessment) -> bool:
+    """Whether what the keys are made of changed: the data, the state or the level."""
+    attrs = inspect(assessment).attrs
+    return any(attrs[name].history.has_changes() for name in ("data", "state", "level"))
 
 
 @event.listens_for(Session, "before_flush")
@@ -74,17 +81,18 @@ def _after_flush(session: Session, flush_context) -> None:
     written = [
         obj
         for obj in (*session.new, *session.dirty)
-        if isinstance(obj, Assessment) and (obj in session.new or _data_changed(obj))
+        if isinstance(obj, Assessment) and (obj in session.new or _keys_changed(obj))
     ]
     if written:
         refresh_keys(session, written)
 
 
 def refresh_keys(session: Session, assessments: Iterable[Assessment]) -> None:
-    """Rewrite the search keys of ``assessments`` from their data, by difference."""
+    """Rewrite the search keys of ``assessments`` from their data, state and level, by
+    difference."""
     connection = session.connection()
     for a in assessments:
-        wanted = search_keys(a.data)
+        wanted = search_keys(a.data, state=a.state, level=a.level)
         have = set(
             connection.scalars(
                 select(AssessmentSearchKey.key).where(AssessmentSearchKey.assessment_id == a.id)

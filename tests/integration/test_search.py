@@ -43,7 +43,7 @@ def stored_keys(assessment_id: int) -> set[str]:
 
 def keys_match_data() -> None:
     for a in db.session.scalars(select(Assessment)):
-        assert stored_keys(a.id) == set(search_keys(a.data)), a.id
+        assert stored_keys(a.id) == set(search_keys(a.data, state=a.state, level=a.level)), a.id
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,10 @@ def test_the_keys_follow_the_data_on_every_write(world):
         assert "acknowledged_high" not in stored_keys(in_review.id)
         assert any(k.startswith("flag:") for k in stored_keys(in_review.id))
         assert "acknowledged_high" in stored_keys(ids["approved"])
-        assert stored_keys(ids["third"]) == set()
+        # Just started: its state, no level (not screened), nothing from its answers.
+        assert stored_keys(ids["third"]) == {"state:draft"}
+        assert "state:in_review" in stored_keys(in_review.id)
+        assert "level:light" in stored_keys(in_review.id)
 
 
 def test_acknowledging_a_high_flag_and_a_flag_appearing_change_the_keys(world):
@@ -231,6 +234,74 @@ def test_every_filter_finds_what_the_assessments_say(world):
             "q", "body", "state", "level", "from", "to", "preparer", "reviewer", "flag",
             "negative_group", "changed_after_publication", "acknowledged_high",
         }  # fmt: skip
+
+
+def _combinations(ids) -> list[dict[str, object]]:
+    approved = db.session.get(Assessment, ids["approved"])
+    in_review = db.session.get(Assessment, ids["in_review"])
+    both = sorted(
+        {f.rule for f in approved.content.flags} & {f.rule for f in in_review.content.flags}
+    )
+    negative = sorted(
+        k.removeprefix("negative:") for k in stored_keys(approved.id) if k.startswith("negative:")
+    )
+    return [
+        {"flag": both[0], "state": "approved"},
+        {"flag": both[0], "state": "in_review"},
+        {"flag": both[0], "state": "draft"},
+        {"flag": both[0], "level": "light"},
+        {"flag": both[0], "state": "approved", "level": "full"},
+        {"flag": both[0], "state": "approved", "level": "light"},
+        {"negative_group": negative[0], "acknowledged_high": "true"},
+        {"negative_group": negative[0], "acknowledged_high": "true", "state": "approved"},
+        {"negative_group": negative[0], "acknowledged_high": "true", "level": "full"},
+        {"negative_group": negative[0], "acknowledged_high": "false", "state": "in_review"},
+        {"acknowledged_high": "false", "level": "light"},
+        {"acknowledged_high": "false", "state": "draft"},
+        {"state": "in_review", "level": "light"},
+        {"state": "draft", "preparer": user("admin").id},
+        {"state": "approved", "changed_after_publication": "true"},
+        {"level": "full", "changed_after_publication": "false"},
+        {"flag": both[0], "state": "approved", "q": approved.decision.case_number[:8]},
+        {"state": "in_review", "q": approved.decision.case_number[:8]},
+        {"level": "light", "body": in_review.decision.body_id},
+    ]
+
+
+def test_state_and_level_with_other_filters_find_what_the_assessments_say(world, monkeypatch):
+    """The state and the level are keys: with a flag, a group or an acknowledged high flag
+    they are found in the key index alone, under the count's cap (from the keys) and past it
+    (walking the sort order and reading the row's state and level) alike."""
+    from assess.operations import search as search_ops
+
+    app, ids = world
+    with app.app_context():
+        auditor = user("auditor")
+        everything = list(db.session.scalars(select(Assessment)))
+        found_some = found_none = 0
+        for cap in (search_ops.COUNT_CAP, 0):
+            monkeypatch.setattr(search_ops, "COUNT_CAP", cap)
+            for args in _combinations(ids):
+                parsed = parse_filters({k: str(v) for k, v in args.items()}, choices(auditor))
+                assert not parsed.problems, (args, parsed.problems)
+                expected = [
+                    a.id
+                    for a in sorted(everything, key=lambda a: (a.created_at, a.id), reverse=True)
+                    if all(_oracle(a, name, value) for name, value in args.items())
+                ]
+                found = search(auditor, parsed.filters, per_page=100)
+                assert [r.assessment_id for r in found.items] == expected, (cap, args)
+                assert found.total == min(len(expected), cap), (cap, args)
+                one_by_one = [
+                    r.assessment_id
+                    for n in range(1, len(expected) + 2)
+                    for r in search(auditor, parsed.filters, page=n, per_page=1).items
+                ]
+                assert one_by_one == expected, (cap, args)
+                found_some += bool(expected)
+                found_none += not expected
+        # The cases tell the assessments apart: some find some, some find none.
+        assert found_some and found_none
 
 
 def test_sorted_and_paginated(world):

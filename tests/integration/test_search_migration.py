@@ -1,5 +1,6 @@
-"""Migration 0023 (issue 21) fills the search keys and the change after publication of the
-assessments made before the session hooks kept them."""
+"""Migrations 0023 and 0030 (issue 21) fill the search keys (0030: the state's and the
+level's) and the change after publication of the assessments made before the session hooks
+kept them."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -10,7 +11,15 @@ from sqlalchemy import select, text
 from assess import create_app
 from assess.assessment_search import search_keys
 from assess.extensions import db
-from assess.models import AgendaItem, Assessment, AssessmentSearchKey, AuditEvent, Meeting
+from assess.models import (
+    AgendaItem,
+    Assessment,
+    AssessmentSearchKey,
+    AuditEvent,
+    Decision,
+    Meeting,
+)
+from assess.operations import assessments as assessments_ops
 from assess.operations.demo import load_demo
 from assess.operations.demo_scenario import acknowledge_high, load_scenario
 from tests.support import user
@@ -71,7 +80,9 @@ def _fills(url: str) -> None:
         db.session.expire_all()
         assert _keys() == kept
         for a in db.session.scalars(select(Assessment)):
-            assert {k for _, i, k in kept if i == a.id} == set(search_keys(a.data))
+            assert {k for _, i, k in kept if i == a.id} == set(
+                search_keys(a.data, state=a.state, level=a.level)
+            )
         first_change = db.session.scalar(
             select(AuditEvent.at)
             .where(
@@ -92,5 +103,58 @@ def _fills(url: str) -> None:
         db.session.remove()
         downgrade(revision="0022")
         upgrade()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_0030_fills_the_state_and_level_keys(tmp_path):
+    _fills_state_and_level(f"sqlite:///{tmp_path / 'a.db'}")
+
+
+@pytest.mark.postgres
+def test_0030_fills_them_on_postgres(postgres_url):
+    _fills_state_and_level(postgres_url)
+
+
+def _state_and_level() -> set[tuple[int, int, str]]:
+    return {k for k in _keys() if k[2].startswith(("state:", "level:"))}
+
+
+def _fills_state_and_level(url: str) -> None:
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        load_demo()
+        assert load_scenario()
+        # A third in the draft state, before screening: a state key, no level key.
+        assessments_ops.create_assessment(user("preparer"), db.session.get(Decision, 2))
+        kept = _keys()
+        every = list(db.session.scalars(select(Assessment)))
+        expected = {(a.organisation_id, a.id, f"state:{a.state}") for a in every} | {
+            (a.organisation_id, a.id, f"level:{a.level}") for a in every if a.level
+        }
+        assert len(every) == 3 and len({a.state for a in every}) == 3
+        assert _state_and_level() == expected  # the hooks wrote them
+        data_keys = kept - expected
+        assert data_keys
+        db.session.remove()
+        # Back to 0029: the downgrade takes them away, the data's keys stay.
+        downgrade(revision="0029")
+        assert _state_and_level() == set()
+        assert _keys() == data_keys
+        db.session.remove()
+
+        upgrade()
+        assert _keys() == kept
+        # Run again over keys already there (the hooks wrote some before the upgrade): none
+        # doubled, none missing.
+        db.session.execute(text("DELETE FROM assessment_search_keys WHERE key LIKE 'level:%'"))
+        db.session.commit()
+        db.session.remove()
+        db.session.execute(text("UPDATE alembic_version SET version_num = '0029'"))
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        assert _keys() == kept
         db.session.remove()
         db.engine.dispose()

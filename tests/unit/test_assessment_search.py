@@ -31,6 +31,23 @@ def test_keys_from_flags_cells_and_acknowledged_high_flags():
     assert search_keys({}) == set() == search_keys(None) == search_keys({"flags": "x"})
 
 
+def test_keys_of_the_state_and_the_level():
+    """The state and the screening's level are keys (given: they are columns, not data),
+    beside the data's; no level key before screening or for a level the column never has."""
+    data = {"flags": [{"rule": "late_assessment", "severity": "low"}]}
+    assert search_keys(data, state="in_review", level="light") == {
+        "flag:late_assessment",
+        "state:in_review",
+        "level:light",
+    }
+    assert search_keys(None, state="draft", level=None) == {"state:draft"}
+    assert search_keys({}, state="approved", level="full") == {"state:approved", "level:full"}
+    assert search_keys({}, state="approved", level="none") == {"state:approved", "level:none"}
+    assert search_keys({}, state="", level="huge") == set()
+    # Without them, only the data's (what migration 0023 fills).
+    assert search_keys(data) == {"flag:late_assessment"}
+
+
 def test_filters_parse_and_every_bad_value_is_named():
     good = parse_filters(
         {
