@@ -35,6 +35,7 @@ from .context import (  # noqa: F401  (workflows, snapshot: read by the fronts h
     actor,
     changing,
     check_version,
+    completeness,
     engine_for,
     facts,
     forms,
@@ -53,33 +54,32 @@ COMMENT_MAX_LENGTH = 5000  # a transition's comment, kept in the revision and th
 def options(user: User, assessment: Assessment) -> list[Option]:
     """The transitions from the current state, each available or with its reasons.
 
-    Inside ``reading()`` they are remembered per stored version of the assessment (and
-    everything else the guards see), because checking completeness is the costliest part
-    of reading an assessment, and case-management systems read the same version over and
-    over. Only for showing: firing a transition checks the guards afresh. The reasons are
-    lazy texts, so what is remembered serves readers of every language.
+    Only the completeness of the sections and the screening (``context.completeness``, the
+    costliest part) is remembered, inside ``reading()``, per stored version of the
+    assessment, the decision's language and whether the organisation is bilingual: exactly
+    what it is computed from, all of it read in the same request, so every worker gives the
+    same answer and none goes stale after another worker's write. Everything else the
+    guards see (the user and roles, the decision's preparer, the reviewing body's members,
+    follow-up summaries, who changed the content, the policy's labels) is read afresh on
+    every call. Firing a transition checks everything afresh as well.
     """
-    if not committed_view() or inspect(assessment).modified:
-        return engine_for(assessment).options(facts(assessment), actor(user))
-    decision = assessment.decision
-    key = (
-        assessment.id,
-        assessment.version,
-        decision.preparer_id,
-        decision.language,
-        decision.organisation.bilingual,
-        user.id,
-        frozenset(user.roles),
-    )
-    cache = current_app.extensions.get("assess.options")
-    if cache is None:
-        cache = current_app.extensions["assess.options"] = _Remembered(512)
-    found = cache.get(key)
-    if found is None:
-        found = engine_for(assessment).options(facts(assessment), actor(user))
-        cache.put(key, found)
-    # Copies, so that no caller can change what the next request is shown.
-    return [Option(o.transition, list(o.reasons)) for o in found]
+    checked = None
+    if committed_view() and not inspect(assessment).modified:
+        decision = assessment.decision
+        key = (
+            assessment.id,
+            assessment.version,
+            decision.language,
+            bool(decision.organisation.bilingual),
+        )
+        cache = current_app.extensions.get("assess.completeness")
+        if cache is None:
+            cache = current_app.extensions["assess.completeness"] = _Remembered(512)
+        checked = cache.get(key)
+        if checked is None:
+            checked = completeness(assessment)
+            cache.put(key, checked)
+    return engine_for(assessment).options(facts(assessment, completeness=checked), actor(user))
 
 
 class _Remembered:

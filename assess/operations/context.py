@@ -46,6 +46,7 @@ __all__ = [
     "answer_context",
     "changing",
     "check_version",
+    "completeness",
     "decision_part",
     "document_languages",
     "engine_for",
@@ -154,12 +155,23 @@ def actor(user: User) -> Actor:
     return Actor(id=user.id, roles=frozenset(user.roles))
 
 
-def facts(assessment: Assessment, data: AssessmentData | None = None) -> Facts:
+def facts(
+    assessment: Assessment,
+    data: AssessmentData | None = None,
+    *,
+    completeness: tuple[tuple, tuple] | None = None,
+) -> Facts:
+    """What the guards see of ``assessment`` (with ``data`` instead of its stored content).
+
+    ``completeness``: the result of ``completeness(assessment)`` when the caller already
+    has it (remembered for a stored version, ``operations.assessments.options``)."""
     data = assessment.content if data is None else data
     screening = data.screening
     form = form_for(assessment)
-    ctx = answer_context(assessment)
     definition = engine_for(assessment).definition
+    incomplete, problems = (
+        completeness if completeness is not None else _completeness(assessment, form, data)
+    )
     return Facts(
         state=assessment.state,
         prepared_by=assessment.prepared_by_id,
@@ -168,8 +180,8 @@ def facts(assessment: Assessment, data: AssessmentData | None = None) -> Facts:
         level=screening.level,
         level_reason=screening.level_reason or "",
         exempt_category=screening.exempt_category,
-        incomplete_sections=tuple(questionnaire.incomplete_sections(form, data, ctx)),
-        screening_problems=tuple(screening_problems(form, screening)),
+        incomplete_sections=incomplete,
+        screening_problems=problems,
         unresolved_high_flags=tuple(flags.unresolved_high(data.flags)),
         content_changes=content_changes(assessment, definition, form)
         if definition.needs_second_person(assessment.state)
@@ -180,6 +192,24 @@ def facts(assessment: Assessment, data: AssessmentData | None = None) -> Facts:
         else (),
         decided=definition.is_in_follow_up(assessment.state),
         **policy_applied.review_facts(assessment),
+    )
+
+
+def completeness(assessment: Assessment) -> tuple[tuple, tuple]:
+    """The sections still incomplete and what the screening lacks: the costliest part of
+    ``facts``, and a pure function of the assessment's stored row (its content, form and
+    policy version, all of which make a new ``version``), the decision's language and whether
+    the organisation is bilingual. Nothing else may go into it: ``options`` remembers it
+    under exactly those keys."""
+    return _completeness(assessment, form_for(assessment), assessment.content)
+
+
+def _completeness(
+    assessment: Assessment, form: FormDefinition, data: AssessmentData
+) -> tuple[tuple, tuple]:
+    return (
+        tuple(questionnaire.incomplete_sections(form, data, answer_context(assessment))),
+        tuple(screening_problems(form, data.screening)),
     )
 
 

@@ -1,4 +1,7 @@
-"""The steps possible now are remembered per stored version, and always equal a fresh check."""
+"""The steps possible now: what is remembered per stored version (the completeness of the
+sections) and what is read afresh (everything else), and that the answer always equals a
+fresh check, also after a change another worker made without a new version of the
+assessment."""
 
 from flask import current_app
 from flask_babel import force_locale
@@ -28,7 +31,7 @@ def read(who, a) -> list:
 
 
 def remembered() -> int:
-    cache = current_app.extensions.get("assess.options")
+    cache = current_app.extensions.get("assess.completeness")
     return len(cache._items) if cache else 0
 
 
@@ -106,3 +109,72 @@ def test_only_committed_state_read_inside_reading_is_remembered(ctx):
     # Outside reading() (a page after a change, say) nothing is remembered.
     ops.options(user("reviewer"), a)
     assert remembered() == count
+
+
+def test_a_reviewer_linked_to_the_reviewing_body_is_seen(ctx):
+    # The policy gives the review to a body: only its linked reviewers may approve. Linking
+    # a reviewer changes the users' rows, not the assessment: no new version of it.
+    from assess.operations.reviewer_bodies import set_review_bodies
+    from tests.integration.test_policy_drives import POLICY, decision, publish
+
+    publish(
+        POLICY.replace(
+            "  - decision_type: filling_post\n    rule: exempt",
+            "  - decision_type: filling_post\n    review: {body: executive_board}\n"
+            "    rule: exempt",
+        )
+    )
+    reviewer = user("reviewer")
+    a = ops.active_assessment(decision("filling_post"))
+    db.session.commit()
+    version = a.version
+    before = read(reviewer, a)
+    assert before == fresh(reviewer, a)
+    assert [r for t, r in before if t == "confirm_screen_out"] != [[]]  # blocked: not linked
+    set_review_bodies(user("admin"), reviewer, ["executive_board"])
+    db.session.expire_all()  # as another worker's next request would read it
+    after = read(reviewer, a)
+    assert a.version == version
+    assert after == fresh(reviewer, a) != before
+    assert [r for t, r in after if t == "confirm_screen_out"] == [[]]  # now allowed
+
+
+def test_a_follow_up_summary_written_is_seen(ctx):
+    from assess.operations import follow_up as fu
+    from tests.integration.test_follow_up import record_all
+    from tests.support import acknowledge_high, to_review
+
+    preparer, reviewer = user("preparer"), user("reviewer")
+    a = to_review(preparer, db.session.get(Decision, 1))
+    acknowledge_high(reviewer, a)
+    for who, trigger in (
+        (reviewer, "approve"),
+        (user("secretary"), "record_decision"),
+        (preparer, "start_follow_up"),
+    ):
+        ops.fire(who, a, trigger, expected_version=a.version)
+    record_all(a)
+    before = read(reviewer, a)
+    assert before == fresh(reviewer, a)
+    assert [r for t, r in before if t == "close"] == [
+        ["Make the follow-up summary for those heard: older people's council."]
+    ]
+    fu.make_summary(reviewer, a, "older_people_council", "fi", expected_version=a.version)
+    db.session.expire_all()
+    after = read(reviewer, a)
+    assert after == fresh(reviewer, a) != before
+    assert [r for t, r in after if t == "close"] == [[]]
+
+
+def test_the_remembered_part_is_a_function_of_its_key_only(ctx):
+    # What is remembered must not depend on anything outside its key: computed for one
+    # user, it serves another with other roles, and equals a fresh computation.
+    preparer, reviewer = user("preparer"), user("reviewer")
+    a = prepared(preparer, new_decision("OPT/5"))
+    db.session.commit()
+    with reading():
+        ops.options(preparer, a)
+    cache = current_app.extensions["assess.completeness"]
+    key = (a.id, a.version, a.decision.language, bool(a.decision.organisation.bilingual))
+    assert cache.get(key) == ops.completeness(a)
+    assert read(reviewer, a) == fresh(reviewer, a)
