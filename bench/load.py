@@ -2,20 +2,28 @@
 on PostgreSQL (a throwaway cluster, tests/pgcluster.py) with the API's rate limit in Redis (a
 throwaway redis-server, tests/redisserver.py), on loopback, bounded in time.
 
-Run: `.venv/bin/python -m bench.load --minutes 10` (default 1; --users 200).
+The lead's run on a quiet host (bench/README.md, issue 16):
+
+    .venv/bin/python -m bench.load --minutes 10 --think 10 > load.json
 
 Each virtual official is a thread that waits a think time (exponential, mean --think
-seconds) and then does one request of a kind drawn by weight: the dashboard, a decision's
-page, a meeting's page (the agenda), the agenda as a Word document (rendered: the one kind
-exempt from the 100 ms target), an API GET of an assessment, an API PATCH of it with
-If-Match (a form save; 412 when another official saved first is deliberate), and the
-download of a stored document. The web pages are read in signed-in sessions (a pool of
-sessions shared by the officials: one log-in per official would measure argon2).
+seconds) and then does one action drawn by weight (bench/load_mix.py says which and how):
+reads of pages, the API and documents, and the writes officials make through the web
+forms (impact-cell saves, submits, reviews that return or approve, reopening), with CSRF,
+in signed-in sessions (one per role, shared by the officials: one log-in per official would
+measure argon2).
 
-Recorded: requests and throughput, p50/p95/p99 per kind, statuses that are errors (every
-status >= 400 but the deliberate 409/412/422), each worker's RSS at the start and the end,
-and the ceiling of /healthz on the same server (20 threads, no think time) before and after.
-Not yet in the mix: submits, reviews and impact-cell saves through the web forms.
+Before the run, every worker is warmed up twice: /healthz (the lead's earlier "start"),
+then every kind of action WARM_ROUNDS times from WORKERS concurrent clients, so that each
+worker has served each kind (imports on first use, templates compiled, catalogues,
+statement caches filled) before the steady morning is measured.
+
+Printed (JSON): requests and throughput; p50/p95/p99 per kind of request; statuses that
+are errors (every status >= 400 but the deliberate 409/412/422) by kind; each worker's RSS
+(VmRSS, KiB) after boot, after the warm-up and at the end, with the growth from each, and
+sampled every --sample seconds through the run (the curve: does it level off?); the
+FLOW assessments' states at the end; the ceiling of /healthz (20 threads, no think time)
+before and after.
 """
 
 from __future__ import annotations
@@ -36,23 +44,16 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+from typing import IO
+
+from bench.load_mix import DELIBERATE, DOCUMENT_KINDS, WEIGHTS, Official, Work
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
-SESSIONS = 6  # signed-in web sessions, shared by the officials
 TOKENS = 20  # API tokens, shared by the officials
 ASSESSMENTS = 20  # assessments the API PATCHes go to
-DELIBERATE = {409, 412, 422}
-DOCUMENT_KINDS = {"agenda_docx"}
-WEIGHTS = {
-    "dashboard": 20,
-    "decision_page": 15,
-    "meeting_page": 8,
-    "agenda_docx": 2,
-    "api_get": 20,
-    "api_patch": 15,
-    "document_download": 5,
-}
+FLOW = 30  # assessments the web forms submit, review, approve and reopen
+WARM_ROUNDS = 3  # each kind of action this many times per worker before the run
 
 
 def _free_port() -> int:
@@ -63,7 +64,8 @@ def _free_port() -> int:
 
 def prepare(url: str) -> dict:
     """The demo with its scenario (documents, a meeting), ASSESSMENTS prepared assessments
-    and TOKENS API tokens; the ids the officials use."""
+    for the API, FLOW prepared assessments for the web forms and TOKENS API tokens; the ids
+    the officials use."""
     from flask_migrate import upgrade
     from sqlalchemy import select
 
@@ -82,20 +84,24 @@ def prepare(url: str) -> dict:
         load_demo()
         load_scenario()
         tokens = [issue_token(user("preparer")) for _ in range(TOKENS)]
-        assessments = []
-        for n in range(ASSESSMENTS):
+
+        def make(prefix: str, n: int):
             d = decision_ops.create_decision(
                 user("preparer"),
-                case_number=f"LOAD/{n}",
-                title=f"Load {n}",
+                case_number=f"{prefix}/{n}",
+                title=f"{prefix} {n}",
                 language="fi",
                 body_id=1,
                 proposal="",
             )
-            assessments.append(prepared(user("preparer"), d).id)
+            return prepared(user("preparer"), d)
+
+        assessments = [make("LOAD", n).id for n in range(ASSESSMENTS)]
+        flow = [make("FLOW", n) for n in range(FLOW)]
         facts = {
             "tokens": tokens,
             "assessments": assessments,
+            "flow": {str(a.id): [a.decision_id, a.state] for a in flow},
             "decisions": list(db.session.scalars(select(Decision.id))),
             "meetings": list(db.session.scalars(select(Meeting.id))),
             "documents": list(db.session.scalars(select(Document.id))),
@@ -107,45 +113,75 @@ def prepare(url: str) -> dict:
     return facts
 
 
-def sign_in(port: int, email: str, password: str) -> str:
+def work_of(facts: dict) -> Work:
+    flow = {int(a): v for a, v in facts["flow"].items()}
+    return Work({a: s for a, (_, s) in flow.items()}, {a: d for a, (d, _) in flow.items()})
+
+
+def http_transport(port: int):
+    """Send one request on a new connection (as browsers behind a proxy mostly do)."""
+
+    def send(method, path, headers, body):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            r = conn.getresponse()
+            text = r.read().decode("utf-8", "replace")
+            return r.status, folded(r.getheaders()), text
+        finally:
+            conn.close()
+
+    return send
+
+
+def folded(pairs) -> dict[str, str]:
+    """Response headers as a dict; a repeated one (Set-Cookie) joined with newlines."""
+    out: dict[str, str] = {}
+    for name, value in pairs:
+        out[name] = f"{out[name]}\n{value}" if name in out else value
+    return out
+
+
+def sign_in(send, email: str, password: str) -> str:
     """A signed-in session's Cookie header."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    conn.request("GET", "/login")
-    r = conn.getresponse()
-    page = r.read().decode()
-    cookie = _cookies(r, {})
+    status, headers, page = send("GET", "/login", {}, None)
+    cookie = _cookies(headers, {})
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
         r'value="([^"]+)"[^>]*name="csrf_token"', page
     )
     assert token, "no CSRF token on /login"
     body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token[1]})
-    conn.request(
+    status, headers, answer = send(
         "POST",
         "/login",
-        body=body,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": _header(cookie),
-        },
+        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": _header(cookie)},
+        body,
     )
-    r = conn.getresponse()
-    r.read()
-    assert r.status == 302, f"sign-in of {email}: {r.status}"
-    cookie = _cookies(r, cookie)
-    conn.close()
-    return _header(cookie)
+    assert status == 302, f"sign-in of {email}: {status}: {answer[:2000]}"
+    cookie = _cookies(headers, cookie)
+    # Log-in starts a fresh session; its CSRF secret comes with the first page after it.
+    _, headers, _ = send("GET", "/", {"Cookie": _header(cookie)}, None)
+    return _header(_cookies(headers, cookie))
 
 
-def _cookies(response, jar: dict) -> dict:
+def _cookies(headers: dict, jar: dict) -> dict:
     jar = dict(jar)
-    for value in response.headers.get_all("Set-Cookie") or []:
-        name, _, rest = value.partition("=")
-        jar[name.strip()] = rest.split(";", 1)[0]
+    for value in headers.get("Set-Cookie", "").split("\n"):
+        if "=" in value:
+            name, _, rest = value.partition("=")
+            jar[name.strip()] = rest.split(";", 1)[0]
     return jar
 
 
 def _header(jar: dict) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def sessions(send) -> dict[str, str]:
+    from bench.load_mix import READER_ROLES
+    from tests.support import DEMO_PASSWORDS
+
+    return {r: sign_in(send, *DEMO_PASSWORDS[r]) for r in READER_ROLES}
 
 
 def worker_pids(master: int) -> list[int]:
@@ -158,6 +194,39 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def rollup_kib(pid: int) -> dict[str, int]:
+    """Rss, Pss and Anonymous (the heap: what a leak grows) from smaps_rollup."""
+    out = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("Rss", "Pss", "Anonymous"):
+            out[name.lower()] = int(rest.split()[0])
+    return out
+
+
+class Sampler(threading.Thread):
+    """Every worker's RSS every ``every`` seconds, until stopped."""
+
+    def __init__(self, pids: list[int], every: float):
+        super().__init__(daemon=True)
+        self.pids, self.every, self.started = pids, every, time.perf_counter()
+        self.samples: list[dict] = []
+        self.halt = threading.Event()
+
+    def sample(self) -> None:
+        row: dict = {"t": round(time.perf_counter() - self.started)}
+        for p in self.pids:
+            try:
+                row[str(p)] = rss_kib(p)
+            except OSError:
+                row[str(p)] = None
+        self.samples.append(row)
+
+    def run(self) -> None:
+        while not self.halt.wait(self.every):
+            self.sample()
 
 
 def ceiling(port: int, seconds: float, threads: int = 20) -> dict:
@@ -209,86 +278,80 @@ def _percentiles(latencies: list[float]) -> dict:
     }
 
 
-class Official(threading.Thread):
-    def __init__(self, n: int, port: int, facts: dict, cookies: list[str], stop: float, out):
-        super().__init__(daemon=True)
-        self.n, self.port, self.facts, self.cookies, self.stop, self.out = (
-            n,
-            port,
-            facts,
-            cookies,
-            stop,
-            out,
-        )
-        self.random = random.Random(n)
-        self.etags: dict[int, str] = {}
-        self.saves = 0
+class Recorder:
+    """Latencies and statuses per kind of request, from every official's thread."""
 
-    def request(self, method, path, headers=None, body=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            r = conn.getresponse()
-            r.read()
-            return r.status, r.getheader("ETag")
-        finally:
-            conn.close()
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies: dict[str, list[float]] = {}
+        self.statuses: dict[str, dict[str, int]] = {}
 
-    def run(self):
-        kinds, weights = zip(*WEIGHTS.items(), strict=True)
-        f = self.facts
-        auth = {"Authorization": f"Bearer {f['tokens'][self.n % len(f['tokens'])]}"}
-        web = {"Cookie": self.cookies[self.n % len(self.cookies)]}
+    def __call__(self, kind: str, status: int, elapsed: float) -> None:
+        with self.lock:
+            self.latencies.setdefault(kind, []).append(elapsed)
+            counts = self.statuses.setdefault(kind, {})
+            counts[str(status)] = counts.get(str(status), 0) + 1
+
+    def kinds(self) -> dict:
+        return {
+            k: {
+                **_percentiles(v),
+                "statuses": self.statuses[k],
+                **({"document_rendering": True} if k in DOCUMENT_KINDS else {}),
+            }
+            for k, v in sorted(self.latencies.items())
+        }
+
+    def errors(self) -> dict:
+        found = {
+            k: {s: n for s, n in st.items() if int(s) >= 400 and int(s) not in DELIBERATE}
+            for k, st in self.statuses.items()
+        }
+        return {k: v for k, v in found.items() if v}
+
+
+def warm_up(send, facts, cookies, work: Work, rounds: int) -> Recorder:
+    """Every kind of action ``rounds`` times from WORKERS clients at once: with all four
+    busy together, each request lands on another worker."""
+    recorder = Recorder()
+    kinds = list(WEIGHTS)
+
+    def client(c: int):
+        official = Official(10_000 + c, send, facts, cookies, work, recorder)
+        for _ in range(rounds):
+            for kind in kinds:
+                official.step(kind)
+
+    pool = [threading.Thread(target=client, args=(c,)) for c in range(WORKERS)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return recorder
+
+
+def official_thread(official: Official, stop: float, think: float) -> threading.Thread:
+    def run():
+        pace = random.Random(official.n + 1_000_000)
         while True:
-            wait = self.random.expovariate(1 / self.out["think"])
-            if time.perf_counter() + wait >= self.stop:
+            wait = pace.expovariate(1 / think)
+            if time.perf_counter() + wait >= stop:
                 return
             time.sleep(wait)
-            kind = self.random.choices(kinds, weights)[0]
-            pick = self.random.choice
-            t0 = time.perf_counter()
-            if kind == "dashboard":
-                status, _ = self.request("GET", "/", web)
-            elif kind == "decision_page":
-                status, _ = self.request("GET", f"/decisions/{pick(f['decisions'])}", web)
-            elif kind == "meeting_page":
-                status, _ = self.request("GET", f"/meetings/{pick(f['meetings'])}", web)
-            elif kind == "agenda_docx":
-                status, _ = self.request("GET", f"/meetings/{pick(f['meetings'])}/agenda.docx", web)
-            elif kind == "api_get":
-                a = pick(f["assessments"])
-                status, etag = self.request("GET", f"/api/v1/assessments/{a}", auth)
-                if etag:
-                    self.etags[a] = etag
-            elif kind == "document_download":
-                status, _ = self.request("GET", f"/api/v1/documents/{pick(f['documents'])}", auth)
-            else:  # api_patch
-                a = pick(f["assessments"])
-                if a not in self.etags:
-                    _, etag = self.request("GET", f"/api/v1/assessments/{a}", auth)
-                    self.etags[a] = etag or '"0"'
-                    t0 = time.perf_counter()
-                self.saves += 1
-                body = json.dumps({"answers": {"scope_notes": f"Official {self.n}, {self.saves}"}})
-                status, etag = self.request(
-                    "PATCH",
-                    f"/api/v1/assessments/{a}",
-                    {**auth, "If-Match": self.etags[a], "Content-Type": "application/json"},
-                    body,
-                )
-                if etag and status == 200:
-                    self.etags[a] = etag
-                else:
-                    self.etags.pop(a, None)
-            elapsed = time.perf_counter() - t0
-            with self.out["lock"]:
-                self.out["latencies"].setdefault(kind, []).append(elapsed)
-                self.out["statuses"].setdefault(kind, {}).setdefault(str(status), 0)
-                self.out["statuses"][kind][str(status)] += 1
+            official.step()
+
+    return threading.Thread(target=run, daemon=True)
 
 
-def measure(url: str, redis_url: str, tmp: Path, minutes: float, users: int, think: float):
-    facts = prepare(url)
+def _growth(before: dict, after: dict) -> dict:
+    return {
+        p: round(100 * (after[p] - before[p]) / before[p], 1)
+        for p in before
+        if before[p] and after.get(p)
+    }
+
+
+def start_server(url: str, redis_url: str, tmp: Path) -> tuple[subprocess.Popen, int, IO[bytes]]:
     port = _free_port()
     log = (tmp / "gunicorn.log").open("wb")
     env = {
@@ -309,53 +372,73 @@ def measure(url: str, redis_url: str, tmp: Path, minutes: float, users: int, thi
         stdout=subprocess.DEVNULL,
         stderr=log,
     )
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError((tmp / "gunicorn.log").read_text()[-3000:])
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start within 180 s") from None
-                time.sleep(0.2)
-        from tests.support import DEMO_PASSWORDS
+    deadline = time.monotonic() + 180
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError((tmp / "gunicorn.log").read_text()[-3000:])
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return server, port, log
+        except OSError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError("gunicorn did not start within 180 s") from None
+            time.sleep(0.2)
 
-        roles = ["preparer", "reviewer", "secretary", "coordinator", "auditor", "admin"]
-        cookies = [sign_in(port, *DEMO_PASSWORDS[r]) for r in roles[:SESSIONS]]
-        ceiling(port, 5)  # warm every worker up
+
+def measure(url: str, redis_url: str, tmp: Path, args) -> dict:
+    facts = prepare(url)
+    server, port, log = start_server(url, redis_url, tmp)
+    try:
+        send = http_transport(port)
+        cookies = sessions(send)
+        work = work_of(facts)
+        ceiling(port, 5)  # every worker up and its first requests served
         results: dict = {"ceiling_before": ceiling(port, 15)}
         pids = worker_pids(server.pid)
-        results["rss_start_kib"] = {str(p): rss_kib(p) for p in pids}
-        out = {"lock": threading.Lock(), "latencies": {}, "statuses": {}, "think": think}
-        stop = time.perf_counter() + minutes * 60
+        results["rss_boot_kib"] = {str(p): rss_kib(p) for p in pids}
+        warm = warm_up(send, facts, cookies, work, args.warm_rounds)
+        results["warm_up"] = {"rounds_per_worker": args.warm_rounds, "errors": warm.errors()}
+        results["rss_warm_kib"] = {str(p): rss_kib(p) for p in pids}
+        results["rollup_warm_kib"] = {str(p): rollup_kib(p) for p in pids}
+        sampler = Sampler(pids, args.sample)
+        sampler.sample()
+        sampler.start()
+        recorder = Recorder()
+        stop = time.perf_counter() + args.minutes * 60
         started = time.perf_counter()
         load_before = os.getloadavg()
-        officials = [Official(n, port, facts, cookies, stop, out) for n in range(users)]
-        for o in officials:
-            o.start()
-        for o in officials:
-            o.join()
+        threads = [
+            official_thread(Official(n, send, facts, cookies, work, recorder), stop, args.think)
+            for n in range(args.users)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
         elapsed = time.perf_counter() - started
+        sampler.halt.set()
+        sampler.join()
+        sampler.sample()
         results["load_average_before_after"] = [load_before, os.getloadavg()]
         results["rss_end_kib"] = {str(p): rss_kib(p) for p in pids}
+        results["rollup_end_kib"] = {str(p): rollup_kib(p) for p in pids}
+        results["rss_growth_pct_from_boot"] = _growth(
+            results["rss_boot_kib"], results["rss_end_kib"]
+        )
+        results["rss_growth_pct_from_warm"] = _growth(
+            results["rss_warm_kib"], results["rss_end_kib"]
+        )
+        results["rss_samples_kib"] = sampler.samples
         results["workers_replaced"] = sorted(worker_pids(server.pid)) != pids
+        results["flow_states_end"] = work.counts()
         results["ceiling_after"] = ceiling(port, 15)
-        total = sum(len(v) for v in out["latencies"].values())
+        total = sum(len(v) for v in recorder.latencies.values())
         results["requests"] = total
         results["seconds"] = round(elapsed, 1)
         results["rps"] = round(total / elapsed, 1)
-        results["kinds"] = {
-            k: {**_percentiles(v), "statuses": out["statuses"][k]}
-            for k, v in sorted(out["latencies"].items())
-        }
-        results["errors"] = {
-            k: {s: n for s, n in st.items() if int(s) >= 400 and int(s) not in DELIBERATE}
-            for k, st in out["statuses"].items()
-        }
-        results["errors"] = {k: v for k, v in results["errors"].items() if v}
+        results["kinds"] = recorder.kinds()
+        results["errors"] = recorder.errors()
         return results
     finally:
         server.send_signal(signal.SIGTERM)
@@ -368,10 +451,22 @@ def main() -> dict:
     from tests.pgcluster import create_database, throwaway_cluster
     from tests.redisserver import throwaway_redis
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--minutes", type=float, default=1.0)
-    parser.add_argument("--users", type=int, default=200)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="The lead's 10-minute run: python -m bench.load --minutes 10 --think 10",
+    )
+    parser.add_argument("--minutes", type=float, default=1.0, help="length of the run")
+    parser.add_argument("--users", type=int, default=200, help="virtual officials")
     parser.add_argument("--think", type=float, default=3.0, help="mean think time, seconds")
+    parser.add_argument(
+        "--sample", type=float, default=10.0, help="seconds between RSS samples of the workers"
+    )
+    parser.add_argument(
+        "--warm-rounds",
+        type=int,
+        default=WARM_ROUNDS,
+        help="each kind of action this many times per worker before the run",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="assess-load-"))
     results = {
@@ -381,18 +476,10 @@ def main() -> dict:
         "users": args.users,
         "think_seconds": args.think,
         "minutes": args.minutes,
+        "weights": WEIGHTS,
     }
     with throwaway_cluster() as server, throwaway_redis() as redis_url:
-        results.update(
-            measure(
-                create_database(server, "bench_load"),
-                redis_url,
-                tmp,
-                args.minutes,
-                args.users,
-                args.think,
-            )
-        )
+        results.update(measure(create_database(server, "bench_load"), redis_url, tmp, args))
     return results
 
 
