@@ -6,6 +6,11 @@ independence of the database's size shows as a ratio.
     .venv/bin/python -m bench.audit_bench --sqlite /tmp/audit-1k.db /tmp/audit-100k.db
     .venv/bin/python -m bench.audit_bench --postgresql /tmp/audit-pg audit_1k audit_100k
 
+The two databases are measured in alternating rounds (``--rounds``, default 5: small, large,
+small, large, ...), each read's figure the median of its per-round medians and its ratio the
+median of the per-round ratios: on a shared host a burst of another process's work then falls
+on both sides instead of on whichever database was measured during it.
+
 Add ``--plans`` for each statement's plan (EXPLAIN) and the slowest statements, ``--profile``
 for a cProfile of one timeline and one search on the large database, ``--no-verify`` to
 skip the chain walk.
@@ -30,6 +35,7 @@ from bench.audit_data import pg_url
 from bench.common import machine
 
 RUNS = 15
+ROUNDS = 5
 VERIFY_RUNS = 3
 SAMPLES = 5  # assessments whose timelines are read, spread over the database's years
 SEARCHES = {
@@ -221,6 +227,21 @@ def run(url: str, args) -> dict:
     return out
 
 
+def combined(runs: list[dict]) -> dict:
+    """One database's figures over the rounds: each read's wall and CPU the median of the
+    rounds' medians; the counts and the chain walk as the rounds had them (the same)."""
+    out = dict(runs[-1])
+    for what in out:
+        if what == "timeline" or what.startswith("search"):
+            last = runs[-1][what]
+            out[what] = (
+                statistics.median(r[what][0] for r in runs),
+                statistics.median(r[what][1] for r in runs),
+                last[2],
+            )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     where = parser.add_mutually_exclusive_group(required=True)
@@ -228,6 +249,7 @@ def main() -> None:
     where.add_argument("--postgresql", nargs=3, metavar=("DIR", "SMALL_DB", "LARGE_DB"))
     parser.add_argument("--port", type=int, default=54321)
     parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--verify-runs", type=int, default=VERIFY_RUNS)
     # As `audit verify --workers`: processes walking ranges of the chain side by side.
     parser.add_argument("--verify-workers", type=int, default=os.cpu_count() or 1)
@@ -244,7 +266,26 @@ def main() -> None:
         urls = [pg_url(datadir, args.port, name, create=False) for name in args.postgresql[1:]]
     print(machine(), f"load average {os.getloadavg()[0]:.1f}")
     print(f"medians of {args.runs} runs after a warm-up (verify: {args.verify_runs} runs)")
-    small, large = (run(url, args) for url in urls)
+    print(f"in {args.rounds} alternating rounds (small, large, ...): medians of the rounds")
+    rounds: list[tuple[dict, dict]] = []
+    for r in range(args.rounds):
+        # The chain walk, the plans and the profile once (the last round), the reads in each.
+        once = r == args.rounds - 1
+        this = argparse.Namespace(
+            **{
+                **vars(args),
+                "no_verify": args.no_verify or not once,
+                "plans": args.plans and once,
+                "profile": args.profile and once,
+            }
+        )
+        rounds.append((run(urls[0], this), run(urls[1], this)))
+    small, large = combined([s for s, _ in rounds]), combined([lg for _, lg in rounds])
+    ratios = {
+        what: statistics.median(lg[what][0] / s[what][0] for s, lg in rounds)
+        for what in small
+        if what == "timeline" or what.startswith("search")
+    }
     for name, figures in (("small", small), ("large", large)):
         print(
             f"{name}: {figures['assessments']} assessments, {figures['events']} events; "
@@ -257,7 +298,14 @@ def main() -> None:
         sw, sc, _ = small[what]
         lw, lc, _ = large[what]
         extra = f"  matches {small[what][2]} / {large[what][2]}" if what != "timeline" else ""
-        print(f"{what:40} {sw:9.1f}ms {lw:9.1f}ms {lw / sw:6.2f} {sc:8.1f}ms {lc:8.1f}ms{extra}")
+        print(
+            f"{what:40} {sw:9.1f}ms {lw:9.1f}ms {ratios[what]:6.2f} {sc:8.1f}ms {lc:8.1f}ms{extra}"
+        )
+    if len(rounds) > 1:
+        print("ratio (large / small wall) in each round:")
+        for what in ratios:
+            each = ", ".join(f"{lg[what][0] / s[what][0]:.2f}" for s, lg in rounds)
+            print(f"  {what:38} {each}")
     for name, figures in (("small", small), ("large", large)):
         if "verify" in figures:
             wall, cpu, events = figures["verify"]
