@@ -106,3 +106,15 @@ def groups_of(claims: dict, claim: str) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value if isinstance(v, str | int)]
     return []
+
+
+def groups_overage(claims: dict, claim: str) -> bool:
+    """True when the ID token says the person's groups did not fit in it: Entra ID (Azure
+    AD) leaves the groups out of a token for a person in more than 200 groups (JWT) and
+    names a source to fetch them from instead, ``_claim_names: {"groups": "src1"}`` with
+    ``_claim_sources`` (or, in the implicit flow, ``hasgroups: true``). Such a token says
+    nothing about the person's groups: it must not be read as "in no group"."""
+    if claims.get(claim) is not None:
+        return False
+    names = claims.get("_claim_names")
+    return (isinstance(names, dict) and claim in names) or claims.get("hasgroups") is True

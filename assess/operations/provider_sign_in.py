@@ -8,7 +8,9 @@ module decides who the person is and what they may do:
 - a first sign-in creates the account (audited, through ``users.create_user``);
 - the roles follow the person's groups at every sign-in, through ``users.update_user``,
   which ends the sessions that had a role now removed;
-- a person whose groups give no role any more is refused, and their open sessions end.
+- a person whose groups give no role any more is refused, and their open sessions end;
+- a token whose groups did not fit in it (Entra ID's group overage) is refused with a line
+  for the operator naming the fix, and changes nothing: not the roles, not the sessions.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class ProviderPerson:
     email: str
     name: str
     groups: list[str]
+    # The token left the groups out because there were too many (``groups_overage``).
+    groups_overage: bool = False
 
 
 def sign_in(
@@ -58,6 +62,8 @@ def sign_in(
     """Let ``person`` in: the account (created or found), its roles brought in line with
     the groups, and a new server-side session. Returns the user and the session's id for
     the cookie. Raises ``SignInRefused`` with a message the person can act on."""
+    if person.groups_overage:
+        _refuse_overage(person)
     organisations, roles = mapping.grants(person.groups)
     user = db.session.scalar(
         select(User).where(User.oidc_issuer == person.issuer, User.oidc_subject == person.subject)
@@ -103,6 +109,33 @@ def sign_in(
         if language and not user.preferred_language and language in ("fi", "sv", "en"):
             user.preferred_language = language
         return user, start_session(user, address=address, user_agent=user_agent)
+
+
+def _refuse_overage(person: ProviderPerson) -> None:
+    """The token does not say the person's groups: nothing is known, so nothing changes
+    (neither the account's roles nor its sessions) and the person is not let in."""
+    claim = current_app.config["OIDC_GROUPS_CLAIM"]
+    current_app.logger.error(
+        "Sign-in refused for subject %s of %s: the ID token carries no %r claim but a "
+        "group overage reference (_claim_names): the person is in more groups than fit in "
+        "a token (Entra ID: over 200), and this service does not fetch them from Microsoft "
+        "Graph. Fix it in the app registration: Token configuration, groups claim, emit only "
+        "'Groups assigned to the application' (and assign the groups of OIDC_GROUP_ROLES to "
+        "the enterprise application), or give app roles and set OIDC_GROUPS_CLAIM=roles "
+        "(docs/sign-in.md, group overage). The person's roles and sessions are unchanged.",
+        person.subject,
+        person.issuer,
+        claim,
+    )
+    raise SignInRefused(
+        _l(
+            "%(provider)s did not send your groups: you are in more groups than its answer "
+            "can carry, so this service cannot tell which role you have. Nothing was changed "
+            "in your account. Ask your organisation's administrator to correct the sign-in "
+            "settings; they have been told in the service's log.",
+            provider=current_app.config["OIDC_PROVIDER_NAME"],
+        )
+    )
 
 
 def _first_sign_in(

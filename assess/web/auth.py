@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, Length
 from ..i18n import lazy_text as _l
 from ..operations import LockedOut, provider_sign_in
 from ..operations import users as user_ops
-from ..provider_groups import groups_of
+from ..provider_groups import groups_of, groups_overage
 from . import oidc_client, sessions
 from .util import safe_next
 
@@ -147,6 +147,7 @@ def provider_callback():
             or " ".join(p for p in (claims.get("given_name"), claims.get("family_name")) if p)
         ),
         groups=groups_of(claims, current_app.config["OIDC_GROUPS_CLAIM"]),
+        groups_overage=groups_overage(claims, current_app.config["OIDC_GROUPS_CLAIM"]),
     )
     try:
         signed_in = provider_sign_in.sign_in(

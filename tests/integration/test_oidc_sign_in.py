@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from assess.extensions import db
 from assess.models import AuditEvent, LoginSession, User
@@ -347,3 +347,53 @@ def test_a_provider_without_its_settings_stops_the_start_up(request):
             OIDC_CLIENT_SECRET="s",
             OIDC_GROUP_ROLES='{"organisation": 1, "groups": {"g": {"roles": ["boss"]}}}',
         )
+
+
+def overage(sub="sub-1", email="olli.oidc@demo.example"):
+    """What Entra ID sends for a person in more than 200 groups: no groups, a reference."""
+    return {
+        "sub": sub,
+        "email": email,
+        "name": "Olli Oidc",
+        "_claim_names": {"groups": "src1"},
+        "_claim_sources": {
+            "src1": {"endpoint": "https://graph.windows.net/tenant/users/x/getMemberObjects"}
+        },
+    }
+
+
+def test_a_group_overage_token_is_refused_and_changes_nothing(oidc_app, provider, caplog):
+    first = oidc_app.test_client()
+    assert sign_in(first, provider, person(groups=["eva-preparers", "eva-admins"])).status_code == (
+        302
+    )
+    with oidc_app.app_context():
+        user = db.session.scalar(select(User).where(User.oidc_subject == "sub-1"))
+        uid, roles = user.id, user.roles
+        events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    second = oidc_app.test_client()
+    use_language(second, "en")
+    answer = sign_in(second, provider, overage())
+    assert answer.status_code == 403
+    page = answer.get_data(as_text=True)
+    assert "Test ID did not send your groups" in page
+    assert "Nothing was changed in your account" in page
+    # The operator is told what is wrong and how to fix it.
+    assert "group overage" in caplog.text and "Groups assigned to the application" in caplog.text
+    # Nothing changed: the roles, the open session, the audit log.
+    with oidc_app.app_context():
+        user = db.session.get(User, uid)
+        assert user.roles == roles == ["admin", "preparer"]
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
+    assert first.get("/admin/users").status_code == 200
+    assert second.get("/").status_code == 302
+
+
+def test_a_group_overage_token_on_first_sign_in_creates_no_account(oidc_app, provider):
+    client = oidc_app.test_client()
+    use_language(client, "fi")
+    answer = sign_in(client, provider, overage(sub="sub-overage"))
+    assert answer.status_code == 403
+    assert "ei lähettänyt ryhmiäsi" in answer.get_data(as_text=True)
+    with oidc_app.app_context():
+        assert db.session.scalar(select(User).where(User.oidc_subject == "sub-overage")) is None

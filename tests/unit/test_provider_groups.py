@@ -57,3 +57,17 @@ def test_groups_claim_as_list_or_single_string():
     assert groups_of({"groups": ["a", "b"]}, "groups") == ["a", "b"]
     assert groups_of({"group": "a"}, "group") == ["a"]
     assert groups_of({}, "groups") == []
+
+
+def test_groups_overage_is_told_apart_from_no_groups():
+    from assess.provider_groups import groups_overage
+
+    overage = {"_claim_names": {"groups": "src1"}, "_claim_sources": {"src1": {"endpoint": "x"}}}
+    assert groups_overage(overage, "groups") is True
+    assert groups_of(overage, "groups") == []
+    assert groups_overage({"hasgroups": True}, "groups") is True
+    assert groups_overage({}, "groups") is False
+    assert groups_overage({"groups": []}, "groups") is False
+    assert groups_overage({"groups": ["a"], "_claim_names": {"groups": "src1"}}, "groups") is False
+    # Another claim's overage is not this claim's.
+    assert groups_overage({"_claim_names": {"roles": "src1"}}, "groups") is False
