@@ -235,12 +235,22 @@ def _only_keys(f: SearchFilters) -> bool:
 def _with_keys(org_id: int, keys: list[str]) -> Select:
     """The ids of the organisation's assessments that have every one of ``keys``, from the
     key index alone: the first key's entries of the lookup index (organisation, key,
-    assessment), each joined to the others' through the unique (assessment_id, key) one."""
+    assessment), each joined to the others' through the unique (assessment_id, key) one
+    (SQLite) or the lookup index again, both lists in assessment order (PostgreSQL's merge
+    join: without the organisation it read the commoner key's entries of the whole table in
+    a hash join, 64-99 ms at 100,000 assessments instead of 4)."""
     first = aliased(AssessmentSearchKey)
     found = select(first.assessment_id).where(first.organisation_id == org_id, first.key == keys[0])
     for key in keys[1:]:
         also = aliased(AssessmentSearchKey)
-        found = found.join(also, and_(also.assessment_id == first.assessment_id, also.key == key))
+        found = found.join(
+            also,
+            and_(
+                also.assessment_id == first.assessment_id,
+                also.organisation_id == org_id,
+                also.key == key,
+            ),
+        )
     return found
 
 
