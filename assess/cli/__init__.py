@@ -26,12 +26,13 @@ from .organisation_data import COMMANDS as ORGANISATION_DATA_COMMANDS
 from .plan import plan_cli
 from .policy import policy_cli
 from .privacy import privacy_cli
-from .sign_in import password_sign_in
+from .sign_in import link_identity, password_sign_in
 
 users_cli = AppGroup("users", help="Manage people and their API tokens.")
 for _command in USER_COMMANDS:
     users_cli.add_command(_command)
 org_cli.add_command(password_sign_in)
+users_cli.add_command(link_identity)
 demo_cli = AppGroup("demo", help="Demo data.")
 definitions_cli = AppGroup("definitions", help="Workflow and questionnaire definitions.")
 audit_cli = AppGroup("audit", help="The tamper-evident audit log.")

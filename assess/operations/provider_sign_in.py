@@ -27,7 +27,7 @@ from ..provider_groups import GroupMapping
 from . import users
 from ._audit import record
 from ._tx import transaction
-from .errors import Forbidden
+from .errors import Conflict, Errors, Forbidden
 from .sessions import credentials_changed
 from .sessions import start as start_session
 
@@ -171,21 +171,84 @@ def _first_sign_in(
 
 
 def _link(user: User, person: ProviderPerson, roles: list[str]) -> User:
-    with transaction() as session:
-        user.oidc_issuer = person.issuer
-        user.oidc_subject = person.subject
-        record(
-            session,
-            None,
-            "user.identity_linked",
-            "user",
-            user.id,
-            organisation_id=user.organisation_id,
-            changes=[{"field": "identity_provider", "old": None, "new": person.issuer}],
-        )
+    _set_identity(None, user, person.issuer, person.subject)
     if user.roles != roles:
         users.update_user(user, name=person.name or user.name, roles=roles, active=True)
     return user
+
+
+def link_identity(actor: User | None, user: User, issuer: str, subject: str) -> User:
+    """Link ``user`` (an existing account, with its history and roles) to the provider's
+    (``issuer``, ``subject``): their next provider sign-in finds this account instead of
+    creating a new one. Audited ``user.identity_linked``; ``actor`` None: the command line.
+
+    Refused, changing nothing: an empty issuer or subject, an identity already linked to
+    another account, an account already linked to another identity (unlink it first)."""
+    issuer, subject = (issuer or "").strip(), (subject or "").strip()
+    errors = Errors()
+    if not issuer or len(issuer) > 500:
+        errors.add(
+            "issuer",
+            _l("Give the provider's issuer URL (OIDC_ISSUER), at most 500 characters."),
+        )
+    if not subject or len(subject) > 255:
+        errors.add(
+            "subject",
+            _l("Give the person's subject (the ID token's 'sub'), at most 255 characters."),
+        )
+    errors.raise_if_any()
+    taken = db.session.scalar(
+        select(User).where(User.oidc_issuer == issuer, User.oidc_subject == subject)
+    )
+    if taken is not None and taken.id != user.id:
+        raise Conflict(
+            _l(
+                "This identity is already linked to the account %(email)s. Unlink it there "
+                "first if it is the wrong one.",
+                email=taken.email,
+            )
+        )
+    if taken is not None:
+        return user  # already so: nothing to change, nothing to audit
+    if user.oidc_subject is not None:
+        raise Conflict(
+            _l(
+                "The account %(email)s is already linked to another identity (subject "
+                "%(subject)s). Unlink it first.",
+                email=user.email,
+                subject=user.oidc_subject,
+            )
+        )
+    _set_identity(actor, user, issuer, subject)
+    return user
+
+
+def unlink_identity(actor: User | None, user: User) -> User:
+    """Remove the provider identity from ``user``: their next provider sign-in no longer
+    finds this account. Audited ``user.identity_unlinked``. Refused (nothing changed) for an
+    account that is not linked."""
+    if user.oidc_subject is None:
+        raise Conflict(_l("The account %(email)s is not linked to an identity.", email=user.email))
+    _set_identity(actor, user, None, None)
+    return user
+
+
+def _set_identity(actor: User | None, user: User, issuer: str | None, subject: str | None):
+    old_issuer, old_subject = user.oidc_issuer, user.oidc_subject
+    with transaction() as session:
+        user.oidc_issuer, user.oidc_subject = issuer, subject
+        record(
+            session,
+            actor,
+            "user.identity_linked" if subject is not None else "user.identity_unlinked",
+            "user",
+            user.id,
+            organisation_id=user.organisation_id,
+            changes=[
+                {"field": "identity_provider", "old": old_issuer, "new": issuer},
+                {"field": "identity_subject", "old": old_subject, "new": subject},
+            ],
+        )
 
 
 def _end_sessions(user: User) -> None:

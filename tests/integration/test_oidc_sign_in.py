@@ -397,3 +397,93 @@ def test_a_group_overage_token_on_first_sign_in_creates_no_account(oidc_app, pro
     assert "ei lähettänyt ryhmiäsi" in answer.get_data(as_text=True)
     with oidc_app.app_context():
         assert db.session.scalar(select(User).where(User.oidc_subject == "sub-overage")) is None
+
+
+def link(app, *args):
+    return app.test_cli_runner().invoke(args=["users", "link-identity", *args])
+
+
+def identity_events(app, email):
+    with app.app_context():
+        uid = user_ops.user_by_email(email).id
+        return db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.action.in_(("user.identity_linked", "user.identity_unlinked")),
+                AuditEvent.object_id == uid,
+            )
+            .order_by(AuditEvent.id)
+        ).all()
+
+
+def test_an_existing_password_account_is_linked_by_the_command_and_kept(oidc_app, provider):
+    # The switch-over: the preparer has history and roles under a password account.
+    with oidc_app.app_context():
+        before = user_ops.user_by_email("preparer@demo.example")
+        uid, count = before.id, db.session.scalar(select(func.count()).select_from(User))
+    result = link(oidc_app, "preparer@demo.example", "--subject", "sub-preparer")
+    assert result.exit_code == 0, result.output
+    assert f"linked to subject sub-preparer of {provider.url}" in result.output
+    (event,) = identity_events(oidc_app, "preparer@demo.example")
+    assert event.action == "user.identity_linked"
+    assert {c["field"]: c["new"] for c in event.changes} == {
+        "identity_provider": provider.url,
+        "identity_subject": "sub-preparer",
+    }
+    # The first provider sign-in finds that account (even with another address there).
+    client = oidc_app.test_client()
+    who = person(sub="sub-preparer", email="p.someone@demo.example", groups=["eva-preparers"])
+    assert sign_in(client, provider, who).status_code == 302
+    with oidc_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == count
+        assert db.session.scalar(select(User).where(User.oidc_subject == "sub-preparer")).id == uid
+    assert client.get("/").status_code == 200
+    # Unlinked: the next provider sign-in is refused as before (the address exists).
+    result = link(oidc_app, "preparer@demo.example", "--unlink")
+    assert result.exit_code == 0, result.output
+    assert [e.action for e in identity_events(oidc_app, "preparer@demo.example")] == [
+        "user.identity_linked",
+        "user.identity_unlinked",
+    ]
+    again = oidc_app.test_client()
+    use_language(again, "en")
+    assert sign_in(again, provider, person(email="preparer@demo.example")).status_code == 403
+
+
+def test_the_link_command_refuses_clearly_and_changes_nothing(oidc_app, provider):
+    assert link(oidc_app, "preparer@demo.example", "--subject", "sub-x").exit_code == 0
+    cases = [
+        (["nobody@demo.example", "--subject", "s"], 2, "No user has the e-mail address"),
+        (["reviewer@demo.example", "--subject", "sub-x"], 1, "already linked to the account"),
+        (["preparer@demo.example", "--subject", "sub-y"], 1, "already linked to another"),
+        (["reviewer@demo.example"], 2, "give --subject"),
+        (["reviewer@demo.example", "--unlink"], 1, "is not linked to an identity"),
+        (["reviewer@demo.example", "--subject", " "], 1, "subject: Give the person's subject"),
+        (
+            ["reviewer@demo.example", "--subject", "s", "--as", "preparer@demo.example"],
+            2,
+            "not an administrator",
+        ),
+    ]
+    for args, code, message in cases:
+        result = link(oidc_app, *args)
+        assert result.exit_code == code and message in result.output, (args, result.output)
+    assert len(identity_events(oidc_app, "preparer@demo.example")) == 1
+    assert identity_events(oidc_app, "reviewer@demo.example") == []
+    # Linking again to the same identity is no change, and nothing is audited.
+    assert link(oidc_app, "preparer@demo.example", "--subject", "sub-x").exit_code == 0
+    assert len(identity_events(oidc_app, "preparer@demo.example")) == 1
+
+
+def test_the_link_command_explains_itself_in_english(oidc_app):
+    result = link(oidc_app, "--help")
+    assert result.exit_code == 0
+    for text in ("Link the existing account EMAIL", "--issuer", "--subject", "--unlink", "--as"):
+        assert text in result.output
+
+
+def test_the_link_command_warns_of_another_issuer(oidc_app):
+    result = link(
+        oidc_app, "preparer@demo.example", "--issuer", "https://other.example", "--subject", "s"
+    )
+    assert result.exit_code == 0 and "differs from OIDC_ISSUER" in result.output
