@@ -118,6 +118,13 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT") or "1200 per minute"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "assess-memory://"
+    # Redis unreachable: each worker counts in its memory and keeps answering, and checks
+    # Redis again now and then (assess/rate_limit_storage.py, docs/shared-state.md); an
+    # ERROR line at most every RATELIMIT_DOWN_LOG_SECONDS per worker while it lasts.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_DOWN_LOG_SECONDS = int(os.environ.get("RATELIMIT_DOWN_LOG_SECONDS") or 60)
+    # (RATELIMIT_STORAGE_OPTIONS for Redis: timeouts of 0.5 s unless given, set by
+    # assess/rate_limit_storage.py.)
     # LibreOffice for PDFs; unset: `soffice` or `libreoffice` on the PATH.
     SOFFICE = os.environ.get("SOFFICE") or None
 

@@ -37,49 +37,72 @@ def _ping(port: int) -> bool:
         return False
 
 
-@contextmanager
-def throwaway_redis() -> Iterator[str]:
-    """Start ``redis-server`` in a temporary directory; yield its ``redis://`` URL."""
-    binary = redis_server_binary()
-    if binary is None:
-        raise FileNotFoundError("redis-server not found (Debian package 'redis-server')")
-    workdir = Path(tempfile.mkdtemp(prefix="assess-redis-"))
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(workdir),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--protected-mode",
-            "yes",
-            "--logfile",
-            str(workdir / "redis.log"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
+class RedisServer:
+    """``redis-server`` on one loopback port that a test can stop and start again (Redis
+    going down while the application serves, and coming back on the same address)."""
+
+    def __init__(self) -> None:
+        binary = redis_server_binary()
+        if binary is None:
+            raise FileNotFoundError("redis-server not found (Debian package 'redis-server')")
+        self.binary = binary
+        self.workdir = Path(tempfile.mkdtemp(prefix="assess-redis-"))
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.server: subprocess.Popen | None = None
+
+    def start(self) -> RedisServer:
+        self.server = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.workdir),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+                "--logfile",
+                str(self.workdir / "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 30
-        while not _ping(port):
-            if server.poll() is not None:
-                raise RuntimeError(f"redis-server exited: {server.stderr.read().decode()}")
+        while not _ping(self.port):
+            if self.server.poll() is not None:
+                raise RuntimeError(f"redis-server exited: {self.server.stderr.read().decode()}")
             if time.monotonic() > deadline:
                 raise RuntimeError("redis-server did not answer PING within 30 s")
             time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
+        return self
+
+    def stop(self) -> None:
+        if self.server is None:
+            return
+        self.server.terminate()
         try:
-            server.wait(timeout=10)
+            self.server.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        shutil.rmtree(workdir, ignore_errors=True)
+            self.server.kill()
+            self.server.wait()
+        self.server = None
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_redis() -> Iterator[str]:
+    """Start ``redis-server`` in a temporary directory; yield its ``redis://`` URL."""
+    server = RedisServer()
+    try:
+        yield server.start().url
+    finally:
+        server.close()

@@ -403,6 +403,7 @@ _blueprint_limited = False
 def init_app(app) -> None:
     from flask import current_app
 
+    from .. import rate_limit_storage
     from ..extensions import limiter
     from . import (  # noqa: F401  (they declare routes on the blueprint)
         agenda,
@@ -426,7 +427,9 @@ def init_app(app) -> None:
     )
 
     global _blueprint_limited
+    rate_limit_storage.configure(app)
     limiter.init_app(app)
+    rate_limit_storage.init_app(app)
     if not _blueprint_limited:
         limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
         _blueprint_limited = True

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import rate_limit_storage
 from ..extensions import db
 
 bp = Blueprint("health", __name__)
@@ -11,7 +12,12 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def healthz():
-    return jsonify(status="ok")
+    """200 while the service answers. With the API's rate limit on Redis, Redis is pinged:
+    unreachable, the answer is still 200 (officials keep working; the limit is counted per
+    worker meanwhile) but says ``degraded`` and names Redis, for monitoring."""
+    if rate_limit_storage.healthy():
+        return jsonify(status="ok")
+    return jsonify(status="degraded", redis="unreachable", rate_limit="per worker")
 
 
 @bp.get("/readyz")
