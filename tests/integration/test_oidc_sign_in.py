@@ -487,3 +487,17 @@ def test_the_link_command_warns_of_another_issuer(oidc_app):
         oidc_app, "preparer@demo.example", "--issuer", "https://other.example", "--subject", "s"
     )
     assert result.exit_code == 0 and "differs from OIDC_ISSUER" in result.output
+
+
+def test_link_by_email_when_the_provider_is_trusted_for_it(oidc_app, provider):
+    oidc_app.config["OIDC_LINK_BY_EMAIL"] = True
+    with oidc_app.app_context():
+        uid = user_ops.user_by_email("preparer@demo.example").id
+    client = oidc_app.test_client()
+    answer = sign_in(client, provider, person(sub="sub-trusted", email="preparer@demo.example"))
+    assert answer.status_code == 302
+    with oidc_app.app_context():
+        assert db.session.scalar(select(User).where(User.oidc_subject == "sub-trusted")).id == uid
+    (event,) = identity_events(oidc_app, "preparer@demo.example")
+    assert event.action == "user.identity_linked" and event.actor_type == "system"
+    assert {c["field"]: c["new"] for c in event.changes}["identity_subject"] == "sub-trusted"
