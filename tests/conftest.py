@@ -11,6 +11,7 @@ import os
 import time
 
 import pytest
+from jinja2 import BytecodeCache
 from sqlalchemy import text
 from sqlalchemy.pool import StaticPool
 
@@ -18,6 +19,79 @@ from assess import create_app
 from assess.extensions import db
 from tests.pgcluster import PG_BIN_DIRS, create_database, throwaway_cluster
 from tests.support import missing
+
+
+def _cache_url_builders() -> None:
+    """Each app's URL rules reuse the builder functions an earlier app compiled.
+
+    Werkzeug compiles two small functions per URL rule (through the ast module and
+    compile()) that turn values into the rule's URL: half of create_app's time, about
+    0.09 s of CPU a test for ~200 rules. Such a function depends only on the rule's parsed
+    parts, its defaults' names and whether unknown values are appended: it reads the
+    rule's converters through the rule it is bound to at every call, so a cached one
+    bound to another app's rule builds with that rule's own converters. A rule whose
+    defaults fill one of its own variables (werkzeug folds that value into the code) is
+    compiled as before. Tests only: the apps of a production process are built once.
+    """
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    builders: dict[tuple, object] = {}
+
+    def cached_compile_builder(self, append_unknown=True):
+        defaults = self.defaults or {}
+        if any(dynamic and name in defaults for dynamic, name in self._trace):
+            return compile_builder(self, append_unknown)
+        key = (self.rule, tuple(self._trace), tuple(defaults), append_unknown)
+        builder = builders.get(key)
+        if builder is None:
+            builder = builders[key] = compile_builder(self, append_unknown)
+        return builder
+
+    Rule._compile_builder = cached_compile_builder
+
+
+_cache_url_builders()
+
+
+class _SharedTemplateCode(BytecodeCache):
+    """Jinja's compiled templates kept in memory for every app of the test process.
+
+    Each app has its own Jinja environment, which compiled every template it rendered
+    anew: the profile of tests/integration/test_decisions.py had 113 template compilations
+    for 16 tests (docs/testing.md has the figures). Jinja's bytecode cache is its
+    documented way to reuse them: a bucket is found by the template's name and file and
+    used only while the source's checksum is the same. The test apps' environments are
+    configured alike (create_app), which the cache assumes.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def _share_template_code() -> None:
+    from flask import Flask
+
+    cache = _SharedTemplateCode()
+    create_jinja_environment = Flask.create_jinja_environment
+
+    def with_shared_code(self):
+        environment = create_jinja_environment(self)
+        environment.bytecode_cache = cache
+        return environment
+
+    Flask.create_jinja_environment = with_shared_code  # type: ignore[method-assign]
+
+
+_share_template_code()
 
 
 def in_memory_app(**config):
@@ -32,8 +106,29 @@ def in_memory_app(**config):
         **config,
     )
     with app.app_context():
-        db.create_all()
+        _create_tables_sqlite()
     return app
+
+
+# The empty schema as create_all() made it the first time in this process, copied into
+# each test's in-memory database with SQLite's backup API instead of running the DDL again.
+_empty_schema: list = []
+
+
+def _create_tables_sqlite():
+    import sqlite3
+
+    connection = db.engine.raw_connection()
+    try:
+        if not _empty_schema:
+            db.create_all()
+            template = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.driver_connection.backup(template)
+            _empty_schema.append(template)
+        else:
+            _empty_schema[0].backup(connection.driver_connection)
+    finally:
+        connection.close()
 
 
 TEST_DATABASE = os.environ.get("TEST_DATABASE", "sqlite").lower()
