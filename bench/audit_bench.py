@@ -44,6 +44,13 @@ SEARCHES = {
         "negative_group": "older_people",
         "acknowledged_high": "true",
     },
+    # The state and the level are keys too (migration 0030): from the key index alone.
+    "negative group + acknowledged high + state": {
+        "negative_group": "older_people",
+        "acknowledged_high": "true",
+        "state": "decided",
+    },
+    "flag + level": {"flag": "serious_negative_effect", "level": "full"},
     "text (case number)": {"q": "KPHA/1500/"},
     "changed after publication": {"changed_after_publication": "true"},
 }
