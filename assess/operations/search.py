@@ -142,13 +142,28 @@ def search(
     walk = _walk(filters, sort, counted)
     # Few matches of a text: start from them (the text index) and sort them; many: walk the
     # sort order's index, as for the other filters.
-    conditions, _ = _conditions(org, filters, walk=walk, from_text=counted <= COUNT_CAP)
-    # One row more than the page: whether a next page exists, which a capped count cannot say.
-    rows = _rows(
-        _ordered(_rows_query().where(*conditions), sort)
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
+    conditions, needs_decision = _conditions(
+        org, filters, walk=walk, from_text=counted <= COUNT_CAP
     )
+    # One row more than the page: whether a next page exists, which a capped count cannot say.
+    offset = (page - 1) * per_page
+    if sort.removeprefix("-") in _INDEXED_SORTS:
+        # The page's ids first, then their rows: planning the filters together with the
+        # rows' five joins took PostgreSQL longer than running them (10 ms against 2 at
+        # 100,000 assessments, 3 at 1,000: the keys' statistics), so apart each plans fast.
+        found = select(Assessment.id)
+        if needs_decision:
+            found = found.join(Decision, Decision.id == Assessment.decision_id)
+        ids = list(
+            db.session.scalars(
+                _ordered(found.where(*conditions), sort).limit(per_page + 1).offset(offset)
+            )
+        )
+        rows = _rows(_ordered(_rows_query().where(Assessment.id.in_(ids)), sort)) if ids else []
+    else:
+        rows = _rows(
+            _ordered(_rows_query().where(*conditions), sort).limit(per_page + 1).offset(offset)
+        )
     return Page(
         items=rows[:per_page],
         total=total,
