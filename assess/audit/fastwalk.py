@@ -12,6 +12,9 @@ confirm the stored hash:
    JSON (checked by parsing it, which is cheap) can only stand where the canonical value
    stood if it is that value's text (``,"`` never occurs inside a canonical string, and a
    valid JSON text ends where its value ends), so the ORM would read the same values.
+   On PostgreSQL, while both columns are of the ``json`` type, the server has refused any
+   text that is not valid JSON on input, and the parse is left out (a fifth of the walk);
+   the time is read as the text of its UTC timestamp, as SQLite stores it.
 2. The definition itself on the plain row: the stored text parsed by ``json.loads`` as the
    ORM does, the payload written by ``canonical_json`` (events stored before issue 21 as
    ``json.dumps`` wrote them, with spaces and ``\\u`` escapes).
@@ -43,11 +46,12 @@ from ..canonical import canonical_json
 from ..models import AuditEvent
 from .hashing import event_hash
 
-# SQLAlchemy's SQLite DateTime text: "YYYY-MM-DD HH:MM:SS.ffffff".
-_SQLITE_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
+# SQLAlchemy's SQLite DateTime text and PostgreSQL's UTC timestamp text (ISO DateStyle):
+# "YYYY-MM-DD HH:MM:SS.ffffff"; PostgreSQL leaves out the fraction's trailing zeros.
+_TEXT_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?")
 
 _COLUMNS = (
-    "id, at, organisation_id, actor_type, actor_id, actor_name, action, object_type, "
+    "id, {at}, organisation_id, actor_type, actor_id, actor_name, action, object_type, "
     "object_id, {changes}, {transition}, request_id, client_address, prev_hash, hash"
 )
 BATCH = 20000
@@ -75,12 +79,19 @@ class Segment:
 def _sql(dialect: str, batch: int) -> str:
     if dialect == "postgresql":
         # PostgreSQL's json type keeps the text as written: read it as text.
-        columns = _COLUMNS.format(changes="changes::text", transition="transition::text")
+        # The time as the text of its UTC timestamp, the form SQLAlchemy writes in SQLite:
+        # the server writes text anyway, and a datetime built here only to be written
+        # back as text cost the walk a fifth of its time.
+        columns = _COLUMNS.format(
+            at="(at AT TIME ZONE 'UTC')::text",
+            changes="changes::text",
+            transition="transition::text",
+        )
         p = "%s"
     else:
         # As bytes: parsed and hashed without a decode and an encode.
         columns = _COLUMNS.format(
-            changes="CAST(changes AS BLOB)", transition="CAST(transition AS BLOB)"
+            at="at", changes="CAST(changes AS BLOB)", transition="CAST(transition AS BLOB)"
         )
         p = "?"
     return (
@@ -105,6 +116,7 @@ def walk_segment(
     prev: str | None = None
     last_id = after
     started = time.process_time()
+    json_checked = _json_typed(cursor, dialect)
     try:
         while True:
             cursor.execute(sql, (last_id, upto))
@@ -118,7 +130,7 @@ def walk_segment(
                 elif prev_hash != prev:
                     seg.problem = (event_id, "link")
                     return seg
-                if not (_stored_text_matches(row) or exact(row)):
+                if not (_stored_text_matches(row, json_checked) or exact(row)):
                     seg.problem = (event_id, "hash")
                     return seg
                 prev = stored
@@ -134,28 +146,49 @@ def walk_segment(
     return seg
 
 
+def _json_typed(cursor, dialect: str) -> bool:
+    """Whether the database itself holds ``changes`` and ``transition`` to valid JSON: on
+    PostgreSQL while both columns are of type ``json`` (asked each walk: a column altered
+    to text could hold any text, and the walk parses again)."""
+    if dialect != "postgresql":
+        return False
+    cursor.execute(
+        "SELECT count(*) FROM pg_attribute WHERE attrelid = 'audit_events'::regclass "
+        "AND attname IN ('changes', 'transition') AND atttypid = 'json'::regtype "
+        "AND NOT attisdropped"
+    )
+    return cursor.fetchone()[0] == 2
+
+
 def _at_text(at) -> str | None:
     if isinstance(at, str):
-        if not _SQLITE_AT.fullmatch(at):
+        match = _TEXT_AT.fullmatch(at)
+        if match is None:
             return None
-        return f"{at[:10]}T{at[11:]}+00:00"
+        return f"{at[:10]}T{at[11:19]}{(match[1] or '.').ljust(7, '0')}+00:00"
     if isinstance(at, datetime) and at.tzinfo is not None:
         return at.astimezone(UTC).isoformat(timespec="microseconds")
     return None
 
 
-def _stored_text_matches(row: tuple) -> bool:
+def _stored_text_matches(row: tuple, json_checked: bool = False) -> bool:
     """Step 1: the stored JSON texts hashed as they are, or as orjson writes them sorted
-    (see the module's docstring)."""
+    (see the module's docstring). ``json_checked``: the database has already proved each
+    text one valid JSON text (PostgreSQL's ``json`` type refuses any other on input)."""
     at = _at_text(row[1])
     if at is None:
         return False
     changes, transition = row[9], row[10]
     try:
-        # Parsed to prove each is one valid JSON text (orjson is stricter than json).
-        parsed = (_parse(changes), _parse(transition))
-        if _digest(row, at, changes, transition) == row[14]:
-            return True
+        if json_checked:
+            if _digest(row, at, changes, transition) == row[14]:
+                return True
+            parsed = (_parse(changes), _parse(transition))
+        else:
+            # Parsed to prove each is one valid JSON text (orjson is stricter than json).
+            parsed = (_parse(changes), _parse(transition))
+            if _digest(row, at, changes, transition) == row[14]:
+                return True
         # Stored with spaces or escapes (before issue 21), or keys unsorted: orjson's sorted
         # text of the same values, unless it holds "e+". orjson reads an integer beyond 64
         # bits as a float, which json does not; such a float is written with "e+", and so

@@ -107,6 +107,38 @@ def test_where_orjson_reads_otherwise_the_fast_way_declines():
 
 
 def test_an_odd_time_goes_the_exact_way():
-    row = _row(_event([]), at_text="2026-11-28 08:01:02")
+    # PostgreSQL's text of a time under a DateStyle other than ISO.
+    row = _row(_event([]), at_text="11/28/2026 08:01:02.345678")
     assert not fastwalk._stored_text_matches(row)
     assert fastwalk.definition_matches(row) is None
+
+
+def test_postgresql_times_without_trailing_zeros_match():
+    # PostgreSQL writes a timestamp's fraction without its trailing zeros, and none at all
+    # on a whole second; the hash covers six digits.
+    for at, text in (
+        (datetime(2023, 9, 4, 6, 24, 4, 80000, tzinfo=UTC), "2023-09-04 06:24:04.08"),
+        (datetime(2023, 9, 4, 6, 8, 10, tzinfo=UTC), "2023-09-04 06:08:10"),
+        (datetime(2023, 9, 4, 6, 8, 10, 1, tzinfo=UTC), "2023-09-04 06:08:10.000001"),
+    ):
+        row = _row(_event([{"field": "a"}], at=at), at_text=text)
+        assert fastwalk._stored_text_matches(row)
+        assert fastwalk.definition_matches(row)
+    # The same texts read as another time do not match.
+    row = _row(_event([], at=datetime(2023, 9, 4, 6, 24, 4, 800000, tzinfo=UTC)), at_text=text)
+    assert not fastwalk._stored_text_matches(row)
+
+
+def test_when_the_database_checked_the_json_the_text_is_hashed_unparsed():
+    event = _event([{"field": "a", "old": None, "new": [1, 2.5, "ä"]}], {"from": "a", "to": "b"})
+    assert fastwalk._stored_text_matches(_row(event), json_checked=True)
+    # Stored as json.dumps wrote it before issue 21: parsed and written sorted, as unchecked.
+    old = _row(event, dump=_as_json_dumps_wrote)
+    assert fastwalk._stored_text_matches(old, json_checked=True)
+    changed = list(_row(event))
+    changed[9] = (
+        changed[9].replace(b"2.5", b"2.6")
+        if isinstance(changed[9], bytes)
+        else (changed[9].replace("2.5", "2.6"))
+    )
+    assert not fastwalk._stored_text_matches(tuple(changed), json_checked=True)
