@@ -18,7 +18,7 @@ import atexit
 import hashlib
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from flask import Flask, current_app
@@ -185,20 +185,33 @@ def archive_new(session: Session, user: User | None, docs: Iterable[Archivable])
     Returns how many were made; a converter that is down leaves the rest for
     ``documents archive`` and never fails the approval.
     """
+    docs = list(docs)
+    pdfs = pdfs_of([(describe(doc), doc.content) for doc in docs])
+    for doc, pdf in zip(docs, pdfs, strict=True):
+        if pdf is not None:
+            keep_pdf(session, user, doc, pdf)
+    return sum(pdf is not None for pdf in pdfs)
+
+
+def pdfs_of(named: Sequence[tuple[str, bytes]]) -> list[bytes | None]:
+    """PDF/A of each (what it is, .docx) as far as the long-running converter is up, None
+    for the rest (``documents archive`` makes them later).
+
+    Converted before anything of them is audited: a transaction's first audit event holds
+    the audit chain's lock until it ends, and every other change waits for it.
+    """
     if mode() == "off":
-        return 0
-    made = 0
-    for doc in docs:
+        return [None] * len(named)
+    pdfs: list[bytes | None] = []
+    for what, content in named:
         try:
-            pdf = convert_long_running(doc.content)
+            pdfs.append(convert_long_running(content))
         except pdfa.ConverterDown as exc:
             current_app.logger.warning(
-                "No PDF/A of %s now (made later by `documents archive`): %s", describe(doc), exc
+                "No PDF/A of %s now (made later by `documents archive`): %s", what, exc
             )
             break
-        keep_pdf(session, user, doc, pdf)
-        made += 1
-    return made
+    return pdfs + [None] * (len(named) - len(pdfs))
 
 
 def missing() -> list[Archivable]:

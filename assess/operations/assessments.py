@@ -42,7 +42,7 @@ from .context import (  # noqa: F401  (workflows, snapshot: read by the fronts h
     snapshot,
     workflows,
 )
-from .documents import attach
+from .documents import attach, render_for
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .policies import policy_in_force
 from .report_facts_index import keep_report_times
@@ -329,6 +329,8 @@ def fire(
         if final and not assessment.active:
             changes.append({"field": "active", "old": True, "new": False})
         changes += flag_changes
+        # Rendered before the first audit event takes the chain's lock (documents.render_for).
+        rendered = render_for(assessment, revision) if taken.documents else []
         record(
             session,
             user,
@@ -339,7 +341,7 @@ def fire(
             transition={**transition, "revision": seq},
         )
         if taken.documents:
-            attach(session, user, assessment, revision)
+            attach(session, user, assessment, revision, rendered)
         # Reopened after it was ready for the meeting, other than by the meeting itself.
         if (
             engine.definition.is_ready_for_agenda(old_state)

@@ -107,29 +107,63 @@ def store(
     return doc
 
 
-def attach(session: Session, user: User, assessment: Assessment, revision: Revision) -> list:
-    """Render the revision's documents, store them with the decision, audit each one.
+@dataclass(frozen=True)
+class Rendered:
+    """A revision's document in one language, rendered and not yet stored."""
+
+    language: str
+    reference: str
+    content: bytes
+    records: dict | None
+    pdf: bytes | None  # its PDF/A, if the converter was up
+
+
+def render_for(assessment: Assessment, revision: Revision) -> list[Rendered]:
+    """The revision's documents, rendered: before the transition's audit event, because
+    that event takes the audit chain's lock until the transaction ends, and every other
+    change in the installation waits for it (an approval's rendering took 0.8 s)."""
+    # Frozen with each document, so it renders to the same bytes after the settings change.
+    kept = rec.stored(records.metadata_for(assessment.decision))
+    made = [
+        (
+            language,
+            documents.document_id(revision.content, language),
+            # Rendered from the JSON as stored: the document's checksum is of that.
+            render_snapshot(revision.snapshot, language, records=kept),
+        )
+        for language in languages_for(assessment.decision)
+    ]
+    # Their PDF/A too, if the converter is up; if not, `documents archive` makes it later.
+    pdfs = archive.pdfs_of([(f"document {reference}", content) for _, reference, content in made])
+    return [
+        Rendered(language, reference, content, kept, pdf)
+        for (language, reference, content), pdf in zip(made, pdfs, strict=True)
+    ]
+
+
+def attach(
+    session: Session,
+    user: User,
+    assessment: Assessment,
+    revision: Revision,
+    rendered: list[Rendered],
+) -> list:
+    """Store the revision's ``rendered`` documents with the decision, audit each one.
 
     Called inside the transition's transaction: if rendering fails, nothing is approved.
     """
     made = []
-    # Frozen with each document, so it renders to the same bytes after the settings change.
-    kept = rec.stored(records.metadata_for(assessment.decision))
-    for language in languages_for(assessment.decision):
-        frozen = revision.content
-        # Rendered from the JSON as stored: the document's checksum is of that.
-        content = render_snapshot(revision.snapshot, language, records=kept)
-        reference = documents.document_id(frozen, language)
+    for one in rendered:
         doc = store(
             session,
             user,
             revision,
             kind="assessment",
-            language=language,
-            reference=reference,
-            content=content,
+            language=one.language,
+            reference=one.reference,
+            content=one.content,
             renderer_version=documents.RENDERER_VERSION,
-            records=kept,
+            records=one.records,
         )
         record(
             session,
@@ -139,11 +173,11 @@ def attach(session: Session, user: User, assessment: Assessment, revision: Revis
             assessment.id,
             changes=[
                 {
-                    "field": f"documents.{language}",
+                    "field": f"documents.{one.language}",
                     "old": None,
                     "new": {
                         "id": doc.id,
-                        "reference": reference,
+                        "reference": one.reference,
                         "sha256": doc.sha256,
                         "revision": revision.seq,
                     },
@@ -151,8 +185,9 @@ def attach(session: Session, user: User, assessment: Assessment, revision: Revis
             ],
         )
         made.append(doc)
-    # Their PDF/A, if the converter is up; if not, `documents archive` makes it later.
-    archive.archive_new(session, user, made)
+    for doc, one in zip(made, rendered, strict=True):
+        if one.pdf is not None:
+            archive.keep_pdf(session, user, doc, one.pdf)
     return made
 
 

@@ -324,3 +324,49 @@ def test_no_libreoffice_gives_a_clear_message(approved, app):
         shutil.which = original
     assert "libreoffice-writer-nogui" in str(refused.value)
     assert doc_row.pdf is None
+
+
+def test_approval_renders_and_converts_before_it_takes_the_audit_chain_lock(ctx, monkeypatch):
+    """A transaction's first audit event holds the chain's lock until it ends, and every
+    other change in the installation waits for it: an approval renders its documents and
+    their PDF/A first (they took 0.8 s in the load benchmark, bench/README.md)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from assess import audit
+    from assess.operations import archive
+
+    log = []
+    real_lock, real_render = audit.lock_chain, documents.render
+
+    def lock(session):
+        log.append("lock")
+        real_lock(session)
+
+    def render(*args, **kwargs):
+        log.append("render")
+        return real_render(*args, **kwargs)
+
+    def convert(content, app=None):
+        log.append("convert")
+        return b"%PDF-1.7 " + hashlib.sha256(content).digest()
+
+    monkeypatch.setattr(audit, "lock_chain", lock)
+    monkeypatch.setattr(documents, "render", render)
+    monkeypatch.setattr(archive, "mode", lambda app=None: "http://converter.invalid")
+    monkeypatch.setattr(archive, "convert_long_running", convert)
+    began = lambda *args: log.append("begin")  # noqa: E731
+    event.listen(Session, "after_begin", began)
+    try:
+        a = approved_full()
+    finally:
+        event.remove(Session, "after_begin", began)
+    start = max(i for i, e in enumerate(log) if e == "begin" and i < log.index("render"))
+    approval = log[start:]
+    first_lock = approval.index("lock")
+    assert approval[:first_lock].count("render") == 2  # fi and sv
+    assert approval[:first_lock].count("convert") == 2
+    assert "render" not in approval[first_lock:] and "convert" not in approval[first_lock:]
+    rows = doc_ops.documents_of(a.decision)
+    assert all(d.pdf_sha256 == hashlib.sha256(d.pdf).hexdigest() for d in rows)
+    assert audit.verify(db.session).intact
