@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from .. import flags
 from ..assessment_data import Indicator
@@ -38,10 +39,21 @@ def index():
         # Returned by a reviewer and not yet submitted again: first, with the comment (issue 20).
         sections["returned"] = review_ops.returned_to(current_user, request_language())
         mine = db.session.scalars(
-            search_decisions(current_user, preparer=current_user).limit(20)
+            search_decisions(current_user, preparer=current_user)
+            .options(selectinload(Decision.body))  # the table names each one's body
+            .limit(20)
         ).all()
         sections["mine"] = mine
-        sections["next_steps"] = {d.id: _next_step(d) for d in mine}
+        # Their active assessments in one query, not one per decision.
+        active = {
+            a.decision_id: a
+            for a in db.session.scalars(
+                select(Assessment).where(
+                    Assessment.decision_id.in_([d.id for d in mine]), Assessment.active
+                )
+            )
+        }
+        sections["next_steps"] = {d.id: _next_step(active.get(d.id)) for d in mine}
     tasks = _follow_up_tasks()
     if tasks:
         sections["tasks"] = tasks
@@ -68,8 +80,7 @@ def index():
     return render_template("dashboard.html", sections=sections)
 
 
-def _next_step(decision):
-    assessment = assessment_ops.active_assessment(decision)
+def _next_step(assessment: Assessment | None):
     if assessment is None:
         return _l("Start the impact assessment.")
     return localized(assessment_ops.engine_for(assessment).definition.next_step(assessment.state))
@@ -154,6 +165,8 @@ def _follow_up_tasks():
             owner = i.owner.strip().casefold()
             if i.review_date and (owner in me or prepared_by_id == current_user.id):
                 found.append((decision_id, i))
+    if not found:
+        return []
     decisions = {
         d.id: d
         for d in db.session.scalars(select(Decision).where(Decision.id.in_({d for d, _ in found})))
