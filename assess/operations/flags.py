@@ -8,6 +8,7 @@ approved assessments with negative effects on the same groups) and keeps the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -217,17 +218,69 @@ def acknowledge(
     user: User, assessment: Assessment, flag_id: str, comment: str, *, expected_version
 ) -> Assessment:
     """A reviewer accepts a flag knowingly; the comment says why. Audited."""
+    return acknowledge_several(
+        user, assessment, [flag_id], comment, expected_version=expected_version
+    )
+
+
+def acknowledge_several(
+    user: User, assessment: Assessment, flag_ids: Sequence[str], comment: str, *, expected_version
+) -> Assessment:
+    """``acknowledge`` for several flags with one comment, all or none: the answers are
+    read, changed and written once, and each acknowledgement is audited as its own event
+    (one write per flag held the audit chain's lock through the others' writes)."""
     _check_may_acknowledge(user, assessment)
     check_version(assessment, expected_version)
     data = assessment.content
-    target = next((f for f in data.flags if f.id == flag_id), None)
-    if target is None:
-        raise NotFound(_l("This assessment has no flag %(id)r.", id=flag_id))
-    if target.status == flags.RESOLVED:
-        raise Conflict(_l("This flag no longer applies; there is nothing to acknowledge."))
-    if target.status == flags.ACKNOWLEDGED:
-        who = target.acknowledged.name if target.acknowledged else ""
-        raise Conflict(_l("%(name)s already acknowledged this flag.", name=who))
+    by_id = {f.id: f for f in data.flags}
+    targets = []
+    for flag_id in dict.fromkeys(flag_ids):
+        target = by_id.get(flag_id)
+        if target is None:
+            raise NotFound(_l("This assessment has no flag %(id)r.", id=flag_id))
+        if target.status == flags.RESOLVED:
+            raise Conflict(_l("This flag no longer applies; there is nothing to acknowledge."))
+        if target.status == flags.ACKNOWLEDGED:
+            who = target.acknowledged.name if target.acknowledged else ""
+            raise Conflict(_l("%(name)s already acknowledged this flag.", name=who))
+        targets.append(target)
+    comment = _acknowledgement_comment(comment)
+    ack = Acknowledgement(
+        by=user.id, name=user.name, at=utcnow().isoformat(timespec="seconds"), comment=comment
+    )
+    chosen = {t.id for t in targets}
+    data.flags = flags.lifecycle.sort(
+        f.model_copy(update={"status": flags.ACKNOWLEDGED, "acknowledged": ack})
+        if f.id in chosen
+        else f
+        for f in data.flags
+    )
+    with changing(assessment, expected_version) as session:
+        assessment.content = data
+        session.flush()
+        for target in targets:
+            record(
+                session,
+                user,
+                "assessment.flag_acknowledged",
+                "assessment",
+                assessment.id,
+                changes=[
+                    {
+                        "field": f"flags.{target.id}",
+                        "old": flags.OPEN,
+                        "new": flags.ACKNOWLEDGED,
+                        "rule": target.rule,
+                        "severity": target.severity,
+                        "message": target.message,
+                        "comment": comment,
+                    }
+                ],
+            )
+    return assessment
+
+
+def _acknowledgement_comment(comment: str) -> str:
     comment = strip_control(comment or "").strip()
     if not comment:
         raise ValidationFailed(
@@ -253,37 +306,7 @@ def acknowledge(
                 ]
             }
         )
-    ack = Acknowledgement(
-        by=user.id, name=user.name, at=utcnow().isoformat(timespec="seconds"), comment=comment
-    )
-    data.flags = flags.lifecycle.sort(
-        f.model_copy(update={"status": flags.ACKNOWLEDGED, "acknowledged": ack})
-        if f.id == flag_id
-        else f
-        for f in data.flags
-    )
-    with changing(assessment, expected_version) as session:
-        assessment.content = data
-        session.flush()
-        record(
-            session,
-            user,
-            "assessment.flag_acknowledged",
-            "assessment",
-            assessment.id,
-            changes=[
-                {
-                    "field": f"flags.{flag_id}",
-                    "old": flags.OPEN,
-                    "new": flags.ACKNOWLEDGED,
-                    "rule": target.rule,
-                    "severity": target.severity,
-                    "message": target.message,
-                    "comment": comment,
-                }
-            ],
-        )
-    return assessment
+    return comment
 
 
 # --- approved negative effects --------------------------------------------------------

@@ -28,7 +28,6 @@ from . import flags as flag_ops
 from ._audit import record
 from ._check import row_id
 from ._stale import changing, check_version
-from ._tx import transaction
 from .context import engine_for, facts
 from .errors import ValidationFailed
 
@@ -303,8 +302,6 @@ def acknowledge_many(
         raise ValidationFailed(
             {"flags": [_l("Choose at least one flag to acknowledge with this comment.")]}
         )
-    check_version(assessment, expected_version)
-    with transaction():
-        for flag_id in wanted:
-            flag_ops.acknowledge(user, assessment, flag_id, comment, expected_version=None)
-    return assessment
+    return flag_ops.acknowledge_several(
+        user, assessment, wanted, comment, expected_version=expected_version
+    )
