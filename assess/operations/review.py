@@ -70,16 +70,23 @@ def candidates(user: User, assessment: Assessment) -> list[User]:
     return found
 
 
-def default_reviewer(user: User, assessment: Assessment) -> User | None:
+def default_reviewer(
+    user: User, assessment: Assessment, people: Sequence[User] | None = None
+) -> User | None:
     """The reviewer preselected on submission: the one chosen last time, else the one who
     returned it, while they may still review it; None (any reviewer of the body the policy
-    names, or of the organisation) otherwise."""
-    back = returned(assessment, "en")
-    for wanted in (assessment.reviewer_id, back.by_id if back is not None else None):
-        if wanted is None:
-            continue
-        found = next((p for p in candidates(user, assessment) if p.id == wanted), None)
-        if found is not None:
+    names, or of the organisation) otherwise. ``people``: ``candidates`` if the caller has
+    them already."""
+    people = candidates(user, assessment) if people is None else people
+
+    def who_returned() -> int | None:
+        back = returned(assessment, "en")
+        return back.by_id if back is not None else None
+
+    for wanted in (lambda: assessment.reviewer_id, who_returned):
+        wanted_id = wanted()
+        found = next((p for p in people if p.id == wanted_id), None)
+        if wanted_id is not None and found is not None:
             return found
     return None
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..extensions import db
 from ..i18n import lazy_text as _l
@@ -88,7 +88,12 @@ class Resumed(NamedTuple):
 def resume(token: str, user_id: int) -> Resumed:
     """The live session of ``token`` for ``user_id``, its last use noted at most once a
     ``SESSION_TOUCH_SECONDS``; or none, with the reason if it has ended or timed out."""
-    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    # The session, its person and their roles in one statement: every page asks this first.
+    row = db.session.scalar(
+        select(LoginSession)
+        .where(LoginSession.token_hash == _hash(token))
+        .options(joinedload(LoginSession.user).joinedload(User.role_rows))
+    )
     if row is None or row.user_id != user_id:
         return Resumed(None)
     if row.ended_at is not None:

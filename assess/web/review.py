@@ -138,11 +138,9 @@ def thread_section(assessment, page: str | None) -> str:
 
 def reviewer_choice(assessment) -> dict:
     """The people offered when submitting for review, and the one preselected."""
-    default = review_ops.default_reviewer(current_user, assessment)
-    return {
-        "people": review_ops.candidates(current_user, assessment),
-        "default": default.id if default is not None else None,
-    }
+    people = review_ops.candidates(current_user, assessment)
+    default = review_ops.default_reviewer(current_user, assessment, people)
+    return {"people": people, "default": default.id if default is not None else None}
 
 
 def template_globals() -> dict:
