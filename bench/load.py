@@ -23,7 +23,10 @@ are errors (every status >= 400 but the deliberate 409/412/422) by kind; each wo
 (VmRSS, KiB) after boot, after the warm-up and at the end, with the growth from each, and
 sampled every --sample seconds through the run (the curve: does it level off?); the
 FLOW assessments' states at the end; the ceiling of /healthz (20 threads, no think time)
-before and after.
+before and after; and the server's own view (its /metrics histogram, taken before and after
+the run): per route, the share of requests it answered within 100 ms, which leaves out the
+queue before a worker accepts a request and the client's time, both in the client's
+figures.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ TOKENS = 20  # API tokens, shared by the officials
 ASSESSMENTS = 20  # assessments the API PATCHes go to
 FLOW = 30  # assessments the web forms submit, review, approve and reopen
 WARM_ROUNDS = 3  # each kind of action this many times per worker before the run
+METRICS_TOKEN = "bench-metrics-not-secret"
 
 
 def _free_port() -> int:
@@ -363,6 +367,9 @@ def start_server(url: str, redis_url: str, tmp: Path) -> tuple[subprocess.Popen,
         "RATELIMIT_STORAGE_URI": redis_url,
         "ASSESS_INSTANCE_PATH": str(tmp),
         "LOG_LEVEL": "WARNING",
+        # The server's own view of each route's time (``server_view``).
+        "PROMETHEUS_MULTIPROC_DIR": str(_fresh(tmp / "metrics")),
+        "METRICS_TOKEN": METRICS_TOKEN,
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"]
@@ -386,6 +393,50 @@ def start_server(url: str, redis_url: str, tmp: Path) -> tuple[subprocess.Popen,
             time.sleep(0.2)
 
 
+def _fresh(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.iterdir():
+        old.unlink()
+    return directory
+
+
+def latency_buckets(port: int) -> dict[str, dict[float, float]]:
+    """The server's histogram of request times (``/metrics``): per method and route, the
+    number of requests answered within each bound, in seconds."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        text = conn.getresponse().read().decode()
+    finally:
+        conn.close()
+    out: dict[str, dict[float, float]] = {}
+    for family in text_string_to_metric_families(text):
+        if family.name != "assess_http_request_duration_seconds":
+            continue
+        for sample in family.samples:
+            if sample.name.endswith("_bucket"):
+                route = f"{sample.labels['method']} {sample.labels['route']}"
+                out.setdefault(route, {})[float(sample.labels["le"])] = sample.value
+    return out
+
+
+def server_view(before: dict, after: dict) -> dict:
+    """Per route, the requests of the run and the share the server answered within 100 ms,
+    from its first hook to its response (the queue before a worker accepts a request, and
+    the client's own time, are not in it: the client's figures are)."""
+    view = {}
+    for route, counts in sorted(after.items()):
+        earlier = before.get(route, {})
+        total = counts[float("inf")] - earlier.get(float("inf"), 0)
+        if total <= 0:
+            continue
+        within = counts[0.1] - earlier.get(0.1, 0)
+        view[route] = {"n": int(total), "within_100_ms_pct": round(100 * within / total, 1)}
+    return view
+
+
 def measure(url: str, redis_url: str, tmp: Path, args) -> dict:
     facts = prepare(url)
     server, port, log = start_server(url, redis_url, tmp)
@@ -405,6 +456,7 @@ def measure(url: str, redis_url: str, tmp: Path, args) -> dict:
         sampler.sample()
         sampler.start()
         recorder = Recorder()
+        buckets_before = latency_buckets(port)
         stop = time.perf_counter() + args.minutes * 60
         started = time.perf_counter()
         load_before = os.getloadavg()
@@ -417,6 +469,7 @@ def measure(url: str, redis_url: str, tmp: Path, args) -> dict:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
+        results["server_view"] = server_view(buckets_before, latency_buckets(port))
         sampler.halt.set()
         sampler.join()
         sampler.sample()
