@@ -355,7 +355,9 @@ def _growth(before: dict, after: dict) -> dict:
     }
 
 
-def start_server(url: str, redis_url: str, tmp: Path) -> tuple[subprocess.Popen, int, IO[bytes]]:
+def start_server(
+    url: str, redis_url: str, tmp: Path, converter: str = "off"
+) -> tuple[subprocess.Popen, int, IO[bytes]]:
     port = _free_port()
     log = (tmp / "gunicorn.log").open("wb")
     env = {
@@ -370,6 +372,10 @@ def start_server(url: str, redis_url: str, tmp: Path) -> tuple[subprocess.Popen,
         # The server's own view of each route's time (``server_view``).
         "PROMETHEUS_MULTIPROC_DIR": str(_fresh(tmp / "metrics")),
         "METRICS_TOKEN": METRICS_TOKEN,
+        # LibreOffice's PDF/A conversion is a service of its own in the recommended set-up
+        # (docs/deployment.md, "The PDF/A converter"; compose's `converter`); here it would
+        # share the two cores with everything measured. --converter local puts it back.
+        "PDF_CONVERTER": converter,
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"]
@@ -439,7 +445,7 @@ def server_view(before: dict, after: dict) -> dict:
 
 def measure(url: str, redis_url: str, tmp: Path, args) -> dict:
     facts = prepare(url)
-    server, port, log = start_server(url, redis_url, tmp)
+    server, port, log = start_server(url, redis_url, tmp, args.converter)
     try:
         send = http_transport(port)
         cookies = sessions(send)
@@ -520,6 +526,13 @@ def main() -> dict:
         default=WARM_ROUNDS,
         help="each kind of action this many times per worker before the run",
     )
+    parser.add_argument(
+        "--converter",
+        default="off",
+        help="the server's PDF_CONVERTER: off (the default: the converter is a service of its "
+        "own, elsewhere), local (each worker's own LibreOffice, on the measured cores) or a "
+        "unoserver URL",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="assess-load-"))
     results = {
@@ -530,6 +543,7 @@ def main() -> dict:
         "think_seconds": args.think,
         "minutes": args.minutes,
         "weights": WEIGHTS,
+        "converter": args.converter,
     }
     with throwaway_cluster() as server, throwaway_redis() as redis_url:
         results.update(measure(create_database(server, "bench_load"), redis_url, tmp, args))
