@@ -105,13 +105,17 @@ class _Remembered:
 
 @functools.cache
 def _by_id():
-    # With its decision and organisation: every use of an assessment needs both. Built
+    # With its decision, organisation and body: every use of an assessment needs them. Built
     # once and run with the id as its parameter: Session.get would build the statement,
     # its loader options and its cache key anew on every call, a quarter of its time.
     return (
         select(Assessment)
         .where(Assessment.id == bindparam("id"))
-        .options(joinedload(Assessment.decision).joinedload(Decision.organisation))
+        .options(
+            joinedload(Assessment.decision).options(
+                joinedload(Decision.organisation), joinedload(Decision.body)
+            )
+        )
     )
 
 

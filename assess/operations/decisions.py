@@ -7,10 +7,12 @@ type, body or amount re-applies the policy to its assessment.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..definitions import localized
 from ..extensions import db
@@ -425,8 +427,19 @@ def _check_not_held(decision: Decision, fields: list[str]) -> None:
         raise Conflict(reason, details=[_l("Not changed: %(fields)s.", fields=joined(held))])
 
 
+@functools.cache
+def _decision_by_id():
+    # With its organisation and body, which every page and use of a decision reads: one
+    # statement instead of three. Built once, run with the id as its parameter.
+    return (
+        select(Decision)
+        .where(Decision.id == bindparam("id"))
+        .options(joinedload(Decision.organisation), joinedload(Decision.body))
+    )
+
+
 def get_decision(actor: User, decision_id: int) -> Decision:
-    decision = db.session.get(Decision, decision_id)
+    decision = db.session.execute(_decision_by_id(), {"id": decision_id}).scalar()
     if decision is None or decision.organisation_id != actor.organisation_id:
         raise NotFound(_l("No decision with id %(id)s.", id=decision_id))
     return decision

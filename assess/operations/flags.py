@@ -53,9 +53,8 @@ def _definition(assessment: Assessment) -> WorkflowDefinition:
     return engine_for(assessment).definition
 
 
-def submitted_on(assessment: Assessment) -> date | None:
-    """The day of the latest submission for review (the workflow's ``submit`` trigger)."""
-    moment = db.session.scalar(
+def _submitted(assessment: Assessment):
+    return (
         select(Revision.created_at)
         .where(
             Revision.assessment_id == assessment.id,
@@ -64,12 +63,10 @@ def submitted_on(assessment: Assessment) -> date | None:
         .order_by(Revision.seq.desc())
         .limit(1)
     )
-    return local_date(moment) if moment else None
 
 
-def meeting_date(assessment: Assessment) -> date | None:
-    """The day of the meeting whose agenda the decision is on, still waiting for it."""
-    starts = db.session.scalar(
+def _meeting_starts(assessment: Assessment):
+    return (
         select(func.min(Meeting.starts_at))
         .join(AgendaItem)
         .where(
@@ -78,7 +75,28 @@ def meeting_date(assessment: Assessment) -> date | None:
             Meeting.state.in_(("planned", "published", "held")),
         )
     )
+
+
+def submitted_on(assessment: Assessment) -> date | None:
+    """The day of the latest submission for review (the workflow's ``submit`` trigger)."""
+    moment = db.session.scalar(_submitted(assessment))
+    return local_date(moment) if moment else None
+
+
+def meeting_date(assessment: Assessment) -> date | None:
+    """The day of the meeting whose agenda the decision is on, still waiting for it."""
+    starts = db.session.scalar(_meeting_starts(assessment))
     return local_date(starts) if starts else None
+
+
+def _submitted_and_meeting(assessment: Assessment) -> tuple[date | None, date | None]:
+    """``submitted_on`` and ``meeting_date`` in one statement: every write asks both."""
+    moment, starts = db.session.execute(
+        select(
+            _submitted(assessment).scalar_subquery(), _meeting_starts(assessment).scalar_subquery()
+        )
+    ).one()
+    return (local_date(moment) if moment else None, local_date(starts) if starts else None)
 
 
 def others(assessment: Assessment, groups, *, on: date, window_days: int):
@@ -132,12 +150,13 @@ def context(assessment: Assessment, data: AssessmentData, *, submitted: date | N
     on = today()
     window = org.threshold(form, "cumulative_window_days")
     negative = {c.group for c in flags.rules.negative_cells(data)}
+    submitted_day, meeting_day = _submitted_and_meeting(assessment)
     found = flags.FlagContext.of(
         form,
         org,
         today=on,
-        submitted_on=submitted or submitted_on(assessment),
-        meeting_date=meeting_date(assessment),
+        submitted_on=submitted or submitted_day,
+        meeting_date=meeting_day,
         others=others(assessment, negative, on=on, window_days=window),
         plan_objectives=plan.active_keys(assessment.decision.organisation_id),
         decision=SnapshotDecision.load(decision_part(assessment.decision)),

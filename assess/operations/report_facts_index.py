@@ -53,13 +53,21 @@ def refresh_facts(
     zones: dict[int, str] = {}
     for a in assessments:
         if a.organisation_id not in zones:
-            zones[a.organisation_id] = (
-                connection.scalar(
-                    select(Organisation.time_zone).where(Organisation.id == a.organisation_id)
-                )
-                or "Europe/Helsinki"
-            )
+            zones[a.organisation_id] = _time_zone(session, connection, a.organisation_id)
         write_facts(connection, a.id, a.organisation_id, a.data, zones[a.organisation_id], now)
+
+
+def _time_zone(session: Session, connection, organisation_id: int) -> str:
+    """The organisation's time zone: from the session when the write loaded it (every write
+    through the use cases does), else read."""
+    org = session.identity_map.get(session.identity_key(Organisation, organisation_id))
+    if org is not None and "time_zone" not in inspect(org).unloaded:
+        zone = org.time_zone
+    else:
+        zone = connection.scalar(
+            select(Organisation.time_zone).where(Organisation.id == organisation_id)
+        )
+    return zone or "Europe/Helsinki"
 
 
 def write_facts(connection, assessment_id, organisation_id, data, time_zone, now) -> None:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import defer
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
@@ -57,8 +57,10 @@ def candidates(user: User, assessment: Assessment) -> list[User]:
             User.active.is_(True),
             UserRole.role == role,
         )
+        # All their roles in the same statement: the four-eyes rule reads them.
+        .options(joinedload(User.role_rows))
         .order_by(User.name, User.id)
-    )
+    ).unique()
     found = []
     for person in people:
         if person.id == user.id:
@@ -194,10 +196,22 @@ def returned(assessment: Assessment | None, language: str) -> Returned | None:
     A return is a step from a state that is not editable into one that is, with the comment
     it requires (returned for revision, a screen-out refused, reopened, returned by the
     meeting); submitting again is a newer step, and the notice goes away.
+
+    Read once per version of the assessment in a database session: a page asks for it
+    several times (the notice, the reviewer preselected, the changes since the return),
+    and any new step changes the version.
     """
     if assessment is None or assessment.id is None:
         return None
-    return _returns([assessment], language).get(assessment.id)
+    memo = db.session.info.setdefault(_RETURNED, {})
+    key = (assessment.id, assessment.version)
+    if key not in memo:
+        memo[key] = _raw_returns([assessment]).get(assessment.id)
+    raw = memo[key]
+    return _labelled(raw, language) if raw is not None else None
+
+
+_RETURNED = "assess.returned"  # session.info: (assessment id, version) -> _Raw or None
 
 
 def returned_to(user: User, language: str, limit: int = 20) -> list[tuple[Assessment, Returned]]:
@@ -232,10 +246,40 @@ def returned_to(user: User, language: str, limit: int = 20) -> list[tuple[Assess
     return found
 
 
+@dataclass(frozen=True)
+class _Raw:
+    """A return as stored, before it is put in a reader's words."""
+
+    seq: int
+    at: datetime
+    by_id: int | None
+    by: str
+    taken: Any  # the TransitionDef taken, or None
+    trigger: str
+    comment: str
+
+
+def _labelled(raw: _Raw, language: str) -> Returned:
+    return Returned(
+        by=raw.by,
+        by_id=raw.by_id,
+        at=raw.at,
+        step=raw.taken.labels.get(language) if raw.taken is not None else raw.trigger,
+        comment=raw.comment,
+        revision_seq=raw.seq,
+    )
+
+
 def _returns(assessments: Sequence[Assessment], language: str) -> dict[int, Returned]:
-    """``returned`` of each assessment, in two queries whatever their number: the latest
-    revision's few fields and its transition (not the whole snapshot), and the names of
-    those who returned them. The preparer's dashboard asks for up to 200."""
+    """``returned`` of each assessment, in two queries whatever their number. The
+    preparer's dashboard asks for up to 200."""
+    return {a: _labelled(raw, language) for a, raw in _raw_returns(assessments).items()}
+
+
+def _raw_returns(assessments: Sequence[Assessment]) -> dict[int, _Raw]:
+    """The latest revision's few fields and, only where its step may be a return, the
+    transition it records (a snapshot's JSON is read for those alone, not for every
+    assessment being prepared); then the names of those who returned them."""
     editable = {
         a.id: engine_for(a).definition
         for a in assessments
@@ -243,11 +287,19 @@ def _returns(assessments: Sequence[Assessment], language: str) -> dict[int, Retu
     }
     if not editable:
         return {}
+    returning = set().union(*(d.returning_triggers() for d in editable.values()))
     newest = (
         select(Revision.assessment_id, func.max(Revision.seq).label("seq"))
         .where(Revision.assessment_id.in_(editable))
         .group_by(Revision.assessment_id)
         .subquery()
+    )
+    transition = case(
+        (
+            or_(Revision.trigger.is_(None), Revision.trigger.in_(returning)),
+            Revision.snapshot["transition"],
+        ),
+        else_=None,
     )
     lasts = db.session.execute(
         select(
@@ -256,23 +308,28 @@ def _returns(assessments: Sequence[Assessment], language: str) -> dict[int, Retu
             Revision.trigger,
             Revision.created_at,
             Revision.created_by_id,
-            Revision.snapshot["transition"],
+            transition,
         ).join(
             newest,
             (Revision.assessment_id == newest.c.assessment_id) & (Revision.seq == newest.c.seq),
         )
     ).all()
     notices: dict[int, tuple] = {}
-    for assessment_id, seq, trigger, at, by_id, transition in lasts:
+    for assessment_id, seq, trigger, at, by_id, step in lasts:
         definition = editable[assessment_id]
-        transition = transition if isinstance(transition, dict) else {}
-        came, comment = transition.get("from"), transition.get("comment") or ""
+        step = step if isinstance(step, dict) else {}
+        came, comment = step.get("from"), step.get("comment") or ""
         if not comment or came not in definition.states or definition.is_editable(came):
             continue
-        taken = definition.transition(trigger or "", came)
-        step = taken.labels.get(language) if taken is not None else (trigger or "")
-        notices[assessment_id] = (seq, at, by_id, step, comment)
-    ids = {by_id for _, _, by_id, _, _ in notices.values() if by_id}
+        notices[assessment_id] = (
+            seq,
+            at,
+            by_id,
+            definition.transition(trigger or "", came),
+            trigger or "",
+            comment,
+        )
+    ids = {n[2] for n in notices.values() if n[2]}
     names = (
         {
             uid: name
@@ -282,15 +339,16 @@ def _returns(assessments: Sequence[Assessment], language: str) -> dict[int, Retu
         else {}
     )
     return {
-        assessment_id: Returned(
-            by=names.get(by_id, "") if by_id else "",
-            by_id=by_id if by_id in names else None,
+        assessment_id: _Raw(
+            seq=seq,
             at=at,
-            step=step,
+            by_id=by_id if by_id in names else None,
+            by=names.get(by_id, "") if by_id else "",
+            taken=taken,
+            trigger=trigger,
             comment=comment,
-            revision_seq=seq,
         )
-        for assessment_id, (seq, at, by_id, step, comment) in notices.items()
+        for assessment_id, (seq, at, by_id, taken, trigger, comment) in notices.items()
     }
 
 

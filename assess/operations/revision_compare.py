@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import case, or_, select
 
 from .. import described, documents
 from ..described import Difference
@@ -208,14 +208,13 @@ def record_compared(
     )
 
 
-def _last_return(assessment: Assessment, rows: list[Revision]) -> int | None:
-    """The index in ``rows`` (oldest first) of the revision the last return made: a step
-    from a state that cannot be edited into one that can (returned for revision, reopened,
-    returned by the meeting)."""
+def _last_return(assessment: Assessment, steps) -> int | None:
+    """The index in ``steps`` (oldest first: each revision's state and the state its step
+    came from) of the revision the last return made: a step from a state that cannot be
+    edited into one that can (returned for revision, reopened, returned by the meeting)."""
     definition = engine_for(assessment).definition
-    for i in range(len(rows) - 1, -1, -1):
-        came = ((rows[i].snapshot or {}).get("transition") or {}).get("from")
-        went = rows[i].state
+    for i in range(len(steps) - 1, -1, -1):
+        went, came = steps[i]
         if (
             came in definition.states
             and went in definition.states
@@ -226,22 +225,46 @@ def _last_return(assessment: Assessment, rows: list[Revision]) -> int | None:
     return None
 
 
+def _steps(assessment: Assessment):
+    """Each revision's seq, state and the state its step came from, oldest first. The
+    snapshot's JSON is read only for the steps that may be returns (``returning_triggers``):
+    an assessment that went round many times has many large snapshots."""
+    returning = engine_for(assessment).definition.returning_triggers()
+    came = case(
+        (
+            or_(Revision.trigger.is_(None), Revision.trigger.in_(returning)),
+            Revision.snapshot["transition"],
+        ),
+        else_=None,
+    )
+    return db.session.execute(
+        select(Revision.seq, Revision.state, came)
+        .where(Revision.assessment_id == assessment.id)
+        .order_by(Revision.seq)
+    ).all()
+
+
 def since_return(assessment: Assessment | None, language: str) -> SinceReturn | None:
     """What changed since the last return to the preparer: the returned revision against the
     newest one once submitted again, or against the answers while being prepared again.
     None when the assessment was never returned."""
     if assessment is None or assessment.id is None:
         return None
-    rows = list(
-        db.session.scalars(
-            select(Revision).where(Revision.assessment_id == assessment.id).order_by(Revision.seq)
-        )
+    steps = _steps(assessment)
+    at = _last_return(
+        assessment,
+        [(state, (t if isinstance(t, dict) else {}).get("from")) for _, state, t in steps],
     )
-    at = _last_return(assessment, rows)
     if at is None:
         return None
-    returned = rows[at]
-    newest = rows[-1]
+    # The two revisions compared, whole; not every one in between.
+    wanted = {steps[at][0], steps[-1][0]}
+    rows = db.session.scalars(
+        select(Revision)
+        .where(Revision.assessment_id == assessment.id, Revision.seq.in_(wanted))
+        .order_by(Revision.seq)
+    ).all()
+    returned, newest = rows[0], rows[-1]
     described_rows = _rows(
         assessment, [returned, newest] if newest is not returned else [returned], language
     )

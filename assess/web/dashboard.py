@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from .. import flags
 from ..assessment_data import Indicator
@@ -48,9 +48,10 @@ def index():
         active = {
             a.decision_id: a
             for a in db.session.scalars(
-                select(Assessment).where(
-                    Assessment.decision_id.in_([d.id for d in mine]), Assessment.active
-                )
+                select(Assessment)
+                .where(Assessment.decision_id.in_([d.id for d in mine]), Assessment.active)
+                # The next step needs the state and the process, not the answers.
+                .options(defer(Assessment.data), defer(Assessment.policy))
             )
         }
         sections["next_steps"] = {d.id: _next_step(active.get(d.id)) for d in mine}

@@ -250,6 +250,16 @@ class WorkflowDefinition(Strict):
             return [s for s, d in self.states.items() if not d.final and s != transition.dest]
         return list(transition.source)
 
+    def returning_triggers(self) -> frozenset[str]:
+        """The triggers of the steps that may return an assessment to preparation: from a
+        state that cannot be edited into one that can (returned for revision, reopened,
+        returned by the meeting)."""
+        return frozenset(
+            t.trigger
+            for t in self.transitions
+            if self.is_editable(t.dest) and any(not self.is_editable(s) for s in self.sources(t))
+        )
+
     def transition(self, trigger: str, state: str) -> TransitionDef | None:
         for t in self.transitions:
             if t.trigger == trigger and state in self.sources(t):

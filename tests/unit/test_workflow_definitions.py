@@ -361,3 +361,23 @@ def test_texts_of_a_state_fall_back_to_its_label(tmp_path):
 
 def test_the_workflow_knows_every_outcome_an_agenda_item_can_have():
     assert set(MEETING_OUTCOMES) == set(OUTCOMES)
+
+
+def test_the_steps_that_may_return_an_assessment_to_preparation(shipped):
+    """A return is a step from a state that cannot be edited into one that can: the reviewer's
+    return, a refused screen-out, a reopening, the meeting's return. The returned notice and
+    the changes since the return read a revision's recorded step only for these."""
+    for key in ("eva-standard", "eva-light"):
+        assert shipped.latest(key).definition.returning_triggers() == {
+            "return_for_revision",
+            "reject_screen_out",
+            "reopen",
+            "return_for_preparation",
+        }
+    # Derived from the states, as the contract above says them: not a list kept by hand.
+    definition = shipped.latest("eva-standard").definition
+    for trigger, (sources, dest, _) in CONTRACT.items():
+        returns = definition.is_editable(dest) and any(
+            not definition.is_editable(s) for s in sources
+        )
+        assert (trigger in definition.returning_triggers()) == returns, trigger

@@ -1,0 +1,204 @@
+"""What the busiest pages and writes read (issue 16, the load benchmark's p95): no more rows
+and statements than they show, whatever an assessment's history. Each test fails on the
+code before it (the numbers in the docstrings are what that code read)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from tests.support import login, prepared, use_language, user
+
+
+@contextmanager
+def statements(app):
+    """The SQL statements sent inside the block."""
+    from assess.extensions import db
+
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        sent.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+@contextmanager
+def loaded(model):
+    """The instances of ``model`` loaded from rows inside the block."""
+    found: list = []
+
+    def note(target, context):
+        found.append(target)
+
+    event.listen(model, "load", note)
+    try:
+        yield found
+    finally:
+        event.remove(model, "load", note)
+
+
+def _returned(rounds: int, case: str):
+    """A decision whose assessment was submitted and returned ``rounds`` times."""
+    from assess.operations import assessments as ops
+    from assess.operations import decisions as decision_ops
+
+    d = decision_ops.create_decision(
+        user("preparer"), case_number=case, title=case, language="fi", body_id=1, proposal=""
+    )
+    a = prepared(user("preparer"), d)
+    for n in range(rounds):
+        ops.fire(user("preparer"), a, "submit", expected_version=a.version)
+        ops.fire(
+            user("reviewer"),
+            a,
+            "return_for_revision",
+            comment=f"Korjaa kohta {n + 1}.",
+            expected_version=a.version,
+        )
+    return d.id
+
+
+def test_the_decision_page_loads_two_revisions_whole_however_often_it_went_round(demo, monkeypatch):
+    """The changes since the return compare two revisions; it loaded every revision with its
+    snapshot (14 after six rounds), and the returned notice was read twice per page (the
+    notice and the reviewer preselected)."""
+    from assess.models import Revision
+    from assess.operations import review
+
+    with demo.app_context():
+        few = _returned(1, "READS/1")
+        many = _returned(6, "READS/6")
+    client = demo.test_client()
+    login(client, "preparer")
+    use_language(client, "en")
+    client.get("/")  # the session's first use after log-in notes it (a write)
+    reads = []
+    original = review._raw_returns
+    monkeypatch.setattr(review, "_raw_returns", lambda a: reads.append(a) or original(a))
+    counts = {}
+    for decision_id, rounds in ((few, 1), (many, 6)):
+        reads.clear()
+        with loaded(Revision) as revisions, statements(demo) as sent:
+            page = client.get(f"/decisions/{decision_id}")
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert f"Korjaa kohta {rounds}." in text  # the notice, and what changed since
+        assert "Changes since the return" in text or "since the return" in text
+        assert len(revisions) <= 2, [r.seq for r in revisions]
+        assert len(reads) == 1
+        counts[rounds] = len(sent)
+    assert counts[1] == counts[6]
+
+
+def test_the_preparers_dashboard_reads_no_answers_for_the_next_steps(demo):
+    """The next step of each decision needs its assessment's state and process: it read
+    every active assessment's answers (its largest column) as well."""
+    from assess.models import Assessment
+
+    with demo.app_context():
+        for n in range(3):
+            _returned(0, f"NEXT/{n}")
+    client = demo.test_client()
+    login(client, "preparer")
+    client.get("/")
+    with loaded(Assessment) as assessments:
+        page = client.get("/")
+    assert page.status_code == 200
+    assert len(assessments) >= 3
+    assert [a.id for a in assessments if "data" in a.__dict__] == []
+
+
+def test_the_reviewers_offered_come_with_their_roles_in_one_statement(demo):
+    """The four-eyes rule reads each candidate's roles: they came in a second statement."""
+    from assess.extensions import db
+    from assess.operations import review
+
+    with demo.app_context():
+        d = _returned(0, "CANDIDATES/1")
+        from assess.operations.context import active_assessment
+        from assess.operations.decisions import get_decision
+
+        a = active_assessment(get_decision(user("preparer"), d))
+        preparer = user("preparer")
+        db.session.expunge_all()
+        db.session.add_all([a, preparer])
+        with statements(demo) as sent:
+            people = review.candidates(preparer, a)
+            roles = [p.roles for p in people]
+        assert people and all("reviewer" in r for r in roles)
+        assert not [s for s in sent if "FROM user_roles WHERE" in s]
+
+
+def test_a_decision_comes_with_its_organisation_and_body_in_one_statement(demo):
+    """Every page of a decision names its body and reads its organisation's settings: three
+    statements."""
+    from assess.extensions import db
+    from assess.operations.decisions import get_decision
+
+    with demo.app_context():
+        d = _returned(0, "ONE/1")
+        preparer = user("preparer")
+        db.session.expunge_all()
+        db.session.add(preparer)
+        with statements(demo) as sent:
+            decision = get_decision(preparer, d)
+            names = (decision.body.name_fi, decision.organisation.time_zone)
+        assert all(names)
+        assert len(sent) == 1
+
+
+def test_a_save_reads_the_organisations_time_zone_from_what_it_loaded(demo):
+    """The report's facts are kept on every write in the organisation's time zone; the
+    write has the organisation loaded already, and read its time zone again."""
+    from assess.operations import answers
+    from assess.operations.assessments import get_assessment
+    from assess.operations.context import active_assessment
+    from assess.operations.decisions import get_decision
+
+    with demo.app_context():
+        d = _returned(0, "ZONE/1")
+        a = active_assessment(get_decision(user("preparer"), d))
+        a = get_assessment(user("preparer"), a.id)
+        with statements(demo) as sent:
+            answers.patch(
+                user("preparer"),
+                a,
+                {"answers": {"scope_notes": "Rajaus."}},
+                expected_version=a.version,
+            )
+        assert any("INSERT INTO audit_events" in s for s in sent)  # it did write
+        assert not [s for s in sent if "organisations.time_zone" in s]
+
+
+def test_the_flags_context_reads_the_submission_and_the_meeting_in_one_statement(demo):
+    """Both days every flag evaluation asks, as the two questions answer them one by one."""
+    from assess.operations import assessments as ops
+    from assess.operations import flags as flag_ops
+    from assess.operations import meetings as meeting_ops
+    from assess.operations.context import active_assessment
+    from assess.operations.decisions import get_decision
+
+    with demo.app_context():
+        d = _returned(0, "DAYS/1")
+        decision = get_decision(user("preparer"), d)
+        a = active_assessment(decision)
+        assert flag_ops._submitted_and_meeting(a) == (None, None)
+        ops.fire(user("preparer"), a, "submit", expected_version=a.version)
+        m = meeting_ops.create_meeting(
+            user("secretary"), body_id=decision.body_id, starts_at="2027-01-12T14:00"
+        )
+        meeting_ops.add_item(user("secretary"), m, d, expected_version=m.version)
+        both = flag_ops._submitted_and_meeting(a)
+        assert both == (flag_ops.submitted_on(a), flag_ops.meeting_date(a))
+        assert str(both[1]) == "2027-01-12" and both[0] is not None
+        with statements(demo) as sent:
+            flag_ops._submitted_and_meeting(a)
+        assert len(sent) == 1
