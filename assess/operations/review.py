@@ -9,12 +9,13 @@ and is the one notified.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -276,6 +277,40 @@ def _returns(assessments: Sequence[Assessment], language: str) -> dict[int, Retu
     return {a: _labelled(raw, language) for a, raw in _raw_returns(assessments).items()}
 
 
+@functools.cache
+def _latest_steps():
+    """Each assessment's latest revision: its few fields and, only where its step may be a
+    return, the transition it records. Built once and run with parameters: building it
+    cost more than running it."""
+    newest = (
+        select(Revision.assessment_id, func.max(Revision.seq).label("seq"))
+        .where(Revision.assessment_id.in_(bindparam("ids", expanding=True)))
+        .group_by(Revision.assessment_id)
+        .subquery()
+    )
+    transition = case(
+        (
+            or_(
+                Revision.trigger.is_(None),
+                Revision.trigger.in_(bindparam("returning", expanding=True)),
+            ),
+            Revision.snapshot["transition"],
+        ),
+        else_=None,
+    )
+    return select(
+        Revision.assessment_id,
+        Revision.seq,
+        Revision.trigger,
+        Revision.created_at,
+        Revision.created_by_id,
+        transition,
+    ).join(
+        newest,
+        (Revision.assessment_id == newest.c.assessment_id) & (Revision.seq == newest.c.seq),
+    )
+
+
 def _raw_returns(assessments: Sequence[Assessment]) -> dict[int, _Raw]:
     """The latest revision's few fields and, only where its step may be a return, the
     transition it records (a snapshot's JSON is read for those alone, not for every
@@ -288,31 +323,8 @@ def _raw_returns(assessments: Sequence[Assessment]) -> dict[int, _Raw]:
     if not editable:
         return {}
     returning = set().union(*(d.returning_triggers() for d in editable.values()))
-    newest = (
-        select(Revision.assessment_id, func.max(Revision.seq).label("seq"))
-        .where(Revision.assessment_id.in_(editable))
-        .group_by(Revision.assessment_id)
-        .subquery()
-    )
-    transition = case(
-        (
-            or_(Revision.trigger.is_(None), Revision.trigger.in_(returning)),
-            Revision.snapshot["transition"],
-        ),
-        else_=None,
-    )
     lasts = db.session.execute(
-        select(
-            Revision.assessment_id,
-            Revision.seq,
-            Revision.trigger,
-            Revision.created_at,
-            Revision.created_by_id,
-            transition,
-        ).join(
-            newest,
-            (Revision.assessment_id == newest.c.assessment_id) & (Revision.seq == newest.c.seq),
-        )
+        _latest_steps(), {"ids": list(editable), "returning": sorted(returning)}
     ).all()
     notices: dict[int, tuple] = {}
     for assessment_id, seq, trigger, at, by_id, step in lasts:
