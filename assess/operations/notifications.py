@@ -11,11 +11,12 @@ means (in review, returned, approved); they never compare a state id.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import notification_texts as texts
@@ -300,15 +301,16 @@ def on_comment(
 # --- the inbox -----------------------------------------------------------------------------
 
 
-def unread_count(user: User) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == user.id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
+@functools.cache
+def _unread():
+    # Every page's header asks it: built once, run with the person's id.
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)
     )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(_unread(), {"user_id": user.id}) or 0
 
 
 def inbox(user: User, *, limit: int = 50, offset: int = 0) -> list[Notification]:

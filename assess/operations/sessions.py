@@ -10,6 +10,7 @@ act and is written on the session's row only.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..extensions import db
@@ -85,15 +86,22 @@ class Resumed(NamedTuple):
     ended: str | None = None  # the reason, when the id named a session that has ended
 
 
+@functools.cache
+def _by_token():
+    # Built once and run with the token's hash: building the statement and its loader
+    # options cost about as much as running it, on every page.
+    return (
+        select(LoginSession)
+        .where(LoginSession.token_hash == bindparam("hash"))
+        .options(joinedload(LoginSession.user).joinedload(User.role_rows))
+    )
+
+
 def resume(token: str, user_id: int) -> Resumed:
     """The live session of ``token`` for ``user_id``, its last use noted at most once a
     ``SESSION_TOUCH_SECONDS``; or none, with the reason if it has ended or timed out."""
     # The session, its person and their roles in one statement: every page asks this first.
-    row = db.session.scalar(
-        select(LoginSession)
-        .where(LoginSession.token_hash == _hash(token))
-        .options(joinedload(LoginSession.user).joinedload(User.role_rows))
-    )
+    row = db.session.scalar(_by_token(), {"hash": _hash(token)})
     if row is None or row.user_id != user_id:
         return Resumed(None)
     if row.ended_at is not None:

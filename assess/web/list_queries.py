@@ -104,20 +104,19 @@ def bodies_of(org_id: int) -> list[Body]:
     )
 
 
-def people_with(org_id: int, role: str) -> list[User]:
-    """The organisation's people with ``role``, also the inactive ones (their rows remain)."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(User.organisation_id == org_id, UserRole.role == role)
-            .order_by(User.name, User.id)
-        )
-    )
-
-
-def _people(users: list[User]) -> list[tuple[int, str]]:
-    return [(u.id, u.name) for u in users]
+def people_with(org_id: int, *roles: str) -> dict[str, list[tuple[int, str]]]:
+    """The organisation's people with each of ``roles`` (id, name), also the inactive ones
+    (their rows remain): one statement for all the roles, names only (a filter's options
+    need no more, and a person's whole row brought their roles in another statement)."""
+    found: dict[str, list[tuple[int, str]]] = {role: [] for role in roles}
+    for role, user_id, name in db.session.execute(
+        select(UserRole.role, User.id, User.name)
+        .join(User, UserRole.user_id == User.id)
+        .where(User.organisation_id == org_id, UserRole.role.in_(roles))
+        .order_by(User.name, User.id)
+    ):
+        found[role].append((user_id, name))
+    return found
 
 
 def _levels() -> list[tuple[str, str]]:
@@ -130,8 +129,7 @@ def decision_choices(org_id: int, language: str) -> tuple[dict[str, list], Choic
         "state": [(NO_ASSESSMENT, str(NO_ASSESSMENT_LABEL)), *state_options(language)],
         "level": _levels(),
         "body": [(b.id, b.name(language)) for b in bodies_of(org_id)],
-        "preparer": _people(people_with(org_id, "preparer")),
-        "reviewer": _people(people_with(org_id, "reviewer")),
+        **people_with(org_id, "preparer", "reviewer"),
     }
     return options, _allowed(options)
 

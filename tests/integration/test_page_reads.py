@@ -202,3 +202,47 @@ def test_the_flags_context_reads_the_submission_and_the_meeting_in_one_statement
         with statements(demo) as sent:
             flag_ops._submitted_and_meeting(a)
         assert len(sent) == 1
+
+
+def test_the_filters_people_come_in_one_statement_with_names_only(demo):
+    """The reviewer's queue and the decisions list offer preparers and reviewers to filter
+    by: each role's people were read whole, and each person's roles in another statement
+    (four statements on every reviewer's dashboard)."""
+    client = demo.test_client()
+    login(client, "reviewer")
+    use_language(client, "en")
+    client.get("/")
+    with statements(demo) as sent:
+        page = client.get("/")
+    assert page.status_code == 200
+    with demo.app_context():
+        for role in ("preparer", "reviewer"):
+            assert f">{user(role).name}</option>" in page.get_data(as_text=True)
+    # Besides the log-in session's own (its person with their roles, on every page).
+    people = [s for s in sent if ("user_roles" in s) and not s.startswith("SELECT login_sessions")]
+    assert len(people) == 1 and "user_roles.role IN" in people[0], people
+
+
+def test_a_planned_meetings_presenters_come_without_their_roles(demo):
+    """The presenters offered need a name: each person's roles came in another statement."""
+    from assess.operations import meetings as meeting_ops
+
+    with demo.app_context():
+        m = meeting_ops.create_meeting(
+            user("secretary"), body_id=1, starts_at="2027-02-09T14:00", place="Kokkola"
+        )
+        meeting_ops.add_item(
+            user("secretary"), m, _returned(0, "MEET/1"), expected_version=m.version
+        )
+        meeting_id = m.id
+        names = [user(r).name for r in ("preparer", "reviewer", "secretary")]
+    client = demo.test_client()
+    login(client, "secretary")
+    client.get("/")
+    with statements(demo) as sent:
+        page = client.get(f"/meetings/{meeting_id}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert all(f">{name}</option>" in text for name in names)
+    offered = next(n for n, s in enumerate(sent) if "FROM users WHERE users.organisation_id" in s)
+    assert "user_roles" not in sent[offered + 1]
