@@ -36,6 +36,7 @@ from ..operations import (
     Stale,
     ValidationFailed,
     for_request,
+    kept_after_commit,
     reading,
     request_facts,
 )
@@ -259,7 +260,10 @@ def endpoint(rule: str, method: str = "GET", **options):
 
         @wraps(fn)
         def view(**kwargs):
-            if spec.method != "GET" or spec.records_access:
+            if spec.method != "GET":
+                with kept_after_commit():  # the answer is what the change wrote
+                    return _answer(spec, fn, kwargs)
+            if spec.records_access:
                 return _answer(spec, fn, kwargs)
             with reading():  # a GET only reads: no transaction, fewer round trips
                 return _answer(spec, fn, kwargs)

@@ -27,7 +27,7 @@ from . import (
     search_index,  # noqa: F401
 )
 from ._audit import RequestFacts, end_request, for_request, request_facts
-from ._tx import reading
+from ._tx import kept_after_commit, reading
 from .errors import (
     Conflict,
     Forbidden,
@@ -49,6 +49,7 @@ __all__ = [
     "ValidationFailed",
     "end_request",
     "for_request",
+    "kept_after_commit",
     "reading",
     "request_facts",
 ]

@@ -96,3 +96,20 @@ def _no_writes_while_reading(session, flush_context, instances) -> None:
     # In autocommit every statement would be committed at once, past any rollback.
     if session.info.get("reading"):
         raise RuntimeError(READS_ONLY)
+
+
+@contextmanager
+def kept_after_commit() -> Iterator[Session]:
+    """A request whose answer is what it has just written (an API change answered with the
+    changed object): its objects keep their values when it commits instead of being read
+    again (two or three statements and a rebuild per change). A rollback still forgets
+    them, so a refused change answers from the database; optimistic locking (``version``)
+    still refuses a later change in the same request based on a version someone else has
+    since replaced."""
+    session = db.session()
+    before = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        yield session
+    finally:
+        session.expire_on_commit = before

@@ -246,3 +246,41 @@ def test_a_planned_meetings_presenters_come_without_their_roles(demo):
     assert all(f">{name}</option>" in text for name in names)
     offered = next(n for n, s in enumerate(sent) if "FROM users WHERE users.organisation_id" in s)
     assert "user_roles" not in sent[offered + 1]
+
+
+def test_an_api_change_answers_with_what_it_wrote_without_reading_it_again(demo):
+    """A PATCH answers with the changed assessment: after its commit it read the assessment,
+    the token's person and more back from the database (three statements). A refused change
+    still answers from the database (its rollback forgets what was in memory)."""
+    from assess.operations.context import active_assessment
+    from assess.operations.decisions import get_decision
+    from assess.operations.users import issue_token
+
+    with demo.app_context():
+        a = active_assessment(get_decision(user("preparer"), _returned(0, "PATCH/1")))
+        assessment_id, version = a.id, a.version
+        auth = {"Authorization": f"Bearer {issue_token(user('preparer'))}"}
+    client = demo.test_client()
+    path = f"/api/v1/assessments/{assessment_id}"
+    with statements(demo) as sent:
+        r = client.patch(
+            path,
+            json={"answers": {"scope_notes": "Rajattu."}},
+            headers={**auth, "If-Match": f'"{version}"'},
+        )
+    assert r.status_code == 200, r.get_data(as_text=True)
+    assert r.json["answers"]["scope_notes"] == "Rajattu."
+    assert r.json["version"] == version + 1 and r.headers["ETag"] == f'"{version + 1}"'
+    last_write = max(n for n, s in enumerate(sent) if s.startswith(("INSERT", "UPDATE")))
+    again = ("SELECT assessments.", "SELECT users.", "SELECT decisions.", "SELECT bodies.")
+    assert [s[:40] for s in sent[last_write + 1 :] if s.startswith(again)] == []
+    # Its answer is what the next GET reads.
+    fresh = client.get(path, headers=auth)
+    assert fresh.json == r.json
+    stale = client.patch(
+        path,
+        json={"answers": {"scope_notes": "Myöhässä."}},
+        headers={**auth, "If-Match": f'"{version}"'},
+    )
+    assert stale.status_code == 412
+    assert client.get(path, headers=auth).json["answers"]["scope_notes"] == "Rajattu."
