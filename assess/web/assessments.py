@@ -23,7 +23,15 @@ from flask_login import current_user, login_required
 from .. import flags
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
-from ..operations import Conflict, Forbidden, NotFound, ValidationFailed, starting, versions
+from ..operations import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    kept_after_commit,
+    starting,
+    versions,
+)
 from ..operations import assessments as ops
 from ..operations import decisions as decision_ops
 from ..operations import documents as doc_ops
@@ -135,9 +143,10 @@ def transition(assessment_id: int):
     if asked is not None:
         return asked
     try:
-        review_ops.submit(
-            current_user, assessment, trigger, reviewer, comment, expected_version=version
-        )
+        with kept_after_commit():  # the message and the redirect read what was written
+            review_ops.submit(
+                current_user, assessment, trigger, reviewer, comment, expected_version=version
+            )
     except ValidationFailed as exc:
         reasons = [m for messages in exc.errors.values() for m in messages]
         return _decision_page(assessment, comment, trigger, reasons, 422)

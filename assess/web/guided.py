@@ -23,7 +23,7 @@ from ..flags.rules import followable
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
 from ..limits import accepts_files
-from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
+from ..operations import Conflict, Forbidden, NotFound, ValidationFailed, kept_after_commit
 from ..operations import answers as answer_ops
 from ..operations import assessments as ops
 from ..operations import attachments as attachment_ops
@@ -133,7 +133,8 @@ def _apply(wtform, errors: dict, strip: str = "") -> None:
 def _save(a, wtform, saver, *, strip: str = ""):
     """Run ``saver``; on refusal put the reasons on the form. Returns (ok, status)."""
     try:
-        saver()
+        with kept_after_commit():  # what follows shows what was saved: not read back
+            saver()
     except ValidationFailed as exc:
         _apply(wtform, exc.errors, strip)
         return False, 422

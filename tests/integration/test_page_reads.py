@@ -284,3 +284,52 @@ def test_an_api_change_answers_with_what_it_wrote_without_reading_it_again(demo)
     )
     assert stale.status_code == 412
     assert client.get(path, headers=auth).json["answers"]["scope_notes"] == "Rajattu."
+
+
+def test_a_saved_impact_cell_and_a_submission_are_not_read_back_for_the_redirect(demo):
+    """The form's save and the step to review end in a message and a redirect: after the
+    commit they read the assessment and the person back (two statements each)."""
+    from assess.operations.context import active_assessment
+    from assess.operations.decisions import get_decision
+    from bench.load_mix import form_fields
+
+    with demo.app_context():
+        d = _returned(0, "FORM/1")
+        assessment_id = active_assessment(get_decision(user("preparer"), d)).id
+    client = demo.test_client()
+    login(client, "preparer")
+    use_language(client, "en")
+    path = f"/assessments/{assessment_id}/impacts/proposal/older_people/access_to_services"
+    token, version = form_fields(client.get(path).get_data(as_text=True))
+    form = {
+        "csrf_token": token,
+        "version": version,
+        "direction": "negative",
+        "magnitude": "moderate",
+        "likelihood": "likely",
+        "rationale": "Matkat pitenevät.",
+        "evidence": "Palveluverkkoselvitys 2026.",
+        "mitigation": "Kotikäynnit.",
+    }
+    again = ("SELECT assessments.", "SELECT users.", "SELECT decisions.")
+    for post in (
+        lambda: client.post(path, data=form),
+        lambda: client.post(
+            f"/assessments/{assessment_id}/transitions",
+            data={**form_for_step(client, d), "trigger": "submit"},
+        ),
+    ):
+        with statements(demo) as sent:
+            r = post()
+        assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+        last_write = max(n for n, s in enumerate(sent) if s.startswith(("INSERT", "UPDATE")))
+        assert [s[:40] for s in sent[last_write + 1 :] if s.startswith(again)] == []
+    page = client.get(f"/decisions/{d}").get_data(as_text=True)
+    assert "Done: Submit for review" in page
+
+
+def form_for_step(client, decision_id) -> dict:
+    from bench.load_mix import form_fields
+
+    token, version = form_fields(client.get(f"/decisions/{decision_id}").get_data(as_text=True))
+    return {"csrf_token": token, "version": version, "comment": ""}
