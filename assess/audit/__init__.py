@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from ..canonical import canonical_json, diff
 from ..input_shape import strip_control, strip_control_deep
@@ -61,6 +61,29 @@ def lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
 
 
+# session.info: (the transaction, the hash of the last event it appended). While that
+# transaction lasts it holds the chain's lock, so nobody else can have moved the head.
+_HEAD = "audit.head"
+
+
+def _actual(session) -> Session:
+    """The session itself, when a caller passes the scoped proxy (``db.session``)."""
+    return session() if isinstance(session, scoped_session) else session
+
+
+def _head(session: Session) -> str | None:
+    """The hash at the head of the chain, with the chain locked for this transaction. A
+    transaction appending several events (flags acknowledged together, a step and its
+    reviewer) locks and reads once: the head after that is the event it appended itself."""
+    held = _actual(session).info.get(_HEAD)
+    if held is not None and held[0] is _actual(session).get_transaction():
+        return held[1]
+    lock_chain(session)
+    return session.execute(
+        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
 def append(
     session: Session,
     *,
@@ -82,10 +105,7 @@ def append(
     ``policy.every`` events, or the first event after ``policy.interval``, in the same
     transaction and under the same lock.
     """
-    lock_chain(session)
-    head = session.execute(
-        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    head = _head(session)
     # Microsecond precision survives every database, so the hash can be recomputed.
     now = (at or datetime.now(UTC)).astimezone(UTC)
     # The address itself is kept apart, so that it can be erased after its retention; the
@@ -113,6 +133,8 @@ def append(
     event.hash = event_hash(event.prev_hash, event)
     session.add(event)
     session.flush()
+    actual = _actual(session)
+    actual.info[_HEAD] = (actual.get_transaction(), event.hash)
     if client_address:
         session.add(AuditAddress(event_id=event.id, salt=salt, address=client_address))
     if checkpoint_policy is not None and checkpoints.due(session, checkpoint_policy, now, event.id):

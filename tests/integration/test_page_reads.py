@@ -333,3 +333,42 @@ def form_for_step(client, decision_id) -> dict:
 
     token, version = form_fields(client.get(f"/decisions/{decision_id}").get_data(as_text=True))
     return {"csrf_token": token, "version": version, "comment": ""}
+
+
+def test_flags_acknowledged_together_lock_and_read_the_chain_once(demo):
+    """Each acknowledgement is its own audit event; each locked the chain and read its head
+    again (two statements per flag), though the transaction held the lock and had written
+    the head itself. The chain still verifies, and the next transaction reads the head."""
+    from assess import audit
+    from assess.extensions import db
+    from assess.operations import decisions as decision_ops
+    from assess.operations import review
+    from assess.operations._tx import transaction
+    from tests.support import to_review
+
+    with demo.app_context():
+        d = decision_ops.create_decision(
+            user("preparer"), case_number="ACK/1", title="ACK", language="fi", body_id=1
+        )
+        a = to_review(user("preparer"), d)
+        open_flags = [f.id for f in a.content.flags if f.status == "open"]
+        assert len(open_flags) >= 2
+        with statements(demo) as sent:
+            review.acknowledge_many(
+                user("reviewer"), a, open_flags, "Punnittu.", expected_version=a.version
+            )
+        events = [s for s in sent if s.startswith("INSERT INTO audit_events")]
+        heads = [s for s in sent if s.startswith("SELECT audit_events.hash")]
+        assert len(events) >= len(open_flags) and len(heads) == 1
+        assert len([s for s in sent if "pg_advisory_xact_lock" in s]) <= 1
+        # The next transaction locks and reads the head again: it is no longer its own.
+        with statements(demo) as sent, transaction() as session:
+            audit.append(
+                session,
+                actor=audit.AuditActor("system", None, "test"),
+                action="test.next",
+                object_type="test",
+                object_id=None,
+            )
+        assert len([s for s in sent if s.startswith("SELECT audit_events.hash")]) == 1
+        assert audit.verify(db.session).intact
