@@ -42,6 +42,24 @@ def test_client_transport(app):
     return send
 
 
+def production_app(url: str, redis_url: str, tmp: Path):
+    """The application as bench.load's workers run it (the production configuration, the
+    PDF/A converter a service of its own and so off), in this process."""
+    os.environ.update(
+        ASSESS_CONFIG="production",
+        SECRET_KEY="bench-not-secret",
+        AUDIT_CHECKPOINT_KEY="bench-not-secret",
+        DATABASE_URL=url,
+        RATELIMIT_STORAGE_URI=redis_url,
+        ASSESS_INSTANCE_PATH=str(tmp),
+        LOG_LEVEL="WARNING",
+        PDF_CONVERTER="off",
+    )
+    from wsgi import app
+
+    return app
+
+
 def main() -> dict:
     from bench.common import machine
     from tests.pgcluster import create_database, throwaway_cluster
@@ -58,17 +76,7 @@ def main() -> dict:
     with throwaway_cluster() as server, throwaway_redis() as redis_url:
         url = create_database(server, "bench_leak")
         facts = prepare(url)
-        os.environ.update(
-            ASSESS_CONFIG="production",
-            SECRET_KEY="bench-not-secret",
-            AUDIT_CHECKPOINT_KEY="bench-not-secret",
-            DATABASE_URL=url,
-            RATELIMIT_STORAGE_URI=redis_url,
-            ASSESS_INSTANCE_PATH=str(tmp),
-            LOG_LEVEL="WARNING",
-        )
-        from wsgi import app
-
+        app = production_app(url, redis_url, tmp)
         send = test_client_transport(app)
         statuses: dict[str, dict[str, int]] = {}
 

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.leak_probe import test_client_transport
+from bench.leak_probe import production_app, test_client_transport
 from bench.load import prepare, sessions, work_of
 from bench.load_mix import READER_ROLES, WEIGHTS, Official
 
@@ -43,18 +43,8 @@ def main() -> dict:
     with throwaway_cluster() as server, throwaway_redis() as redis_url:
         url = create_database(server, "bench_kinds")
         facts = prepare(url)
-        os.environ.update(
-            ASSESS_CONFIG="production",
-            SECRET_KEY="bench-not-secret",
-            AUDIT_CHECKPOINT_KEY="bench-not-secret",
-            DATABASE_URL=url,
-            RATELIMIT_STORAGE_URI=redis_url,
-            ASSESS_INSTANCE_PATH=str(tmp),
-            LOG_LEVEL="WARNING",
-            PDF_CONVERTER="off",  # as bench.load: the converter is a service of its own
-        )
+        app = production_app(url, redis_url, tmp)
         from assess.extensions import db
-        from wsgi import app
 
         with app.app_context():
             engine = db.engine
