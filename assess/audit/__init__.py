@@ -62,7 +62,9 @@ def lock_chain(session: Session) -> None:
 
 
 # session.info: (the transaction, the hash of the last event it appended). While that
-# transaction lasts it holds the chain's lock, so nobody else can have moved the head.
+# transaction lasts it holds the chain's lock, so nobody else can have moved the head. (A
+# savepoint rolled back after an append would leave this pointing at a row that is gone;
+# nothing appends inside a savepoint, and nothing should.)
 _HEAD = "audit.head"
 
 
