@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import case, or_, select
 
 from .. import flags, questionnaire
 from ..assessment_data import AssessmentData, Snapshot
@@ -27,6 +27,7 @@ from ..models import (
     Organisation,
     PlanObjective,
     PolicyVersion,
+    Revision,
     User,
 )
 from ..models._types import utcnow
@@ -316,3 +317,17 @@ def _plan_objectives(organisation_id: int, keys: list[str]) -> dict[str, dict]:
         }
         for o in rows
     }
+
+
+def transition_if_return(triggers):
+    """The transition a revision records (its snapshot's ``transition``), read only where
+    its trigger is one of ``triggers`` (the steps that may return an assessment to
+    preparation, ``WorkflowDefinition.returning_triggers``) or absent; None elsewhere, so
+    that an assessment's many large snapshots are not parsed to find its returns."""
+    return case(
+        (
+            or_(Revision.trigger.is_(None), Revision.trigger.in_(triggers)),
+            Revision.snapshot["transition"],
+        ),
+        else_=None,
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -29,7 +29,7 @@ from . import flags as flag_ops
 from ._audit import record
 from ._check import row_id
 from ._stale import changing, check_version
-from .context import engine_for, facts
+from .context import engine_for, facts, transition_if_return
 from .errors import ValidationFailed
 
 # Absent in a request: the default reviewer (the one who last reviewed, while they still may).
@@ -288,16 +288,7 @@ def _latest_steps():
         .group_by(Revision.assessment_id)
         .subquery()
     )
-    transition = case(
-        (
-            or_(
-                Revision.trigger.is_(None),
-                Revision.trigger.in_(bindparam("returning", expanding=True)),
-            ),
-            Revision.snapshot["transition"],
-        ),
-        else_=None,
-    )
+    transition = transition_if_return(bindparam("returning", expanding=True))
     return select(
         Revision.assessment_id,
         Revision.seq,

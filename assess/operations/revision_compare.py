@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import select
 
 from .. import described, documents
 from ..described import Difference
@@ -23,7 +23,7 @@ from ..extensions import db
 from ..i18n import lazy_text as _l
 from ..models import Assessment, Document, Revision, User
 from . import access_log
-from .context import engine_for, form_for, form_of
+from .context import engine_for, form_for, form_of, transition_if_return
 from .documents import filename, render_snapshot
 from .errors import NotFound, ValidationFailed
 
@@ -229,14 +229,7 @@ def _steps(assessment: Assessment):
     """Each revision's seq, state and the state its step came from, oldest first. The
     snapshot's JSON is read only for the steps that may be returns (``returning_triggers``):
     an assessment that went round many times has many large snapshots."""
-    returning = engine_for(assessment).definition.returning_triggers()
-    came = case(
-        (
-            or_(Revision.trigger.is_(None), Revision.trigger.in_(returning)),
-            Revision.snapshot["transition"],
-        ),
-        else_=None,
-    )
+    came = transition_if_return(engine_for(assessment).definition.returning_triggers())
     return db.session.execute(
         select(Revision.seq, Revision.state, came)
         .where(Revision.assessment_id == assessment.id)
