@@ -55,9 +55,18 @@ def production_app(url: str, redis_url: str, tmp: Path):
         LOG_LEVEL="WARNING",
         PDF_CONVERTER="off",
     )
-    from wsgi import app
+    from assess import create_app
 
-    return app
+    # The configuration classes read the environment when assess.config is first imported,
+    # which bench.load.prepare has done already: the settings the workers get from their
+    # environment are given again here, or this process would run without a checkpoint key
+    # (one statement fewer per audit event) and with LibreOffice's converter.
+    return create_app(
+        "production",
+        AUDIT_CHECKPOINT_KEY="bench-not-secret",
+        PDF_CONVERTER="off",
+        RATELIMIT_STORAGE_URI=redis_url,
+    )
 
 
 def main() -> dict:

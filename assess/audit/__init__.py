@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, scoped_session
 
@@ -66,6 +67,9 @@ def lock_chain(session: Session) -> None:
 # savepoint rolled back after an append would leave this pointing at a row that is gone;
 # nothing appends inside a savepoint, and nothing should.)
 _HEAD = "audit.head"
+# session.info: (the transaction, its checkpoint policy, the last event it appended): a
+# periodic checkpoint is weighed once, when that transaction commits (``_checkpoint_if_due``).
+_DUE = "audit.checkpoint_due"
 
 
 def _actual(session) -> Session:
@@ -104,8 +108,9 @@ def append(
     """Add one event at the head of the chain, in the caller's transaction.
 
     With a ``checkpoint_policy`` that has a key, a signed checkpoint follows every
-    ``policy.every`` events, or the first event after ``policy.interval``, in the same
-    transaction and under the same lock.
+    ``policy.every`` events, or the first event after ``policy.interval``: weighed when the
+    transaction commits, after its last event, in that transaction and under its lock.
+    The event is written with the transaction's next flush (its ``id`` is known then).
     """
     head = _head(session)
     # Microsecond precision survives every database, so the hash can be recomputed.
@@ -133,12 +138,31 @@ def append(
         prev_hash=head or GENESIS,
     )
     event.hash = event_hash(event.prev_hash, event)
+    # Not flushed here: the events of one transaction (flags acknowledged together, a step
+    # and its reviewer) go in one INSERT with the transaction's other writes, in the order
+    # they were added, which is the order of their ids and of the chain. The id is known
+    # after the next flush; the address row takes it then.
     session.add(event)
-    session.flush()
-    actual = _actual(session)
-    actual.info[_HEAD] = (actual.get_transaction(), event.hash)
     if client_address:
-        session.add(AuditAddress(event_id=event.id, salt=salt, address=client_address))
-    if checkpoint_policy is not None and checkpoints.due(session, checkpoint_policy, now, event.id):
-        checkpoints.record(session, checkpoint_policy, reason="periodic")
+        session.add(AuditAddress(event=event, salt=salt, address=client_address))
+    actual = _actual(session)
+    transaction = actual.get_transaction()
+    actual.info[_HEAD] = (transaction, event.hash)
+    if checkpoint_policy is not None and checkpoint_policy.key:
+        actual.info[_DUE] = (transaction, checkpoint_policy, event)
     return event
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _checkpoint_if_due(session: Session) -> None:
+    """A periodic checkpoint after the events a transaction appended, in that transaction
+    and under its lock: weighed once per transaction, not once per event."""
+    pending = session.info.pop(_DUE, None)
+    if pending is None:
+        return
+    transaction, policy, last = pending
+    if transaction is not session.get_transaction():
+        return  # appended in a transaction that was rolled back
+    session.flush()
+    if checkpoints.due(session, policy, last.at, last.id):
+        checkpoints.record(session, policy, reason="periodic")

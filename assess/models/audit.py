@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import DDL, Index, String, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from ._types import CanonicalJSON, UTCDateTime
@@ -53,6 +53,11 @@ class AuditAddress(Model):
     event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     salt: Mapped[str] = mapped_column(String(32))
     address: Mapped[str] = mapped_column(String(64))
+    # For writing only: the flush inserts the event first and fills ``event_id`` from it,
+    # so the events of one transaction need no flush each (``assess.audit.append``).
+    event: Mapped[AuditEvent] = relationship(
+        primaryjoin="foreign(AuditAddress.event_id) == AuditEvent.id", lazy="raise"
+    )
 
 
 class AuditCheckpoint(Model):

@@ -44,8 +44,10 @@ class User(UserMixin, Model):
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
+    # Read where they are needed (the signed-in person's with their session, a list of
+    # people with its roles by ``selectinload``): most loads of a person want a name.
     role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", order_by="UserRole.role", lazy="selectin"
+        cascade="all, delete-orphan", order_by="UserRole.role"
     )
 
     @property

@@ -30,9 +30,30 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 def content_changes(
     assessment: Assessment, definition: WorkflowDefinition, form: FormDefinition
 ) -> tuple[ContentChange, ...]:
-    """Each person who changed the content since the last return, what and when (newest)."""
+    """Each person who changed the content since the last return, what and when (newest).
+
+    Read once per (assessment, version) in a session: a step asks it for its guards and
+    again for its own facts. Not while an audit event waits to be written: it may be one
+    of these changes, and the version moves only when it is."""
     if assessment.id is None:
         return ()
+    session = db.session()
+    key = (assessment.id, assessment.version, id(definition), id(form))
+    memo = session.info.setdefault(_MEMO, {})
+    if any(isinstance(pending, AuditEvent) for pending in session.new):
+        memo.pop(key, None)
+        return _read(assessment, definition, form)
+    if key not in memo:
+        memo[key] = _read(assessment, definition, form)
+    return memo[key]
+
+
+_MEMO = "assess.content_changes"  # session.info: (id, version, definitions) -> the changes
+
+
+def _read(
+    assessment: Assessment, definition: WorkflowDefinition, form: FormDefinition
+) -> tuple[ContentChange, ...]:
     since = _last_return(assessment.id, definition)
     rows = db.session.execute(_content_events(), {"id": assessment.id, "since": since}).all()
     section_of = {q.id: s for s in form.sections for q in s.questions}

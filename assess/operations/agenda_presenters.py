@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..extensions import db
@@ -32,8 +31,6 @@ def candidates(meeting: Meeting) -> Sequence[User]:
     return db.session.scalars(
         select(User)
         .where(User.organisation_id == meeting.organisation_id, User.active)
-        # A name to choose from, not their roles (which would come in a second statement).
-        .options(lazyload(User.role_rows))
         .order_by(User.name, User.id)
     ).all()
 

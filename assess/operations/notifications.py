@@ -129,12 +129,11 @@ def notify(
             dedupe_key=dedupe_key,
         )
         session.add(note)
-        session.flush()
         if mail_enabled() and wants_email(user, kind) and user.email:
+            session.flush()  # the message names its notification
             session.add(_mail(note, user))
         written.append(note)
-    if written:
-        session.flush()
+    # Not flushed here: a step's notifications are written together with its other rows.
     return written
 
 

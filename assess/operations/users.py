@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import passwords
 from ..extensions import db
@@ -383,7 +384,10 @@ def token_hash(token: str) -> str:
 def users_of(organisation: Organisation) -> Sequence[User]:
     """The organisation's people, by e-mail address."""
     return db.session.scalars(
-        select(User).where(User.organisation_id == organisation.id).order_by(User.email)
+        select(User)
+        .where(User.organisation_id == organisation.id)
+        .options(selectinload(User.role_rows))  # listed with their roles
+        .order_by(User.email)
     ).all()
 
 

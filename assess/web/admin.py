@@ -16,6 +16,7 @@ from flask_babel import format_decimal
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import (
     BooleanField,
     EmailField,
@@ -83,7 +84,10 @@ def _user(user_id: int) -> User:
 @roles_required("admin")
 def users():
     rows = db.session.scalars(
-        select(User).where(User.organisation_id == current_user.organisation_id).order_by(User.name)
+        select(User)
+        .where(User.organisation_id == current_user.organisation_id)
+        .options(selectinload(User.role_rows))  # the list shows their roles
+        .order_by(User.name)
     ).all()
     return render_template("admin/users.html", users=rows)
 

@@ -10,7 +10,7 @@ from .. import flags
 from ..assessment_data import StoredFlag
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
-from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
+from ..operations import Conflict, Forbidden, NotFound, ValidationFailed, kept_after_commit
 from ..operations import answers as answer_ops
 from ..operations import assessments as ops
 from ..operations import flags as flag_ops
@@ -141,7 +141,10 @@ def acknowledge(assessment_id: int, flag_id: str):
     comment = request.form.get("comment", "")
     version = form_version()
     try:
-        flag_ops.acknowledge(current_user, assessment, flag_id, comment, expected_version=version)
+        with kept_after_commit():  # the redirect needs only what was written: not read back
+            flag_ops.acknowledge(
+                current_user, assessment, flag_id, comment, expected_version=version
+            )
     except ValidationFailed as exc:
         messages = [str(m) for m in exc.errors.get("comment", [])]
         return _page(assessment, errors={flag_id: messages}, typed={flag_id: comment}, status=422)

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from ..i18n import lazy_text as _l
 from ..i18n import request_language
-from ..operations import Conflict, Forbidden, NotFound, ValidationFailed
+from ..operations import Conflict, Forbidden, NotFound, ValidationFailed, kept_after_commit
 from ..operations import assessments as ops
 from ..operations import comments as comment_ops
 from ..operations import review as review_ops
@@ -75,9 +75,10 @@ def acknowledge_many(assessment_id: int):
     comment = request.form.get("comment", "")
     version = form_version()
     try:
-        review_ops.acknowledge_many(
-            current_user, assessment, chosen, comment, expected_version=version
-        )
+        with kept_after_commit():  # the redirect needs only what was written: not read back
+            review_ops.acknowledge_many(
+                current_user, assessment, chosen, comment, expected_version=version
+            )
     except ValidationFailed as exc:
         messages = [str(m) for msgs in exc.errors.values() for m in msgs]
         return flag_views.page(

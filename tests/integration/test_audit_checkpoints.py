@@ -233,6 +233,42 @@ def test_a_checkpoint_every_n_events_and_after_the_interval(anchored):
     assert newest_checkpoint().last_event_id == event_ids()[-1]
 
 
+def test_a_transaction_of_several_events_weighs_a_checkpoint_once_after_its_last(
+    anchored, monkeypatch
+):
+    """Seven events in one transaction with a checkpoint due every five: one checkpoint,
+    made when the transaction commits, covering its last event (it was made after the fifth,
+    and whether one was due was asked after each event)."""
+    from assess.operations._tx import transaction
+
+    audit_log_policy = audit_log.checkpoint_policy()
+    with transaction() as session:  # a checkpoint now: the count starts here
+        checkpoints.record(session, audit_log_policy, reason="command")
+    before = db.session.scalar(select(func.count()).select_from(AuditCheckpoint))
+    asked = []
+    real_due = checkpoints.due
+
+    def counted(*args):
+        asked.append(args)
+        return real_due(*args)
+
+    monkeypatch.setattr(checkpoints, "due", counted)
+    with transaction() as session:
+        for n in range(7):
+            audit.append(
+                session,
+                actor=audit.AuditActor("system", None, "system"),
+                action="test.batch",
+                object_type="test",
+                object_id=n,
+                checkpoint_policy=audit_log_policy,
+            )
+    assert len(asked) == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditCheckpoint)) == before + 1
+    assert newest_checkpoint().last_event_id == event_ids()[-1]
+    assert audit.verify(db.session).intact
+
+
 def test_exported_only_when_committed(anchored):
     make_history()
     exported = {line["signature"] for line in exported_lines(anchored)}

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
+from assess.models import AuditEvent
 from tests.support import login, prepared, use_language, user
 
 
@@ -338,7 +339,8 @@ def form_for_step(client, decision_id) -> dict:
 def test_flags_acknowledged_together_lock_and_read_the_chain_once(demo):
     """Each acknowledgement is its own audit event; each locked the chain and read its head
     again (two statements per flag), though the transaction held the lock and had written
-    the head itself. The chain still verifies, and the next transaction reads the head."""
+    the head itself; each was inserted alone, and each asked whether a checkpoint was due.
+    The chain still verifies, and the next transaction reads the head."""
     from assess import audit
     from assess.extensions import db
     from assess.operations import decisions as decision_ops
@@ -359,8 +361,18 @@ def test_flags_acknowledged_together_lock_and_read_the_chain_once(demo):
             )
         events = [s for s in sent if s.startswith("INSERT INTO audit_events")]
         heads = [s for s in sent if s.startswith("SELECT audit_events.hash")]
-        assert len(events) >= len(open_flags) and len(heads) == 1
+        assert len(heads) == 1
         assert len([s for s in sent if "pg_advisory_xact_lock" in s]) <= 1
+        assert len([s for s in sent if "FROM audit_checkpoints" in s]) <= 1
+        if db.engine.dialect.name == "postgresql":  # one INSERT with RETURNING, in order
+            assert len(events) == 1
+        added = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "assessment.flag_acknowledged")
+            .order_by(AuditEvent.id)
+        ).all()
+        assert len(added) == len(open_flags)
+        assert all(b.prev_hash == a.hash for a, b in zip(added, added[1:], strict=False))
         # The next transaction locks and reads the head again: it is no longer its own.
         with statements(demo) as sent, transaction() as session:
             audit.append(
@@ -372,3 +384,85 @@ def test_flags_acknowledged_together_lock_and_read_the_chain_once(demo):
             )
         assert len([s for s in sent if s.startswith("SELECT audit_events.hash")]) == 1
         assert audit.verify(db.session).intact
+
+
+def test_a_return_reads_who_changed_the_content_once_and_no_roles(demo):
+    """A reviewer's return asks who changed the content since the last return twice (its
+    guards' facts and the step's own: four statements on the audit log), and loaded the
+    preparer's roles to write the preparer's name into the revision."""
+    from assess.operations.context import active_assessment
+    from assess.operations.decisions import get_decision
+
+    with demo.app_context():
+        d = _returned(1, "RET/1")
+        a = active_assessment(get_decision(user("preparer"), d))
+        from assess.operations import assessments as ops
+
+        ops.fire(user("preparer"), a, "submit", expected_version=a.version)
+        assessment_id = a.id
+    client = demo.test_client()
+    login(client, "reviewer")
+    use_language(client, "en")
+    form = {**form_for_step(client, d), "trigger": "return_for_revision", "comment": "Tarkenna."}
+    with statements(demo) as sent:
+        r = client.post(f"/assessments/{assessment_id}/transitions", data=form)
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    changes = [s for s in sent if s.startswith("SELECT audit_events.actor_id")]
+    assert len(changes) == 1
+    assert [s[:60] for s in sent if "FROM user_roles" in s] == []
+    page = client.get(f"/decisions/{d}").get_data(as_text=True)
+    assert "Tarkenna." in page
+
+
+def test_a_submission_writes_its_notifications_together(demo):
+    """The reviewers' two notifications of a submission with open high flags (the review
+    asked, the flags to weigh) went in two INSERTs, one after each kind."""
+    from assess.extensions import db
+    from assess.models import Notification
+    from assess.operations import assessments as ops
+    from assess.operations.context import active_assessment
+    from assess.operations.decisions import get_decision
+
+    with demo.app_context():
+        d = _returned(0, "NOTE/1")
+        a = active_assessment(get_decision(user("preparer"), d))
+        assert any(f.severity == "high" and f.status == "open" for f in a.content.flags)
+        with statements(demo) as sent:
+            ops.fire(user("preparer"), a, "submit", expected_version=a.version)
+        kinds = db.session.scalars(
+            select(Notification.kind).where(Notification.assessment_id == a.id)
+        ).all()
+    assert {"review_requested", "flags_to_weigh"} <= set(kinds)
+    if demo.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        assert len([s for s in sent if s.startswith("INSERT INTO notifications")]) == 1
+
+
+def test_acknowledging_flags_is_not_read_back_for_the_redirect(demo):
+    """The flags acknowledged end in a message and a redirect to the flag page: after the
+    commit they read the reviewer and the assessment back (two statements)."""
+    from bench.load_mix import _FLAG_FORM, form_fields
+    from tests.support import to_review
+
+    with demo.app_context():
+        from assess.operations import decisions as decision_ops
+
+        d = decision_ops.create_decision(
+            user("preparer"), case_number="ACK/2", title="ACK", language="fi", body_id=1
+        )
+        assessment_id = to_review(user("preparer"), d).id
+    client = demo.test_client()
+    login(client, "reviewer")
+    use_language(client, "en")
+    page = client.get(f"/assessments/{assessment_id}/flags").get_data(as_text=True)
+    token, version = form_fields(page)
+    chosen = _FLAG_FORM.findall(page)
+    assert len(chosen) >= 2
+    form = {"csrf_token": token, "version": version, "comment": "Punnittu.", "flag": chosen}
+    with statements(demo) as sent:
+        r = client.post(f"/assessments/{assessment_id}/flags/acknowledge", data=form)
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    last_write = max(n for n, s in enumerate(sent) if s.startswith(("INSERT", "UPDATE")))
+    again = ("SELECT assessments.", "SELECT users.")
+    assert [s[:40] for s in sent[last_write + 1 :] if s.startswith(again)] == []
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "The chosen flags are acknowledged" in page
