@@ -174,14 +174,16 @@ def _confirmation(assessment, trigger: str, comment: str, version: int):
     if confirmed():
         return None
     definition = ops.engine_for(assessment).definition
+    t = definition.transition(trigger, assessment.state)
+    if t is None or not definition.needs_confirmation(t):
+        return None  # a step without confirmation: not worth weighing every guard for
+    if t.comment_required and not comment.strip():
+        return None
     option = next(
         (o for o in ops.options(current_user, assessment) if o.transition.trigger == trigger),
         None,
     )
     if option is None or not option.available:
-        return None
-    t = option.transition
-    if not definition.needs_confirmation(t) or (t.comment_required and not comment.strip()):
         return None
     language = request_language()
     action = t.labels.get(language)

@@ -466,3 +466,41 @@ def test_acknowledging_flags_is_not_read_back_for_the_redirect(demo):
     assert [s[:40] for s in sent[last_write + 1 :] if s.startswith(again)] == []
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "The chosen flags are acknowledged" in page
+
+
+def test_a_step_without_confirmation_does_not_weigh_every_step_first(demo, monkeypatch):
+    """Before taking a step, the web asked whether it needs a confirmation page by weighing
+    every step's guards (who changed the content, the completeness, the reviewers); a
+    return or a submission needs none. A step that does still gets its page."""
+    from assess.operations import assessments as ops
+    from assess.operations.context import active_assessment
+    from assess.operations.decisions import get_decision
+
+    with demo.app_context():
+        d = _returned(0, "CONF/1")
+        a = active_assessment(get_decision(user("preparer"), d))
+        ops.fire(user("preparer"), a, "submit", expected_version=a.version)
+        open_flags = [f.id for f in a.content.flags if f.status == "open"]
+        if open_flags:
+            from assess.operations import review
+
+            review.acknowledge_many(
+                user("reviewer"), a, open_flags, "Punnittu.", expected_version=a.version
+            )
+        assessment_id = a.id
+    weighed = []
+    real = ops.options
+    monkeypatch.setattr(ops, "options", lambda *args: weighed.append(args) or real(*args))
+    client = demo.test_client()
+    login(client, "reviewer")
+    use_language(client, "en")
+    path = f"/assessments/{assessment_id}/transitions"
+    form = form_for_step(client, d)
+    weighed.clear()
+    asked = client.post(path, data={**form, "trigger": "approve"})
+    assert asked.status_code == 200 and "confirmed" in asked.get_data(as_text=True)
+    assert weighed  # the approval's confirmation page weighs the steps
+    weighed.clear()
+    r = client.post(path, data={**form, "trigger": "return_for_revision", "comment": "Lisää."})
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    assert weighed == []
