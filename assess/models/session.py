@@ -16,6 +16,7 @@ END_REASONS = (
     "admin",  # an administrator ended it
     "password",  # the password was changed (the session that changed it stays)
     "roles",  # the person's roles were changed
+    "identity",  # the account's link to the organisation's identity provider was removed
     "deactivated",
     "reactivated",  # sessions from before a deactivation never come back
     "idle",  # nothing for SESSION_IDLE_MINUTES

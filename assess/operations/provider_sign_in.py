@@ -225,8 +225,9 @@ def link_identity(actor: User | None, user: User, issuer: str, subject: str) -> 
 
 def unlink_identity(actor: User | None, user: User) -> User:
     """Remove the provider identity from ``user``: their next provider sign-in no longer
-    finds this account. Audited ``user.identity_unlinked``. Refused (nothing changed) for an
-    account that is not linked."""
+    finds this account, and the sessions they have end (signed in through that identity or
+    not, a session does not say which). Audited ``user.identity_unlinked``. Refused (nothing
+    changed) for an account that is not linked."""
     if user.oidc_subject is None:
         raise Conflict(_l("The account %(email)s is not linked to an identity.", email=user.email))
     _set_identity(actor, user, None, None)
@@ -249,6 +250,8 @@ def _set_identity(actor: User | None, user: User, issuer: str | None, subject: s
                 {"field": "identity_subject", "old": old_subject, "new": subject},
             ],
         )
+        if subject is None:  # whoever signed in through the link is signed out with it
+            credentials_changed(session, user, actor, "identity")
 
 
 def _end_sessions(user: User) -> None:

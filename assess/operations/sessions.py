@@ -247,12 +247,13 @@ def end_other_sessions(user: User) -> int:
 
 
 def credentials_changed(session: Session, user: User, actor: User | None, reason: str) -> None:
-    """A password change, a role change, a deactivation or reactivation, inside the
-    caller's transaction: every session of ``user`` ends but the one making the change
-    (when it is theirs and they stay active), so the person logs in again under what
-    changed. Their API tokens are revoked too, except for a role change: a token has no
-    roles of its own, the API reads the person's roles afresh on every request, so the
-    change takes effect on it at once (a program keeps working within the new roles)."""
+    """A password change, a role change, a deactivation or reactivation, the provider
+    identity unlinked, inside the caller's transaction: every session of ``user`` ends but
+    the one making the change (when it is theirs and they stay active), so the person logs
+    in again under what changed. Their API tokens are revoked too, except for a role
+    change: a token has no roles of its own, the API reads the person's roles afresh on
+    every request, so the change takes effect on it at once (a program keeps working within
+    the new roles); nor for an identity unlinked: a token was never signed in through it."""
     keep = current_session_id() if reason != "deactivated" else None
     rows = session.scalars(
         select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
@@ -260,7 +261,7 @@ def credentials_changed(session: Session, user: User, actor: User | None, reason
     for row in rows:
         if row.id != keep:
             _end(session, actor, row, reason)
-    if reason == "roles":
+    if reason in ("roles", "identity"):
         return
     for token in session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))

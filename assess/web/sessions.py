@@ -27,6 +27,10 @@ ENDED_MESSAGES = {
     "admin": _l("An administrator ended your session. Please log in again."),
     "password": _l("Your password was changed, which ended this session. Please log in again."),
     "roles": _l("Your roles were changed, which ended this session. Please log in again."),
+    "identity": _l(
+        "Your account's link to your organisation's sign-in was removed, which ended this "
+        "session. Please log in again."
+    ),
 }
 
 

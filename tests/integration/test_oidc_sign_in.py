@@ -438,9 +438,19 @@ def test_an_existing_password_account_is_linked_by_the_command_and_kept(oidc_app
         assert db.session.scalar(select(func.count()).select_from(User)) == count
         assert db.session.scalar(select(User).where(User.oidc_subject == "sub-preparer")).id == uid
     assert client.get("/").status_code == 200
-    # Unlinked: the next provider sign-in is refused as before (the address exists).
+    # Unlinked: the session signed in through the link ends with it, and the next provider
+    # sign-in is refused as before (the address exists).
+    use_language(client, "en")
     result = link(oidc_app, "preparer@demo.example", "--unlink")
     assert result.exit_code == 0, result.output
+    with oidc_app.app_context():
+        ended = db.session.scalars(
+            select(LoginSession.end_reason).where(LoginSession.user_id == uid)
+        ).all()
+    assert "identity" in ended, ended
+    out = client.get("/", follow_redirects=True)
+    assert "/login" in out.request.path
+    assert "sign-in was removed, which ended this session" in out.get_data(as_text=True)
     assert [e.action for e in identity_events(oidc_app, "preparer@demo.example")] == [
         "user.identity_linked",
         "user.identity_unlinked",
